@@ -1,0 +1,133 @@
+/*
+ * main.c -- pmvcs entry point: global options, then one command.
+ *
+ * The only place that touches process-wide state (environ, cwd, stdio,
+ * exit): it packs them into a pmvcs_ctx so that commands stay callable
+ * from a server thread.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+extern char **environ;
+
+static const struct {
+	const char *name;
+	pmvcs_cmd_fn fn;
+	const char *summary;
+} commands[] = {
+	{ "init", cmd_init, "Create an empty repository and its pool" },
+	{ "commit", cmd_commit, "Record a snapshot of the whole working tree" },
+	{ "log", cmd_log, "Show commit logs" },
+	{ "show", cmd_show, "Show a commit (with its diff), tree, blob or tag" },
+	{ "cat-file", cmd_cat_file, "Print an object's type, size or content" },
+	{ "ls-tree", cmd_ls_tree, "List the contents of a tree" },
+	{ "rev-parse", cmd_rev_parse, "Resolve revisions to object ids" },
+	{ "show-ref", cmd_show_ref, "List refs and their ids" },
+	{ "checkout", cmd_checkout, "Switch branches or restore a revision" },
+	{ "branch", cmd_branch, "List, create or delete branches" },
+	{ "tag", cmd_tag, "List, create or delete tags" },
+	{ "diff", cmd_diff, "Show changes between revisions or the working tree" },
+	{ "status", cmd_status, "Show the working tree's changes" },
+	{ "fast-import", cmd_fast_import, "Import a git fast-import stream" },
+	{ "fast-export", cmd_fast_export, "Write history as a fast-import stream" },
+	{ "fsck", cmd_fsck, "Verify the pool, objects, index and refs" },
+	{ "gc", cmd_gc, "Free unreachable objects and compact the pool" },
+	{ "stats", cmd_stats, "Object counts, bytes stored and pool space" },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: pmvcs [-C <path>] [--lock-timeout=<ms>] <command> [<args>]\n\n"
+		   "A git-compatible history store on a persistent-memory pool.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "   %-12s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nRun 'pmvcs <command> -h' for a command's options.\n"
+		   "Environment: PMVCS_LOCK_TIMEOUT (ms to wait for a pool held by\n"
+		   "another process, default 5000), GIT_AUTHOR_*/GIT_COMMITTER_*.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	pmvcs_ctx ctx;
+	char cwd[4096];
+	int i = 1;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.envp = environ;
+	ctx.in = stdin;
+	ctx.out = stdout;
+	ctx.err = stderr;
+	ctx.in_fd = 0;
+	ctx.out_fd = 1;
+	ctx.err_fd = 2;
+	ctx.out_is_tty = isatty(1);
+	ctx.err_is_tty = isatty(2);
+	ctx.lock_timeout_ms = 5000;
+	const char *lt = getenv("PMVCS_LOCK_TIMEOUT");
+	if (lt && *lt)
+		ctx.lock_timeout_ms = (unsigned)strtoul(lt, NULL, 10);
+
+	if (!getcwd(cwd, sizeof(cwd))) {
+		fprintf(stderr, "pmvcs: cannot read the current directory: %s\n",
+			strerror(errno));
+		return PMVCS_EXIT_FATAL;
+	}
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--version")) {
+			printf("pmvcs version %d.%d (pool format %d)\n",
+			       PMDB_VERSION_MAJOR, PMDB_VERSION_MINOR,
+			       PMDB_FORMAT_VERSION);
+			return 0;
+		} else if (!strcmp(a, "-C") && i + 1 < argc) {
+			if (chdir(argv[++i]) != 0 || !getcwd(cwd, sizeof(cwd))) {
+				fprintf(stderr, "pmvcs: cannot change to '%s': %s\n",
+					argv[i], strerror(errno));
+				return PMVCS_EXIT_FATAL;
+			}
+		} else if (!strncmp(a, "--lock-timeout=", 15)) {
+			ctx.lock_timeout_ms = (unsigned)strtoul(a + 15, NULL, 10);
+		} else {
+			fprintf(stderr, "pmvcs: unknown option: %s\n", a);
+			usage(stderr);
+			return PMVCS_EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return PMVCS_EXIT_USAGE;
+	}
+	ctx.cwd = cwd;
+	ctx.argc = argc - i;
+	ctx.argv = argv + i;
+	if (!strcmp(argv[i], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+		if (!strcmp(commands[c].name, argv[i])) {
+			int rc = commands[c].fn(&ctx);
+			if (fflush(stdout) != 0 && rc == 0) {
+				fprintf(stderr, "pmvcs: write error on stdout: %s\n",
+					strerror(errno));
+				rc = PMVCS_EXIT_FATAL;
+			}
+			return rc;
+		}
+	}
+	fprintf(stderr, "pmvcs: '%s' is not a pmvcs command. See 'pmvcs --help'.\n",
+		argv[i]);
+	return PMVCS_EXIT_USAGE;
+}

@@ -1,0 +1,71 @@
+/*
+ * util.c -- helpers shared by the pmvcs commands: environment lookup in
+ * the command's own environment, error reporting, opening the repository.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "cmd.h"
+
+const char *
+pmvcs_getenv(void *vctx, const char *name)
+{
+	pmvcs_ctx *ctx = vctx;
+	size_t n = strlen(name);
+
+	for (char **e = ctx->envp; e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+int
+pmvcs_fatal(pmvcs_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pmvcs: ", ctx->err);
+	va_start(ap, fmt);
+	vfprintf(ctx->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err);
+	return PMVCS_EXIT_FATAL;
+}
+
+int
+pmvcs_usage(pmvcs_ctx *ctx, const char *usage)
+{
+	fprintf(ctx->err, "usage: %s\n", usage);
+	return PMVCS_EXIT_USAGE;
+}
+
+int
+pmvcs_report(pmvcs_ctx *ctx, int err, const char *context, int notfound_is_1)
+{
+	const char *msg = vcs_errmsg();
+
+	if (!msg || !*msg)
+		msg = pmdb_strerror(err);
+	if (context && *context)
+		fprintf(ctx->err, "pmvcs: %s: %s\n", context, msg);
+	else
+		fprintf(ctx->err, "pmvcs: %s\n", msg);
+	if (notfound_is_1 && err == PMDB_ENOTFOUND)
+		return PMVCS_EXIT_DIFF;
+	return PMVCS_EXIT_FATAL;
+}
+
+vcs_repo *
+pmvcs_open_repo(pmvcs_ctx *ctx)
+{
+	vcs_repo *repo = NULL;
+	vcs_open_opts opts = { ctx->lock_timeout_ms };
+	int rc = vcs_repo_open(&repo, ctx->git_dir ? ctx->git_dir : ctx->cwd,
+			       &opts);
+
+	if (rc) {
+		pmvcs_report(ctx, rc, NULL, 0);
+		return NULL;
+	}
+	return repo;
+}

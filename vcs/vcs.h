@@ -1,0 +1,272 @@
+/*
+ * vcs.h -- libpmvcs: git's object model over libpmdb (internal API of the
+ * pmvcs tools; not installed).
+ *
+ * Encodings are git's byte for byte, so that ids match git's in both
+ * object formats. Functions return 0 or a negative PMDB_E* code and leave
+ * a message for vcs_errmsg(). Nothing here calls exit(), reads the process
+ * environment or the process cwd: callers pass what they need (see
+ * ../shared/ROADMAP.md: commands will run concurrently in a server).
+ *
+ * Threads: a vcs_repo may be used by many threads for reads (libpmdb reads
+ * are lock-free); a vcs_mtree belongs to one thread.
+ */
+#ifndef VCS_H
+#define VCS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pmdb.h"
+
+/* ------------------------------------------------------------------ */
+/* Errors (vcs/error.c)                                                */
+/* ------------------------------------------------------------------ */
+
+/** vcs_seterr -- set the calling thread's message; returns code. */
+int vcs_seterr(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** vcs_seterr_pmdb -- code with pmdb_errdetail() (or pmdb_strerror())
+ *  prefixed by a context string ("reading abc123"). Returns code. */
+int vcs_seterr_pmdb(int code, const char *context);
+
+/** vcs_errmsg -- the calling thread's last message ("" if none). */
+const char *vcs_errmsg(void);
+
+/* ------------------------------------------------------------------ */
+/* Growable string (vcs/str.c)                                         */
+/* ------------------------------------------------------------------ */
+
+/** Byte string, always NUL-terminated at len when data != NULL. It is a
+ *  pmdb_buf, so it can be passed where libpmdb fills one. */
+typedef pmdb_buf vcs_str;
+#define VCS_STR_INIT PMDB_BUF_INIT
+
+int vcs_str_grow(vcs_str *s, size_t extra);            /* 0, PMDB_ENOMEM */
+int vcs_str_add(vcs_str *s, const void *p, size_t n);  /* 0, PMDB_ENOMEM */
+int vcs_str_adds(vcs_str *s, const char *cstr);
+int vcs_str_addf(vcs_str *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void vcs_str_reset(vcs_str *s);                        /* len = 0 */
+#define vcs_str_free pmdb_buf_free
+
+/* ------------------------------------------------------------------ */
+/* Repository (vcs/repo.c)                                             */
+/* ------------------------------------------------------------------ */
+
+#define VCS_DOTDIR ".pmvcs"
+
+typedef struct vcs_repo {
+	pmdb_env *env;
+	pmdb_hash_algo algo;
+	size_t hashlen;        /**< 20 or 32 */
+	size_t hexlen;         /**< 40 or 64 */
+	char *worktree;        /**< absolute path of the work tree root */
+	char *dotdir;          /**< absolute path of worktree/.pmvcs */
+} vcs_repo;
+
+typedef struct vcs_open_opts {
+	unsigned lock_timeout_ms;  /**< wait for another process's lock */
+} vcs_open_opts;
+
+/**
+ * vcs_repo_init -- create dir/.pmvcs with a new pool (object format algo)
+ * and HEAD -> refs/heads/<initial_branch> ("master" if NULL, as git 2.39).
+ * dir is created if missing. Returns PMDB_EEXISTS if a repository exists
+ * there already (re-init is refused, unlike git: say so clearly).
+ */
+int vcs_repo_init(vcs_repo **out, const char *dir, pmdb_hash_algo algo,
+		  const char *initial_branch, const vcs_open_opts *opts);
+
+/**
+ * vcs_repo_open -- find the repository containing start_dir (it or the
+ * nearest parent with a .pmvcs directory) and open its pool.
+ * PMDB_ENOTFOUND with message "not a pmvcs repository (or any of the
+ * parent directories): <start_dir>".
+ */
+int vcs_repo_open(vcs_repo **out, const char *start_dir,
+		  const vcs_open_opts *opts);
+
+/** vcs_repo_free -- close the pool and free. NULL-safe. */
+void vcs_repo_free(vcs_repo *repo);
+
+/** vcs_oid_hex -- format an id of the repo's format (buf >= 65 bytes). */
+char *vcs_oid_hex(const vcs_repo *repo, const pmdb_oid *oid, char *buf);
+
+/* ------------------------------------------------------------------ */
+/* Object encodings (vcs/object.c)                                     */
+/* ------------------------------------------------------------------ */
+
+/** Git file modes as stored in trees. */
+#define VCS_MODE_TREE     0040000u
+#define VCS_MODE_BLOB     0100644u
+#define VCS_MODE_EXEC     0100755u
+#define VCS_MODE_LINK     0120000u
+#define VCS_MODE_GITLINK  0160000u
+
+/** A parsed commit. Strings are NUL-terminated copies owned by the
+ *  struct; free with vcs_commit_clear(). */
+typedef struct vcs_commit {
+	pmdb_oid tree;
+	pmdb_oid *parents;
+	size_t nparents;
+	char *author;          /**< "Name <email> 1234567890 +0000", raw */
+	char *committer;       /**< same form, raw */
+	char *encoding;        /**< value of the encoding header, or NULL */
+	char *extra;           /**< other header lines verbatim (gpgsig,
+	                            mergetag, ... with continuation lines),
+	                            each ending in '\n'; NULL if none */
+	char *message;         /**< everything after the blank line */
+	size_t message_len;
+} vcs_commit;
+
+int vcs_commit_parse(vcs_commit *out, const void *data, size_t len,
+		     pmdb_hash_algo algo);          /* 0, PMDB_ECORRUPT */
+int vcs_commit_format(vcs_str *out, const vcs_commit *c,
+		      pmdb_hash_algo algo);         /* appends; 0, ENOMEM */
+void vcs_commit_clear(vcs_commit *c);
+
+typedef struct vcs_tree_entry {
+	uint32_t mode;
+	char *name;            /**< NUL-terminated copy, owned by the tree */
+	size_t name_len;
+	pmdb_oid oid;
+} vcs_tree_entry;
+
+typedef struct vcs_tree {
+	vcs_tree_entry *entries;
+	size_t n;
+} vcs_tree;
+
+int vcs_tree_parse(vcs_tree *out, const void *data, size_t len,
+		   pmdb_hash_algo algo);            /* 0, PMDB_ECORRUPT */
+/** Sorts entries in git's tree order (a tree's name compares as if it
+ *  ended in '/'), then encodes "<octal mode> <name>\0<raw id>" each. */
+int vcs_tree_format(vcs_str *out, vcs_tree_entry *entries, size_t n,
+		    pmdb_hash_algo algo);
+void vcs_tree_clear(vcs_tree *t);
+/** git's tree-entry order: <0, 0, >0. */
+int vcs_tree_entry_cmp(const char *a, size_t alen, uint32_t amode,
+		       const char *b, size_t blen, uint32_t bmode);
+
+typedef struct vcs_tag {
+	pmdb_oid object;
+	pmdb_otype type;
+	char *tag;             /**< tag name */
+	char *tagger;          /**< raw ident line value, or NULL */
+	char *extra;           /**< other header lines verbatim, or NULL */
+	char *message;
+	size_t message_len;
+} vcs_tag;
+
+int vcs_tag_parse(vcs_tag *out, const void *data, size_t len,
+		  pmdb_hash_algo algo);
+int vcs_tag_format(vcs_str *out, const vcs_tag *t, pmdb_hash_algo algo);
+void vcs_tag_clear(vcs_tag *t);
+
+/** Read and parse in one step (through txn when non-NULL, so objects put
+ *  in that txn are seen). PMDB_ENOTFOUND, PMDB_EINVAL if the object has
+ *  another type (message says "<id> is a <type>, not a commit"). */
+int vcs_commit_read(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *oid,
+		    vcs_commit *out);
+int vcs_tree_read(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *oid,
+		  vcs_tree *out);
+int vcs_tag_read(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *oid,
+		 vcs_tag *out);
+
+/** Read any object through txn (if non-NULL) or the env. */
+int vcs_object_read(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *oid,
+		    pmdb_otype *type, vcs_str *out);
+
+/** Peel tags (and, with want TREE, commits) until an object of type want
+ *  is reached. PMDB_EINVAL if impossible. */
+int vcs_peel(vcs_repo *repo, const pmdb_oid *oid, pmdb_otype want,
+	     pmdb_oid *out);
+
+/* ------------------------------------------------------------------ */
+/* Identities (vcs/ident.c)                                            */
+/* ------------------------------------------------------------------ */
+
+/** Lookup function for environment variables: the command's environment,
+ *  never the process's (a server runs many commands at once). */
+typedef const char *(*vcs_getenv_fn)(void *ctx, const char *name);
+
+/**
+ * vcs_ident_make -- build "Name <email> <epoch> <+hhmm>" for role
+ * "AUTHOR" or "COMMITTER" from GIT_<role>_NAME/_EMAIL/_DATE (dates in
+ * git's accepted forms: "<epoch> <tz>", "@<epoch> <tz>", RFC 2822, ISO
+ * 8601), falling back to the user's passwd entry and the current time.
+ * Appends to out.
+ */
+int vcs_ident_make(vcs_str *out, const char *role, vcs_getenv_fn getenv_fn,
+		   void *env_ctx);
+
+/* ------------------------------------------------------------------ */
+/* Mutable trees (vcs/mtree.c): build new trees from old ones          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * An in-memory tree loaded lazily from the pool, edited by path, and
+ * written back as tree objects (only the changed subtrees). pmvcs commit
+ * and fast-import both build trees with it.
+ */
+typedef struct vcs_mtree vcs_mtree;
+
+/** root NULL: empty tree. Reads go through txn when non-NULL. */
+int vcs_mtree_new(vcs_mtree **out, vcs_repo *repo, pmdb_txn *txn,
+		  const pmdb_oid *root);
+void vcs_mtree_free(vcs_mtree *t);
+/** Replace the whole tree (root NULL = empty): fast-import's deleteall. */
+int vcs_mtree_reset(vcs_mtree *t, const pmdb_oid *root);
+/** Set path (slash-separated, no leading/trailing slash) to (mode, oid),
+ *  creating parent directories; mode VCS_MODE_TREE grafts a subtree.
+ *  Replaces a file or directory in the way. PMDB_EINVAL on bad path. */
+int vcs_mtree_set(vcs_mtree *t, const char *path, size_t len, uint32_t mode,
+		  const pmdb_oid *oid);
+/** Remove a file or directory; empty parents vanish. PMDB_ENOTFOUND. */
+int vcs_mtree_remove(vcs_mtree *t, const char *path, size_t len);
+/** Look up a path ("" is the root: mode VCS_MODE_TREE). A directory with
+ *  unwritten changes gets its id computed (written into txn). */
+int vcs_mtree_get(vcs_mtree *t, const char *path, size_t len, uint32_t *mode,
+		  pmdb_oid *oid);
+/** Write every changed subtree with pmdb_txn_put(txn, ...) and return
+ *  the root id. The empty tree is a valid result. */
+int vcs_mtree_write(vcs_mtree *t, pmdb_txn *txn, pmdb_oid *root);
+/** Point reads at another txn (or NULL) after the previous one ended. */
+void vcs_mtree_set_txn(vcs_mtree *t, pmdb_txn *txn);
+
+/* ------------------------------------------------------------------ */
+/* Revisions (vcs/revparse.c)                                          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * vcs_revparse -- resolve git revision syntax: HEAD, refs/..., branch and
+ * tag names (git's lookup order: <n>, refs/<n>, refs/tags/<n>,
+ * refs/heads/<n>, refs/remotes/<n>), full and unique short ids (>= 4
+ * hex), <rev>~N, <rev>^N, <rev>^, <rev>^{tree}, ^{commit}, ^{tag}, ^{},
+ * and <rev>:<path>.
+ * @return 0, PMDB_ENOTFOUND ("unknown revision"), PMDB_EAMBIGUOUS.
+ */
+int vcs_revparse(vcs_repo *repo, const char *spec, pmdb_oid *out);
+
+/** vcs_head -- HEAD's commit (PMDB_ENOTFOUND on an unborn branch) and the
+ *  branch name it points to (ref name, NULL if detached; caller frees). */
+int vcs_head(vcs_repo *repo, pmdb_oid *oid, char **branch_ref);
+
+/* ------------------------------------------------------------------ */
+/* Path quoting (vcs/quote.c)                                          */
+/* ------------------------------------------------------------------ */
+
+/** Append path as git prints it (core.quotePath=true): unchanged unless
+ *  it holds '"', '\\', control or non-ASCII bytes, else C-quoted with
+ *  octal escapes inside double quotes. */
+int vcs_quote_path(vcs_str *out, const char *path, size_t len);
+/** Parse a C-quoted string starting at *p (at the opening quote); on
+ *  success appends the unquoted bytes and advances *p past the closing
+ *  quote. PMDB_EINVAL on a malformed quote. */
+int vcs_unquote(vcs_str *out, const char **p, const char *end);
+
+#endif /* VCS_H */
