@@ -1,0 +1,522 @@
+/*
+ * worktree.c -- scan the working tree, read its files, flatten trees
+ * from the pool and build trees bottom-up from a sorted file list.
+ *
+ * File reads happen in one place, vcs_wt_read(): one open, fstat and
+ * read (loop only on short reads) per file into a reusable buffer, so
+ * that batching them through io_uring later changes one function.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "worktree.h"
+
+typedef struct scan_state {
+	vcs_repo *repo;
+	vcs_ignore *ign;
+	vcs_wt_list *out;
+	vcs_str path;          /**< absolute path being visited */
+	size_t rootlen;        /**< bytes of worktree root + '/' */
+} scan_state;
+
+static int scan_dir(scan_state *s);
+static int entry_cmp(const void *a, const void *b);
+
+/** vcs_wt_list_free -- free entries and the array. */
+void
+vcs_wt_list_free(vcs_wt_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->e[i].path);
+	free(l->e);
+	l->e = NULL;
+	l->n = l->cap = 0;
+}
+
+/** list_add -- append an entry with a copy of path; returns it or NULL. */
+static vcs_wt_entry *
+list_add(vcs_wt_list *l, const char *path, size_t len, uint32_t mode)
+{
+	vcs_wt_entry *e;
+
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? 2 * l->cap : 64;
+		vcs_wt_entry *ne = realloc(l->e, nc * sizeof(*ne));
+		if (!ne)
+			return NULL;
+		l->e = ne;
+		l->cap = nc;
+	}
+	e = &l->e[l->n];
+	memset(e, 0, sizeof(*e));
+	e->path = malloc(len + 1);
+	if (!e->path)
+		return NULL;
+	memcpy(e->path, path, len);
+	e->path[len] = '\0';
+	e->len = len;
+	e->mode = mode;
+	l->n++;
+	return e;
+}
+
+/** path_cmp -- bytewise order of two paths (git's index order). */
+static int
+path_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+/** entry_cmp -- qsort comparator by path. */
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const vcs_wt_entry *x = a, *y = b;
+
+	return path_cmp(x->path, x->len, y->path, y->len);
+}
+
+/** vcs_wt_find -- binary search by path. */
+vcs_wt_entry *
+vcs_wt_find(const vcs_wt_list *l, const char *path, size_t len)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = path_cmp(l->e[mid].path, l->e[mid].len, path, len);
+		if (!c)
+			return &l->e[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/** fill_stat -- copy the stat fields the cache compares. */
+static void
+fill_stat(vcs_wt_entry *e, const struct stat *st)
+{
+	e->size = (uint64_t)st->st_size;
+	e->ino = (uint64_t)st->st_ino;
+	e->dev = (uint64_t)st->st_dev;
+	e->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	e->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+}
+
+/** load_ignore_file -- push dir's .pmvcsignore if it has one; *pushed
+ *  says whether it did. */
+static int
+load_ignore_file(scan_state *s, int *pushed)
+{
+	size_t save = s->path.len;
+	vcs_str text = VCS_STR_INIT;
+	int fd, rc = 0;
+
+	*pushed = 0;
+	if (vcs_str_adds(&s->path, VCS_IGNORE_FILE))
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	fd = open((char *)s->path.data, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		s->path.len = save;
+		s->path.data[save] = '\0';
+		return 0;
+	}
+	for (;;) {
+		ssize_t n;
+		if (vcs_str_grow(&text, 4096)) {
+			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+			break;
+		}
+		n = read(fd, text.data + text.len, text.cap - text.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = vcs_seterr(PMDB_ERROR, "cannot read '%s': %s",
+					(char *)s->path.data, strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		text.len += (size_t)n;
+	}
+	close(fd);
+	s->path.len = save;
+	s->path.data[save] = '\0';
+	if (!rc) {
+		/* base: the directory relative to the root, without '/' */
+		size_t blen = save > s->rootlen ? save - s->rootlen - 1 : 0;
+		char *base = strndup((char *)s->path.data + s->rootlen, blen);
+		if (!base)
+			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		else
+			rc = vcs_ignore_push(s->ign, base, (char *)text.data,
+					     text.len);
+		free(base);
+		if (!rc)
+			*pushed = 1;
+	}
+	vcs_str_free(&text);
+	return rc;
+}
+
+/** scan_dir -- visit the directory s->path (ending in '/'). */
+static int
+scan_dir(scan_state *s)
+{
+	size_t save = s->path.len;
+	int pushed = 0, rc;
+	DIR *d;
+	struct dirent *de;
+
+	rc = load_ignore_file(s, &pushed);
+	if (rc)
+		return rc;
+	d = opendir((char *)s->path.data);
+	if (!d) {
+		rc = vcs_seterr(PMDB_ERROR, "cannot open directory '%s': %s",
+				(char *)s->path.data, strerror(errno));
+		goto out;
+	}
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		const char *name = de->d_name;
+		const char *rel;
+		size_t rlen;
+		struct stat st;
+		int is_dir;
+
+		if (!strcmp(name, ".") || !strcmp(name, "..") ||
+		    !strcmp(name, ".git") || !strcmp(name, VCS_DOTDIR))
+			continue;
+		s->path.len = save;
+		if (vcs_str_adds(&s->path, name)) {
+			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+			break;
+		}
+		if (lstat((char *)s->path.data, &st) != 0) {
+			if (errno == ENOENT)
+				continue; /* vanished before we looked: not ours */
+			rc = vcs_seterr(PMDB_ERROR, "cannot stat '%s': %s",
+					(char *)s->path.data, strerror(errno));
+			break;
+		}
+		is_dir = S_ISDIR(st.st_mode);
+		if (!is_dir && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+			continue; /* FIFOs, sockets, devices: git skips them */
+		rel = (char *)s->path.data + s->rootlen;
+		rlen = s->path.len - s->rootlen;
+		if (vcs_ignore_match(s->ign, rel, rlen, is_dir))
+			continue;
+		if (is_dir) {
+			if (vcs_str_add(&s->path, "/", 1)) {
+				rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+				break;
+			}
+			rc = scan_dir(s);
+			if (rc)
+				break;
+		} else {
+			uint32_t mode = S_ISLNK(st.st_mode) ? VCS_MODE_LINK :
+				(st.st_mode & 0100) ? VCS_MODE_EXEC : VCS_MODE_BLOB;
+			vcs_wt_entry *e = list_add(s->out, rel, rlen, mode);
+			if (!e) {
+				rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+				break;
+			}
+			fill_stat(e, &st);
+		}
+	}
+	if (!rc && errno)
+		rc = vcs_seterr(PMDB_ERROR, "cannot read directory '%.*s': %s",
+				(int)save, (char *)s->path.data, strerror(errno));
+	closedir(d);
+out:
+	if (pushed)
+		vcs_ignore_pop(s->ign);
+	s->path.len = save;
+	if (s->path.data)
+		s->path.data[save] = '\0';
+	return rc;
+}
+
+/** vcs_wt_scan -- list the working tree's files, sorted. */
+int
+vcs_wt_scan(vcs_repo *repo, vcs_wt_list *out)
+{
+	scan_state s = { repo, NULL, out, VCS_STR_INIT, 0 };
+	int rc = vcs_ignore_new(&s.ign);
+
+	if (rc)
+		return rc;
+	if (vcs_str_adds(&s.path, repo->worktree) ||
+	    (s.path.len && s.path.data[s.path.len - 1] != '/' &&
+	     vcs_str_add(&s.path, "/", 1))) {
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		goto out;
+	}
+	s.rootlen = s.path.len;
+	rc = scan_dir(&s);
+	if (!rc)
+		qsort(out->e, out->n, sizeof(*out->e), entry_cmp);
+out:
+	vcs_ignore_free(s.ign);
+	vcs_str_free(&s.path);
+	return rc;
+}
+
+/** wt_abspath -- worktree root + '/' + rel into out (reset first). */
+static int
+wt_abspath(vcs_repo *repo, vcs_str *out, const char *rel)
+{
+	vcs_str_reset(out);
+	return vcs_str_addf(out, "%s/%s", repo->worktree, rel);
+}
+
+/** vcs_wt_read -- read one file (or symlink target) into rd->buf. */
+int
+vcs_wt_read(vcs_repo *repo, vcs_wt_reader *rd, const vcs_wt_entry *e)
+{
+	vcs_str path = VCS_STR_INIT;
+	struct stat st;
+	int fd = -1, rc = 0;
+
+	if (wt_abspath(repo, &path, e->path))
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	vcs_str_reset(&rd->buf);
+	if (e->mode == VCS_MODE_LINK) {
+		size_t want = e->size + 1;
+		for (;;) {
+			ssize_t n;
+			if (vcs_str_grow(&rd->buf, want)) {
+				rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+				goto out;
+			}
+			n = readlink((char *)path.data, (char *)rd->buf.data,
+				     rd->buf.cap - 1);
+			if (n < 0) {
+				rc = vcs_seterr(PMDB_ERROR, "cannot read symbolic link '%s': %s",
+						e->path, strerror(errno));
+				goto out;
+			}
+			if ((size_t)n < rd->buf.cap - 1) {
+				rd->buf.len = (size_t)n;
+				rd->buf.data[n] = '\0';
+				break;
+			}
+			want = rd->buf.cap * 2;
+		}
+		goto out;
+	}
+	fd = open((char *)path.data, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0) {
+		rc = vcs_seterr(PMDB_ERROR, "cannot open '%s': %s", e->path,
+				errno == ELOOP ? "it changed into a symbolic link" :
+				strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = vcs_seterr(PMDB_ERROR, "cannot read '%s': %s", e->path,
+				errno ? strerror(errno) : "no longer a regular file");
+		goto out;
+	}
+	if (vcs_str_grow(&rd->buf, (size_t)st.st_size + 1)) {
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory reading '%s'", e->path);
+		goto out;
+	}
+	while (rd->buf.len < (size_t)st.st_size) {
+		ssize_t n = read(fd, rd->buf.data + rd->buf.len,
+				 (size_t)st.st_size - rd->buf.len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = vcs_seterr(PMDB_ERROR, "cannot read '%s': %s", e->path,
+					strerror(errno));
+			goto out;
+		}
+		if (n == 0) {
+			rc = vcs_seterr(PMDB_ERROR, "cannot read '%s': %s", e->path,
+					"file shrank while being read");
+			goto out;
+		}
+		rd->buf.len += (size_t)n;
+	}
+	rd->buf.data[rd->buf.len] = '\0';
+out:
+	if (fd >= 0)
+		close(fd);
+	vcs_str_free(&path);
+	return rc;
+}
+
+/** vcs_wt_hash -- blob id of e's current content. */
+int
+vcs_wt_hash(vcs_repo *repo, vcs_wt_reader *rd, vcs_wt_entry *e)
+{
+	int rc;
+
+	if (e->have_oid)
+		return 0;
+	rc = vcs_wt_read(repo, rd, e);
+	if (rc)
+		return rc;
+	rc = pmdb_hash_object(&e->oid, repo->algo, PMDB_OBJ_BLOB,
+			      rd->buf.data, rd->buf.len);
+	if (rc)
+		return vcs_seterr_pmdb(rc, e->path);
+	e->have_oid = 1;
+	return 0;
+}
+
+/** flatten -- add tree's entries under prefix (ending in '/' or ""). */
+static int
+flatten(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *oid, vcs_str *prefix,
+	vcs_wt_list *out)
+{
+	vcs_tree t = { 0 };
+	size_t save = prefix->len;
+	int rc = vcs_tree_read(repo, txn, oid, &t);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < t.n && !rc; i++) {
+		vcs_tree_entry *te = &t.entries[i];
+		prefix->len = save;
+		if (vcs_str_add(prefix, te->name, te->name_len)) {
+			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+			break;
+		}
+		if (te->mode == VCS_MODE_TREE) {
+			if (vcs_str_add(prefix, "/", 1))
+				rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+			else
+				rc = flatten(repo, txn, &te->oid, prefix, out);
+		} else {
+			vcs_wt_entry *e = list_add(out, (char *)prefix->data,
+						   prefix->len, te->mode);
+			if (!e) {
+				rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+				break;
+			}
+			if (e->mode != VCS_MODE_LINK && e->mode != VCS_MODE_EXEC &&
+			    e->mode != VCS_MODE_GITLINK)
+				e->mode = VCS_MODE_BLOB; /* 100664 and friends */
+			e->oid = te->oid;
+			e->have_oid = 1;
+		}
+	}
+	prefix->len = save;
+	vcs_tree_clear(&t);
+	return rc;
+}
+
+/** vcs_tree_flatten -- all files under tree, sorted by path. */
+int
+vcs_tree_flatten(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *tree,
+		 vcs_wt_list *out)
+{
+	vcs_str prefix = VCS_STR_INIT;
+	int rc;
+
+	if (!tree)
+		return 0;
+	rc = flatten(repo, txn, tree, &prefix, out);
+	vcs_str_free(&prefix);
+	if (!rc)
+		qsort(out->e, out->n, sizeof(*out->e), entry_cmp);
+	return rc;
+}
+
+/** build -- write the tree of entries [lo, hi) below the prefix of
+ *  plen bytes; all paths in the range share that prefix. */
+static int
+build(vcs_repo *repo, pmdb_txn *txn, const vcs_wt_list *l, size_t lo,
+      size_t hi, size_t plen, pmdb_oid *out)
+{
+	vcs_tree_entry *ents = calloc(hi - lo ? hi - lo : 1, sizeof(*ents));
+	vcs_str enc = VCS_STR_INIT;
+	size_t n = 0, i = lo;
+	int rc = 0;
+
+	if (!ents)
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	while (i < hi) {
+		const vcs_wt_entry *e = &l->e[i];
+		const char *name = e->path + plen;
+		const char *slash = memchr(name, '/', e->len - plen);
+		vcs_tree_entry *te = &ents[n++];
+
+		if (!slash) {
+			te->mode = e->mode;
+			te->name = (char *)name;
+			te->name_len = e->len - plen;
+			te->oid = e->oid;
+			i++;
+			continue;
+		}
+		/* a directory: every following path with the same "name/" */
+		size_t nlen = (size_t)(slash - name), j = i + 1;
+		while (j < hi && l->e[j].len > plen + nlen &&
+		       !memcmp(l->e[j].path + plen, name, nlen + 1))
+			j++;
+		te->mode = VCS_MODE_TREE;
+		te->name = (char *)name;
+		te->name_len = nlen;
+		rc = build(repo, txn, l, i, j, plen + nlen + 1, &te->oid);
+		if (rc)
+			goto out;
+		i = j;
+	}
+	rc = vcs_tree_format(&enc, ents, n, repo->algo);
+	if (rc)
+		goto out;
+	rc = pmdb_txn_put(txn, PMDB_OBJ_TREE, enc.data, enc.len, out);
+	if (rc)
+		rc = vcs_seterr_pmdb(rc, "writing a tree");
+out:
+	vcs_str_free(&enc);
+	free(ents);
+	return rc;
+}
+
+/** vcs_tree_build -- write the trees of a sorted list; root id out. */
+int
+vcs_tree_build(vcs_repo *repo, pmdb_txn *txn, const vcs_wt_list *l,
+	       pmdb_oid *root)
+{
+	return build(repo, txn, l, 0, l->n, 0, root);
+}
+
+/** vcs_head_tree -- HEAD's commit and tree (born = 0 when unborn). */
+int
+vcs_head_tree(vcs_repo *repo, pmdb_oid *commit, pmdb_oid *tree, int *born)
+{
+	vcs_commit c = { 0 };
+	int rc = vcs_head(repo, commit, NULL);
+
+	memset(tree, 0, sizeof(*tree));
+	*born = 0;
+	if (rc == PMDB_ENOTFOUND) {
+		memset(commit, 0, sizeof(*commit));
+		return 0;
+	}
+	if (rc)
+		return rc;
+	rc = vcs_commit_read(repo, NULL, commit, &c);
+	if (rc)
+		return rc;
+	*tree = c.tree;
+	*born = 1;
+	vcs_commit_clear(&c);
+	return 0;
+}

@@ -1,0 +1,216 @@
+/*
+ * worktree.h -- the working tree side of pmvcs: ignore rules, scanning,
+ * flattening trees, building trees, checkout and status.
+ *
+ * There is no index (staging area): a commit snapshots the whole working
+ * tree, status compares the working tree with HEAD's tree, and checkout
+ * moves the working tree from one tree to another. A small stat cache in
+ * .pmvcs/wtcache (written after commit and checkout) lets status skip
+ * hashing files whose size, mtime, ctime and inode did not change.
+ *
+ * Paths are root-relative, '/'-separated, without a leading or trailing
+ * slash. Lists are sorted bytewise by path (git's index order).
+ *
+ * Threads: nothing here has process-wide state; a list, an ignore set or
+ * a cache belongs to one thread. Nothing reads the process cwd.
+ */
+#ifndef VCS_WORKTREE_H
+#define VCS_WORKTREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vcs.h"
+
+/* ------------------------------------------------------------------ */
+/* Ignore rules (vcs/ignore.c)                                         */
+/* ------------------------------------------------------------------ */
+
+#define VCS_IGNORE_FILE ".pmvcsignore"
+
+/** A stack of pattern lists, one per .pmvcsignore file on the way from
+ *  the root to the directory being scanned. */
+typedef struct vcs_ignore vcs_ignore;
+
+int vcs_ignore_new(vcs_ignore **out);
+void vcs_ignore_free(vcs_ignore *ign);
+/** vcs_ignore_push -- add the patterns of one ignore file found in
+ *  directory base ("" for the root), text of len bytes. Files pushed
+ *  later (deeper) take precedence. 0, PMDB_ENOMEM. */
+int vcs_ignore_push(vcs_ignore *ign, const char *base, const char *text,
+		    size_t len);
+/** vcs_ignore_pop -- drop the most recently pushed file's patterns. */
+void vcs_ignore_pop(vcs_ignore *ign);
+/** vcs_ignore_match -- 1 if path (root-relative) is ignored, else 0. */
+int vcs_ignore_match(const vcs_ignore *ign, const char *path, size_t len,
+		     int is_dir);
+/** vcs_wildmatch -- git's wildmatch(); pathname: '*' and '?' do not
+ *  match '/', "**" does. Returns 1 on match. Exposed for tests. */
+int vcs_wildmatch(const char *pattern, const char *text, int pathname);
+
+/* ------------------------------------------------------------------ */
+/* Entry lists (vcs/worktree.c)                                        */
+/* ------------------------------------------------------------------ */
+
+/** One file: of the working tree (stat fields set) or of a tree. */
+typedef struct vcs_wt_entry {
+	char *path;            /**< owned, NUL-terminated */
+	size_t len;
+	uint32_t mode;         /**< VCS_MODE_BLOB, _EXEC, _LINK (_GITLINK
+	                            only from trees) */
+	int have_oid;          /**< oid is valid */
+	pmdb_oid oid;
+	uint64_t size, ino, dev;
+	int64_t mtime_ns, ctime_ns;
+} vcs_wt_entry;
+
+typedef struct vcs_wt_list {
+	vcs_wt_entry *e;
+	size_t n, cap;
+} vcs_wt_list;
+
+#define VCS_WT_LIST_INIT { NULL, 0, 0 }
+
+void vcs_wt_list_free(vcs_wt_list *l);
+/** vcs_wt_find -- binary search by path; NULL if absent. */
+vcs_wt_entry *vcs_wt_find(const vcs_wt_list *l, const char *path, size_t len);
+
+/**
+ * vcs_wt_scan -- list the regular files (100644/100755) and symlinks of
+ * the working tree of repo, skipping .pmvcs and .git at any level,
+ * special files (FIFOs, sockets, devices: as git does) and what the
+ * .pmvcsignore files ignore. Sorted by path; oids not yet known.
+ * @return 0, PMDB_ERROR (unreadable directory: named in vcs_errmsg()),
+ *  PMDB_ENOMEM.
+ */
+int vcs_wt_scan(vcs_repo *repo, vcs_wt_list *out);
+
+/** Reusable buffer for file contents. */
+typedef struct vcs_wt_reader {
+	vcs_str buf;
+} vcs_wt_reader;
+
+/**
+ * vcs_wt_read -- read one working tree file's content (a symlink's
+ * target) into rd->buf with one read. Fails with PMDB_ERROR naming the
+ * path if the file vanished, changed type or cannot be read. This is
+ * the one place where pmvcs reads working tree files.
+ */
+int vcs_wt_read(vcs_repo *repo, vcs_wt_reader *rd, const vcs_wt_entry *e);
+
+/** vcs_wt_hash -- read and hash e (blob id) unless e->have_oid. */
+int vcs_wt_hash(vcs_repo *repo, vcs_wt_reader *rd, vcs_wt_entry *e);
+
+/**
+ * vcs_tree_flatten -- every blob, symlink and gitlink under tree (NULL:
+ * the empty tree), recursively, sorted by path. Reads through txn when
+ * non-NULL. 0, PMDB_ENOTFOUND, PMDB_ECORRUPT, PMDB_ENOMEM.
+ */
+int vcs_tree_flatten(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *tree,
+		     vcs_wt_list *out);
+
+/**
+ * vcs_tree_build -- write the trees for a sorted list whose oids are all
+ * known (bottom-up, with pmdb_txn_put) and return the root tree's id.
+ */
+int vcs_tree_build(vcs_repo *repo, pmdb_txn *txn, const vcs_wt_list *l,
+		   pmdb_oid *root);
+
+/** vcs_head_tree -- HEAD's commit (zeroed if unborn, *born = 0) and its
+ *  tree. */
+int vcs_head_tree(vcs_repo *repo, pmdb_oid *commit, pmdb_oid *tree,
+		  int *born);
+
+/* ------------------------------------------------------------------ */
+/* Stat cache (vcs/status.c)                                           */
+/* ------------------------------------------------------------------ */
+
+/**
+ * vcs_wtcache_apply -- fill the oids of scanned entries whose stat data
+ * matches .pmvcs/wtcache (and that are not "racy": modified at or after
+ * the cache was written). A missing or bad cache is not an error.
+ */
+int vcs_wtcache_apply(vcs_repo *repo, vcs_wt_list *l);
+/** vcs_wtcache_write -- record the entries of l that have oids (write a
+ *  temp file + rename). Failure is reported but harmless. */
+int vcs_wtcache_write(vcs_repo *repo, const vcs_wt_list *l);
+
+/* ------------------------------------------------------------------ */
+/* Status (vcs/status.c)                                               */
+/* ------------------------------------------------------------------ */
+
+/** Kinds of change, as git's short-format letters. */
+#define VCS_ST_MODIFIED 'M'
+#define VCS_ST_DELETED 'D'
+#define VCS_ST_TYPECHANGE 'T'
+#define VCS_ST_UNTRACKED '?'
+
+typedef struct vcs_status_item {
+	char kind;
+	const char *path;      /**< borrowed from the lists; for untracked
+	                            directories, a "dir/" copy in dirs */
+	size_t len;
+	const vcs_wt_entry *head, *wt;  /**< NULL where absent */
+} vcs_status_item;
+
+typedef struct vcs_status {
+	vcs_wt_list head;      /**< HEAD's tree, flattened */
+	vcs_wt_list wt;        /**< the working tree (oids where needed) */
+	vcs_status_item *items; /**< tracked changes, then untracked */
+	size_t n, ntracked;
+	char **dirs;           /**< owned "dir/" strings */
+	size_t ndirs;
+	pmdb_oid head_commit;
+	int born;
+	int hashed;            /**< files hashed (cache misses) */
+} vcs_status;
+
+/**
+ * vcs_status_compute -- compare the working tree with tree (HEAD's tree
+ * when NULL, or any tree). collapse_untracked: report an untracked
+ * directory as "dir/" as git's default does.
+ */
+int vcs_status_compute(vcs_repo *repo, const pmdb_oid *tree,
+		       int collapse_untracked, vcs_status *out);
+void vcs_status_clear(vcs_status *st);
+
+/* ------------------------------------------------------------------ */
+/* Checkout (vcs/checkout.c)                                           */
+/* ------------------------------------------------------------------ */
+
+#define VCS_CHECKOUT_FORCE 0x1u
+
+typedef struct vcs_checkout_result {
+	vcs_wt_list dirty;     /**< tracked files with local changes that
+	                            the checkout would overwrite */
+	vcs_wt_list untracked; /**< untracked files in the way */
+	size_t written, removed;
+} vcs_checkout_result;
+
+/**
+ * vcs_checkout_tree -- move the working tree from tree from_tree (NULL:
+ * empty) to to_tree. Without VCS_CHECKOUT_FORCE, refuses (PMDB_ECONFLICT,
+ * nothing changed, paths in res) if a file that differs between the two
+ * trees has local changes or an untracked file is in the way; local
+ * changes to files the two trees agree on are kept, as git keeps them.
+ * Files are written to a temp name and renamed into place.
+ */
+int vcs_checkout_tree(vcs_repo *repo, const pmdb_oid *from_tree,
+		      const pmdb_oid *to_tree, unsigned flags,
+		      vcs_checkout_result *res);
+void vcs_checkout_result_clear(vcs_checkout_result *res);
+
+/* ------------------------------------------------------------------ */
+/* Helpers shared by the commands                                      */
+/* ------------------------------------------------------------------ */
+
+/**
+ * vcs_stripspace -- git's stripspace(): drop trailing whitespace of each
+ * line, collapse runs of blank lines, drop leading and trailing blank
+ * lines, end with '\n' (unless empty); skip_comments also drops lines
+ * starting with '#'. Appends to out.
+ */
+int vcs_stripspace(vcs_str *out, const char *text, size_t len,
+		   int skip_comments);
+
+#endif /* VCS_WORKTREE_H */
