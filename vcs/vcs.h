@@ -182,7 +182,8 @@ int vcs_object_read(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *oid,
 		    pmdb_otype *type, vcs_str *out);
 
 /** Peel tags (and, with want TREE, commits) until an object of type want
- *  is reached. PMDB_EINVAL if impossible. */
+ *  is reached. PMDB_EINVAL if impossible. want PMDB_OBJ_NONE peels tags
+ *  only, to the first non-tag (git's ^{}). */
 int vcs_peel(vcs_repo *repo, const pmdb_oid *oid, pmdb_otype want,
 	     pmdb_oid *out);
 
@@ -253,7 +254,9 @@ void vcs_mtree_set_txn(vcs_mtree *t, pmdb_txn *txn);
 int vcs_revparse(vcs_repo *repo, const char *spec, pmdb_oid *out);
 
 /** vcs_head -- HEAD's commit (PMDB_ENOTFOUND on an unborn branch) and the
- *  branch name it points to (ref name, NULL if detached; caller frees). */
+ *  branch name it points to (ref name, NULL if detached; caller frees).
+ *  On an unborn branch *branch_ref is still set (caller frees it too).
+ *  oid and branch_ref may be NULL. */
 int vcs_head(vcs_repo *repo, pmdb_oid *oid, char **branch_ref);
 
 /* ------------------------------------------------------------------ */

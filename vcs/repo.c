@@ -1,0 +1,248 @@
+/*
+ * repo.c -- create and find repositories: a work tree with a .pmvcs
+ * directory holding the libpmdb pool.
+ *
+ * Paths are made absolute with realpath() and never through chdir():
+ * commands share the process (and its cwd) with others in a server.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vcs.h"
+
+/* path_join -- malloc'd "a/b" */
+static char *
+path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s = malloc(la + lb + 2);
+
+	if (!s)
+		return NULL;
+	memcpy(s, a, la);
+	if (la == 0 || a[la - 1] != '/')
+		s[la++] = '/';
+	memcpy(s + la, b, lb + 1);
+	return s;
+}
+
+/* mkdir_p -- create dir and its missing parents */
+static int
+mkdir_p(const char *dir)
+{
+	char *p, *s = strdup(dir);
+	int err = 0;
+
+	if (!s)
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	for (p = s + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(s, 0777) && errno != EEXIST) {
+				err = vcs_seterr(PMDB_ERROR,
+						 "cannot create directory '%s': %s",
+						 s, strerror(errno));
+				break;
+			}
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	free(s);
+	return err;
+}
+
+/* is_dir -- 1 if path is a directory */
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* open_env -- open the pool in repo->dotdir, mapping errors to messages
+ * that name the path */
+static int
+open_env(vcs_repo *repo, unsigned flags, pmdb_hash_algo algo,
+	 const vcs_open_opts *opts)
+{
+	pmdb_open_opts o = PMDB_OPEN_OPTS_INIT;
+	int err;
+
+	o.flags = flags;
+	o.hash = algo;
+	o.lock_timeout_ms = opts ? opts->lock_timeout_ms : 0;
+	err = pmdb_env_open(&repo->env, repo->dotdir, &o);
+	switch (err) {
+	case 0:
+		repo->algo = pmdb_env_hash(repo->env);
+		repo->hashlen = pmdb_hash_len(repo->algo);
+		repo->hexlen = 2 * repo->hashlen;
+		return 0;
+	case PMDB_EEXISTS:
+		return vcs_seterr(err, "a pmvcs repository already exists in "
+				  "%s (re-initialising is not supported)",
+				  repo->dotdir);
+	case PMDB_EBUSY:
+		return vcs_seterr(err, "cannot open pool '%s/pool.set': "
+				  "Resource temporarily unavailable (another "
+				  "pmvcs process holds it)", repo->dotdir);
+	case PMDB_EVERSION:
+	case PMDB_ENOTPOOL:
+	case PMDB_EFORMAT:
+	case PMDB_ENOTFOUND: {
+		char ctx[PATH_MAX + 64];
+
+		snprintf(ctx, sizeof(ctx), "cannot open pool '%s/pool.set'",
+			 repo->dotdir);
+		return vcs_seterr_pmdb(err, ctx);
+	}
+	default: {
+		char ctx[PATH_MAX + 64];
+
+		snprintf(ctx, sizeof(ctx), "cannot %s pool in '%s'",
+			 (flags & PMDB_CREATE) ? "create" : "open",
+			 repo->dotdir);
+		return vcs_seterr_pmdb(err, ctx);
+	}
+	}
+}
+
+/* vcs_repo_init -- create dir/.pmvcs with a new pool and HEAD */
+int
+vcs_repo_init(vcs_repo **out, const char *dir, pmdb_hash_algo algo,
+	      const char *initial_branch, const vcs_open_opts *opts)
+{
+	char abs[PATH_MAX], target[PMDB_REF_NAME_MAX + 1];
+	vcs_repo *repo;
+	pmdb_txn *txn = NULL;
+	int err, n;
+
+	*out = NULL;
+	if (!pmdb_hash_len(algo))
+		return vcs_seterr(PMDB_EINVAL, "unknown object format");
+	n = snprintf(target, sizeof(target), "refs/heads/%s",
+		     initial_branch ? initial_branch : "master");
+	if (n < 0 || (size_t)n >= sizeof(target) || !pmdb_ref_name_valid(target))
+		return vcs_seterr(PMDB_EINVAL, "invalid initial branch name: "
+				  "'%s'", initial_branch);
+	if ((err = mkdir_p(dir)))
+		return err;
+	if (!realpath(dir, abs))
+		return vcs_seterr(PMDB_ERROR, "cannot resolve '%s': %s", dir,
+				  strerror(errno));
+	if (!(repo = calloc(1, sizeof(*repo))))
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	if (!(repo->worktree = strdup(abs)) ||
+	    !(repo->dotdir = path_join(abs, VCS_DOTDIR))) {
+		err = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (is_dir(repo->dotdir)) {
+		/* refuse before touching anything, even a half-made dir */
+		err = vcs_seterr(PMDB_EEXISTS, "a pmvcs repository already "
+				 "exists in %s (re-initialising is not "
+				 "supported)", repo->dotdir);
+		goto fail;
+	}
+	if ((err = open_env(repo, PMDB_CREATE | PMDB_EXCL, algo, opts)))
+		goto fail;
+	if ((err = pmdb_txn_begin(repo->env, &txn)) ||
+	    (err = pmdb_txn_ref_set_symbolic(txn, "HEAD", target))) {
+		pmdb_txn_abort(txn);
+		err = vcs_seterr_pmdb(err, "setting HEAD");
+		goto fail;
+	}
+	if ((err = pmdb_txn_commit(txn))) {
+		err = vcs_seterr_pmdb(err, "setting HEAD");
+		goto fail;
+	}
+	*out = repo;
+	return 0;
+fail:
+	vcs_repo_free(repo);
+	return err;
+}
+
+/* vcs_repo_open -- find the nearest .pmvcs at or above start_dir */
+int
+vcs_repo_open(vcs_repo **out, const char *start_dir,
+	      const vcs_open_opts *opts)
+{
+	char abs[PATH_MAX];
+	vcs_repo *repo;
+	char *cur = NULL;
+	int err;
+
+	*out = NULL;
+	if (!realpath(start_dir, abs))
+		return vcs_seterr(PMDB_ENOTFOUND, "not a pmvcs repository (or "
+				  "any of the parent directories): %s",
+				  start_dir);
+	if (!(cur = strdup(abs)))
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	for (;;) {
+		char *dot = path_join(cur, VCS_DOTDIR);
+		char *slash;
+
+		if (!dot) {
+			free(cur);
+			return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		}
+		if (is_dir(dot)) {
+			free(dot);
+			break;
+		}
+		free(dot);
+		slash = strrchr(cur, '/');
+		if (!slash || (slash == cur && cur[1] == '\0')) {
+			free(cur);
+			return vcs_seterr(PMDB_ENOTFOUND, "not a pmvcs "
+					  "repository (or any of the parent "
+					  "directories): %s", abs);
+		}
+		slash[slash == cur ? 1 : 0] = '\0';
+	}
+	if (!(repo = calloc(1, sizeof(*repo)))) {
+		free(cur);
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	}
+	repo->worktree = cur;
+	if (!(repo->dotdir = path_join(cur, VCS_DOTDIR))) {
+		err = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if ((err = open_env(repo, 0, PMDB_HASH_SHA1, opts)))
+		goto fail;
+	*out = repo;
+	return 0;
+fail:
+	vcs_repo_free(repo);
+	return err;
+}
+
+/* vcs_repo_free -- close the pool and free */
+void
+vcs_repo_free(vcs_repo *repo)
+{
+	if (!repo)
+		return;
+	pmdb_env_close(repo->env);
+	free(repo->worktree);
+	free(repo->dotdir);
+	free(repo);
+}
+
+/* vcs_oid_hex -- an id in the repo's format as hex */
+char *
+vcs_oid_hex(const vcs_repo *repo, const pmdb_oid *oid, char *buf)
+{
+	return pmdb_oid_fmt(buf, oid, repo->algo);
+}

@@ -1,0 +1,248 @@
+/*
+ * revparse.c -- git revision syntax over the pool's refs and objects.
+ *
+ * Supported: <ref> | <hex id> | <short hex id>, then any sequence of ~N,
+ * ^N, ^{type}, ^{}, then optionally :<path>. Ref names are looked up in
+ * git's order (see vcs.h); refs win over short ids, as in git.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vcs.h"
+
+/* unknown -- git rev-parse's message for a spec that names nothing */
+static int
+unknown(const char *spec)
+{
+	return vcs_seterr(PMDB_ENOTFOUND, "ambiguous argument '%s': unknown "
+			  "revision or path not in the working tree.", spec);
+}
+
+/* try_ref -- resolve one candidate ref name; 0, ENOTFOUND, or error */
+static int
+try_ref(vcs_repo *repo, const char *name, pmdb_oid *out)
+{
+	int err;
+
+	if (strlen(name) > PMDB_REF_NAME_MAX)
+		return PMDB_ENOTFOUND;
+	err = pmdb_ref_resolve(repo->env, name, out, NULL);
+	/* a name that is not a legal ref is simply not this kind of ref */
+	return err == PMDB_EINVAL ? PMDB_ENOTFOUND : err;
+}
+
+/* resolve_base -- a ref name, a full id or a short id */
+static int
+resolve_base(vcs_repo *repo, const char *spec, const char *base,
+	     size_t len, pmdb_oid *out)
+{
+	static const char *const rules[] = {
+		"%.*s", "refs/%.*s", "refs/tags/%.*s", "refs/heads/%.*s",
+		"refs/remotes/%.*s", "refs/remotes/%.*s/HEAD"
+	};
+	char name[PMDB_REF_NAME_MAX + 32];
+	size_t i;
+	int err, allhex = len > 0;
+
+	for (i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)base[i]))
+			allhex = 0;
+	if (allhex && len == repo->hexlen &&
+	    pmdb_oid_parse(out, base, len, repo->algo) == 0)
+		return 0;
+	if (len == 1 && base[0] == '@')
+		base = "HEAD", len = 4;
+	if (len && len <= PMDB_REF_NAME_MAX) {
+		for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+			snprintf(name, sizeof(name), rules[i], (int)len, base);
+			err = try_ref(repo, name, out);
+			if (err != PMDB_ENOTFOUND)
+				return err ? vcs_seterr_pmdb(err, name) : 0;
+		}
+	}
+	if (allhex && len >= 4 && len <= repo->hexlen) {
+		err = pmdb_object_resolve_prefix(repo->env, base, len, out);
+		if (err == PMDB_EAMBIGUOUS)
+			return vcs_seterr(err, "short object ID %.*s is "
+					  "ambiguous", (int)len, base);
+		if (err != PMDB_ENOTFOUND && err != PMDB_EINVAL)
+			return err ? vcs_seterr_pmdb(err, spec) : 0;
+	}
+	return unknown(spec);
+}
+
+/* nth_parent -- parent n (1-based) of the commit at oid */
+static int
+nth_parent(vcs_repo *repo, const char *spec, pmdb_oid *oid, unsigned long n)
+{
+	vcs_commit c;
+	int err;
+
+	if ((err = vcs_peel(repo, oid, PMDB_OBJ_COMMIT, oid)))
+		return err == PMDB_EINVAL ? unknown(spec) : err;
+	if (n == 0)
+		return 0;
+	if ((err = vcs_commit_read(repo, NULL, oid, &c)))
+		return err;
+	if (n > c.nparents) {
+		vcs_commit_clear(&c);
+		return unknown(spec);
+	}
+	*oid = c.parents[n - 1];
+	vcs_commit_clear(&c);
+	return 0;
+}
+
+/* peel_to -- ^{type}: "", "object", "commit", "tree", "blob", "tag" */
+static int
+peel_to(vcs_repo *repo, const char *spec, pmdb_oid *oid, const char *type,
+	size_t len)
+{
+	pmdb_otype want;
+	int err;
+
+	if (len == 0) {
+		want = PMDB_OBJ_NONE;
+	} else if (len == 6 && memcmp(type, "object", 6) == 0) {
+		return pmdb_object_info(repo->env, oid, NULL, NULL) ?
+			unknown(spec) : 0;
+	} else if (pmdb_otype_from_name(&want, type, len)) {
+		return unknown(spec);
+	}
+	err = vcs_peel(repo, oid, want, oid);
+	return err == PMDB_EINVAL ? unknown(spec) : err;
+}
+
+/* walk_path -- <tree>:<path>: follow path through trees */
+static int
+walk_path(vcs_repo *repo, const char *spec, const char *rev, size_t revlen,
+	  pmdb_oid *oid, const char *path)
+{
+	int err;
+
+	if ((err = vcs_peel(repo, oid, PMDB_OBJ_TREE, oid)))
+		return err == PMDB_EINVAL ? unknown(spec) : err;
+	while (*path) {
+		const char *slash = strchr(path, '/');
+		size_t clen = slash ? (size_t)(slash - path) : strlen(path);
+		vcs_tree tree;
+		size_t i;
+		int found = 0;
+
+		if (clen == 0 || (clen == 1 && path[0] == '.')) {
+			path += clen + (slash ? 1 : 0);
+			continue;
+		}
+		if ((err = vcs_tree_read(repo, NULL, oid, &tree))) {
+			if (err != PMDB_EINVAL)
+				return err;
+			break;          /* path goes on below a file */
+		}
+		for (i = 0; i < tree.n && !found; i++)
+			if (tree.entries[i].name_len == clen &&
+			    memcmp(tree.entries[i].name, path, clen) == 0) {
+				*oid = tree.entries[i].oid;
+				found = 1;
+			}
+		vcs_tree_clear(&tree);
+		if (!found)
+			break;
+		path += clen + (slash ? 1 : 0);
+	}
+	if (*path)
+		return vcs_seterr(PMDB_ENOTFOUND, "path '%s' does not exist "
+				  "in '%.*s'", strchr(spec, ':') + 1,
+				  (int)revlen, rev);
+	return 0;
+}
+
+/* vcs_revparse -- resolve a revision spec */
+int
+vcs_revparse(vcs_repo *repo, const char *spec, pmdb_oid *out)
+{
+	const char *colon = strchr(spec, ':');
+	const char *end = colon ? colon : spec + strlen(spec);
+	const char *p = spec;
+	pmdb_oid oid;
+	int err;
+
+	/* the base ends at the first '~' or '^' (no ref name holds them) */
+	while (p < end && *p != '~' && *p != '^')
+		p++;
+	if (p == spec)
+		return unknown(spec);   /* ":path" (the index) or "^x" */
+	if ((err = resolve_base(repo, spec, spec, (size_t)(p - spec), &oid)))
+		return err;
+	while (p < end) {
+		char op = *p++;
+		unsigned long n = 1;
+
+		if (op == '^' && p < end && *p == '{') {
+			const char *close = memchr(p, '}', (size_t)(end - p));
+
+			if (!close)
+				return unknown(spec);
+			if ((err = peel_to(repo, spec, &oid, p + 1,
+					   (size_t)(close - p - 1))))
+				return err;
+			p = close + 1;
+			continue;
+		}
+		if (p < end && isdigit((unsigned char)*p)) {
+			n = 0;
+			while (p < end && isdigit((unsigned char)*p)) {
+				if (n > 100000000ul)
+					return unknown(spec);
+				n = n * 10 + (unsigned long)(*p++ - '0');
+			}
+		}
+		if (op == '^') {
+			if ((err = nth_parent(repo, spec, &oid, n)))
+				return err;
+		} else {
+			if ((err = nth_parent(repo, spec, &oid, 0)))
+				return err;
+			while (n--)
+				if ((err = nth_parent(repo, spec, &oid, 1)))
+					return err;
+		}
+	}
+	if (colon && (err = walk_path(repo, spec, spec, (size_t)(colon - spec),
+				      &oid, colon + 1)))
+		return err;
+	*out = oid;
+	return 0;
+}
+
+/* vcs_head -- HEAD's commit and the branch it points to */
+int
+vcs_head(vcs_repo *repo, pmdb_oid *oid, char **branch_ref)
+{
+	char target[PMDB_REF_NAME_MAX + 1] = "";
+	pmdb_oid o;
+	int err;
+
+	if (branch_ref)
+		*branch_ref = NULL;
+	err = pmdb_ref_read(repo->env, "HEAD", &o, target);
+	if (err)
+		return err == PMDB_ENOTFOUND ?
+			vcs_seterr(err, "HEAD is missing") :
+			vcs_seterr_pmdb(err, "reading HEAD");
+	if (target[0]) {
+		if (branch_ref && !(*branch_ref = strdup(target)))
+			return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		err = pmdb_ref_resolve(repo->env, "HEAD", &o, NULL);
+		if (err == PMDB_ENOTFOUND)
+			return vcs_seterr(err, "your current branch '%s' does "
+					  "not have any commits yet",
+					  strncmp(target, "refs/heads/", 11) ?
+					  target : target + 11);
+		if (err)
+			return vcs_seterr_pmdb(err, "reading HEAD");
+	}
+	if (oid)
+		*oid = o;
+	return 0;
+}
