@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diff.h"
 #include "worktree.h"
 
 typedef struct scan_state {
@@ -519,4 +520,48 @@ vcs_head_tree(vcs_repo *repo, pmdb_oid *commit, pmdb_oid *tree, int *born)
 	*born = 1;
 	vcs_commit_clear(&c);
 	return 0;
+}
+
+/** vcs_subject -- first paragraph of msg, lines joined by spaces. */
+int
+vcs_subject(vcs_str *out, const char *msg, size_t len)
+{
+	const char *p = msg, *end = msg + len;
+	int first = 1;
+
+	while (p < end && (*p == '\n'))
+		p++;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t t = ll;
+		while (t && (p[t - 1] == ' ' || p[t - 1] == '\t' || p[t - 1] == '\r'))
+			t--;
+		if (!t)
+			break;
+		if ((!first && vcs_str_add(out, " ", 1)) || vcs_str_add(out, p, t))
+			return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		first = 0;
+		p += ll + (nl ? 1 : 0);
+	}
+	return 0;
+}
+
+/** vcs_commit_oneline -- "<abbrev> <subject>". */
+int
+vcs_commit_oneline(vcs_repo *repo, const pmdb_oid *oid, vcs_str *out)
+{
+	char hex[PMDB_OID_HEXMAX + 1];
+	vcs_commit c = { 0 };
+	int rc = vcs_commit_read(repo, NULL, oid, &c);
+
+	if (rc)
+		return rc;
+	vcs_oid_abbrev(repo, oid, 7, hex);
+	if (vcs_str_adds(out, hex) || vcs_str_add(out, " ", 1))
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+	else
+		rc = vcs_subject(out, c.message, c.message_len);
+	vcs_commit_clear(&c);
+	return rc;
 }

@@ -213,4 +213,12 @@ void vcs_checkout_result_clear(vcs_checkout_result *res);
 int vcs_stripspace(vcs_str *out, const char *text, size_t len,
 		   int skip_comments);
 
+/** vcs_subject -- git's %s of a commit message: the first paragraph
+ *  with its lines joined by spaces. Appends to out. */
+int vcs_subject(vcs_str *out, const char *msg, size_t len);
+
+/** vcs_commit_oneline -- "<abbrev> <subject>" of a commit (git's
+ *  "HEAD is now at" form). Appends to out. */
+int vcs_commit_oneline(vcs_repo *repo, const pmdb_oid *oid, vcs_str *out);
+
 #endif /* VCS_WORKTREE_H */

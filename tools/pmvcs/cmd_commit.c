@@ -1,0 +1,321 @@
+/*
+ * cmd_commit.c -- pmvcs commit: snapshot the whole working tree.
+ *
+ * There is no staging area: every file the scan finds (honoring
+ * .pmvcsignore) goes into the new tree. Blobs, trees, the commit and the
+ * branch update (compare-and-swap against the value read at the start)
+ * are one pmdb transaction: a file that cannot be read aborts it and
+ * nothing is written.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "diff.h"
+#include "worktree.h"
+
+static const char commit_usage[] =
+	"pmvcs commit -m <msg> [-m <msg>...] [-q | --quiet] [--allow-empty]";
+
+/** head_state -- what HEAD points to, read once at the start. */
+typedef struct head_state {
+	char ref[PMDB_REF_NAME_MAX + 1]; /**< branch ref, "" if detached */
+	pmdb_oid oid;                    /**< current commit if born */
+	int born;
+	pmdb_oid tree;                   /**< its tree if born */
+} head_state;
+
+/** read_head -- fill hs from the pool. */
+static int
+read_head(vcs_repo *repo, head_state *hs)
+{
+	char target[PMDB_REF_NAME_MAX + 1];
+	vcs_commit c = { 0 };
+	int rc;
+
+	memset(hs, 0, sizeof(*hs));
+	rc = pmdb_ref_read(repo->env, "HEAD", &hs->oid, target);
+	if (rc)
+		return vcs_seterr_pmdb(rc, "reading HEAD");
+	if (target[0]) {
+		strcpy(hs->ref, target);
+		rc = pmdb_ref_read(repo->env, target, &hs->oid, NULL);
+		if (rc == PMDB_ENOTFOUND)
+			return 0;
+		if (rc)
+			return vcs_seterr_pmdb(rc, target);
+	}
+	hs->born = 1;
+	rc = vcs_commit_read(repo, NULL, &hs->oid, &c);
+	if (rc)
+		return rc;
+	hs->tree = c.tree;
+	vcs_commit_clear(&c);
+	return 0;
+}
+
+/** store_blobs -- put every scanned file into txn (skipping files whose
+ *  cached id is already stored); fills the oids. */
+static int
+store_blobs(vcs_repo *repo, pmdb_txn *txn, vcs_wt_list *l)
+{
+	vcs_wt_reader rd = { VCS_STR_INIT };
+	int rc = 0;
+
+	for (size_t i = 0; i < l->n && !rc; i++) {
+		vcs_wt_entry *e = &l->e[i];
+		if (e->have_oid && pmdb_txn_has(txn, &e->oid) == 1)
+			continue;
+		rc = vcs_wt_read(repo, &rd, e);
+		if (rc)
+			break;
+		rc = pmdb_txn_put(txn, PMDB_OBJ_BLOB, rd.buf.data, rd.buf.len,
+				  &e->oid);
+		if (rc)
+			rc = vcs_seterr_pmdb(rc, e->path);
+		else
+			e->have_oid = 1;
+	}
+	vcs_str_free(&rd.buf);
+	return rc;
+}
+
+/** print_summary -- git's " N files changed, ..." and create/delete
+ *  mode lines for parent -> tree. Failures only shorten the output. */
+static void
+print_summary(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
+	      const pmdb_oid *tree, const vcs_wt_list *now)
+{
+	vcs_diff_opts o = VCS_DIFF_OPTS_INIT;
+	vcs_diff_stat acc = VCS_DIFF_STAT_INIT;
+	vcs_wt_list old = VCS_WT_LIST_INIT;
+	vcs_str out = VCS_STR_INIT, q = VCS_STR_INIT;
+	size_t files = 0, ins = 0, del = 0, i = 0, j = 0;
+
+	o.patch = 0;
+	o.acc = &acc;
+	if (vcs_diff_trees(repo, hs->born ? &hs->tree : NULL, tree, &o, &out,
+			   &files) != 0)
+		goto out;
+	for (size_t k = 0; k < acc.n; k++) {
+		ins += acc.files[k].added;
+		del += acc.files[k].deleted;
+	}
+	fprintf(ctx->out, " %zu file%s changed", files, files == 1 ? "" : "s");
+	if (ins || !del)
+		fprintf(ctx->out, ", %zu insertion%s(+)", ins, ins == 1 ? "" : "s");
+	if (del || !ins)
+		fprintf(ctx->out, ", %zu deletion%s(-)", del, del == 1 ? "" : "s");
+	fputc('\n', ctx->out);
+	if (vcs_tree_flatten(repo, NULL, hs->born ? &hs->tree : NULL, &old))
+		goto out;
+	while (i < old.n || j < now->n) {
+		const vcs_wt_entry *a = i < old.n ? &old.e[i] : NULL;
+		const vcs_wt_entry *b = j < now->n ? &now->e[j] : NULL;
+		int c = !a ? 1 : !b ? -1 : strcmp(a->path, b->path);
+		const vcs_wt_entry *e = c < 0 ? a : b;
+
+		vcs_str_reset(&q);
+		if (vcs_quote_path(&q, e->path, e->len))
+			break;
+		if (c < 0)
+			fprintf(ctx->out, " delete mode %06o %s\n", a->mode, q.data);
+		else if (c > 0)
+			fprintf(ctx->out, " create mode %06o %s\n", b->mode, q.data);
+		else if (a->mode != b->mode &&
+			 (a->mode == VCS_MODE_LINK) == (b->mode == VCS_MODE_LINK))
+			fprintf(ctx->out, " mode change %06o => %06o %s\n",
+				a->mode, b->mode, q.data);
+		i += c <= 0;
+		j += c >= 0;
+	}
+out:
+	vcs_diff_stat_free(&acc);
+	vcs_wt_list_free(&old);
+	vcs_str_free(&out);
+	vcs_str_free(&q);
+}
+
+/** make_commit -- encode and put the commit object. */
+static int
+make_commit(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
+	    const head_state *hs, const pmdb_oid *tree, vcs_str *msg,
+	    pmdb_oid *out)
+{
+	vcs_str author = VCS_STR_INIT, committer = VCS_STR_INIT;
+	vcs_str enc = VCS_STR_INIT;
+	vcs_commit c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	rc = vcs_ident_make(&author, "AUTHOR", pmvcs_getenv, ctx);
+	if (!rc)
+		rc = vcs_ident_make(&committer, "COMMITTER", pmvcs_getenv, ctx);
+	if (rc)
+		goto out;
+	c.tree = *tree;
+	c.parents = hs->born ? (pmdb_oid *)&hs->oid : NULL;
+	c.nparents = hs->born ? 1 : 0;
+	c.author = (char *)author.data;
+	c.committer = (char *)committer.data;
+	c.message = (char *)msg->data;
+	c.message_len = msg->len;
+	rc = vcs_commit_format(&enc, &c, repo->algo);
+	if (!rc) {
+		rc = pmdb_txn_put(txn, PMDB_OBJ_COMMIT, enc.data, enc.len, out);
+		if (rc)
+			rc = vcs_seterr_pmdb(rc, "writing the commit");
+	}
+out:
+	vcs_str_free(&author);
+	vcs_str_free(&committer);
+	vcs_str_free(&enc);
+	return rc;
+}
+
+/** parse_args -- options into msg/quiet/allow_empty; -1 to go on, else
+ *  the exit code. */
+static int
+parse_args(pmvcs_ctx *ctx, vcs_str *raw, int *nmsg, int *quiet,
+	   int *allow_empty)
+{
+	for (int i = 1; i < ctx->argc; i++) {
+		const char *a = ctx->argv[i], *m = NULL;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fprintf(ctx->out, "usage: %s\n", commit_usage);
+			return 0;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			*quiet = 1;
+		} else if (!strcmp(a, "--allow-empty")) {
+			*allow_empty = 1;
+		} else if (!strcmp(a, "-m") || !strcmp(a, "--message")) {
+			if (i + 1 >= ctx->argc) {
+				fprintf(ctx->err, "pmvcs: option '%s' requires a value\n", a);
+				return pmvcs_usage(ctx, commit_usage);
+			}
+			m = ctx->argv[++i];
+		} else if (!strncmp(a, "-m", 2)) {
+			m = a + 2;
+		} else if (!strncmp(a, "--message=", 10)) {
+			m = a + 10;
+		} else {
+			fprintf(ctx->err, "pmvcs: unknown argument '%s' (pmvcs commit "
+				"takes no paths: it records the whole working tree)\n", a);
+			return pmvcs_usage(ctx, commit_usage);
+		}
+		if (m) {
+			if ((*nmsg)++ && vcs_str_adds(raw, "\n\n"))
+				return pmvcs_fatal(ctx, "out of memory");
+			if (vcs_str_adds(raw, m))
+				return pmvcs_fatal(ctx, "out of memory");
+		}
+	}
+	if (!*nmsg) {
+		fprintf(ctx->err, "pmvcs: commit needs a message: use -m <msg> "
+			"(there is no editor)\n");
+		return pmvcs_usage(ctx, commit_usage);
+	}
+	return -1;
+}
+
+/** cmd_commit -- "pmvcs commit -m MSG [-q] [--allow-empty]". */
+int
+cmd_commit(pmvcs_ctx *ctx)
+{
+	vcs_str raw = VCS_STR_INIT, msg = VCS_STR_INIT, line = VCS_STR_INIT;
+	vcs_wt_list wt = VCS_WT_LIST_INIT;
+	vcs_repo *repo = NULL;
+	pmdb_txn *txn = NULL;
+	head_state hs;
+	pmdb_oid tree, commit;
+	int nmsg = 0, quiet = 0, allow_empty = 0, rc, ret;
+	char hex[PMDB_OID_HEXMAX + 1];
+
+	ret = parse_args(ctx, &raw, &nmsg, &quiet, &allow_empty);
+	if (ret >= 0)
+		goto out;
+	ret = PMVCS_EXIT_FATAL;
+	if (vcs_stripspace(&msg, (char *)raw.data, raw.len, 0))
+		goto fail;
+	if (!msg.len) {
+		fprintf(ctx->err, "Aborting commit due to empty commit message.\n");
+		ret = PMVCS_EXIT_DIFF;
+		goto out;
+	}
+	repo = pmvcs_open_repo(ctx);
+	if (!repo)
+		goto out;
+	rc = read_head(repo, &hs);
+	if (!rc)
+		rc = vcs_wt_scan(repo, &wt);
+	if (!rc)
+		rc = vcs_wtcache_apply(repo, &wt);
+	if (rc)
+		goto fail;
+	rc = pmdb_txn_begin(repo->env, &txn);
+	if (rc) {
+		vcs_seterr_pmdb(rc, "starting a transaction");
+		goto fail;
+	}
+	rc = store_blobs(repo, txn, &wt);
+	if (!rc)
+		rc = vcs_tree_build(repo, txn, &wt, &tree);
+	if (rc)
+		goto fail;
+	if (!allow_empty && ((hs.born && !memcmp(&tree, &hs.tree, sizeof(tree))) ||
+			     (!hs.born && !wt.n))) {
+		pmdb_txn_abort(txn);
+		txn = NULL;
+		if (hs.ref[0] && !strncmp(hs.ref, "refs/heads/", 11))
+			fprintf(ctx->out, "On branch %s\n", hs.ref + 11);
+		fprintf(ctx->out, hs.born ? "nothing to commit, working tree clean\n" :
+			"nothing to commit (create/copy files to track)\n");
+		ret = PMVCS_EXIT_DIFF;
+		goto out;
+	}
+	rc = make_commit(ctx, repo, txn, &hs, &tree, &msg, &commit);
+	if (rc)
+		goto fail;
+	rc = pmdb_txn_ref_set(txn, hs.ref[0] ? hs.ref : "HEAD", &commit,
+			      hs.born ? &hs.oid : PMDB_EXPECT_ABSENT);
+	if (rc) {
+		vcs_seterr_pmdb(rc, "updating HEAD");
+		goto fail;
+	}
+	rc = pmdb_txn_commit(txn);
+	txn = NULL;
+	if (rc == PMDB_ECONFLICT) {
+		fprintf(ctx->err, "pmvcs: cannot update '%s': another process "
+			"changed it meanwhile; nothing was committed\n",
+			hs.ref[0] ? hs.ref : "HEAD");
+		goto out;
+	}
+	if (rc) {
+		vcs_seterr_pmdb(rc, "committing");
+		goto fail;
+	}
+	vcs_wtcache_write(repo, &wt); /* a stale cache only costs hashing */
+	ret = PMVCS_EXIT_OK;
+	if (quiet)
+		goto out;
+	vcs_oid_abbrev(repo, &commit, 7, hex);
+	vcs_subject(&line, (char *)msg.data, msg.len);
+	fprintf(ctx->out, "[%s%s %s] %s\n",
+		!hs.ref[0] ? "detached HEAD" :
+		!strncmp(hs.ref, "refs/heads/", 11) ? hs.ref + 11 : hs.ref,
+		hs.born ? "" : " (root-commit)", hex,
+		line.data ? (char *)line.data : "");
+	print_summary(ctx, repo, &hs, &tree, &wt);
+	goto out;
+fail:
+	pmvcs_fatal(ctx, "%s", vcs_errmsg());
+	ret = PMVCS_EXIT_FATAL;
+out:
+	pmdb_txn_abort(txn);
+	vcs_wt_list_free(&wt);
+	vcs_repo_free(repo);
+	vcs_str_free(&raw);
+	vcs_str_free(&msg);
+	vcs_str_free(&line);
+	return ret;
+}
