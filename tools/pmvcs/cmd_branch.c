@@ -1,0 +1,275 @@
+/*
+ * cmd_branch.c -- pmvcs branch: list, create or delete branches.
+ * Creation and deletion are compare-and-swap ref updates.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "diff.h"
+#include "worktree.h"
+
+static const char branch_usage[] =
+	"pmvcs branch [-v] [--list]\n"
+	"   or: pmvcs branch <name> [<start-point>]\n"
+	"   or: pmvcs branch (-d | -D) <name>...";
+
+/** list_state -- what the listing callback needs. */
+typedef struct list_state {
+	pmvcs_ctx *ctx;
+	vcs_repo *repo;
+	const char *head_ref;
+	int verbose;
+	int width;
+	int pass;              /**< 0: measure names, 1: print */
+} list_state;
+
+/** list_cb -- print (or measure) one branch. */
+static int
+list_cb(const char *name, const pmdb_oid *oid, const char *target, void *v)
+{
+	list_state *ls = v;
+	const char *shortname = name + 11;
+	vcs_str line = VCS_STR_INIT;
+
+	if (ls->pass == 0) {
+		int w = (int)strlen(shortname);
+		if (w > ls->width)
+			ls->width = w;
+		return 0;
+	}
+	fprintf(ls->ctx->out, "%c ", !strcmp(name, ls->head_ref) ? '*' : ' ');
+	if (!ls->verbose || target[0]) {
+		fprintf(ls->ctx->out, "%s\n", shortname);
+		return 0;
+	}
+	if (vcs_commit_oneline(ls->repo, oid, &line) == 0)
+		fprintf(ls->ctx->out, "%-*s %s\n", ls->width, shortname, line.data);
+	else
+		fprintf(ls->ctx->out, "%s\n", shortname);
+	vcs_str_free(&line);
+	return 0;
+}
+
+/** list_branches -- "pmvcs branch [-v]". */
+static int
+list_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
+	      int verbose)
+{
+	list_state ls = { ctx, repo, head_ref, verbose, 0, 0 };
+	pmdb_oid head;
+	vcs_str line = VCS_STR_INIT;
+	char hex[PMDB_OID_HEXMAX + 1];
+
+	if (!head_ref[0] && pmdb_ref_read(repo->env, "HEAD", &head, NULL) == 0) {
+		vcs_oid_abbrev(repo, &head, 7, hex);
+		fprintf(ctx->out, "* (HEAD detached at %s)", hex);
+		if (verbose && !vcs_commit_oneline(repo, &head, &line))
+			fprintf(ctx->out, " %s", line.data);
+		fputc('\n', ctx->out);
+		vcs_str_free(&line);
+	}
+	if (verbose)
+		pmdb_ref_foreach(repo->env, "refs/heads/", list_cb, &ls);
+	ls.pass = 1;
+	if (pmdb_ref_foreach(repo->env, "refs/heads/", list_cb, &ls) < 0)
+		return pmvcs_report(ctx, PMDB_ERROR, "listing branches", 0);
+	return PMVCS_EXIT_OK;
+}
+
+/** branch_ref -- "refs/heads/<name>" into buf; 0 if invalid. */
+static int
+branch_ref(char *buf, size_t size, const char *name)
+{
+	if ((size_t)snprintf(buf, size, "refs/heads/%s", name) >= size)
+		return 0;
+	return pmdb_ref_name_valid(buf) && strcmp(name, "HEAD") && name[0] != '-';
+}
+
+/** is_ancestor -- is anc reachable from tip (walking parents)? */
+static int
+is_ancestor(vcs_repo *repo, const pmdb_oid *anc, const pmdb_oid *tip)
+{
+	pmdb_oid *queue = NULL;
+	size_t n = 0, cap = 0, head = 0;
+	int found = 0;
+
+	queue = malloc(sizeof(*queue) * 64);
+	if (!queue)
+		return 0;
+	cap = 64;
+	queue[n++] = *tip;
+	while (head < n && !found && n < 1000000) {
+		pmdb_oid cur = queue[head++];
+		vcs_commit c = { 0 };
+		if (!memcmp(&cur, anc, sizeof(cur))) {
+			found = 1;
+			break;
+		}
+		if (vcs_commit_read(repo, NULL, &cur, &c))
+			continue;
+		for (size_t i = 0; i < c.nparents; i++) {
+			int seen = 0;
+			for (size_t k = 0; k < n && !seen; k++)
+				seen = !memcmp(&queue[k], &c.parents[i], sizeof(cur));
+			if (seen)
+				continue;
+			if (n == cap) {
+				pmdb_oid *nq = realloc(queue, 2 * cap * sizeof(*nq));
+				if (!nq)
+					break;
+				queue = nq;
+				cap *= 2;
+			}
+			queue[n++] = c.parents[i];
+		}
+		vcs_commit_clear(&c);
+	}
+	free(queue);
+	return found;
+}
+
+/** delete_branches -- "-d"/"-D" each name. */
+static int
+delete_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
+		char **names, int n, int force)
+{
+	int ret = PMVCS_EXIT_OK;
+	pmdb_oid head;
+	int born = pmdb_ref_resolve(repo->env, "HEAD", &head, NULL) == 0;
+
+	for (int i = 0; i < n; i++) {
+		char ref[PMDB_REF_NAME_MAX + 1], hex[PMDB_OID_HEXMAX + 1];
+		pmdb_txn *txn = NULL;
+		pmdb_oid old;
+		int rc;
+
+		if (!branch_ref(ref, sizeof(ref), names[i]) ||
+		    pmdb_ref_read(repo->env, ref, &old, NULL) != 0) {
+			fprintf(ctx->err, "error: branch '%s' not found.\n", names[i]);
+			ret = PMVCS_EXIT_DIFF;
+			continue;
+		}
+		if (!strcmp(ref, head_ref)) {
+			fprintf(ctx->err, "error: Cannot delete branch '%s' checked "
+				"out at '%s'\n", names[i], repo->worktree);
+			ret = PMVCS_EXIT_DIFF;
+			continue;
+		}
+		if (!force && !(born && is_ancestor(repo, &old, &head))) {
+			fprintf(ctx->err, "error: The branch '%s' is not fully merged.\n"
+				"If you are sure you want to delete it, run "
+				"'pmvcs branch -D %s'.\n", names[i], names[i]);
+			ret = PMVCS_EXIT_DIFF;
+			continue;
+		}
+		rc = pmdb_txn_begin(repo->env, &txn);
+		if (!rc)
+			rc = pmdb_txn_ref_set(txn, ref, NULL, &old);
+		if (!rc) {
+			rc = pmdb_txn_commit(txn);
+			txn = NULL;
+		}
+		pmdb_txn_abort(txn);
+		if (rc) {
+			vcs_seterr_pmdb(rc, ref);
+			ret = pmvcs_report(ctx, rc, "cannot delete branch", 0);
+			continue;
+		}
+		vcs_oid_abbrev(repo, &old, 7, hex);
+		fprintf(ctx->out, "Deleted branch %s (was %s).\n", names[i], hex);
+	}
+	return ret;
+}
+
+/** create_branch -- "pmvcs branch NAME [START]". */
+static int
+create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *name,
+	      const char *start)
+{
+	char ref[PMDB_REF_NAME_MAX + 1];
+	pmdb_txn *txn = NULL;
+	pmdb_oid oid, commit;
+	int rc;
+
+	if (!branch_ref(ref, sizeof(ref), name))
+		return pmvcs_fatal(ctx, "'%s' is not a valid branch name", name);
+	if (pmdb_ref_read(repo->env, ref, NULL, NULL) == 0)
+		return pmvcs_fatal(ctx, "a branch named '%s' already exists", name);
+	rc = vcs_revparse(repo, start ? start : "HEAD", &oid);
+	if (rc)
+		return pmvcs_fatal(ctx, "not a valid object name: '%s'",
+				   start ? start : "HEAD");
+	if (vcs_peel(repo, &oid, PMDB_OBJ_COMMIT, &commit))
+		return pmvcs_fatal(ctx, "cannot create branch '%s': '%s' is not "
+				   "a commit", name, start ? start : "HEAD");
+	rc = pmdb_txn_begin(repo->env, &txn);
+	if (!rc)
+		rc = pmdb_txn_ref_set(txn, ref, &commit, PMDB_EXPECT_ABSENT);
+	if (!rc) {
+		rc = pmdb_txn_commit(txn);
+		txn = NULL;
+	}
+	pmdb_txn_abort(txn);
+	if (rc == PMDB_ECONFLICT)
+		return pmvcs_fatal(ctx, "a branch named '%s' already exists", name);
+	if (rc) {
+		vcs_seterr_pmdb(rc, ref);
+		return pmvcs_report(ctx, rc, "cannot create branch", 0);
+	}
+	return PMVCS_EXIT_OK;
+}
+
+/** cmd_branch -- "pmvcs branch ...". */
+int
+cmd_branch(pmvcs_ctx *ctx)
+{
+	char head_ref[PMDB_REF_NAME_MAX + 1] = "";
+	int del = 0, force = 0, verbose = 0, list = 0, first = 0, i, ret;
+	vcs_repo *repo;
+
+	for (i = 1; i < ctx->argc; i++) {
+		const char *a = ctx->argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fprintf(ctx->out, "usage: %s\n", branch_usage);
+			return 0;
+		} else if (!strcmp(a, "-d") || !strcmp(a, "--delete")) {
+			del = 1;
+		} else if (!strcmp(a, "-D")) {
+			del = force = 1;
+		} else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
+			force = 1;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			verbose = 1;
+		} else if (!strcmp(a, "-l") || !strcmp(a, "--list")) {
+			list = 1;
+		} else if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (a[0] == '-') {
+			fprintf(ctx->err, "pmvcs: unknown option '%s'\n", a);
+			return pmvcs_usage(ctx, branch_usage);
+		} else {
+			break;
+		}
+	}
+	first = i;
+	if ((del && first >= ctx->argc) || (!del && ctx->argc - first > 2) ||
+	    (list && first < ctx->argc))
+		return pmvcs_usage(ctx, branch_usage);
+	repo = pmvcs_open_repo(ctx);
+	if (!repo)
+		return PMVCS_EXIT_FATAL;
+	if (pmdb_ref_read(repo->env, "HEAD", NULL, head_ref) != 0)
+		head_ref[0] = '\0';
+	if (del)
+		ret = delete_branches(ctx, repo, head_ref, ctx->argv + first,
+				      ctx->argc - first, force);
+	else if (first >= ctx->argc)
+		ret = list_branches(ctx, repo, head_ref, verbose);
+	else
+		ret = create_branch(ctx, repo, ctx->argv[first],
+				    first + 1 < ctx->argc ? ctx->argv[first + 1] : NULL);
+	vcs_repo_free(repo);
+	return ret;
+}

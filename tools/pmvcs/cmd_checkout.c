@@ -1,0 +1,217 @@
+/*
+ * cmd_checkout.c -- pmvcs checkout: switch branches or detach HEAD at a
+ * revision, updating the working tree (vcs/checkout.c does the files).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "worktree.h"
+
+static const char checkout_usage[] =
+	"pmvcs checkout [-f | --force] [-q] <branch> | <revision>\n"
+	"   or: pmvcs checkout [-f] [-q] -b <new-branch> [<start-point>]";
+
+/** target -- where the checkout goes. */
+typedef struct target {
+	char ref[PMDB_REF_NAME_MAX + 1]; /**< branch ref, "" when detaching */
+	pmdb_oid commit;
+	pmdb_oid tree;
+	int is_new;                      /**< -b: create ref */
+} target;
+
+/** commit_tree -- a commit's tree. */
+static int
+commit_tree(vcs_repo *repo, const pmdb_oid *commit, pmdb_oid *tree)
+{
+	vcs_commit c = { 0 };
+	int rc = vcs_commit_read(repo, NULL, commit, &c);
+
+	if (!rc)
+		*tree = c.tree;
+	vcs_commit_clear(&c);
+	return rc;
+}
+
+/** resolve_target -- find the branch or commit named by spec. Returns an
+ *  exit code, or -1 to go on. */
+static int
+resolve_target(pmvcs_ctx *ctx, vcs_repo *repo, const char *newb,
+	       const char *spec, target *t)
+{
+	pmdb_oid oid;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (newb) {
+		if ((size_t)snprintf(t->ref, sizeof(t->ref), "refs/heads/%s", newb) >=
+		    sizeof(t->ref) || !pmdb_ref_name_valid(t->ref) ||
+		    !strcmp(newb, "HEAD") || newb[0] == '-')
+			return pmvcs_fatal(ctx, "'%s' is not a valid branch name", newb);
+		if (pmdb_ref_read(repo->env, t->ref, NULL, NULL) == 0)
+			return pmvcs_fatal(ctx, "a branch named '%s' already exists", newb);
+		t->is_new = 1;
+		if (!spec)
+			spec = "HEAD";
+	} else if ((size_t)snprintf(t->ref, sizeof(t->ref), "refs/heads/%s", spec) <
+			   sizeof(t->ref) && pmdb_ref_name_valid(t->ref) &&
+		   pmdb_ref_read(repo->env, t->ref, &oid, NULL) == 0) {
+		t->commit = oid;
+		rc = commit_tree(repo, &t->commit, &t->tree);
+		return rc ? pmvcs_report(ctx, rc, spec, 0) : -1;
+	} else {
+		t->ref[0] = '\0';
+	}
+	rc = vcs_revparse(repo, spec, &oid);
+	if (rc == PMDB_ENOTFOUND && !newb) {
+		fprintf(ctx->err, "pmvcs: unknown revision '%s': no such branch, "
+			"tag or commit\n", spec);
+		return PMVCS_EXIT_DIFF; /* git's pathspec error exits 1 */
+	}
+	if (rc)
+		return pmvcs_report(ctx, rc, spec, 0);
+	rc = vcs_peel(repo, &oid, PMDB_OBJ_COMMIT, &t->commit);
+	if (rc)
+		return pmvcs_fatal(ctx, "cannot check out '%s': it is not a commit",
+				   spec);
+	rc = commit_tree(repo, &t->commit, &t->tree);
+	return rc ? pmvcs_report(ctx, rc, spec, 0) : -1;
+}
+
+/** print_conflicts -- git's refusal messages. */
+static void
+print_conflicts(pmvcs_ctx *ctx, const vcs_checkout_result *res)
+{
+	if (res->dirty.n) {
+		fprintf(ctx->err, "error: Your local changes to the following files "
+			"would be overwritten by checkout:\n");
+		for (size_t i = 0; i < res->dirty.n; i++)
+			fprintf(ctx->err, "\t%s\n", res->dirty.e[i].path);
+		fprintf(ctx->err, "Please commit your changes or stash them before "
+			"you switch branches.\n");
+	}
+	if (res->untracked.n) {
+		fprintf(ctx->err, "error: The following untracked working tree files "
+			"would be overwritten by checkout:\n");
+		for (size_t i = 0; i < res->untracked.n; i++)
+			fprintf(ctx->err, "\t%s\n", res->untracked.e[i].path);
+		fprintf(ctx->err, "Please move or remove them before you switch "
+			"branches.\n");
+	}
+	fprintf(ctx->err, "Aborting\n");
+}
+
+/** update_head -- point HEAD at the target (creating the branch). */
+static int
+update_head(vcs_repo *repo, const target *t)
+{
+	pmdb_txn *txn = NULL;
+	int rc = pmdb_txn_begin(repo->env, &txn);
+
+	if (rc)
+		return vcs_seterr_pmdb(rc, "starting a transaction");
+	if (t->is_new)
+		rc = pmdb_txn_ref_set(txn, t->ref, &t->commit, PMDB_EXPECT_ABSENT);
+	if (!rc && t->ref[0])
+		rc = pmdb_txn_ref_set_symbolic(txn, "HEAD", t->ref);
+	else if (!rc)
+		rc = pmdb_txn_ref_set(txn, "HEAD", &t->commit, PMDB_EXPECT_ANY);
+	if (rc) {
+		pmdb_txn_abort(txn);
+		return vcs_seterr_pmdb(rc, "updating HEAD");
+	}
+	rc = pmdb_txn_commit(txn);
+	return rc ? vcs_seterr_pmdb(rc, "updating HEAD") : 0;
+}
+
+/** cmd_checkout -- "pmvcs checkout [-f] [-b NEW] BRANCH|REV". */
+int
+cmd_checkout(pmvcs_ctx *ctx)
+{
+	const char *newb = NULL, *spec = NULL, *spec2 = NULL;
+	char head_ref[PMDB_REF_NAME_MAX + 1] = "";
+	vcs_checkout_result res = { 0 };
+	vcs_str line = VCS_STR_INIT;
+	vcs_repo *repo = NULL;
+	pmdb_oid head, htree;
+	unsigned flags = 0;
+	int quiet = 0, born = 0, rc, ret;
+	target t;
+
+	for (int i = 1; i < ctx->argc; i++) {
+		const char *a = ctx->argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fprintf(ctx->out, "usage: %s\n", checkout_usage);
+			return 0;
+		} else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
+			flags |= VCS_CHECKOUT_FORCE;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			quiet = 1;
+		} else if (!strcmp(a, "-b") && i + 1 < ctx->argc) {
+			newb = ctx->argv[++i];
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(ctx->err, "pmvcs: unknown option '%s'\n", a);
+			return pmvcs_usage(ctx, checkout_usage);
+		} else if (!spec) {
+			spec = a;
+		} else if (!spec2) {
+			spec2 = a;
+		} else {
+			return pmvcs_usage(ctx, checkout_usage);
+		}
+	}
+	if ((!newb && !spec) || spec2)
+		return pmvcs_usage(ctx, checkout_usage);
+	repo = pmvcs_open_repo(ctx);
+	if (!repo)
+		return PMVCS_EXIT_FATAL;
+	rc = pmdb_ref_read(repo->env, "HEAD", NULL, head_ref);
+	if (!rc)
+		rc = vcs_head_tree(repo, &head, &htree, &born);
+	if (rc) {
+		ret = pmvcs_report(ctx, rc, "reading HEAD", 0);
+		goto out;
+	}
+	ret = resolve_target(ctx, repo, newb, spec, &t);
+	if (ret >= 0)
+		goto out;
+	if (!t.is_new && t.ref[0] && !strcmp(t.ref, head_ref) &&
+	    !(flags & VCS_CHECKOUT_FORCE)) {
+		if (!quiet)
+			fprintf(ctx->err, "Already on '%s'\n", t.ref + 11);
+		ret = PMVCS_EXIT_OK;
+		goto out;
+	}
+	rc = vcs_checkout_tree(repo, born ? &htree : NULL, &t.tree, flags, &res);
+	if (rc == PMDB_ECONFLICT) {
+		print_conflicts(ctx, &res);
+		ret = PMVCS_EXIT_DIFF;
+		goto out;
+	}
+	if (!rc)
+		rc = update_head(repo, &t);
+	if (rc) {
+		ret = pmvcs_report(ctx, rc, "checkout", 0);
+		goto out;
+	}
+	ret = PMVCS_EXIT_OK;
+	if (quiet)
+		goto out;
+	if (!head_ref[0] && born && (t.ref[0] || memcmp(&head, &t.commit, sizeof(head))) &&
+	    !vcs_commit_oneline(repo, &head, &line)) {
+		fprintf(ctx->err, "Previous HEAD position was %s\n", line.data);
+		vcs_str_reset(&line);
+	}
+	if (t.is_new)
+		fprintf(ctx->err, "Switched to a new branch '%s'\n", t.ref + 11);
+	else if (t.ref[0])
+		fprintf(ctx->err, "%s to branch '%s'\n",
+			strcmp(t.ref, head_ref) ? "Switched" : "Reset", t.ref + 11);
+	else if (!vcs_commit_oneline(repo, &t.commit, &line))
+		fprintf(ctx->err, "HEAD is now at %s\n", line.data);
+out:
+	vcs_checkout_result_clear(&res);
+	vcs_str_free(&line);
+	vcs_repo_free(repo);
+	return ret;
+}

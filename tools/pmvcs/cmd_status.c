@@ -1,0 +1,157 @@
+/*
+ * cmd_status.c -- pmvcs status: the working tree's changes against
+ * HEAD's tree, in git's long or short format.
+ *
+ * There is no index, so every change is "not staged": git's short
+ * format shows it in the second column (" M a", " D b", " T c") and
+ * untracked files as "?? d" (an untracked directory as "?? dir/").
+ * Paths are relative to the repository root (git prints them relative
+ * to the current directory in the long format).
+ */
+#include <string.h>
+
+#include "cmd.h"
+#include "diff.h"
+#include "worktree.h"
+
+static const char status_usage[] =
+	"pmvcs status [-s | --short] [--porcelain[=v1]] [-u[no|normal|all]]";
+
+/** print_path -- a path as git quotes it. */
+static void
+print_path(pmvcs_ctx *ctx, vcs_str *q, const char *path, size_t len)
+{
+	vcs_str_reset(q);
+	if (vcs_quote_path(q, path, len) == 0)
+		fwrite(q->data, 1, q->len, ctx->out);
+}
+
+/** print_short -- "XY path" lines. */
+static void
+print_short(pmvcs_ctx *ctx, const vcs_status *st, int untracked)
+{
+	vcs_str q = VCS_STR_INIT;
+
+	for (size_t i = 0; i < st->n; i++) {
+		const vcs_status_item *it = &st->items[i];
+		if (it->kind == VCS_ST_UNTRACKED) {
+			if (!untracked)
+				continue;
+			fputs("?? ", ctx->out);
+		} else {
+			fprintf(ctx->out, " %c ", it->kind);
+		}
+		print_path(ctx, &q, it->path, it->len);
+		fputc('\n', ctx->out);
+	}
+	vcs_str_free(&q);
+}
+
+/** print_long -- git's long format. */
+static void
+print_long(pmvcs_ctx *ctx, vcs_repo *repo, const vcs_status *st,
+	   const char *head_ref, int untracked)
+{
+	vcs_str q = VCS_STR_INIT;
+	size_t nu = untracked ? st->n - st->ntracked : 0;
+	char hex[PMDB_OID_HEXMAX + 1];
+
+	if (!strncmp(head_ref, "refs/heads/", 11)) {
+		fprintf(ctx->out, "On branch %s\n", head_ref + 11);
+	} else {
+		vcs_oid_abbrev(repo, &st->head_commit, 7, hex);
+		fprintf(ctx->out, "HEAD detached at %s\n", hex);
+	}
+	if (!st->born)
+		fprintf(ctx->out, "\nNo commits yet\n\n");
+	if (st->ntracked) {
+		fprintf(ctx->out, "Changes not staged for commit:\n"
+			"  (use \"pmvcs commit -m <msg>\" to record all changes)\n"
+			"  (use \"pmvcs checkout -f HEAD\" to discard them)\n");
+		for (size_t i = 0; i < st->ntracked; i++) {
+			const vcs_status_item *it = &st->items[i];
+			fputs(it->kind == VCS_ST_MODIFIED ? "\tmodified:   " :
+			      it->kind == VCS_ST_DELETED ? "\tdeleted:    " :
+			      "\ttypechange: ", ctx->out);
+			print_path(ctx, &q, it->path, it->len);
+			fputc('\n', ctx->out);
+		}
+		fputc('\n', ctx->out);
+	}
+	if (nu) {
+		fprintf(ctx->out, "Untracked files:\n"
+			"  (\"pmvcs commit\" records them; list them in "
+			".pmvcsignore to ignore them)\n");
+		for (size_t i = st->ntracked; i < st->n; i++) {
+			fputc('\t', ctx->out);
+			print_path(ctx, &q, st->items[i].path, st->items[i].len);
+			fputc('\n', ctx->out);
+		}
+		fputc('\n', ctx->out);
+	}
+	if (st->ntracked)
+		fprintf(ctx->out, "no changes added to commit (use \"pmvcs commit\")\n");
+	else if (nu)
+		fprintf(ctx->out, "nothing added to commit but untracked files "
+			"present (use \"pmvcs commit\" to track)\n");
+	else if (!st->born)
+		fprintf(ctx->out, "nothing to commit (create/copy files and use "
+			"\"pmvcs commit\" to track)\n");
+	else
+		fprintf(ctx->out, "nothing to commit, working tree clean\n");
+	vcs_str_free(&q);
+}
+
+/** cmd_status -- "pmvcs status [-s] [--porcelain]". */
+int
+cmd_status(pmvcs_ctx *ctx)
+{
+	char head_ref[PMDB_REF_NAME_MAX + 1] = "";
+	int shortfmt = 0, untracked = 1, collapse = 1, rc;
+	vcs_repo *repo;
+	vcs_status st;
+
+	for (int i = 1; i < ctx->argc; i++) {
+		const char *a = ctx->argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fprintf(ctx->out, "usage: %s\n", status_usage);
+			return 0;
+		} else if (!strcmp(a, "-s") || !strcmp(a, "--short") ||
+			   !strcmp(a, "--porcelain") || !strcmp(a, "--porcelain=v1")) {
+			shortfmt = 1;
+		} else if (!strcmp(a, "--long")) {
+			shortfmt = 0;
+		} else if (!strcmp(a, "-uno") || !strcmp(a, "--untracked-files=no")) {
+			untracked = 0;
+		} else if (!strcmp(a, "-uall") || !strcmp(a, "--untracked-files=all") ||
+			   !strcmp(a, "-u")) {
+			collapse = 0;
+		} else if (!strcmp(a, "-unormal") ||
+			   !strcmp(a, "--untracked-files=normal")) {
+			collapse = 1;
+		} else {
+			fprintf(ctx->err, "pmvcs: unknown argument '%s'\n", a);
+			return pmvcs_usage(ctx, status_usage);
+		}
+	}
+	repo = pmvcs_open_repo(ctx);
+	if (!repo)
+		return PMVCS_EXIT_FATAL;
+	rc = pmdb_ref_read(repo->env, "HEAD", NULL, head_ref);
+	if (!rc)
+		rc = vcs_status_compute(repo, NULL, collapse, &st);
+	if (rc) {
+		rc = pmvcs_report(ctx, rc, "status", 0);
+		vcs_repo_free(repo);
+		return rc;
+	}
+	if (shortfmt)
+		print_short(ctx, &st, untracked);
+	else
+		print_long(ctx, repo, &st, head_ref, untracked);
+	if (st.hashed)
+		vcs_wtcache_write(repo, &st.wt); /* next status skips them */
+	vcs_status_clear(&st);
+	vcs_repo_free(repo);
+	return PMVCS_EXIT_OK;
+}

@@ -1,0 +1,243 @@
+/*
+ * cmd_tag.c -- pmvcs tag: list, create (lightweight or annotated) and
+ * delete tags. Ref changes are compare-and-swap updates.
+ */
+#include <string.h>
+
+#include "cmd.h"
+#include "diff.h"
+#include "worktree.h"
+
+static const char tag_usage[] =
+	"pmvcs tag [-l | --list] [<pattern>...]\n"
+	"   or: pmvcs tag [-f] <name> [<object>]\n"
+	"   or: pmvcs tag [-f] (-a | -m <msg>) [-m <msg>...] <name> [<object>]\n"
+	"   or: pmvcs tag -d <name>...";
+
+/** list_state -- patterns for the listing callback. */
+typedef struct list_state {
+	pmvcs_ctx *ctx;
+	char **pats;
+	int npats;
+} list_state;
+
+/** list_cb -- print one tag name if it matches a pattern. */
+static int
+list_cb(const char *name, const pmdb_oid *oid, const char *target, void *v)
+{
+	list_state *ls = v;
+	const char *shortname = name + 10;
+	int ok = ls->npats == 0;
+
+	for (int i = 0; i < ls->npats && !ok; i++)
+		ok = vcs_wildmatch(ls->pats[i], shortname, 0);
+	if (ok)
+		fprintf(ls->ctx->out, "%s\n", shortname);
+	return 0;
+}
+
+/** tag_ref -- "refs/tags/<name>" into buf; 0 if invalid. */
+static int
+tag_ref(char *buf, size_t size, const char *name)
+{
+	if ((size_t)snprintf(buf, size, "refs/tags/%s", name) >= size)
+		return 0;
+	return pmdb_ref_name_valid(buf) && name[0] != '-';
+}
+
+/** delete_tags -- "tag -d NAME...". */
+static int
+delete_tags(pmvcs_ctx *ctx, vcs_repo *repo, char **names, int n)
+{
+	int ret = PMVCS_EXIT_OK;
+
+	for (int i = 0; i < n; i++) {
+		char ref[PMDB_REF_NAME_MAX + 1], hex[PMDB_OID_HEXMAX + 1];
+		pmdb_txn *txn = NULL;
+		pmdb_oid old;
+		int rc;
+
+		if (!tag_ref(ref, sizeof(ref), names[i]) ||
+		    pmdb_ref_read(repo->env, ref, &old, NULL) != 0) {
+			fprintf(ctx->err, "error: tag '%s' not found.\n", names[i]);
+			ret = PMVCS_EXIT_DIFF;
+			continue;
+		}
+		rc = pmdb_txn_begin(repo->env, &txn);
+		if (!rc)
+			rc = pmdb_txn_ref_set(txn, ref, NULL, &old);
+		if (!rc) {
+			rc = pmdb_txn_commit(txn);
+			txn = NULL;
+		}
+		pmdb_txn_abort(txn);
+		if (rc) {
+			vcs_seterr_pmdb(rc, ref);
+			ret = pmvcs_report(ctx, rc, "cannot delete tag", 0);
+			continue;
+		}
+		vcs_oid_abbrev(repo, &old, 7, hex);
+		fprintf(ctx->out, "Deleted tag '%s' (was %s)\n", names[i], hex);
+	}
+	return ret;
+}
+
+/** create_tag -- lightweight, or annotated when msg != NULL. */
+static int
+create_tag(pmvcs_ctx *ctx, vcs_repo *repo, const char *name, const char *rev,
+	   const vcs_str *msg, int force)
+{
+	char ref[PMDB_REF_NAME_MAX + 1];
+	vcs_str tagger = VCS_STR_INIT, enc = VCS_STR_INIT, clean = VCS_STR_INIT;
+	pmdb_txn *txn = NULL;
+	pmdb_oid obj, val, old;
+	int have_old, rc;
+
+	if (!tag_ref(ref, sizeof(ref), name))
+		return pmvcs_fatal(ctx, "'%s' is not a valid tag name", name);
+	have_old = pmdb_ref_read(repo->env, ref, &old, NULL) == 0;
+	if (have_old && !force)
+		return pmvcs_fatal(ctx, "tag '%s' already exists", name);
+	rc = vcs_revparse(repo, rev, &obj);
+	if (rc)
+		return pmvcs_fatal(ctx, "not a valid object name: '%s'", rev);
+	rc = pmdb_txn_begin(repo->env, &txn);
+	if (rc) {
+		vcs_seterr_pmdb(rc, "starting a transaction");
+		goto fail;
+	}
+	val = obj;
+	if (msg) {
+		vcs_tag t;
+		memset(&t, 0, sizeof(t));
+		t.object = obj;
+		rc = pmdb_object_info(repo->env, &obj, &t.type, NULL);
+		if (rc) {
+			vcs_seterr_pmdb(rc, rev);
+			goto fail;
+		}
+		rc = vcs_ident_make(&tagger, "COMMITTER", pmvcs_getenv, ctx);
+		if (!rc)
+			rc = vcs_stripspace(&clean, msg->data ? (char *)msg->data : "",
+					    msg->len, 1);
+		if (rc)
+			goto fail;
+		t.tag = (char *)name;
+		t.tagger = (char *)tagger.data;
+		t.message = clean.data ? (char *)clean.data : "";
+		t.message_len = clean.len;
+		rc = vcs_tag_format(&enc, &t, repo->algo);
+		if (!rc)
+			rc = pmdb_txn_put(txn, PMDB_OBJ_TAG, enc.data, enc.len, &val);
+		if (rc) {
+			vcs_seterr_pmdb(rc, "writing the tag");
+			goto fail;
+		}
+	}
+	rc = pmdb_txn_ref_set(txn, ref, &val, have_old ? &old : PMDB_EXPECT_ABSENT);
+	if (!rc) {
+		rc = pmdb_txn_commit(txn);
+		txn = NULL;
+	}
+	if (rc == PMDB_ECONFLICT) {
+		rc = pmvcs_fatal(ctx, "tag '%s' already exists", name);
+		goto out;
+	}
+	if (rc) {
+		vcs_seterr_pmdb(rc, ref);
+		goto fail;
+	}
+	if (have_old && memcmp(&old, &val, sizeof(old))) {
+		char hex[PMDB_OID_HEXMAX + 1];
+		vcs_oid_abbrev(repo, &old, 7, hex);
+		fprintf(ctx->out, "Updated tag '%s' (was %s)\n", name, hex);
+	}
+	rc = PMVCS_EXIT_OK;
+	goto out;
+fail:
+	rc = pmvcs_fatal(ctx, "cannot create tag '%s': %s", name, vcs_errmsg());
+out:
+	pmdb_txn_abort(txn);
+	vcs_str_free(&tagger);
+	vcs_str_free(&enc);
+	vcs_str_free(&clean);
+	return rc;
+}
+
+/** cmd_tag -- "pmvcs tag ...". */
+int
+cmd_tag(pmvcs_ctx *ctx)
+{
+	int del = 0, list = 0, annotate = 0, force = 0, nmsg = 0, first, i, ret;
+	vcs_str msg = VCS_STR_INIT;
+	vcs_repo *repo;
+
+	for (i = 1; i < ctx->argc; i++) {
+		const char *a = ctx->argv[i], *m = NULL;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fprintf(ctx->out, "usage: %s\n", tag_usage);
+			return 0;
+		} else if (!strcmp(a, "-d") || !strcmp(a, "--delete")) {
+			del = 1;
+		} else if (!strcmp(a, "-l") || !strcmp(a, "--list")) {
+			list = 1;
+		} else if (!strcmp(a, "-a") || !strcmp(a, "--annotate")) {
+			annotate = 1;
+		} else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
+			force = 1;
+		} else if ((!strcmp(a, "-m") || !strcmp(a, "--message")) &&
+			   i + 1 < ctx->argc) {
+			m = ctx->argv[++i];
+		} else if (!strncmp(a, "-m", 2) && a[2]) {
+			m = a + 2;
+		} else if (!strncmp(a, "--message=", 10)) {
+			m = a + 10;
+		} else if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (a[0] == '-') {
+			fprintf(ctx->err, "pmvcs: unknown option '%s'\n", a);
+			vcs_str_free(&msg);
+			return pmvcs_usage(ctx, tag_usage);
+		} else {
+			break;
+		}
+		if (m && ((nmsg++ && vcs_str_adds(&msg, "\n\n")) ||
+			  vcs_str_adds(&msg, m))) {
+			vcs_str_free(&msg);
+			return pmvcs_fatal(ctx, "out of memory");
+		}
+	}
+	first = i;
+	if (annotate && !nmsg) {
+		fprintf(ctx->err, "pmvcs: an annotated tag needs a message: "
+			"use -m <msg> (there is no editor)\n");
+		vcs_str_free(&msg);
+		return pmvcs_usage(ctx, tag_usage);
+	}
+	if ((del && (first >= ctx->argc || nmsg)) ||
+	    (!del && !list && first < ctx->argc && ctx->argc - first > 2) ||
+	    (!del && !list && first >= ctx->argc && nmsg)) {
+		vcs_str_free(&msg);
+		return pmvcs_usage(ctx, tag_usage);
+	}
+	repo = pmvcs_open_repo(ctx);
+	if (!repo) {
+		vcs_str_free(&msg);
+		return PMVCS_EXIT_FATAL;
+	}
+	if (del) {
+		ret = delete_tags(ctx, repo, ctx->argv + first, ctx->argc - first);
+	} else if (list || first >= ctx->argc) {
+		list_state ls = { ctx, ctx->argv + first, ctx->argc - first };
+		ret = pmdb_ref_foreach(repo->env, "refs/tags/", list_cb, &ls) < 0 ?
+			pmvcs_fatal(ctx, "cannot list tags") : PMVCS_EXIT_OK;
+	} else {
+		ret = create_tag(ctx, repo, ctx->argv[first],
+				 first + 1 < ctx->argc ? ctx->argv[first + 1] : "HEAD",
+				 nmsg ? &msg : NULL, force);
+	}
+	vcs_repo_free(repo);
+	vcs_str_free(&msg);
+	return ret;
+}
