@@ -64,6 +64,7 @@ struct ctx {
 	char work[PATH_MAX];  /* scratch root */
 	char run[PATH_MAX];   /* the repository copy the runs use */
 	char img[PATH_MAX];   /* a second copy when --images > 1 */
+	char kept[PATH_MAX];  /* the image as built, for --keep-failures */
 	char state[PATH_MAX]; /* the interposer's state directory */
 	char repo_abs[PATH_MAX];
 	struct refs before, after;
@@ -327,6 +328,9 @@ static int try_point(struct ctx *c, uint64_t n)
 		}
 		if (image_build(c->state, c->run, dir, c->o.unit, c->o.mode, seed, &st) != 0)
 			return -1;
+		/* the check may write to the image (recovery): keep it as built */
+		if (c->o.keep_dir && (remove_tree(c->kept) || copy_tree(dir, c->kept)))
+			return -1;
 		int good = check_image(c, dir, n, seed, why, sizeof(why));
 		if (good < 0)
 			return -1;
@@ -352,7 +356,7 @@ static int try_point(struct ctx *c, uint64_t n)
 			snprintf(dst, sizeof(dst), "%s/point-%llu-image-%u", c->o.keep_dir,
 				 (unsigned long long)n, i);
 			remove_tree(dst);
-			if (copy_tree(dir, dst) == 0)
+			if (rename(c->kept, dst) == 0 || copy_tree(c->kept, dst) == 0)
 				printf("  image kept in %s\n", dst);
 		}
 		fflush(stdout);
@@ -459,6 +463,7 @@ static int setup(struct ctx *c)
 	snprintf(c->run, sizeof(c->run), "%s/repo", c->work);
 	snprintf(c->img, sizeof(c->img), "%s/image", c->work);
 	snprintf(c->state, sizeof(c->state), "%s/state", c->work);
+	snprintf(c->kept, sizeof(c->kept), "%s/kept", c->work);
 	return 0;
 }
 
@@ -501,12 +506,12 @@ int main(int argc, char **argv)
 		}
 	}
 	free(set);
-	printf("tried %u crash points: %u ok, %u failed", tried, c.ok,
-	       c.failed);
-	if (c.unreached)
-		printf(", %u not reached", c.unreached);
+	printf("tried %u crash points", tried);
 	if (c.o.images > 1)
 		printf(" (%u images each)", c.o.images);
+	printf(": %u ok, %u failed", c.ok, c.failed);
+	if (c.unreached)
+		printf(", %u not reached", c.unreached);
 	printf("\n");
 	rc = c.failed ? PMCRASH_EXIT_FAILED : 0;
 out:

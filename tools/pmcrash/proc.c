@@ -2,7 +2,8 @@
  * proc.c -- running the command under test, the checks, cp and rm.
  *
  * Every command runs in a process group of its own, so that the interposer
- * can kill the whole run at a power cut and a timeout can kill what is left.
+ * can kill the whole run at a power cut and a timeout can kill what is left,
+ * and without address-space randomisation, so that runs repeat exactly.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +35,10 @@ static void child_exec(char *const argv[], const char *dir, char *const env[],
 {
 	setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
+	/* the same addresses in every run: libpmemobj keeps run-time pointers
+	 * in the pool's mapped header, and a crash image must not depend on
+	 * where ASLR put the heap (a failing seed must reproduce byte for byte) */
+	personality(ADDR_NO_RANDOMIZE);
 	if (dir && chdir(dir) != 0) {
 		fprintf(stderr, "pmcrash: cannot enter %s: %s\n", dir, strerror(errno));
 		_exit(127);
