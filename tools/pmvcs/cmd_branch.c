@@ -226,12 +226,20 @@ cmd_branch(pmvcs_ctx *ctx)
 {
 	char head_ref[PMDB_REF_NAME_MAX + 1] = "";
 	int del = 0, force = 0, verbose = 0, list = 0, first = 0, i, ret;
+	int dashdash = 0;
 	vcs_repo *repo;
+	char **pos = calloc((size_t)ctx->argc + 1, sizeof(*pos));
 
+	if (!pos)
+		return pmvcs_fatal(ctx, "out of memory");
+	/* options may follow the names, as git's parse_options allows */
 	for (i = 1; i < ctx->argc; i++) {
 		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		if (dashdash || a[0] != '-' || !a[1]) {
+			pos[first++] = ctx->argv[i];
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fprintf(ctx->out, "usage: %s\n", branch_usage);
+			free(pos);
 			return 0;
 		} else if (!strcmp(a, "-d") || !strcmp(a, "--delete")) {
 			del = 1;
@@ -244,32 +252,31 @@ cmd_branch(pmvcs_ctx *ctx)
 		} else if (!strcmp(a, "-l") || !strcmp(a, "--list")) {
 			list = 1;
 		} else if (!strcmp(a, "--")) {
-			i++;
-			break;
-		} else if (a[0] == '-') {
-			fprintf(ctx->err, "pmvcs: unknown option '%s'\n", a);
-			return pmvcs_usage(ctx, branch_usage);
+			dashdash = 1;
 		} else {
-			break;
+			fprintf(ctx->err, "pmvcs: unknown option '%s'\n", a);
+			free(pos);
+			return pmvcs_usage(ctx, branch_usage);
 		}
 	}
-	first = i;
-	if ((del && first >= ctx->argc) || (!del && ctx->argc - first > 2) ||
-	    (list && first < ctx->argc))
+	if ((del && !first) || (!del && first > 2) || (list && first)) {
+		free(pos);
 		return pmvcs_usage(ctx, branch_usage);
+	}
 	repo = pmvcs_open_repo(ctx);
-	if (!repo)
+	if (!repo) {
+		free(pos);
 		return PMVCS_EXIT_FATAL;
+	}
 	if (pmdb_ref_read(repo->env, "HEAD", NULL, head_ref) != 0)
 		head_ref[0] = '\0';
 	if (del)
-		ret = delete_branches(ctx, repo, head_ref, ctx->argv + first,
-				      ctx->argc - first, force);
-	else if (first >= ctx->argc)
+		ret = delete_branches(ctx, repo, head_ref, pos, first, force);
+	else if (!first)
 		ret = list_branches(ctx, repo, head_ref, verbose);
 	else
-		ret = create_branch(ctx, repo, ctx->argv[first],
-				    first + 1 < ctx->argc ? ctx->argv[first + 1] : NULL);
+		ret = create_branch(ctx, repo, pos[0], first > 1 ? pos[1] : NULL);
 	vcs_repo_free(repo);
+	free(pos);
 	return ret;
 }

@@ -2,6 +2,7 @@
  * cmd_tag.c -- pmvcs tag: list, create (lightweight or annotated) and
  * delete tags. Ref changes are compare-and-swap updates.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -168,13 +169,21 @@ out:
 int
 cmd_tag(pmvcs_ctx *ctx)
 {
-	int del = 0, list = 0, annotate = 0, force = 0, nmsg = 0, first, i, ret;
+	int del = 0, list = 0, annotate = 0, force = 0, nmsg = 0, dashdash = 0;
+	int first = 0, i, ret;
 	vcs_str msg = VCS_STR_INIT;
 	vcs_repo *repo;
+	char **pos = calloc((size_t)ctx->argc + 1, sizeof(*pos));
 
+	if (!pos)
+		return pmvcs_fatal(ctx, "out of memory");
+	/* options may follow the names, as git's parse_options allows */
 	for (i = 1; i < ctx->argc; i++) {
 		const char *a = ctx->argv[i], *m = NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		if (dashdash || a[0] != '-' || !a[1]) {
+			pos[first++] = ctx->argv[i];
+			continue;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fprintf(ctx->out, "usage: %s\n", tag_usage);
 			return 0;
 		} else if (!strcmp(a, "-d") || !strcmp(a, "--delete")) {
@@ -193,51 +202,47 @@ cmd_tag(pmvcs_ctx *ctx)
 		} else if (!strncmp(a, "--message=", 10)) {
 			m = a + 10;
 		} else if (!strcmp(a, "--")) {
-			i++;
-			break;
-		} else if (a[0] == '-') {
-			fprintf(ctx->err, "pmvcs: unknown option '%s'\n", a);
-			vcs_str_free(&msg);
-			return pmvcs_usage(ctx, tag_usage);
+			dashdash = 1;
 		} else {
-			break;
+			fprintf(ctx->err, "pmvcs: unknown option '%s'\n", a);
+			ret = pmvcs_usage(ctx, tag_usage);
+			goto out;
 		}
 		if (m && ((nmsg++ && vcs_str_adds(&msg, "\n\n")) ||
 			  vcs_str_adds(&msg, m))) {
-			vcs_str_free(&msg);
-			return pmvcs_fatal(ctx, "out of memory");
+			ret = pmvcs_fatal(ctx, "out of memory");
+			goto out;
 		}
 	}
-	first = i;
 	if (annotate && !nmsg) {
 		fprintf(ctx->err, "pmvcs: an annotated tag needs a message: "
 			"use -m <msg> (there is no editor)\n");
-		vcs_str_free(&msg);
-		return pmvcs_usage(ctx, tag_usage);
+		ret = pmvcs_usage(ctx, tag_usage);
+		goto out;
 	}
-	if ((del && (first >= ctx->argc || nmsg)) ||
-	    (!del && !list && first < ctx->argc && ctx->argc - first > 2) ||
-	    (!del && !list && first >= ctx->argc && nmsg)) {
-		vcs_str_free(&msg);
-		return pmvcs_usage(ctx, tag_usage);
+	if ((del && (!first || nmsg)) || (!del && !list && first > 2) ||
+	    (!del && !list && !first && nmsg)) {
+		ret = pmvcs_usage(ctx, tag_usage);
+		goto out;
 	}
 	repo = pmvcs_open_repo(ctx);
 	if (!repo) {
-		vcs_str_free(&msg);
-		return PMVCS_EXIT_FATAL;
+		ret = PMVCS_EXIT_FATAL;
+		goto out;
 	}
 	if (del) {
-		ret = delete_tags(ctx, repo, ctx->argv + first, ctx->argc - first);
-	} else if (list || first >= ctx->argc) {
-		list_state ls = { ctx, ctx->argv + first, ctx->argc - first };
+		ret = delete_tags(ctx, repo, pos, first);
+	} else if (list || !first) {
+		list_state ls = { ctx, pos, first };
 		ret = pmdb_ref_foreach(repo->env, "refs/tags/", list_cb, &ls) < 0 ?
 			pmvcs_fatal(ctx, "cannot list tags") : PMVCS_EXIT_OK;
 	} else {
-		ret = create_tag(ctx, repo, ctx->argv[first],
-				 first + 1 < ctx->argc ? ctx->argv[first + 1] : "HEAD",
+		ret = create_tag(ctx, repo, pos[0], first > 1 ? pos[1] : "HEAD",
 				 nmsg ? &msg : NULL, force);
 	}
 	vcs_repo_free(repo);
+out:
+	free(pos);
 	vcs_str_free(&msg);
 	return ret;
 }
