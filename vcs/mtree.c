@@ -2,9 +2,14 @@
  * mtree.c -- mutable trees: load lazily, edit by path, write back only
  * what changed.
  *
- * Each directory is an mnode holding its entries sorted in git's tree
- * order, so lookups are binary searches and writing a directory needs no
- * sort. Invariants:
+ * Each directory is an mnode. Its entries live in a main array sorted in
+ * git's tree order (binary search) plus a small unsorted pending array
+ * for inserts that do not append: pending is scanned linearly and merged
+ * into the main array once it outgrows sqrt(n), so n random inserts cost
+ * O(n sqrt n), not O(n^2) memmoves; in-order inserts (the common case:
+ * fast-export writes paths sorted) append at once. Removals from the
+ * main array leave a tombstone (dead) compacted at the next merge.
+ * Invariants:
  *  1. !loaded => the node's entries were never read; oid names them.
  *  2. !dirty  => oid is the id of the node's current contents (it is in
  *     the pool or was put in a txn), so write() reuses it unhashed.
@@ -13,6 +18,8 @@
  *     its own oid is valid only while sub is clean.
  *  5. A dirty directory left empty is dropped from its parent at write
  *     (git cannot store an empty directory).
+ *  6. A live name appears once across main and pending; main's live and
+ *     dead entries are in git's order.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +32,16 @@ typedef struct ment {
 	char *name;             /* NUL-terminated, owned */
 	size_t name_len;
 	uint32_t mode;
+	uint32_t dead;          /* tombstone in the main array */
 	pmdb_oid oid;           /* see invariant 4 */
 	mnode *sub;             /* expanded directory, or NULL */
 } ment;
 
 struct mnode {
-	ment *e;
-	size_t n, cap;
+	ment *e;                /* main array, sorted */
+	size_t n, cap, ndead;
+	ment *p;                /* pending inserts, unsorted */
+	size_t np, pcap;
 	pmdb_oid oid;           /* see invariants 1-2 */
 	unsigned loaded : 1;
 	unsigned dirty : 1;
@@ -44,7 +54,7 @@ struct vcs_mtree {
 	vcs_str buf;            /* encoding scratch, reused by every write */
 };
 
-/* node_new -- a directory node; root NULL = new empty (loaded, dirty) */
+/* node_new -- a directory node; oid NULL = new empty (loaded, dirty) */
 static mnode *
 node_new(const pmdb_oid *oid)
 {
@@ -61,6 +71,18 @@ node_new(const pmdb_oid *oid)
 	return n;
 }
 
+static void node_free(mnode *n);
+
+/* ent_free -- free what an entry owns */
+static void
+ent_free(ment *e)
+{
+	free(e->name);
+	node_free(e->sub);
+	e->name = NULL;
+	e->sub = NULL;
+}
+
 /* node_free -- free a node and everything under it */
 static void
 node_free(mnode *n)
@@ -69,12 +91,20 @@ node_free(mnode *n)
 
 	if (!n)
 		return;
-	for (i = 0; i < n->n; i++) {
-		free(n->e[i].name);
-		node_free(n->e[i].sub);
-	}
+	for (i = 0; i < n->n; i++)
+		ent_free(&n->e[i]);
+	for (i = 0; i < n->np; i++)
+		ent_free(&n->p[i]);
 	free(n->e);
+	free(n->p);
 	free(n);
+}
+
+/* live -- number of live entries */
+static size_t
+live(const mnode *n)
+{
+	return n->n - n->ndead + n->np;
 }
 
 /* node_load -- read a node's entries from the pool (invariant 1) */
@@ -108,7 +138,50 @@ node_load(vcs_mtree *t, mnode *n)
 	return 0;
 }
 
-/* lower_bound -- first index whose entry is >= (name, mode) */
+/* ent_cmp -- git's order on entries */
+static int
+ent_cmp(const void *a, const void *b)
+{
+	const ment *x = a, *y = b;
+
+	return vcs_tree_entry_cmp(x->name, x->name_len, x->mode,
+				  y->name, y->name_len, y->mode);
+}
+
+/* merge -- fold pending into main and drop tombstones: afterwards main
+ * holds every live entry in order and pending is empty */
+static int
+merge(mnode *n)
+{
+	size_t i = 0, j = 0, k = 0, total;
+	ment *m;
+
+	if (n->np == 0 && n->ndead == 0)
+		return 0;
+	qsort(n->p, n->np, sizeof(*n->p), ent_cmp);
+	total = live(n);
+	if (!(m = malloc((total ? total : 1) * sizeof(*m))))
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	while (i < n->n || j < n->np) {
+		if (i < n->n && n->e[i].dead) {
+			free(n->e[i++].name);
+		} else if (j >= n->np ||
+			   (i < n->n && ent_cmp(&n->e[i], &n->p[j]) < 0)) {
+			m[k++] = n->e[i++];
+		} else {
+			m[k++] = n->p[j++];
+		}
+	}
+	free(n->e);
+	n->e = m;
+	n->n = k;
+	n->cap = total ? total : 1;
+	n->ndead = 0;
+	n->np = 0;
+	return 0;
+}
+
+/* lower_bound -- first main index whose entry is >= (name, mode) */
 static size_t
 lower_bound(const mnode *n, const char *name, size_t len, uint32_t mode)
 {
@@ -127,71 +200,104 @@ lower_bound(const mnode *n, const char *name, size_t len, uint32_t mode)
 	return lo;
 }
 
-/* name_at -- 1 if entry i of n is called name */
+/* same_name -- 1 if e is called name */
 static int
-name_at(const mnode *n, size_t i, const char *name, size_t len)
+same_name(const ment *e, const char *name, size_t len)
 {
-	return i < n->n && n->e[i].name_len == len &&
-	       memcmp(n->e[i].name, name, len) == 0;
+	return e->name_len == len && memcmp(e->name, name, len) == 0;
 }
 
-/* find -- index of the entry called name (file or directory), or -1;
- * the two kinds sort at different places, so look at both */
-static ptrdiff_t
+/* find -- the live entry called name (file or directory), or NULL; in
+ * main the two kinds sort at different places, so look at both */
+static ment *
 find(const mnode *n, const char *name, size_t len)
 {
-	size_t i = lower_bound(n, name, len, VCS_MODE_BLOB);
+	size_t i;
 
-	if (name_at(n, i, name, len))
-		return (ptrdiff_t)i;
+	i = lower_bound(n, name, len, VCS_MODE_BLOB);
+	if (i < n->n && !n->e[i].dead && same_name(&n->e[i], name, len))
+		return &n->e[i];
 	i = lower_bound(n, name, len, VCS_MODE_TREE);
-	if (name_at(n, i, name, len))
-		return (ptrdiff_t)i;
-	return -1;
+	if (i < n->n && !n->e[i].dead && same_name(&n->e[i], name, len))
+		return &n->e[i];
+	for (i = 0; i < n->np; i++)
+		if (same_name(&n->p[i], name, len))
+			return &n->p[i];
+	return NULL;
 }
 
-/* remove_at -- drop entry i of n */
+/* remove_ent -- drop a live entry found by find() */
 static void
-remove_at(mnode *n, size_t i)
+remove_ent(mnode *n, ment *e)
 {
-	free(n->e[i].name);
-	node_free(n->e[i].sub);
-	memmove(&n->e[i], &n->e[i + 1], (n->n - i - 1) * sizeof(*n->e));
-	n->n--;
+	if (e >= n->p && e < n->p + n->np) {
+		ent_free(e);
+		*e = n->p[--n->np];
+	} else {
+		/* keep name and mode: binary searches still pass over the
+		 * tombstone in order; merge() frees the name */
+		node_free(e->sub);
+		e->sub = NULL;
+		e->dead = 1;
+		n->ndead++;
+	}
 }
 
-/* insert -- add a new entry (name must be absent); returns it or NULL */
+/* insert -- add a new entry (name must be absent); returns it or NULL
+ * (ENOMEM, message set) */
 static ment *
 insert(mnode *n, const char *name, size_t len, uint32_t mode,
        const pmdb_oid *oid)
 {
-	size_t i = lower_bound(n, name, len, mode);
-	char *copy;
+	ment key = { (char *)name, len, mode, 0, { { 0 } }, NULL };
 	ment *e;
+	char *copy;
 
-	if (n->n == n->cap) {
-		size_t cap = n->cap ? n->cap * 2 : 8;
-
-		if (!(e = realloc(n->e, cap * sizeof(*e))))
-			return NULL;
-		n->e = e;
-		n->cap = cap;
-	}
-	if (!(copy = malloc(len + 1)))
+	if (!(copy = malloc(len + 1))) {
+		vcs_seterr(PMDB_ENOMEM, "out of memory");
 		return NULL;
+	}
 	memcpy(copy, name, len);
 	copy[len] = '\0';
-	memmove(&n->e[i + 1], &n->e[i], (n->n - i) * sizeof(*n->e));
-	n->n++;
-	e = &n->e[i];
+	if (n->np == 0 && (n->n == 0 || ent_cmp(&n->e[n->n - 1], &key) < 0)) {
+		/* in order: append to main */
+		if (n->n == n->cap) {
+			size_t cap = n->cap ? n->cap * 2 : 8;
+
+			if (!(e = realloc(n->e, cap * sizeof(*e))))
+				goto nomem;
+			n->e = e;
+			n->cap = cap;
+		}
+		e = &n->e[n->n++];
+	} else {
+		if (n->np == n->pcap) {
+			size_t cap = n->pcap ? n->pcap * 2 : 8;
+
+			if (!(e = realloc(n->p, cap * sizeof(*e))))
+				goto nomem;
+			n->p = e;
+			n->pcap = cap;
+		}
+		e = &n->p[n->np++];
+	}
+	*e = key;
 	e->name = copy;
-	e->name_len = len;
-	e->mode = mode;
-	memset(&e->oid, 0, sizeof(e->oid));
 	if (oid)
 		e->oid = *oid;
-	e->sub = NULL;
+	/* keep the linear part short: merge once pending^2 > main */
+	if (n->np > 16 && n->np * n->np > n->n) {
+		ment saved = *e;
+
+		if (merge(n))
+			return NULL;
+		return find(n, saved.name, saved.name_len);
+	}
 	return e;
+nomem:
+	free(copy);
+	vcs_seterr(PMDB_ENOMEM, "out of memory");
+	return NULL;
 }
 
 /* next_comp -- split the next path component; -1 if it is invalid */
@@ -290,7 +396,6 @@ vcs_mtree_set(vcs_mtree *t, const char *path, size_t len, uint32_t mode,
 	const char *p = path, *end = path + len, *c;
 	mnode *n = t->root;
 	size_t clen;
-	ptrdiff_t i;
 	ment *e;
 	int err;
 
@@ -309,36 +414,36 @@ vcs_mtree_set(vcs_mtree *t, const char *path, size_t len, uint32_t mode,
 		if (next_comp(&p, end, &c, &clen))
 			return bad_path(path, len);
 		n->dirty = 1;
-		i = find(n, c, clen);
+		e = find(n, c, clen);
 		if (p == end)
 			break;
-		if (i >= 0 && n->e[i].mode != VCS_MODE_TREE) {
+		if (e && e->mode != VCS_MODE_TREE) {
 			/* a file in the way becomes a directory */
-			remove_at(n, (size_t)i);
-			i = -1;
+			remove_ent(n, e);
+			e = NULL;
 		}
-		if (i < 0) {
-			if (!(e = insert(n, c, clen, VCS_MODE_TREE, NULL)) ||
-			    !(e->sub = node_new(NULL)))
+		if (!e) {
+			if (!(e = insert(n, c, clen, VCS_MODE_TREE, NULL)))
+				return PMDB_ENOMEM;
+			if (!(e->sub = node_new(NULL)))
 				return vcs_seterr(PMDB_ENOMEM, "out of memory");
 			n = e->sub;
-		} else if (!(n = descend(t, &n->e[i], &err))) {
+		} else if (!(n = descend(t, e, &err))) {
 			return err;
 		}
 	}
-	if (i >= 0 && (n->e[i].mode == VCS_MODE_TREE) == (mode == VCS_MODE_TREE)) {
+	if (e && (e->mode == VCS_MODE_TREE) == (mode == VCS_MODE_TREE)) {
 		/* same kind: same place in the order, replace in place */
-		e = &n->e[i];
 		node_free(e->sub);
 		e->sub = NULL;
 		e->mode = mode;
 		e->oid = *oid;
 		return 0;
 	}
-	if (i >= 0)
-		remove_at(n, (size_t)i);
+	if (e)
+		remove_ent(n, e);
 	if (!insert(n, c, clen, mode, oid))
-		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		return PMDB_ENOMEM;
 	return 0;
 }
 
@@ -349,19 +454,19 @@ remove_rec(vcs_mtree *t, mnode *n, const char *path, size_t len,
 {
 	const char *c;
 	size_t clen;
-	ptrdiff_t i;
+	ment *e;
 	int err, sub_empty = 0;
 
 	if (next_comp(&p, end, &c, &clen))
 		return bad_path(path, len);
 	if ((err = node_load(t, n)))
 		return err;
-	i = find(n, c, clen);
-	if (i < 0 || (p != end && n->e[i].mode != VCS_MODE_TREE))
+	e = find(n, c, clen);
+	if (!e || (p != end && e->mode != VCS_MODE_TREE))
 		return vcs_seterr(PMDB_ENOTFOUND, "path '%.*s' does not exist",
 				  (int)len, path);
 	if (p != end) {
-		mnode *sub = descend(t, &n->e[i], &err);
+		mnode *sub = descend(t, e, &err);
 
 		if (!sub)
 			return err;
@@ -369,9 +474,9 @@ remove_rec(vcs_mtree *t, mnode *n, const char *path, size_t len,
 			return err;
 	}
 	if (p == end || sub_empty)
-		remove_at(n, (size_t)i);
+		remove_ent(n, e);
 	n->dirty = 1;
-	*empty = n->n == 0;
+	*empty = live(n) == 0;
 	return 0;
 }
 
@@ -391,30 +496,41 @@ vcs_mtree_remove(vcs_mtree *t, const char *path, size_t len)
 static int
 write_node(vcs_mtree *t, mnode *n, pmdb_txn *txn)
 {
-	size_t hashlen = t->repo->hashlen, i, j;
+	size_t hashlen = t->repo->hashlen, i;
 	int err;
 
 	if (!n->dirty)
 		return 0;
-	for (i = 0, j = 0; i < n->n; i++) {
+	for (i = 0; i < n->n; i++) {
 		ment *e = &n->e[i];
 
-		if (e->sub && e->sub->dirty) {
+		if (!e->dead && e->sub && e->sub->dirty) {
 			if ((err = write_node(t, e->sub, txn)))
 				return err;
-			if (e->sub->n == 0) {
+			if (live(e->sub) == 0) {
 				/* invariant 5: empty directories vanish */
-				free(e->name);
-				node_free(e->sub);
+				remove_ent(n, e);
 				continue;
 			}
 			e->oid = e->sub->oid;
 		}
-		if (i != j)
-			n->e[j] = *e;
-		j++;
 	}
-	n->n = j;
+	for (i = 0; i < n->np; i++) {
+		ment *e = &n->p[i];
+
+		if (e->sub && e->sub->dirty) {
+			if ((err = write_node(t, e->sub, txn)))
+				return err;
+			if (live(e->sub) == 0) {
+				remove_ent(n, e);
+				i--;            /* the last one moved here */
+				continue;
+			}
+			e->oid = e->sub->oid;
+		}
+	}
+	if ((err = merge(n)))
+		return err;
 	/* children are done: the one scratch buffer is free for this node */
 	vcs_str_reset(&t->buf);
 	for (i = 0; i < n->n; i++) {
@@ -466,16 +582,13 @@ vcs_mtree_get(vcs_mtree *t, const char *path, size_t len, uint32_t *mode,
 	int err;
 
 	while (p < end) {
-		ptrdiff_t i;
-
 		if (next_comp(&p, end, &c, &clen))
 			return bad_path(path, len);
 		if ((err = node_load(t, n)))
 			return err;
-		if ((i = find(n, c, clen)) < 0)
+		if (!(e = find(n, c, clen)))
 			return vcs_seterr(PMDB_ENOTFOUND, "path '%.*s' does "
 					  "not exist", (int)len, path);
-		e = &n->e[i];
 		if (p == end)
 			break;
 		if (e->mode != VCS_MODE_TREE)
@@ -492,7 +605,7 @@ vcs_mtree_get(vcs_mtree *t, const char *path, size_t len, uint32_t *mode,
 	n = e ? e->sub : t->root;
 	if (n->dirty && (err = write_node(t, n, t->txn)))
 		return err;
-	if (n->n == 0 && e)
+	if (e && live(n) == 0)
 		return vcs_seterr(PMDB_ENOTFOUND, "path '%.*s' does not exist",
 				  (int)len, path);
 	*mode = VCS_MODE_TREE;
