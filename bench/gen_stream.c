@@ -1,7 +1,7 @@
 /*
  * gen_stream.c -- write a large, realistic git fast-import stream.
  *
- * usage: gen_stream [-n COMMITS] [-s SIZE[k|M|G]] [-f FILES] [-r SEED]
+ * usage: gen_stream [-n COMMITS] [-s SIZE[k|M|G]] [-f FILES] [-m MAXFILE] [-r SEED]
  *
  * The stream is a deterministic function of its arguments. It looks like
  * the history of a source tree, so that sizes, compressibility (lz4, zlib)
@@ -17,6 +17,9 @@
  *    real merge commit (two parents); an annotated tag every 250 commits.
  * Blobs are emitted with marks before the commit that uses them, as
  * `git fast-export` writes them.
+ *
+ * MAXFILE caps the size of new files (e.g. -n 1 -f 10000 -m 2048 makes a
+ * 10,000-file tree for `status`).
  *
  * Memory: the current text of every file (FILES x ~8 KB), not the stream.
  */
@@ -54,6 +57,7 @@ struct gen {
 	uint64_t when;          /* committer time, seconds */
 	uint64_t out_bytes;     /* bytes written so far */
 	uint64_t ncommits;      /* commits written so far */
+	size_t maxfile;         /* cap on the size of a new file */
 	FILE *out;
 };
 
@@ -397,6 +401,8 @@ file_new(struct gen *g)
 	for (size_t bits = rnd_below(g, 83); bits >= 10; bits -= 10)
 		target *= 2;
 	target += rnd_below(g, target);
+	if (target > g->maxfile)
+		target = g->maxfile;
 	file_fill(g, f, target);
 	g->nfiles++;
 	return f;
@@ -572,19 +578,20 @@ main(int argc, char **argv)
 {
 	struct gen g;
 	uint64_t commits = 2000, size = 100ull << 20, seed = 1, head, tags = 0;
-	size_t nfiles = 3000, avg = 8192;
+	size_t nfiles = 3000, avg = 8192, maxfile = 1 << 20;
 	static size_t touched[4096];
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:s:f:r:h")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:f:m:r:h")) != -1) {
 		switch (opt) {
 		case 'n': commits = strtoull(optarg, NULL, 10); break;
 		case 's': size = parse_size(optarg); break;
 		case 'f': nfiles = strtoull(optarg, NULL, 10); break;
+		case 'm': maxfile = parse_size(optarg); break;
 		case 'r': seed = strtoull(optarg, NULL, 10); break;
 		default:
 			fprintf(stderr, "usage: gen_stream [-n COMMITS] [-s SIZE[k|M|G]] "
-					"[-f FILES] [-r SEED] > stream\n");
+					"[-f FILES] [-m MAXFILE] [-r SEED] > stream\n");
 			return opt == 'h' ? 0 : 2;
 		}
 	}
@@ -599,6 +606,7 @@ main(int argc, char **argv)
 	g.out = stdout;
 	g.next_mark = 1;
 	g.when = 1300000000;
+	g.maxfile = maxfile ? maxfile : 1;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	gen_vocab(&g);
 	gen_idioms(&g, 400);
