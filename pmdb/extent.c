@@ -1,0 +1,130 @@
+/*
+ * extent.c -- extents (large allocations records are appended to) and
+ * record headers.
+ *
+ * A new extent is allocated atomically by libpmemobj straight into its
+ * extent table entry (the entry owns it even across a crash); its size is
+ * persisted next. The entry's committed_tail stays 0 until a commit moves
+ * it, so a txn that aborts leaves an empty extent the next txn reuses.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "env.h"
+
+/* pmdb_extent__add -- allocate extent number env->n_ext with at least
+ * minsize bytes; the reader view learns its base before any index entry
+ * can point into it. Writer only. @return 0, PMDB_ENOSPC. */
+int
+pmdb_extent__add(struct pmdb_env *env, uint64_t minsize, uint32_t *ext)
+{
+	struct pmdb_view *v = env->view;
+	struct pmdb_pextab *xt = v->extab;
+	uint64_t i = env->n_ext, size = PMDB_EXT_FIRST;
+	struct pmdb_pext *e;
+
+	if (i >= PMDB_EXT_MAX)
+		return pmdb__seterr(PMDB_ENOSPC, "extent table is full");
+	for (uint64_t k = 0; k < i && size < PMDB_EXT_LAST; k++)
+		size *= 2;
+	if (size < minsize)
+		size = (minsize + 4095) & ~4095ULL;
+	if (size > PMDB_LOC_OFF_MASK)
+		return pmdb__seterr(PMDB_EINVAL, "object too large");
+	e = &xt->ent[i];
+	/* pmemobj_alloc publishes e->oid atomically and persistently. */
+	if (pmemobj_alloc(env->pop, &e->oid, size, PMDB_T_EXTENT, NULL,
+			  NULL))
+		return pmdb__seterr(PMDB_ENOSPC,
+				    "cannot allocate a %llu-byte extent: %s",
+				    (unsigned long long)size,
+				    pmemobj_errormsg());
+	e->size = pmemobj_alloc_usable_size(e->oid);
+	e->committed_tail = 0;
+	/* persist size and tail: open trusts them for bounds checks */
+	pmdb_pool__persist(env, &e->size, 2 * sizeof(uint64_t));
+	__atomic_store_n(&v->ext[i].tail, 0, __ATOMIC_RELAXED);
+	/* release: readers that later acquire an index loc into extent i
+	 * (published after this, in commit step 5) see the base. */
+	__atomic_store_n(&v->ext[i].base, (uint8_t *)pmemobj_direct(e->oid),
+			 __ATOMIC_RELEASE);
+	env->n_ext = i + 1;
+	*ext = (uint32_t)i;
+	return 0;
+}
+
+/* pmdb_rec__crc -- crc32c of the header (crc field as 0) and data. */
+uint32_t
+pmdb_rec__crc(const struct pmdb_rec *r)
+{
+	struct pmdb_rec h = *r;
+	uint32_t c;
+
+	h.crc = 0;
+	c = pmdb_crc32c(0, &h, sizeof(h));
+	return pmdb_crc32c(c, r + 1, r->stored_size);
+}
+
+/* pmdb_rec__check -- find the record at loc and verify bounds, magic and
+ * crc. @return 0, PMDB_ECORRUPT (detail names the id if known). */
+int
+pmdb_rec__check(struct pmdb_env *env, const struct pmdb_view *v,
+		uint64_t loc, const struct pmdb_rec **out)
+{
+	uint32_t x = PMDB_LOC_EXT(loc);
+	uint64_t off = PMDB_LOC_OFFSET(loc), tail;
+	const struct pmdb_rec *r;
+	char hex[PMDB_OID_HEXMAX + 1];
+	uint8_t *base;
+
+	if (x >= PMDB_EXT_MAX ||
+	    !(base = __atomic_load_n(&v->ext[x].base, __ATOMIC_ACQUIRE)))
+		return pmdb__seterr(PMDB_ECORRUPT, "location %llx: no extent",
+				    (unsigned long long)loc);
+	tail = v->extab->ent[x].size;
+	if (off + sizeof(*r) > tail)
+		return pmdb__seterr(PMDB_ECORRUPT, "location %llx: out of "
+				    "bounds", (unsigned long long)loc);
+	r = (const struct pmdb_rec *)(base + off);
+	pmdb_oid_fmt(hex, (const pmdb_oid *)r->id, env->algo);
+	if (r->magic != PMDB_REC_MAGIC || r->stored_size > tail - off -
+	    sizeof(*r))
+		return pmdb__seterr(PMDB_ECORRUPT, "object %s: bad record "
+				    "header", hex);
+	if (pmdb_rec__crc(r) != r->crc)
+		return pmdb__seterr(PMDB_ECORRUPT, "object %s: checksum "
+				    "mismatch", hex);
+	*out = r;
+	return 0;
+}
+
+/* pmdb_rec__load -- copy (and decompress) a checked record into buf. */
+int
+pmdb_rec__load(struct pmdb_env *env, const struct pmdb_rec *r, pmdb_buf *buf)
+{
+	char hex[PMDB_OID_HEXMAX + 1];
+	int rc;
+
+	if ((rc = pmdb_buf__reserve(buf, r->raw_size)))
+		return rc;
+	if (r->flags & PMDB_REC_LZ4) {
+		if (pmdb_compress__get(buf->data, r->raw_size,
+				       (const uint8_t *)(r + 1),
+				       r->stored_size))
+			return pmdb__seterr(PMDB_ECORRUPT, "object %s: bad "
+					    "compressed data",
+					    pmdb_oid_fmt(hex,
+							 (const pmdb_oid *)r->id,
+							 env->algo));
+	} else {
+		if (r->stored_size != r->raw_size)
+			return pmdb__seterr(PMDB_ECORRUPT, "object %s: size "
+					    "mismatch",
+					    pmdb_oid_fmt(hex,
+							 (const pmdb_oid *)r->id,
+							 env->algo));
+		memcpy(buf->data, r + 1, r->raw_size);
+	}
+	buf->len = r->raw_size;
+	buf->data[buf->len] = '\0';
+	return 0;
+}

@@ -1,0 +1,246 @@
+/*
+ * gc.c -- copying garbage collection (design.md "gc").
+ *
+ * Under the writer lock: every visible object keep() accepts is copied
+ * (record bytes as they are, crc included) into new extents listed in a
+ * new extent table, and inserted into a new index. Everything new is
+ * persisted, then one pmemobj tx swaps extent table and index (and the
+ * counters) in the root: a crash before it leaves the old store and
+ * unreferenced new allocations that the next open's sweep frees; after
+ * it, the new store. The old extents, table and index are retired through
+ * the epochs, so readers still on the old view finish safely.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "env.h"
+
+struct gcstate {
+	struct pmdb_env *env;
+	struct pmdb_pextab *nxt;     /* new extent table */
+	struct pmdb_vext *next;      /* its reader view */
+	struct pmdb_pindex *nix;     /* new index */
+	uint64_t n_ext;              /* new extents in use */
+	uint64_t objects[5], raw[5], stored, compressed, kept, bytes;
+};
+
+/* gc_room -- a place for need bytes in the new extents. */
+static int
+gc_room(struct gcstate *g, uint64_t need, uint32_t *x, uint64_t *off)
+{
+	struct pmdb_pext *e = g->n_ext ? &g->nxt->ent[g->n_ext - 1] : NULL;
+	uint64_t size = PMDB_EXT_LAST;
+
+	if (e && e->committed_tail + need <= e->size) {
+		*x = (uint32_t)g->n_ext - 1;
+		*off = e->committed_tail;
+		return 0;
+	}
+	if (g->n_ext >= PMDB_EXT_MAX)
+		return pmdb__seterr(PMDB_ENOSPC, "extent table is full");
+	if (size < need)
+		size = (need + 4095) & ~4095ULL;
+	e = &g->nxt->ent[g->n_ext];
+	/* the allocation is owned by the (still unreferenced) new table */
+	if (pmemobj_alloc(g->env->pop, &e->oid, size, PMDB_T_EXTENT, NULL,
+			  NULL))
+		return pmdb__seterr(PMDB_ENOSPC, "gc: cannot allocate an "
+				    "extent: %s", pmemobj_errormsg());
+	e->size = pmemobj_alloc_usable_size(e->oid);
+	e->committed_tail = 0;
+	g->next[g->n_ext].base = pmemobj_direct(e->oid);
+	*x = (uint32_t)g->n_ext++;
+	*off = 0;
+	return 0;
+}
+
+/* gc_copy -- copy one record into the new store. */
+static int
+gc_copy(struct gcstate *g, const struct pmdb_rec *r)
+{
+	uint64_t len = sizeof(*r) + ((r->stored_size + 7) & ~7ULL), off = 0;
+	uint32_t x = 0;
+	int rc;
+
+	if ((rc = gc_room(g, len, &x, &off)))
+		return rc;
+	memcpy(g->next[x].base + off, r, sizeof(*r) + r->stored_size);
+	g->nxt->ent[x].committed_tail = off + len;
+	pmdb_index__insert(g->nix, r->id, g->env->hlen,
+			   PMDB_META(r->type, r->raw_size), PMDB_LOC(x, off));
+	g->objects[r->type]++;
+	g->raw[r->type] += r->raw_size;
+	g->stored += sizeof(*r) + r->stored_size;
+	g->compressed += (r->flags & PMDB_REC_LZ4) != 0;
+	g->kept++;
+	g->bytes += len;
+	return 0;
+}
+
+/* gc_free_new -- undo: free the new allocations (nothing references
+ * them). */
+static void
+gc_free_new(struct gcstate *g, PMEMoid *xt, PMEMoid *ix)
+{
+	for (uint64_t i = 0; i < g->n_ext; i++)
+		pmemobj_free(&g->nxt->ent[i].oid);
+	pmemobj_free(xt);
+	pmemobj_free(ix);
+	free(g->next);
+}
+
+/* retire_old -- hand the old store to the epochs. */
+static void
+retire_old(struct pmdb_env *env, struct pmdb_view *ov, uint64_t n_ext,
+	   PMEMoid oxt, PMEMoid oix)
+{
+	PMEMoid all[2] = { oix, oxt };
+
+	for (uint64_t i = 0; i < n_ext + 2; i++) {
+		PMEMoid *p = malloc(sizeof(*p));
+
+		if (!p)
+			continue; /* leaked until the next open's sweep */
+		*p = i < n_ext ? ov->extab->ent[i].oid : all[i - n_ext];
+		pmdb_epoch__retire(env, pmdb_epoch__free_pmem, p);
+	}
+	pmdb_epoch__retire(env, pmdb_epoch__free_dram, ov->ext);
+}
+
+/* gc_swap -- the one pmemobj tx naming the new store in the root. */
+static int
+gc_swap(struct pmdb_env *env, PMEMoid nxt, PMEMoid nix,
+	const struct gcstate *gp)
+{
+	struct pmdb_root *root = env->root;
+	const struct gcstate g = *gp;
+	volatile int rc = 0;
+
+	TX_BEGIN(env->pop) {
+		pmemobj_tx_add_range_direct(root, sizeof(*root));
+		root->extab = nxt;
+		root->index = nix;
+		for (int t = 1; t <= 4; t++) {
+			root->objects[t] = g.objects[t];
+			root->raw_bytes[t] = g.raw[t];
+		}
+		root->stored_bytes = g.stored;
+		root->compressed = g.compressed;
+		root->index_used = g.kept;
+	} TX_ONABORT {
+		rc = pmdb__seterr(PMDB_ENOSPC, "gc swap failed: %s",
+				  pmemobj_errormsg());
+	} TX_END
+	return rc;
+}
+
+/* pmdb_env_gc -- keep what keep() accepts, compact, swap, retire. */
+PMDB_EXPORT int
+pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
+{
+	struct gcstate g;
+	struct pmdb_view *ov, *nv;
+	struct pmdb_root *root = env->root;
+	uint64_t before = 0;
+	uint64_t total = 0, on_ext;
+	PMEMoid nxt = OID_NULL, nix = OID_NULL, oxt, oix;
+	unsigned bits = 12;
+	int rc = 0;
+
+	if (!keep)
+		return pmdb__seterr(PMDB_EINVAL, "NULL keep callback");
+	pthread_mutex_lock(&env->wlock);
+	if (__atomic_load_n(&env->panic, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_unlock(&env->wlock);
+		return pmdb__seterr(PMDB_EPANIC, "env must be reopened");
+	}
+	memset(&g, 0, sizeof(g));
+	g.env = env;
+	ov = env->view;
+	on_ext = env->n_ext;
+	for (uint64_t i = 0; i < on_ext; i++)
+		before += ov->extab->ent[i].committed_tail;
+	total = root->index_used;
+	while (total > ((3ULL << bits) >> 2))
+		bits++;
+	g.next = calloc(PMDB_EXT_MAX, sizeof(*g.next));
+	if (!g.next) {
+		rc = pmdb__seterr(PMDB_ENOMEM, "gc");
+		goto out;
+	}
+	if (pmemobj_zalloc(env->pop, &nxt, sizeof(struct pmdb_pextab),
+			   PMDB_T_EXTAB) ||
+	    (rc = pmdb_index__alloc(env, bits, &nix))) {
+		rc = rc ? rc : pmdb__seterr(PMDB_ENOSPC, "gc: %s",
+					    pmemobj_errormsg());
+		goto undo;
+	}
+	g.nxt = pmemobj_direct(nxt);
+	g.nxt->magic = PMDB_MAGIC;
+	g.nix = pmemobj_direct(nix);
+	for (uint64_t i = 0; i <= ov->mask; i++) {
+		struct pmdb_slot *s = &ov->index->slot[i];
+		const struct pmdb_rec *r;
+		pmdb_oid id;
+
+		if (!s->loc || !pmdb_index__visible(ov, s->loc))
+			continue;
+		memset(&id, 0, sizeof(id));
+		memcpy(id.id, s->id, env->hlen);
+		if (!keep(&id, PMDB_META_TYPE(s->meta), ctx))
+			continue;
+		if ((rc = pmdb_rec__check(env, ov, s->loc, &r)) ||
+		    (rc = gc_copy(&g, r)))
+			goto undo;
+	}
+	/* The new store is durable before the root names it. */
+	for (uint64_t i = 0; i < g.n_ext; i++)
+		pmdb_pool__flush(env, g.next[i].base,
+				 g.nxt->ent[i].committed_tail);
+	pmdb_pool__flush(env, g.nxt, sizeof(*g.nxt));
+	pmdb_pool__flush(env, g.nix, sizeof(*g.nix) +
+			 (sizeof(struct pmdb_slot) << bits));
+	pmdb_pool__drain(env);
+	if (!(nv = pmdb_view__dup(env))) {
+		rc = pmdb__seterr(PMDB_ENOMEM, "gc");
+		goto undo;
+	}
+	oxt = root->extab;
+	oix = root->index;
+	rc = gc_swap(env, nxt, nix, &g);
+	if (rc)
+		goto undo_nv;
+	for (uint64_t i = 0; i < g.n_ext; i++)
+		g.next[i].tail = g.nxt->ent[i].committed_tail;
+	nv->extab = g.nxt;
+	nv->ext = g.next;
+	nv->index = g.nix;
+	nv->bits = bits;
+	nv->mask = (1ULL << bits) - 1;
+	env->n_ext = g.n_ext;
+	pmdb_view__publish(env, nv);
+	retire_old(env, ov, on_ext, oxt, oix);
+	pmdb_epoch__reclaim(env, 0);
+	if (st) {
+		st->kept = g.kept;
+		st->freed = total - g.kept;
+		st->bytes_before = before;
+		st->bytes_after = g.bytes;
+	}
+	goto out;
+undo_nv:
+	free(nv);
+undo:
+	g.nxt = g.nxt ? g.nxt : NULL;
+	if (g.nxt)
+		gc_free_new(&g, &nxt, &nix);
+	else {
+		if (!OID_IS_NULL(nix))
+			pmemobj_free(&nix);
+		if (!OID_IS_NULL(nxt))
+			pmemobj_free(&nxt);
+		free(g.next);
+	}
+out:
+	pthread_mutex_unlock(&env->wlock);
+	return rc;
+}

@@ -1,0 +1,479 @@
+/*
+ * pool.c -- create, open and close the pool; the reader view; persist
+ * helpers that count pmdb's own flushes.
+ *
+ * Files: <dir>/pool.set names the directory part <dir>/pool/ by absolute
+ * path. Creation writes <dir>/pool.set.tmp, creates and fully initializes
+ * the pool through it, closes it and renames the set file into place: a
+ * pool exists exactly when pool.set does (atomic creation). Each open
+ * rewrites pool.set (tmp + rename) when the directory moved.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "env.h"
+
+#define PMDB_DEFAULT_MAX (1ULL << 40)
+#define PMDB_GRANULARITY (32ULL << 20)
+
+/* pmdb_pool__persist -- flush and drain a range (counted). */
+int
+pmdb_pool__persist(struct pmdb_env *env, const void *p, size_t len)
+{
+	env->persists++;
+	pmemobj_persist(env->pop, p, len);
+	return 0;
+}
+
+/* pmdb_pool__flush -- flush without draining (counted). */
+void
+pmdb_pool__flush(struct pmdb_env *env, const void *p, size_t len)
+{
+	env->persists++;
+	pmemobj_flush(env->pop, p, len);
+}
+
+/* pmdb_pool__drain -- wait for earlier flushes (counted). */
+void
+pmdb_pool__drain(struct pmdb_env *env)
+{
+	env->persists++;
+	pmemobj_drain(env->pop);
+}
+
+/* pmdb_view__dup -- a malloc'd copy of the current view (writer only). */
+struct pmdb_view *
+pmdb_view__dup(struct pmdb_env *env)
+{
+	struct pmdb_view *nv = malloc(sizeof(*nv));
+
+	if (nv)
+		*nv = *env->view;
+	return nv;
+}
+
+/* pmdb_view__publish -- make nv current and retire the old view (the
+ * caller retires what else it replaced). Writer only. */
+int
+pmdb_view__publish(struct pmdb_env *env, struct pmdb_view *nv)
+{
+	struct pmdb_view *old = env->view;
+
+	/* release: everything nv points to (a filled index, a ref table)
+	 * is visible to a reader that acquire-loads the view. */
+	__atomic_store_n(&env->view, nv, __ATOMIC_RELEASE);
+	pmdb_epoch__retire(env, pmdb_epoch__free_dram, old);
+	return 0;
+}
+
+/* path_join -- malloc'd "a/b". */
+static char *
+path_join(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *p = malloc(n);
+
+	if (p)
+		snprintf(p, n, "%s/%s", a, b);
+	return p;
+}
+
+/* write_setfile -- write path atomically (tmp + fsync + rename) naming
+ * partdir with max bytes of reservation. */
+static int
+write_setfile(const char *path, const char *partdir, uint64_t max,
+	      unsigned mode, int rename_into_place)
+{
+	char tmp[PATH_MAX + 8];
+	FILE *f;
+	volatile int rc = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return pmdb__seterr(errno == ENOSPC ? PMDB_ENOSPC : PMDB_ERROR,
+				    "cannot write '%s': %s", tmp,
+				    strerror(errno));
+	fprintf(f, "PMEMPOOLSET\nOPTION SINGLEHDR\n%lluM %s/\n",
+		(unsigned long long)(max >> 20), partdir);
+	if (fflush(f) || fsync(fileno(f)))
+		rc = pmdb__seterr(PMDB_ERROR, "cannot write '%s': %s", tmp,
+				  strerror(errno));
+	fclose(f);
+	chmod(tmp, mode);
+	if (!rc && rename_into_place && rename(tmp, path))
+		rc = pmdb__seterr(PMDB_ERROR, "cannot rename '%s': %s", tmp,
+				  strerror(errno));
+	return rc;
+}
+
+/* rmtree_parts -- remove the part files of a half-created pool. */
+static void
+rmtree_parts(const char *partdir)
+{
+	char cmd[PATH_MAX + 32];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", partdir);
+	if (system(cmd) != 0) {
+		/* best effort: pmemobj_create fails below if it matters */
+	}
+}
+
+/* init_root -- allocate the tables and fill the root in one tx. */
+static int
+init_root(PMEMobjpool *pop, pmdb_hash_algo algo)
+{
+	PMEMoid root = pmemobj_root(pop, sizeof(struct pmdb_root));
+	struct pmdb_root *r = pmemobj_direct(root);
+	volatile int rc = 0;
+
+	if (!r)
+		return pmdb__seterr(PMDB_ENOSPC, "cannot allocate root");
+	TX_BEGIN(pop) {
+		pmemobj_tx_add_range(root, 0, sizeof(*r));
+		r->extab = pmemobj_tx_zalloc(sizeof(struct pmdb_pextab),
+					     PMDB_T_EXTAB);
+		((struct pmdb_pextab *)pmemobj_direct(r->extab))->magic =
+			PMDB_MAGIC;
+		r->index = pmemobj_tx_zalloc(sizeof(struct pmdb_pindex) +
+					     (1u << 12) * sizeof(struct pmdb_slot),
+					     PMDB_T_INDEX);
+		((struct pmdb_pindex *)pmemobj_direct(r->index))->magic =
+			PMDB_MAGIC;
+		((struct pmdb_pindex *)pmemobj_direct(r->index))->bits = 12;
+		r->reftab = pmemobj_tx_zalloc(sizeof(struct pmdb_preftab) +
+					      (1u << 6) * sizeof(struct pmdb_pref),
+					      PMDB_T_REFTAB);
+		((struct pmdb_preftab *)pmemobj_direct(r->reftab))->magic =
+			PMDB_MAGIC;
+		((struct pmdb_preftab *)pmemobj_direct(r->reftab))->bits = 6;
+		r->format_version = PMDB_FORMAT_VERSION;
+		r->hash_algo = algo;
+		r->txn_seq = 0;
+		/* the magic last: a root without it is not a pool */
+		r->magic = PMDB_MAGIC;
+	} TX_ONABORT {
+		rc = pmdb__seterr(PMDB_ENOSPC, "cannot initialize pool: %s",
+				  pmemobj_errormsg());
+	} TX_END
+	return rc;
+}
+
+/* create_pool -- atomic creation of dir's pool (see file comment). */
+static int
+create_pool(const char *dir, const char *setpath, const char *partdir,
+	    const pmdb_open_opts *o)
+{
+	char tmp[PATH_MAX + 8];
+	unsigned mode = o->mode ? o->mode : 0644;
+	uint64_t max = o->max_size ? o->max_size : PMDB_DEFAULT_MAX;
+	PMEMobjpool *pop;
+	int rc;
+
+	rmtree_parts(partdir);
+	if (mkdir(partdir, 0755) && errno != EEXIST)
+		return pmdb__seterr(PMDB_ERROR, "cannot create '%s': %s",
+				    partdir, strerror(errno));
+	if ((rc = write_setfile(setpath, partdir, max, mode, 0)))
+		return rc;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", setpath);
+	pop = pmemobj_create(tmp, PMDB_LAYOUT, 0, mode);
+	if (!pop) {
+		int e = errno;
+
+		unlink(tmp);
+		return pmdb__seterr(e == ENOSPC ? PMDB_ENOSPC : PMDB_ERROR,
+				    "cannot create pool in '%s': %s", dir,
+				    pmemobj_errormsg());
+	}
+	rc = init_root(pop, o->hash);
+	pmemobj_close(pop);
+	if (!rc && rename(tmp, setpath))
+		rc = pmdb__seterr(PMDB_ERROR, "cannot rename '%s': %s", tmp,
+				  strerror(errno));
+	return rc;
+}
+
+/* fix_setfile -- rewrite pool.set if it names another part directory. */
+static int
+fix_setfile(const char *setpath, const char *partdir, unsigned mode)
+{
+	char line[PATH_MAX + 64], want[PATH_MAX + 2];
+	unsigned long long maxm = PMDB_DEFAULT_MAX >> 20;
+	FILE *f = fopen(setpath, "r");
+	int ok = 0;
+
+	if (!f)
+		return 0;
+	snprintf(want, sizeof(want), "%s/", partdir);
+	while (fgets(line, sizeof(line), f)) {
+		char *sp = strchr(line, ' ');
+
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] >= '0' && line[0] <= '9' && sp) {
+			maxm = strtoull(line, NULL, 10);
+			ok = strcmp(sp + 1, want) == 0;
+		}
+	}
+	fclose(f);
+	if (ok)
+		return 0;
+	return write_setfile(setpath, partdir, maxm << 20, mode, 1);
+}
+
+/* detect_pmem -- ask libpmem (loaded by libpmemobj) whether the mapping
+ * is pmem; honours PMEM_IS_PMEM_FORCE as PMDK itself does. */
+static int
+detect_pmem(void *addr, size_t len)
+{
+	int (*is_pmem)(const void *, size_t);
+
+	*(void **)&is_pmem = dlsym(RTLD_DEFAULT, "pmem_is_pmem");
+	if (is_pmem)
+		return is_pmem(addr, len) ? 1 : 0;
+	const char *f = getenv("PMEM_IS_PMEM_FORCE");
+	return f && atoi(f) == 1;
+}
+
+/* open_locked -- pmemobj_open, retrying while another holder's flock is
+ * held, up to timeout_ms. */
+static int
+open_locked(PMEMobjpool **out, const char *setpath, unsigned timeout_ms)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		PMEMobjpool *pop = pmemobj_open(setpath, PMDB_LAYOUT);
+		int e = errno;
+		long ms;
+
+		if (pop) {
+			*out = pop;
+			return 0;
+		}
+		if (e != EAGAIN && e != EWOULDBLOCK) {
+			if (e == ENOMEM)
+				return pmdb__seterr(PMDB_ENOMEM,
+						    "cannot open pool '%s': %s",
+						    setpath, pmemobj_errormsg());
+			return pmdb__seterr(PMDB_ENOTPOOL,
+					    "cannot open pool '%s': %s",
+					    setpath, pmemobj_errormsg());
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		ms = (t.tv_sec - t0.tv_sec) * 1000 +
+		     (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (ms >= (long)timeout_ms)
+			return pmdb__seterr(PMDB_EBUSY,
+					    "cannot open pool '%s': Resource "
+					    "temporarily unavailable (another "
+					    "process holds it)", setpath);
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
+}
+
+/* check_root -- magic, version, hash of an opened pool. */
+static int
+check_root(struct pmdb_env *env, const char *setpath, const pmdb_open_opts *o)
+{
+	struct pmdb_root *r;
+	PMEMoid root;
+
+	if (pmemobj_root_size(env->pop) < sizeof(struct pmdb_root))
+		return pmdb__seterr(PMDB_ENOTPOOL, "'%s': no pmdb root",
+				    setpath);
+	root = pmemobj_root(env->pop, sizeof(struct pmdb_root));
+	r = pmemobj_direct(root);
+	if (!r || r->magic != PMDB_MAGIC)
+		return pmdb__seterr(PMDB_ENOTPOOL, "'%s': bad magic", setpath);
+	if (r->format_version != PMDB_FORMAT_VERSION)
+		return pmdb__seterr(PMDB_EVERSION,
+				    "'%s': on-pool format %u, this library "
+				    "writes %u", setpath, r->format_version,
+				    PMDB_FORMAT_VERSION);
+	if (!pmdb_hash__valid((pmdb_hash_algo)r->hash_algo))
+		return pmdb__seterr(PMDB_ENOTPOOL, "'%s': unknown hash %u",
+				    setpath, r->hash_algo);
+	if (o->check_hash && (pmdb_hash_algo)r->hash_algo != o->hash)
+		return pmdb__seterr(PMDB_EFORMAT,
+				    "'%s': object format %s, expected %s",
+				    setpath,
+				    pmdb_hash_name((pmdb_hash_algo)r->hash_algo),
+				    pmdb_hash_name(o->hash) ?
+				    pmdb_hash_name(o->hash) : "?");
+	env->root = r;
+	env->algo = (pmdb_hash_algo)r->hash_algo;
+	env->hlen = pmdb_hash_len(env->algo);
+	return 0;
+}
+
+/* build_view -- the first view from the root; extent bases and tails. */
+static int
+build_view(struct pmdb_env *env)
+{
+	struct pmdb_view *v = calloc(1, sizeof(*v));
+	struct pmdb_pextab *xt = pmemobj_direct(env->root->extab);
+	struct pmdb_pindex *ix = pmemobj_direct(env->root->index);
+	struct pmdb_preftab *rt = pmemobj_direct(env->root->reftab);
+
+	if (!v || !(v->ext = calloc(PMDB_EXT_MAX, sizeof(*v->ext)))) {
+		free(v);
+		return pmdb__seterr(PMDB_ENOMEM, "view");
+	}
+	if (!xt || !ix || !rt || xt->magic != PMDB_MAGIC ||
+	    ix->magic != PMDB_MAGIC || rt->magic != PMDB_MAGIC ||
+	    ix->bits > 40 || rt->bits > 30) {
+		free(v->ext);
+		free(v);
+		return pmdb__seterr(PMDB_ENOTPOOL, "pool tables are damaged");
+	}
+	v->extab = xt;
+	v->index = ix;
+	v->bits = (unsigned)ix->bits;
+	v->mask = (1ULL << ix->bits) - 1;
+	v->reftab = rt;
+	v->refmask = (1ULL << rt->bits) - 1;
+	env->n_ext = 0;
+	while (env->n_ext < PMDB_EXT_MAX &&
+	       !OID_IS_NULL(xt->ent[env->n_ext].oid)) {
+		struct pmdb_pext *e = &xt->ent[env->n_ext];
+
+		if (e->size == 0) {
+			/* crash between the allocation and the size write */
+			e->size = pmemobj_alloc_usable_size(e->oid);
+			pmdb_pool__persist(env, &e->size, sizeof(e->size));
+		}
+		v->ext[env->n_ext].base = pmemobj_direct(e->oid);
+		v->ext[env->n_ext].tail = e->committed_tail;
+		env->n_ext++;
+	}
+	env->view = v;
+	env->ref_used = pmdb_ref__count_used(rt);
+	return 0;
+}
+
+/* pmdb_env_open -- open (or create) the pool in dir. */
+PMDB_EXPORT int
+pmdb_env_open(pmdb_env **out, const char *dir, const pmdb_open_opts *opts)
+{
+	pmdb_open_opts o = PMDB_OPEN_OPTS_INIT;
+	char absdir[PATH_MAX];
+	char *setpath = NULL, *partdir = NULL;
+	struct pmdb_env *env = NULL;
+	struct stat st;
+	int rc, exists;
+
+	if (!out || !dir)
+		return pmdb__seterr(PMDB_EINVAL, "NULL argument");
+	*out = NULL;
+	if (opts)
+		o = *opts;
+	if (!pmdb_hash__valid(o.hash))
+		return pmdb__seterr(PMDB_EINVAL, "bad hash %d", (int)o.hash);
+	if ((o.flags & PMDB_CREATE) && mkdir(dir, 0755) && errno != EEXIST)
+		return pmdb__seterr(PMDB_ERROR, "cannot create '%s': %s", dir,
+				    strerror(errno));
+	if (!realpath(dir, absdir))
+		return pmdb__seterr(PMDB_ENOTFOUND, "no pool in '%s': %s", dir,
+				    strerror(errno));
+	setpath = path_join(absdir, "pool.set");
+	partdir = path_join(absdir, "pool");
+	env = calloc(1, sizeof(*env));
+	if (!setpath || !partdir || !env) {
+		rc = pmdb__seterr(PMDB_ENOMEM, "open");
+		goto fail;
+	}
+	exists = stat(setpath, &st) == 0;
+	if (exists && (o.flags & PMDB_CREATE) && (o.flags & PMDB_EXCL)) {
+		rc = pmdb__seterr(PMDB_EEXISTS, "a pool exists in '%s'", dir);
+		goto fail;
+	}
+	if (!exists && !(o.flags & PMDB_CREATE)) {
+		rc = pmdb__seterr(PMDB_ENOTFOUND, "no pool in '%s'", dir);
+		goto fail;
+	}
+	if (!exists && (rc = create_pool(absdir, setpath, partdir, &o)))
+		goto fail;
+	if ((rc = fix_setfile(setpath, partdir, o.mode ? o.mode : 0644)))
+		goto fail;
+	if ((rc = open_locked(&env->pop, setpath, o.lock_timeout_ms)))
+		goto fail;
+	{
+		/* Smaller growth steps than the 128 MiB default: the pool
+		 * grows by 32 MiB parts. Failure is harmless. */
+		size_t g = PMDB_GRANULARITY;
+
+		pmemobj_ctl_set(env->pop, "heap.size.granularity", &g);
+	}
+	{
+		/* counters for pmdb_env_stat's pool_free (not persisted) */
+		enum pobj_stats_enabled se = POBJ_STATS_ENABLED_TRANSIENT;
+
+		pmemobj_ctl_set(env->pop, "stats.enabled", &se);
+	}
+	if ((rc = check_root(env, setpath, &o)))
+		goto fail;
+	env->dir = strdup(absdir);
+	if (pthread_mutex_init(&env->wlock, NULL) ||
+	    (rc = pmdb_epoch__init(env))) {
+		rc = rc ? rc : PMDB_ERROR;
+		goto fail;
+	}
+	if ((rc = build_view(env)))
+		goto fail_epoch;
+	env->is_pmem = detect_pmem(env->root, sizeof(*env->root));
+	if ((rc = pmdb_recover__run(env)) || (rc = pmdb_recover__sweep(env)))
+		goto fail_epoch;
+	free(setpath);
+	free(partdir);
+	*out = env;
+	return 0;
+fail_epoch:
+	if (env->view) {
+		free(env->view->ext);
+		free(env->view);
+	}
+	pmdb_epoch__fini(env);
+	pthread_mutex_destroy(&env->wlock);
+fail:
+	if (env && env->pop)
+		pmemobj_close(env->pop);
+	if (env)
+		free(env->dir);
+	free(env);
+	free(setpath);
+	free(partdir);
+	return rc;
+}
+
+/* pmdb_env_close -- free everything; no call may run beside it. */
+PMDB_EXPORT void
+pmdb_env_close(pmdb_env *env)
+{
+	if (!env)
+		return;
+	if (env->txn)
+		pmdb_txn_abort(env->txn);
+	pmdb_epoch__fini(env);
+	free(env->view->ext);
+	free(env->view);
+	pthread_mutex_destroy(&env->wlock);
+	pmemobj_close(env->pop);
+	free(env->dir);
+	free(env);
+}
+
+/* pmdb_env_hash -- the pool's object format. */
+PMDB_EXPORT pmdb_hash_algo
+pmdb_env_hash(const pmdb_env *env)
+{
+	return env->algo;
+}

@@ -1,0 +1,382 @@
+/*
+ * ref.c -- the persistent ref table and lock-free ref reads.
+ *
+ * Open addressing on an FNV-1a hash of the name, linear probing; deleted
+ * entries become tombstones (probing goes on past them) until the table is
+ * rebuilt by growth. Entries change only inside the commit's pmemobj tx.
+ *
+ * Seqlock per entry: the writer makes seq odd, fences (release) so the odd
+ * value is visible before any data store, writes the fields with relaxed
+ * atomic stores, then stores seq + 2 with release. A reader acquire-loads
+ * seq (retrying while odd), copies the fields with relaxed atomic loads,
+ * fences (acquire) so its copies are complete before the re-check, and
+ * re-reads seq: a change means it raced a writer and retries. Atomic word
+ * copies keep the race benign for the C memory model (and ThreadSanitizer).
+ */
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "env.h"
+
+/* name_hash -- FNV-1a of a ref name. */
+static uint64_t
+name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+/* acopy -- copy n bytes (multiple of 8, aligned) with relaxed loads. */
+static void
+acopy(void *dst, const void *src, size_t n)
+{
+	const uint64_t *s = src;
+	uint64_t *d = dst;
+
+	for (size_t i = 0; i < n / 8; i++)
+		d[i] = __atomic_load_n(&s[i], __ATOMIC_RELAXED);
+}
+
+/* astore -- copy n bytes (multiple of 8, aligned) with relaxed stores. */
+static void
+astore(void *dst, const void *src, size_t n)
+{
+	const uint64_t *s = src;
+	uint64_t *d = dst;
+
+	for (size_t i = 0; i < n / 8; i++)
+		__atomic_store_n(&d[i], s[i], __ATOMIC_RELAXED);
+}
+
+/* pmdb_ref__alloc -- a zeroed table of 2^bits entries (unlinked). */
+int
+pmdb_ref__alloc(struct pmdb_env *env, unsigned bits, PMEMoid *out)
+{
+	struct pmdb_preftab *t;
+
+	if (pmemobj_zalloc(env->pop, out, sizeof(*t) +
+			   (sizeof(struct pmdb_pref) << bits), PMDB_T_REFTAB))
+		return pmdb__seterr(PMDB_ENOSPC, "cannot allocate a ref "
+				    "table: %s", pmemobj_errormsg());
+	t = pmemobj_direct(*out);
+	t->magic = PMDB_MAGIC;
+	t->bits = bits;
+	return 0;
+}
+
+/* pmdb_ref__count_used -- entries in use or tombstoned. */
+uint64_t
+pmdb_ref__count_used(struct pmdb_preftab *t)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; i < (1ULL << t->bits); i++)
+		n += (t->ent[i].flags & (PMDB_REF_USED | PMDB_REF_TOMB)) != 0;
+	return n;
+}
+
+/* pmdb_ref__reserve -- grow the table so nnew more names keep it at most
+ * half full (tombstones count). Writer only. @return 0, PMDB_ENOSPC. */
+int
+pmdb_ref__reserve(struct pmdb_env *env, uint64_t nnew)
+{
+	struct pmdb_view *v = env->view, *nv;
+	struct pmdb_preftab *ot = v->reftab, *nt;
+	unsigned bits = (unsigned)ot->bits;
+	uint64_t live = env->root->refs;
+	PMEMoid noid, *old;
+	volatile int rc = 0;
+
+	if (env->ref_used + nnew <= (1ULL << bits) / 2)
+		return 0;
+	while (live + nnew > (1ULL << bits) / 4)
+		bits++;
+	if ((rc = pmdb_ref__alloc(env, bits, &noid)))
+		return rc;
+	nt = pmemobj_direct(noid);
+	for (uint64_t i = 0; i <= v->refmask; i++) {
+		struct pmdb_pref *e = &ot->ent[i];
+		uint64_t pos;
+
+		if (!(e->flags & PMDB_REF_USED))
+			continue;
+		pos = name_hash(e->name) & ((1ULL << bits) - 1);
+		while (nt->ent[pos].flags)
+			pos = (pos + 1) & ((1ULL << bits) - 1);
+		nt->ent[pos] = *e;
+		nt->ent[pos].seq = 0;
+	}
+	/* the new table is durable before the root names it */
+	pmdb_pool__persist(env, nt, sizeof(*nt) +
+			   (sizeof(struct pmdb_pref) << bits));
+	old = malloc(sizeof(*old));
+	nv = pmdb_view__dup(env);
+	if (!old || !nv) {
+		free(old);
+		free(nv);
+		pmemobj_free(&noid);
+		return pmdb__seterr(PMDB_ENOMEM, "ref table growth");
+	}
+	*old = env->root->reftab;
+	TX_BEGIN(env->pop) {
+		pmemobj_tx_add_range_direct(&env->root->reftab,
+					    sizeof(PMEMoid));
+		env->root->reftab = noid;
+	} TX_ONABORT {
+		rc = pmdb__seterr(PMDB_ENOSPC, "ref table swap failed: %s",
+				  pmemobj_errormsg());
+	} TX_END
+	if (rc) {
+		free(old);
+		free(nv);
+		pmemobj_free(&noid);
+		return rc;
+	}
+	nv->reftab = nt;
+	nv->refmask = (1ULL << bits) - 1;
+	env->ref_used = live;
+	pmdb_view__publish(env, nv);
+	pmdb_epoch__retire(env, pmdb_epoch__free_pmem, old);
+	return 0;
+}
+
+/* pmdb_ref__get -- read name from the view's table, seqlock-consistent.
+ * target gets PMDB_REF_NAME_MAX + 1 bytes. @return 0, PMDB_ENOTFOUND. */
+int
+pmdb_ref__get(const struct pmdb_view *v, const char *name, uint32_t *flags,
+	      pmdb_oid *oid, char *target)
+{
+	struct pmdb_preftab *t = v->reftab;
+	uint64_t pos = name_hash(name) & v->refmask;
+	char nbuf[PMDB_REF_NAME_MAX + 1];
+
+	for (uint64_t n = 0; n <= v->refmask; n++) {
+		struct pmdb_pref *e = &t->ent[pos];
+		uint64_t s1, s2;
+		uint32_t f;
+
+		for (;;) {
+			s1 = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+			if (s1 & 1) {
+				sched_yield();
+				continue;
+			}
+			f = __atomic_load_n(&e->flags, __ATOMIC_RELAXED);
+			acopy(nbuf, e->name, sizeof(nbuf));
+			acopy(oid->id, e->oid, sizeof(oid->id));
+			if (target)
+				acopy(target, e->target,
+				      PMDB_REF_NAME_MAX + 1);
+			/* acquire fence: the copies above complete before the
+			 * re-read of seq below */
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			s2 = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+			if (s1 == s2)
+				break;
+		}
+		if (!(f & (PMDB_REF_USED | PMDB_REF_TOMB)))
+			return PMDB_ENOTFOUND;
+		nbuf[PMDB_REF_NAME_MAX] = '\0';
+		if ((f & PMDB_REF_USED) && strcmp(nbuf, name) == 0) {
+			*flags = f;
+			if (target)
+				target[PMDB_REF_NAME_MAX] = '\0';
+			return 0;
+		}
+		pos = (pos + 1) & v->refmask;
+	}
+	return PMDB_ENOTFOUND;
+}
+
+/* pmdb_ref__slot_for_write -- the entry holding name, or the entry a new
+ * name goes to (first tombstone or empty on its probe path). Writer only;
+ * reserve() guarantees a free entry. */
+struct pmdb_pref *
+pmdb_ref__slot_for_write(struct pmdb_env *env, const char *name, int *isnew)
+{
+	struct pmdb_view *v = env->view;
+	uint64_t pos = name_hash(name) & v->refmask;
+	struct pmdb_pref *tomb = NULL;
+
+	for (;;) {
+		struct pmdb_pref *e = &v->reftab->ent[pos];
+
+		if (!(e->flags & (PMDB_REF_USED | PMDB_REF_TOMB))) {
+			*isnew = 1;
+			return tomb ? tomb : e;
+		}
+		if ((e->flags & PMDB_REF_TOMB) && !tomb)
+			tomb = e;
+		if ((e->flags & PMDB_REF_USED) && strcmp(e->name, name) == 0) {
+			*isnew = 0;
+			return e;
+		}
+		pos = (pos + 1) & v->refmask;
+	}
+}
+
+/* pmdb_ref__write -- seqlocked update of e (caller has TX_ADDed it). */
+void
+pmdb_ref__write(struct pmdb_pref *e, uint32_t flags, const pmdb_oid *oid,
+		const char *name, const char *target)
+{
+	char nbuf[PMDB_REF_NAME_MAX + 1] = { 0 };
+	char tbuf[PMDB_REF_NAME_MAX + 1] = { 0 };
+	pmdb_oid z = { { 0 } };
+	uint64_t s = e->seq;
+
+	strncpy(nbuf, name, PMDB_REF_NAME_MAX);
+	if (target)
+		strncpy(tbuf, target, PMDB_REF_NAME_MAX);
+	__atomic_store_n(&e->seq, s + 1, __ATOMIC_RELAXED);
+	/* release fence: the odd seq is visible before any field store */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&e->flags, flags, __ATOMIC_RELAXED);
+	astore(e->oid, oid ? oid->id : z.id, sizeof(e->oid));
+	astore(e->name, nbuf, sizeof(nbuf));
+	astore(e->target, tbuf, sizeof(tbuf));
+	/* release: the fields are visible before the even seq */
+	__atomic_store_n(&e->seq, s + 2, __ATOMIC_RELEASE);
+}
+
+/* pmdb_ref_read -- read one ref without following it. */
+PMDB_EXPORT int
+pmdb_ref_read(pmdb_env *env, const char *name, pmdb_oid *oid, char *target)
+{
+	char tbuf[PMDB_REF_NAME_MAX + 1];
+	struct pmdb_erec *rec;
+	pmdb_oid o;
+	uint32_t flags;
+	int rc;
+
+	if (!pmdb_ref_name_valid(name))
+		return pmdb__seterr(PMDB_EINVAL, "bad ref name '%s'",
+				    name ? name : "(null)");
+	if (!(rec = pmdb_epoch__enter(env)))
+		return pmdb__seterr(PMDB_ENOMEM, "epoch record");
+	rc = pmdb_ref__get(pmdb_view__get(env), name, &flags, &o, tbuf);
+	pmdb_epoch__leave(rec);
+	if (rc)
+		return pmdb__seterr(rc, "no ref '%s'", name);
+	if (flags & PMDB_REF_SYMBOLIC)
+		memset(&o, 0, sizeof(o));
+	else
+		tbuf[0] = '\0';
+	if (oid)
+		*oid = o;
+	if (target)
+		strcpy(target, tbuf);
+	return 0;
+}
+
+/* pmdb_ref_resolve -- follow symbolic refs (at most 5). */
+PMDB_EXPORT int
+pmdb_ref_resolve(pmdb_env *env, const char *name, pmdb_oid *oid,
+		 char *resolved_name)
+{
+	char cur[PMDB_REF_NAME_MAX + 1], tgt[PMDB_REF_NAME_MAX + 1];
+	int rc;
+
+	if (!pmdb_ref_name_valid(name))
+		return pmdb__seterr(PMDB_EINVAL, "bad ref name '%s'",
+				    name ? name : "(null)");
+	snprintf(cur, sizeof(cur), "%s", name);
+	for (int depth = 0; depth <= 5; depth++) {
+		pmdb_oid o;
+
+		if (resolved_name)
+			strcpy(resolved_name, cur);
+		rc = pmdb_ref_read(env, cur, &o, tgt);
+		if (rc == PMDB_EINVAL)
+			return pmdb__seterr(PMDB_ENOTFOUND, "ref '%s' points "
+					    "to invalid name", name);
+		if (rc)
+			return rc;
+		if (!tgt[0]) {
+			if (oid)
+				*oid = o;
+			return 0;
+		}
+		strcpy(cur, tgt);
+	}
+	return pmdb__seterr(PMDB_ENOTFOUND, "ref '%s': symbolic refs nest "
+			    "too deep", name);
+}
+
+struct refcopy {
+	char name[PMDB_REF_NAME_MAX + 1];
+	char target[PMDB_REF_NAME_MAX + 1];
+	pmdb_oid oid;
+};
+
+/* refcopy_cmp -- bytewise name order for qsort. */
+static int
+refcopy_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct refcopy *)a)->name,
+		      ((const struct refcopy *)b)->name);
+}
+
+/* pmdb_ref_foreach -- refs under prefix, sorted by name. */
+PMDB_EXPORT int
+pmdb_ref_foreach(pmdb_env *env, const char *prefix, pmdb_ref_cb cb, void *ctx)
+{
+	struct refcopy *all = NULL, *tmp;
+	size_t n = 0, cap = 0, plen = prefix ? strlen(prefix) : 0;
+	struct pmdb_erec *rec;
+	struct pmdb_view *v;
+	volatile int rc = 0;
+
+	if (!(rec = pmdb_epoch__enter(env)))
+		return pmdb__seterr(PMDB_ENOMEM, "epoch record");
+	v = pmdb_view__get(env);
+	for (uint64_t i = 0; i <= v->refmask; i++) {
+		struct pmdb_pref *e = &v->reftab->ent[i];
+		struct refcopy c;
+		uint64_t s1, s2;
+		uint32_t f;
+
+		do {
+			while ((s1 = __atomic_load_n(&e->seq,
+						     __ATOMIC_ACQUIRE)) & 1)
+				sched_yield();
+			f = __atomic_load_n(&e->flags, __ATOMIC_RELAXED);
+			acopy(c.name, e->name, sizeof(c.name));
+			acopy(c.target, e->target, sizeof(c.target));
+			acopy(c.oid.id, e->oid, sizeof(c.oid.id));
+			/* copies complete before the re-check */
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			s2 = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+		} while (s1 != s2);
+		if (!(f & PMDB_REF_USED))
+			continue;
+		c.name[PMDB_REF_NAME_MAX] = c.target[PMDB_REF_NAME_MAX] = 0;
+		if (plen && strncmp(c.name, prefix, plen) != 0)
+			continue;
+		if (!(f & PMDB_REF_SYMBOLIC))
+			c.target[0] = '\0';
+		else
+			memset(&c.oid, 0, sizeof(c.oid));
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			tmp = realloc(all, cap * sizeof(*all));
+			if (!tmp) {
+				pmdb_epoch__leave(rec);
+				free(all);
+				return pmdb__seterr(PMDB_ENOMEM, "ref list");
+			}
+			all = tmp;
+		}
+		all[n++] = c;
+	}
+	pmdb_epoch__leave(rec);
+	qsort(all, n, sizeof(*all), refcopy_cmp);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = cb(all[i].name, &all[i].oid, all[i].target, ctx);
+	free(all);
+	return rc;
+}

@@ -1,0 +1,82 @@
+/*
+ * stat.c -- pmdb_env_stat.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "env.h"
+
+/* dir_bytes -- total size of the regular files in dir (the pool parts). */
+static uint64_t
+dir_bytes(const char *dir)
+{
+	char path[4096 + 512];
+	struct dirent *d;
+	uint64_t n = 0;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return 0;
+	while ((d = readdir(dp))) {
+		struct stat st;
+
+		if (d->d_name[0] == '.' ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+				     d->d_name) >= sizeof(path))
+			continue;
+		if (stat(path, &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			n += (uint64_t)st.st_size;
+	}
+	closedir(dp);
+	return n;
+}
+
+/* pmdb_env_stat -- counters from the root and the current view. */
+PMDB_EXPORT int
+pmdb_env_stat(pmdb_env *env, pmdb_stat *st)
+{
+	struct pmdb_root *r = env->root;
+	struct pmdb_erec *rec;
+	struct pmdb_view *v;
+	char parts[4096];
+
+	if (!st)
+		return pmdb__seterr(PMDB_EINVAL, "NULL stat");
+	memset(st, 0, sizeof(*st));
+	for (int t = 1; t <= 4; t++) {
+		st->objects[t] = __atomic_load_n(&r->objects[t],
+						 __ATOMIC_RELAXED);
+		st->raw_bytes[t] = __atomic_load_n(&r->raw_bytes[t],
+						   __ATOMIC_RELAXED);
+	}
+	st->stored_bytes = __atomic_load_n(&r->stored_bytes, __ATOMIC_RELAXED);
+	st->compressed = __atomic_load_n(&r->compressed, __ATOMIC_RELAXED);
+	st->index_used = __atomic_load_n(&r->index_used, __ATOMIC_RELAXED);
+	st->refs = __atomic_load_n(&r->refs, __ATOMIC_RELAXED);
+	st->txn_seq = __atomic_load_n(&r->txn_seq, __ATOMIC_RELAXED);
+	if (!(rec = pmdb_epoch__enter(env)))
+		return pmdb__seterr(PMDB_ENOMEM, "epoch record");
+	v = pmdb_view__get(env);
+	st->index_slots = v->mask + 1;
+	for (uint64_t i = 0; i < PMDB_EXT_MAX; i++) {
+		if (!__atomic_load_n(&v->ext[i].base, __ATOMIC_ACQUIRE))
+			break;
+		st->extents++;
+		st->extent_bytes += v->extab->ent[i].size;
+	}
+	pmdb_epoch__leave(rec);
+	snprintf(parts, sizeof(parts), "%s/pool", env->dir);
+	st->pool_bytes = dir_bytes(parts);
+	{
+		size_t alloc = 0;
+
+		if (pmemobj_ctl_get(env->pop, "stats.heap.curr_allocated",
+				    &alloc) == 0 && alloc < st->pool_bytes)
+			st->pool_free = st->pool_bytes - alloc;
+	}
+	st->is_pmem = env->is_pmem;
+	st->recovered_records = env->recovered;
+	return 0;
+}

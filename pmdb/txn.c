@@ -1,0 +1,443 @@
+/*
+ * txn.c -- the write transaction and the commit protocol of
+ * docs/design.md.
+ *
+ * Invariants:
+ *  1. One txn (or gc) per env at a time: env->wlock is held from
+ *     txn_begin until commit/abort returns.
+ *  2. put only appends past the current extent's committed tail (or into
+ *     extents allocated by this txn); nothing it writes is reachable from
+ *     the index or the root's tails until commit.
+ *  3. Commit order: ref checks (no side effects) -> room (index and ref
+ *     table growth, each its own small tx) -> flush record bytes, drain ->
+ *     publish index slots, flush, drain -> one pmemobj tx moving the tails,
+ *     applying refs and txn_seq += 1 (the commit point) -> readers' tails.
+ *  4. An index slot never points at record bytes that are not durable
+ *     (step 4 drains before step 5 stores a location).
+ *  5. Readers ignore slots whose record lies at or past the extent's
+ *     visible tail, so a commit is seen whole, only after its commit
+ *     point (per extent; refs change atomically in one tx).
+ *  6. A failure after step 5 leaves published slots past the tails; the
+ *     env is marked panicked and the next open's recovery removes them.
+ *  7. Flushes per commit: one per touched extent + one index flush (one
+ *     msync span on the msync path) + drains + the pmemobj tx's own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "txn.h"
+
+/* ht_find -- the txn's object with id, or NULL. */
+static struct txn_obj *
+ht_find(struct pmdb_txn *txn, const uint8_t *id, size_t hlen)
+{
+	uint64_t h, pos;
+	uint32_t k;
+
+	if (!txn->ht)
+		return NULL;
+	memcpy(&h, id, sizeof(h));
+	for (pos = h & txn->htmask; (k = txn->ht[pos]); pos = (pos + 1) &
+	     txn->htmask)
+		if (memcmp(txn->obj[k - 1].id, id, hlen) == 0)
+			return &txn->obj[k - 1];
+	return NULL;
+}
+
+/* ht_add -- index obj[i] in the DRAM hash (room guaranteed by grow). */
+static void
+ht_add(struct pmdb_txn *txn, size_t i)
+{
+	uint64_t h, pos;
+
+	memcpy(&h, txn->obj[i].id, sizeof(h));
+	for (pos = h & txn->htmask; txn->ht[pos]; pos = (pos + 1) &
+	     txn->htmask)
+		;
+	txn->ht[pos] = (uint32_t)(i + 1);
+}
+
+/* obj_grow -- room for one more object, keeping the hash <= 1/2 full. */
+static int
+obj_grow(struct pmdb_txn *txn)
+{
+	if (txn->nobj == txn->capobj) {
+		size_t cap = txn->capobj ? txn->capobj * 2 : 1024;
+		struct txn_obj *n = realloc(txn->obj, cap * sizeof(*n));
+
+		if (!n)
+			return PMDB_ENOMEM;
+		txn->obj = n;
+		txn->capobj = cap;
+	}
+	if ((txn->nobj + 1) * 2 > txn->htmask + 1 || !txn->ht) {
+		uint64_t size = txn->ht ? (txn->htmask + 1) * 2 : 4096;
+		uint32_t *n = calloc(size, sizeof(*n));
+
+		if (!n)
+			return PMDB_ENOMEM;
+		free(txn->ht);
+		txn->ht = n;
+		txn->htmask = size - 1;
+		for (size_t i = 0; i < txn->nobj; i++)
+			ht_add(txn, i);
+	}
+	return 0;
+}
+
+/* room -- where a record of need bytes goes: the txn's current extent,
+ * or a new one. @return 0, PMDB_ENOSPC, PMDB_ENOMEM. */
+static int
+room(struct pmdb_txn *txn, uint64_t need, struct txn_ext **out)
+{
+	struct pmdb_env *env = txn->env;
+	struct txn_ext *x = txn->next ? &txn->ext[txn->next - 1] : NULL;
+	uint32_t e;
+	int rc;
+
+	if (!x && env->n_ext) {
+		/* first put: continue the last extent at its tail */
+		e = (uint32_t)env->n_ext - 1;
+		if (txn->capext == 0 &&
+		    !(txn->ext = malloc(4 * sizeof(*txn->ext))))
+			return PMDB_ENOMEM;
+		txn->capext = txn->capext ? txn->capext : 4;
+		x = &txn->ext[txn->next++];
+		x->ext = e;
+		x->start = x->end = env->view->extab->ent[e].committed_tail;
+	}
+	if (x && x->end + need <= env->view->extab->ent[x->ext].size) {
+		*out = x;
+		return 0;
+	}
+	if ((rc = pmdb_extent__add(env, need, &e)))
+		return rc;
+	if (txn->next == txn->capext) {
+		size_t cap = txn->capext ? txn->capext * 2 : 4;
+		struct txn_ext *n = realloc(txn->ext, cap * sizeof(*n));
+
+		if (!n)
+			return PMDB_ENOMEM;
+		txn->ext = n;
+		txn->capext = cap;
+	}
+	x = &txn->ext[txn->next++];
+	x->ext = e;
+	x->start = x->end = 0;
+	*out = x;
+	return 0;
+}
+
+/* txn_free -- release the txn and the writer lock. */
+static void
+txn_free(struct pmdb_txn *txn)
+{
+	struct pmdb_env *env = txn->env;
+
+	env->txn = NULL;
+	free(txn->obj);
+	free(txn->ht);
+	free(txn->ext);
+	free(txn->refs);
+	pmdb_compress__state_free(txn->lz4);
+	free(txn);
+	pmdb_epoch__reclaim(env, 0);
+	pthread_mutex_unlock(&env->wlock);
+}
+
+/* pmdb_txn_begin -- take the writer slot and start a txn. */
+PMDB_EXPORT int
+pmdb_txn_begin(pmdb_env *env, pmdb_txn **out)
+{
+	struct pmdb_txn *txn;
+
+	if (__atomic_load_n(&env->panic, __ATOMIC_ACQUIRE))
+		return pmdb__seterr(PMDB_EPANIC, "env must be reopened");
+	if (!(txn = calloc(1, sizeof(*txn))))
+		return pmdb__seterr(PMDB_ENOMEM, "txn");
+	txn->lz4 = pmdb_compress__state_new();
+	pthread_mutex_lock(&env->wlock);
+	if (__atomic_load_n(&env->panic, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_unlock(&env->wlock);
+		pmdb_compress__state_free(txn->lz4);
+		free(txn);
+		return pmdb__seterr(PMDB_EPANIC, "env must be reopened");
+	}
+	txn->env = env;
+	txn->seq = env->root->txn_seq + 1;
+	env->txn = txn;
+	*out = txn;
+	return 0;
+}
+
+/* pmdb_txn_put -- hash, dedup, compress and append one object. */
+PMDB_EXPORT int
+pmdb_txn_put(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
+	     pmdb_oid *oid)
+{
+	struct pmdb_env *env;
+	struct txn_ext *x;
+	struct pmdb_rec *r;
+	uint64_t meta, loc, need;
+	size_t stored;
+	pmdb_oid id;
+	int rc, comp;
+
+	if (!txn || txn->failed)
+		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");
+	env = txn->env;
+	if (!pmdb_otype__valid(type) || (!data && len) ||
+	    len >= (1ULL << 56)) {
+		txn->failed = 1;
+		return pmdb__seterr(PMDB_EINVAL, "bad object type %d or size",
+				    (int)type);
+	}
+	if ((rc = pmdb_hash__object(&id, env->algo, type, data, len)))
+		goto fail;
+	if (oid)
+		*oid = id;
+	if (ht_find(txn, id.id, env->hlen))
+		return 0;
+	if (pmdb_index__find(env->view, id.id, env->hlen, &meta, &loc) &&
+	    pmdb_index__visible(env->view, loc))
+		return 0;
+	need = sizeof(*r) + ((pmdb_compress__bound(len) + 7) & ~7ULL);
+	if ((rc = room(txn, need, &x)) || (rc = obj_grow(txn)))
+		goto fail;
+	r = (struct pmdb_rec *)(env->view->ext[x->ext].base + x->end);
+	stored = pmdb_compress__put(txn->lz4, (uint8_t *)(r + 1), data, len,
+				    &comp);
+	r->magic = PMDB_REC_MAGIC;
+	r->type = (uint8_t)type;
+	r->flags = comp ? PMDB_REC_LZ4 : 0;
+	r->crc = 0;
+	r->txn = txn->seq;
+	r->raw_size = len;
+	r->stored_size = stored;
+	memcpy(r->id, id.id, sizeof(r->id));
+	r->crc = pmdb_rec__crc(r);
+	/* no flush here: step 4 of commit flushes the whole range once */
+	memcpy(txn->obj[txn->nobj].id, id.id, sizeof(id.id));
+	txn->obj[txn->nobj].meta = PMDB_META(type, len);
+	txn->obj[txn->nobj].loc = PMDB_LOC(x->ext, x->end);
+	ht_add(txn, txn->nobj++);
+	x->end += sizeof(*r) + ((stored + 7) & ~7ULL);
+	txn->d_objects[type]++;
+	txn->d_raw[type] += len;
+	txn->d_stored += sizeof(*r) + stored;
+	txn->d_compressed += comp;
+	return 0;
+fail:
+	txn->failed = 1;
+	if (rc == PMDB_ENOMEM)
+		return pmdb__seterr(rc, "out of memory in put");
+	return rc;
+}
+
+/* pmdb_txn__objloc -- meta and location of an object the txn can see
+ * (its own puts first, then committed ones). @return 0, PMDB_ENOTFOUND. */
+int
+pmdb_txn__objloc(struct pmdb_txn *txn, const pmdb_oid *oid, uint64_t *meta,
+		 uint64_t *loc)
+{
+	struct pmdb_env *env = txn->env;
+	struct txn_obj *o = ht_find(txn, oid->id, env->hlen);
+
+	if (o) {
+		*meta = o->meta;
+		*loc = o->loc;
+		return 0;
+	}
+	if (pmdb_index__find(env->view, oid->id, env->hlen, meta, loc) &&
+	    pmdb_index__visible(env->view, *loc))
+		return 0;
+	return PMDB_ENOTFOUND;
+}
+
+/* pmdb_txn_has -- 1 if the txn can see the object. */
+PMDB_EXPORT int
+pmdb_txn_has(pmdb_txn *txn, const pmdb_oid *oid)
+{
+	uint64_t meta, loc;
+
+	return txn && oid && pmdb_txn__objloc(txn, oid, &meta, &loc) == 0;
+}
+
+/* pmdb_txn_info -- type and size of an object the txn can see. */
+PMDB_EXPORT int
+pmdb_txn_info(pmdb_txn *txn, const pmdb_oid *oid, pmdb_otype *type,
+	      uint64_t *size)
+{
+	uint64_t meta, loc;
+
+	if (pmdb_txn__objloc(txn, oid, &meta, &loc))
+		return pmdb__seterr(PMDB_ENOTFOUND, "no such object");
+	if (type)
+		*type = PMDB_META_TYPE(meta);
+	if (size)
+		*size = PMDB_META_SIZE(meta);
+	return 0;
+}
+
+/* pmdb_txn_read -- content of an object the txn can see. */
+PMDB_EXPORT int
+pmdb_txn_read(pmdb_txn *txn, const pmdb_oid *oid, pmdb_otype *type,
+	      pmdb_buf *buf)
+{
+	const struct pmdb_rec *r;
+	uint64_t meta, loc;
+	int rc;
+
+	if (pmdb_txn__objloc(txn, oid, &meta, &loc))
+		return pmdb__seterr(PMDB_ENOTFOUND, "no such object");
+	if ((rc = pmdb_rec__check(txn->env, txn->env->view, loc, &r)) ||
+	    (rc = pmdb_rec__load(txn->env, r, buf)))
+		return rc;
+	if (type)
+		*type = (pmdb_otype)r->type;
+	return 0;
+}
+
+/* flush_data -- commit step 4: each touched extent range once, drain. */
+static void
+flush_data(struct pmdb_txn *txn)
+{
+	struct pmdb_env *env = txn->env;
+
+	for (size_t i = 0; i < txn->next; i++) {
+		struct txn_ext *x = &txn->ext[i];
+
+		if (x->end > x->start)
+			pmdb_pool__flush(env, env->view->ext[x->ext].base +
+					 x->start, x->end - x->start);
+	}
+	/* drain: record bytes are durable before step 5 stores any
+	 * location pointing at them (invariant 4) */
+	pmdb_pool__drain(env);
+}
+
+/* publish_index -- commit step 5: insert every new id, flush the slots
+ * (per line on pmem, one span on the msync path), drain. */
+static void
+publish_index(struct pmdb_txn *txn)
+{
+	struct pmdb_env *env = txn->env;
+	struct pmdb_view *v = env->view;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	const size_t ahead = 8;
+
+	for (size_t i = 0; i < txn->nobj; i++) {
+		struct txn_obj *o = &txn->obj[i];
+		uint64_t pos;
+
+		if (i + ahead < txn->nobj)
+			__builtin_prefetch(&v->index->slot[pmdb_index__home(
+				txn->obj[i + ahead].id, v->bits)], 1);
+		pos = pmdb_index__insert(v->index, o->id, env->hlen, o->meta,
+					 o->loc);
+		if (env->is_pmem)
+			pmemobj_flush(env->pop, &v->index->slot[pos],
+				      sizeof(struct pmdb_slot));
+		lo = pos < lo ? pos : lo;
+		hi = pos > hi ? pos : hi;
+	}
+	if (txn->nobj && !env->is_pmem)
+		pmdb_pool__flush(env, &v->index->slot[lo],
+				 (hi - lo + 1) * sizeof(struct pmdb_slot));
+	else if (txn->nobj)
+		env->persists++; /* the per-line flushes above, as one */
+	/* drain: slots are durable before the commit point names them */
+	pmdb_pool__drain(env);
+}
+
+/* commit_tx -- commit step 6: tails, refs, counters, txn_seq in one
+ * pmemobj tx (the commit point). @return 0, PMDB_ENOSPC. */
+static int
+commit_tx(struct pmdb_txn *txn)
+{
+	struct pmdb_env *env = txn->env;
+	struct pmdb_root *root = env->root;
+	struct pmdb_pextab *xt = env->view->extab;
+	int64_t dlive = 0;
+	volatile int rc = 0;
+
+	TX_BEGIN(env->pop) {
+		pmemobj_tx_add_range_direct(root, sizeof(*root));
+		for (size_t i = 0; i < txn->next; i++) {
+			struct pmdb_pext *e = &xt->ent[txn->ext[i].ext];
+
+			pmemobj_tx_add_range_direct(&e->committed_tail,
+						    sizeof(uint64_t));
+			e->committed_tail = txn->ext[i].end;
+		}
+		pmdb_txn__apply_refs(txn, &dlive);
+		for (int t = 1; t <= 4; t++) {
+			root->objects[t] += txn->d_objects[t];
+			root->raw_bytes[t] += txn->d_raw[t];
+		}
+		root->stored_bytes += txn->d_stored;
+		root->compressed += txn->d_compressed;
+		root->index_used += txn->nobj;
+		root->refs = (uint64_t)((int64_t)root->refs + dlive);
+		root->txn_seq = txn->seq;
+	} TX_ONABORT {
+		rc = pmdb__seterr(PMDB_ENOSPC, "commit transaction failed: %s",
+				  pmemobj_errormsg());
+	} TX_END
+	return rc;
+}
+
+/* pmdb_txn_commit -- the protocol of the file comment; frees txn. */
+PMDB_EXPORT int
+pmdb_txn_commit(pmdb_txn *txn)
+{
+	struct pmdb_env *env;
+	size_t nnewref = 0;
+	int rc;
+
+	if (!txn)
+		return pmdb__seterr(PMDB_EINVAL, "NULL txn");
+	env = txn->env;
+	if (txn->failed) {
+		txn_free(txn);
+		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");
+	}
+	/* step 2: compare-and-swap checks, before any side effect */
+	if ((rc = pmdb_txn__check_refs(txn)))
+		goto out;
+	/* step 3: room (each growth is its own atomic swap) */
+	for (size_t i = 0; i < txn->nref; i++)
+		nnewref += txn->refs[i].kind != TXN_REF_DELETE;
+	if ((rc = pmdb_index__reserve(env, txn->nobj)) ||
+	    (rc = pmdb_ref__reserve(env, nnewref)))
+		goto out;
+	flush_data(txn);                       /* step 4 */
+	publish_index(txn);                    /* step 5 */
+	if (PMDB_UNLIKELY(env->crash_after_publish)) {
+		/* test hook: behave as if power failed here */
+		__atomic_store_n(&env->panic, 1, __ATOMIC_RELEASE);
+		rc = pmdb__seterr(PMDB_EPANIC, "simulated crash");
+		goto out;
+	}
+	if ((rc = commit_tx(txn))) {           /* step 6 */
+		__atomic_store_n(&env->panic, 1, __ATOMIC_RELEASE);
+		rc = PMDB_EPANIC;
+		goto out;
+	}
+	/* step 7: readers may now see the new records (invariant 5);
+	 * release pairs with the acquire in pmdb_index__visible */
+	for (size_t i = 0; i < txn->next; i++)
+		__atomic_store_n(&env->view->ext[txn->ext[i].ext].tail,
+				 txn->ext[i].end, __ATOMIC_RELEASE);
+out:
+	txn_free(txn);
+	return rc;
+}
+
+/* pmdb_txn_abort -- discard the txn; its extent bytes are reused. */
+PMDB_EXPORT void
+pmdb_txn_abort(pmdb_txn *txn)
+{
+	if (txn)
+		txn_free(txn);
+}

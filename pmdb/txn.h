@@ -1,0 +1,55 @@
+/*
+ * txn.h -- the DRAM write transaction (txn.c, txnref.c).
+ */
+#ifndef PMDB_TXN_H
+#define PMDB_TXN_H
+
+#include "env.h"
+
+/** One object put in this txn. */
+struct txn_obj {
+	uint8_t id[PMDB_OID_MAXLEN];
+	uint64_t meta;
+	uint64_t loc;
+};
+
+/** One extent range this txn appended to: [start, end). */
+struct txn_ext {
+	uint32_t ext;
+	uint64_t start, end;
+};
+
+enum { TXN_REF_SET, TXN_REF_DELETE, TXN_REF_SYMBOLIC };
+enum { TXN_EXPECT_ANY, TXN_EXPECT_ABSENT, TXN_EXPECT_VALUE };
+
+/** One ref update, applied at commit if the ref holds expect. */
+struct txn_ref {
+	char name[PMDB_REF_NAME_MAX + 1];
+	char target[PMDB_REF_NAME_MAX + 1];
+	int kind, expect_kind;
+	pmdb_oid oid, expect;
+};
+
+struct pmdb_txn {
+	struct pmdb_env *env;
+	int failed;              /* poisoned: only abort is allowed */
+	uint64_t seq;            /* root->txn_seq + 1 */
+	struct txn_obj *obj;
+	size_t nobj, capobj;
+	uint32_t *ht;            /* obj index + 1; 0 = empty */
+	uint64_t htmask;
+	struct txn_ext *ext;
+	size_t next, capext;
+	struct txn_ref *refs;
+	size_t nref, capref;
+	void *lz4;
+	uint64_t d_objects[5], d_raw[5], d_stored, d_compressed;
+};
+
+/* txnref.c */
+int pmdb_txn__check_refs(struct pmdb_txn *txn);
+void pmdb_txn__apply_refs(struct pmdb_txn *txn, int64_t *dlive);
+int pmdb_txn__objloc(struct pmdb_txn *txn, const pmdb_oid *oid,
+		     uint64_t *meta, uint64_t *loc);
+
+#endif
