@@ -1,0 +1,211 @@
+/*
+ * fastimport.h -- git's fast-import stream format into a pmvcs repository
+ * (vcs/fastimport*.c). The grammar accepted is in docs/fast-import.md.
+ *
+ * Ids are git's: objects are encoded byte for byte as git fast-import
+ * encodes them (raw ident text, raw dates, encoding headers), so that the
+ * same stream gives the same refs in git and in pmvcs, SHA-1 or SHA-256.
+ *
+ * Persistence: objects go into the pool through one pmdb txn that is
+ * committed (objects only) every fi_opts.txn_bytes of data; refs change
+ * only at `checkpoint` and at the end of the stream, all in one txn whose
+ * updates compare-and-swap against the values the refs had at the start
+ * (or the previous checkpoint). A killed import leaves refs as they were
+ * at the last checkpoint; re-running it deduplicates stored objects.
+ *
+ * Memory: the stream is never held whole: a read buffer as large as the
+ * largest `data` block, one mark entry per mark (a flat array indexed by
+ * mark number), and the trees of at most FI_ACTIVE_BRANCHES branches.
+ *
+ * Threads: an import runs on the calling thread; nothing is global, so
+ * several imports into different repositories may run at once.
+ */
+#ifndef VCS_FASTIMPORT_H
+#define VCS_FASTIMPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "vcs.h"
+
+/** Date formats of `--date-format` (git's names). */
+enum fi_date_format {
+	FI_DATE_RAW = 0,         /**< "<epoch> <+hhmm>", |tz| <= 1400 */
+	FI_DATE_RAW_PERMISSIVE,  /**< "<epoch> <+N>", any tz number */
+	FI_DATE_RFC2822,         /**< "Tue, 14 Nov 2023 22:13:20 +0100" */
+	FI_DATE_NOW              /**< the literal "now" */
+};
+
+/** Reader of the stream: like read(2); returns bytes read, 0 at end of
+ *  input, -1 with errno on error. */
+typedef ssize_t (*fi_read_fn)(void *ctx, void *buf, size_t n);
+
+/** Options of one import. Zero-initialise, then set what is needed. */
+typedef struct fi_opts {
+	const char *cwd;          /**< base of relative marks paths */
+	const char *import_marks; /**< --import-marks=<file> */
+	int import_marks_if_exists;
+	const char *export_marks; /**< --export-marks=<file> */
+	int force;                /**< --force: allow non-fast-forwards */
+	int quiet;                /**< --quiet */
+	int stats;                /**< --stats */
+	int allow_unsafe;         /**< --allow-unsafe-features */
+	int require_done;         /**< --done: the stream must end in done */
+	int show_progress;        /**< refresh a progress line on err */
+	int date_format;          /**< enum fi_date_format */
+	uint64_t txn_bytes;       /**< commit objects every this many bytes
+	                               (0: 64 MiB) */
+	FILE *out;                /**< `progress` echo (stdout) */
+	FILE *err;                /**< messages, progress meter */
+	FILE *cat_blob;           /**< answers to cat-blob/ls/get-mark */
+} fi_opts;
+
+/**
+ * fi_import -- read a whole stream through rd and import it into repo.
+ * @return the exit code git fast-import would give: 0; 1 when some ref
+ *  was not updated (non-fast-forward without --force: a warning names
+ *  it); 128 on a malformed stream or a storage failure, after printing
+ *  "pmvcs: fast-import: line N: <what was expected>" on opts->err. Refs
+ *  then stay as they were before the stream or at its last checkpoint.
+ * Threads: the calling thread only. Persistence: see the file comment.
+ */
+int fi_import(vcs_repo *repo, const fi_opts *opts, fi_read_fn rd,
+	      void *rdctx);
+
+/* ------------------------------------------------------------------ */
+/* Internal to vcs/fastimport*.c                                       */
+/* ------------------------------------------------------------------ */
+
+#define FI_ACTIVE_BRANCHES 8      /**< branches whose trees stay loaded */
+#define FI_MARK_FLAT_MAX (1u << 24) /**< marks below this: flat array */
+
+/** One mark: an object id and its type (0: mark unset). */
+typedef struct fi_mark {
+	uint8_t id[PMDB_OID_MAXLEN];
+	uint8_t type;
+} fi_mark;
+
+/** Marks: flat array for small numbers, open addressing for huge ones. */
+typedef struct fi_marks {
+	fi_mark *flat;
+	size_t nflat;             /**< entries allocated in flat */
+	struct fi_bigmark { uint64_t num; fi_mark m; } *big;
+	size_t nbig, capbig;      /**< used, slots (power of two) */
+	uint64_t max;             /**< highest mark set */
+} fi_marks;
+
+/** A branch (any ref named by commit/reset) of the session. */
+typedef struct fi_branch {
+	char *name;
+	pmdb_oid tip;             /**< zero: none yet */
+	pmdb_oid tree;            /**< tip's root tree (valid if tip set) */
+	pmdb_oid orig;            /**< ref value at start / last checkpoint */
+	int orig_known;           /**< orig read from the pool */
+	int orig_absent;          /**< the ref did not exist then */
+	int del;                  /**< reset to the null id: delete */
+	int dirty;                /**< tip changed since last publish */
+	vcs_mtree *mt;            /**< loaded tree, or NULL */
+	uint64_t lru;
+	uint64_t num_notes;
+} fi_branch;
+
+/** An annotated tag of the session (refs/tags/<name>). */
+typedef struct fi_tagref {
+	char *name;
+	pmdb_oid oid;
+	pmdb_oid orig;
+	int orig_known, orig_absent, dirty;
+} fi_tagref;
+
+/** Import state; one per fi_import() call. */
+typedef struct fi_state {
+	vcs_repo *repo;
+	const fi_opts *o;
+	pmdb_txn *txn;
+	size_t hexlen;
+	/* reader */
+	fi_read_fn rd;
+	void *rdctx;
+	char *buf;
+	size_t cap, pos, end;
+	int eof;
+	uint64_t lineno;          /**< lines consumed (current line's no.) */
+	char *line;               /**< current line, NUL-terminated */
+	size_t linelen;
+	int unread;               /**< current line to be returned again */
+	uint64_t bytes_in;
+	/* error */
+	int failed;
+	vcs_str errmsg;
+	/* marks, branches, tags */
+	fi_marks marks;
+	fi_branch **branches;
+	size_t nbranches, capbranches;
+	size_t *bhash;            /**< index+1 per slot, 0 = empty */
+	size_t bhashcap;
+	uint64_t lru_clock;
+	size_t nactive;
+	fi_tagref *tags;
+	size_t ntags, captags;
+	/* options seen */
+	int seen_data;
+	int marks_read;
+	int require_done;
+	int seen_done;
+	int force, quiet, stats;
+	int date_format;
+	char *import_marks, *export_marks;
+	int import_if_exists;
+	/* scratch */
+	vcs_str msg, obj, path, path2, tmp, delim;
+	char *author, *committer, *tagger, *encoding;
+	/* counters */
+	uint64_t nobj[5], ncommits_total;
+	uint64_t txn_data;
+	uint64_t next_progress_ns, start_ns;
+	int refused;              /**< some ref update refused: exit 1 */
+} fi_state;
+
+/* fastimport_read.c: line reader, data, errors, idents, datarefs */
+int fi_fail(fi_state *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int fi_next(fi_state *s);                 /* 1 line, 0 EOF, <0 error */
+int fi_skip_optional_lf(fi_state *s);
+int fi_data(fi_state *s, const char **p, size_t *len, vcs_str *copy);
+int fi_parse_ident(fi_state *s, const char *v, char **out);
+int fi_parse_mark_num(fi_state *s, const char **p, int eol, uint64_t *out);
+int fi_parse_hex(fi_state *s, const char **p, pmdb_oid *out);
+int fi_path(fi_state *s, const char **p, vcs_str *out, int to_space);
+int fi_put(fi_state *s, pmdb_otype type, const void *data, size_t len,
+	   pmdb_oid *oid);
+int fi_type_of(fi_state *s, const pmdb_oid *oid, pmdb_otype *type);
+void fi_progress(fi_state *s, int final);
+int fi_catblob_write(fi_state *s, const void *p, size_t n);
+
+/* fastimport_marks.c: marks table and files, branch table */
+int fi_mark_set(fi_state *s, uint64_t num, const pmdb_oid *oid,
+		pmdb_otype type);
+const fi_mark *fi_mark_get(const fi_marks *m, uint64_t num);
+int fi_mark_find(fi_state *s, uint64_t num, pmdb_oid *oid,
+		 pmdb_otype *type);
+void fi_marks_free(fi_marks *m);
+int fi_marks_read(fi_state *s, const char *file, int if_exists);
+int fi_marks_write(fi_state *s, const char *file);
+fi_branch *fi_branch_lookup(fi_state *s, const char *name);
+int fi_branch_new(fi_state *s, const char *name, fi_branch **out);
+int fi_branch_load(fi_state *s, fi_branch *b);
+void fi_branches_free(fi_state *s);
+int fi_objectish(fi_state *s, const char *p, int need_commit,
+		 pmdb_oid *oid, pmdb_otype *type, fi_branch **src);
+int fi_publish(fi_state *s);
+
+/* fastimport_commit.c: commit, file changes, notes, ls, cat-blob */
+int fi_cmd_commit(fi_state *s, const char *arg);
+int fi_parse_from(fi_state *s, fi_branch *b);
+int fi_cmd_ls(fi_state *s, const char *p, fi_branch *b);
+int fi_cmd_cat_blob(fi_state *s, const char *p);
+int fi_cmd_get_mark(fi_state *s, const char *p);
+int fi_commit_tree(fi_state *s, const pmdb_oid *commit, pmdb_oid *tree);
+
+#endif /* VCS_FASTIMPORT_H */

@@ -1,0 +1,636 @@
+/*
+ * fastimport_marks.c -- fast-import's tables: marks (number -> id, type),
+ * marks files, the session's branches and annotated tags, resolution of
+ * `from`/`merge` targets, and publication of refs at checkpoints.
+ *
+ * Invariants:
+ *  1. A mark below FI_MARK_FLAT_MAX lives in marks.flat[num]; larger ones
+ *     in the open-addressing table marks.big (load <= 1/2). type 0 means
+ *     unset in both.
+ *  2. branch->orig is the ref's value in the pool when the branch was
+ *     first named or at the last publication: every ref update of a
+ *     publication compares-and-swaps against it, so a concurrent writer
+ *     makes the import fail rather than be overwritten.
+ *  3. At most FI_ACTIVE_BRANCHES branches hold a loaded vcs_mtree; an
+ *     evicted branch reloads from its tree id, which is always written
+ *     (eviction only happens between commands).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fastimport.h"
+
+static uint64_t hash_name(const char *p);
+static int read_parents(fi_state *s, const pmdb_oid *c, pmdb_oid **par,
+			size_t *n, size_t *cap);
+static int peel_commit(fi_state *s, pmdb_oid *oid);
+static int is_ancestor(fi_state *s, const pmdb_oid *old, const pmdb_oid *tip);
+static char *abs_path(fi_state *s, const char *file);
+
+/* ------------------------------------------------------------------ */
+/* Marks                                                               */
+/* ------------------------------------------------------------------ */
+
+/** fi_mark_set -- record mark num (0 is "no mark": ignored). */
+int
+fi_mark_set(fi_state *s, uint64_t num, const pmdb_oid *oid, pmdb_otype type)
+{
+	fi_marks *m = &s->marks;
+	fi_mark *e;
+
+	if (!num)
+		return 0;
+	if (num < FI_MARK_FLAT_MAX) {
+		if (num >= m->nflat) {
+			size_t n = m->nflat ? m->nflat : 1024;
+			while (n <= num)
+				n *= 2;
+			fi_mark *f = realloc(m->flat, n * sizeof(*f));
+			if (!f)
+				return fi_fail(s, "out of memory (marks)");
+			memset(f + m->nflat, 0, (n - m->nflat) * sizeof(*f));
+			m->flat = f;
+			m->nflat = n;
+		}
+		e = &m->flat[num];
+	} else {
+		if ((m->nbig + 1) * 2 > m->capbig) {
+			size_t ncap = m->capbig ? m->capbig * 2 : 64;
+			struct fi_bigmark *nb = calloc(ncap, sizeof(*nb));
+			if (!nb)
+				return fi_fail(s, "out of memory (marks)");
+			for (size_t i = 0; i < m->capbig; i++) {
+				if (!m->big[i].num)
+					continue;
+				size_t j = (size_t)(m->big[i].num * 0x9e3779b97f4a7c15ULL) & (ncap - 1);
+				while (nb[j].num)
+					j = (j + 1) & (ncap - 1);
+				nb[j] = m->big[i];
+			}
+			free(m->big);
+			m->big = nb;
+			m->capbig = ncap;
+		}
+		size_t j = (size_t)(num * 0x9e3779b97f4a7c15ULL) & (m->capbig - 1);
+		while (m->big[j].num && m->big[j].num != num)
+			j = (j + 1) & (m->capbig - 1);
+		if (!m->big[j].num)
+			m->nbig++;
+		m->big[j].num = num;
+		e = &m->big[j].m;
+	}
+	memcpy(e->id, oid->id, sizeof(e->id));
+	e->type = (uint8_t)type;
+	if (num > m->max)
+		m->max = num;
+	return 0;
+}
+
+/** fi_mark_get -- the entry of mark num, or NULL if unset. */
+const fi_mark *
+fi_mark_get(const fi_marks *m, uint64_t num)
+{
+	if (num < FI_MARK_FLAT_MAX)
+		return num < m->nflat && m->flat[num].type ? &m->flat[num] : NULL;
+	if (!m->capbig)
+		return NULL;
+	size_t j = (size_t)(num * 0x9e3779b97f4a7c15ULL) & (m->capbig - 1);
+	while (m->big[j].num) {
+		if (m->big[j].num == num)
+			return &m->big[j].m;
+		j = (j + 1) & (m->capbig - 1);
+	}
+	return NULL;
+}
+
+/** fi_mark_find -- git's find_mark: fails "mark :N not declared". */
+int
+fi_mark_find(fi_state *s, uint64_t num, pmdb_oid *oid, pmdb_otype *type)
+{
+	const fi_mark *e = fi_mark_get(&s->marks, num);
+
+	if (!e)
+		return fi_fail(s, "mark :%llu not declared", (unsigned long long)num);
+	memset(oid, 0, sizeof(*oid));
+	memcpy(oid->id, e->id, sizeof(e->id));
+	*type = (pmdb_otype)e->type;
+	return 0;
+}
+
+/** fi_marks_free -- release both tables. */
+void
+fi_marks_free(fi_marks *m)
+{
+	free(m->flat);
+	free(m->big);
+	memset(m, 0, sizeof(*m));
+}
+
+/** abs_path -- file made absolute against opts->cwd (malloc'd). */
+static char *
+abs_path(fi_state *s, const char *file)
+{
+	vcs_str p = VCS_STR_INIT;
+
+	if (file[0] != '/' && s->o->cwd)
+		vcs_str_addf(&p, "%s/", s->o->cwd);
+	vcs_str_adds(&p, file);
+	return (char *)p.data;
+}
+
+/** fi_marks_read -- load ":<mark> <id>" lines (git's read_marks). */
+int
+fi_marks_read(fi_state *s, const char *file, int if_exists)
+{
+	char *path = abs_path(s, file);
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char line[256];
+	int rc = 0;
+
+	if (!f) {
+		int e = errno;
+		free(path);
+		if (if_exists && e == ENOENT)
+			return 0;
+		return fi_fail(s, "cannot read '%s': %s", file, strerror(e));
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *end;
+		size_t n = strlen(line);
+		if (n && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (line[0] != ':')
+			goto corrupt;
+		uint64_t mark = strtoull(line + 1, &end, 10);
+		pmdb_oid oid;
+		pmdb_otype type;
+		const char *h = end + 1;
+		if (!mark || end == line + 1 || *end != ' ' ||
+		    fi_parse_hex(s, &h, &oid) < 0 || *h)
+			goto corrupt;
+		if (fi_type_of(s, &oid, &type) < 0) {
+			char hex[PMDB_OID_HEXMAX + 1];
+			rc = fi_fail(s, "object not found: %s",
+				     pmdb_oid_fmt(hex, &oid, s->repo->algo));
+			break;
+		}
+		if ((rc = fi_mark_set(s, mark, &oid, type)) < 0)
+			break;
+		continue;
+corrupt:
+		rc = fi_fail(s, "corrupt mark line: %s", line);
+		break;
+	}
+	fclose(f);
+	free(path);
+	return rc;
+}
+
+/** fi_marks_write -- write every mark, ascending, through file.lock and a
+ *  rename (readers never see a partial file). */
+int
+fi_marks_write(fi_state *s, const char *file)
+{
+	char *path = abs_path(s, file);
+	vcs_str lock = VCS_STR_INIT;
+	char hex[PMDB_OID_HEXMAX + 1];
+	FILE *f;
+	int rc = 0;
+
+	if (!path)
+		return fi_fail(s, "out of memory");
+	vcs_str_addf(&lock, "%s.lock", path);
+	f = lock.data ? fopen((char *)lock.data, "w") : NULL;
+	if (!f) {
+		rc = fi_fail(s, "cannot write '%s': %s", file, strerror(errno));
+		goto out;
+	}
+	for (uint64_t i = 1; i < s->marks.nflat; i++) {
+		const fi_mark *e = &s->marks.flat[i];
+		if (!e->type)
+			continue;
+		pmdb_oid oid = { { 0 } };
+		memcpy(oid.id, e->id, sizeof(e->id));
+		fprintf(f, ":%llu %s\n", (unsigned long long)i,
+			pmdb_oid_fmt(hex, &oid, s->repo->algo));
+	}
+	if (s->marks.nbig) {
+		/* rare: sort the big marks by number */
+		size_t n = 0;
+		struct fi_bigmark *v = malloc(s->marks.nbig * sizeof(*v));
+		if (!v) {
+			fclose(f);
+			rc = fi_fail(s, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < s->marks.capbig; i++)
+			if (s->marks.big[i].num)
+				v[n++] = s->marks.big[i];
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0 && v[j - 1].num > v[j].num; j--) {
+				struct fi_bigmark t = v[j];
+				v[j] = v[j - 1];
+				v[j - 1] = t;
+			}
+		for (size_t i = 0; i < n; i++) {
+			pmdb_oid oid = { { 0 } };
+			memcpy(oid.id, v[i].m.id, sizeof(v[i].m.id));
+			fprintf(f, ":%llu %s\n", (unsigned long long)v[i].num,
+				pmdb_oid_fmt(hex, &oid, s->repo->algo));
+		}
+		free(v);
+	}
+	if (fclose(f) != 0 || rename((char *)lock.data, path) != 0) {
+		unlink((char *)lock.data);
+		rc = fi_fail(s, "cannot write '%s': %s", file, strerror(errno));
+	}
+out:
+	vcs_str_free(&lock);
+	free(path);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Branches                                                            */
+/* ------------------------------------------------------------------ */
+
+/** hash_name -- FNV-1a of a NUL-terminated name. */
+static uint64_t
+hash_name(const char *p)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *p; p++)
+		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
+	return h;
+}
+
+/** fi_branch_lookup -- the session's branch called name, or NULL. */
+fi_branch *
+fi_branch_lookup(fi_state *s, const char *name)
+{
+	if (!s->bhashcap)
+		return NULL;
+	size_t j = (size_t)hash_name(name) & (s->bhashcap - 1);
+	while (s->bhash[j]) {
+		fi_branch *b = s->branches[s->bhash[j] - 1];
+		if (!strcmp(b->name, name))
+			return b;
+		j = (j + 1) & (s->bhashcap - 1);
+	}
+	return NULL;
+}
+
+/** fi_branch_new -- add a branch (git's new_branch: name checked, pool
+ *  value remembered as orig; the branch itself starts empty). */
+int
+fi_branch_new(fi_state *s, const char *name, fi_branch **out)
+{
+	fi_branch *b;
+	char target[PMDB_REF_NAME_MAX + 1];
+
+	if (!pmdb_ref_name_valid(name))
+		return fi_fail(s, "Branch name doesn't conform to GIT standards: %s", name);
+	if ((s->nbranches + 1) * 2 > s->bhashcap) {
+		size_t ncap = s->bhashcap ? s->bhashcap * 2 : 64;
+		size_t *nh = calloc(ncap, sizeof(*nh));
+		if (!nh)
+			return fi_fail(s, "out of memory");
+		for (size_t i = 0; i < s->nbranches; i++) {
+			size_t j = (size_t)hash_name(s->branches[i]->name) & (ncap - 1);
+			while (nh[j])
+				j = (j + 1) & (ncap - 1);
+			nh[j] = i + 1;
+		}
+		free(s->bhash);
+		s->bhash = nh;
+		s->bhashcap = ncap;
+	}
+	if (s->nbranches == s->capbranches) {
+		size_t ncap = s->capbranches ? s->capbranches * 2 : 16;
+		fi_branch **nb = realloc(s->branches, ncap * sizeof(*nb));
+		if (!nb)
+			return fi_fail(s, "out of memory");
+		s->branches = nb;
+		s->capbranches = ncap;
+	}
+	b = calloc(1, sizeof(*b));
+	if (!b || !(b->name = strdup(name))) {
+		free(b);
+		return fi_fail(s, "out of memory");
+	}
+	int rc = pmdb_ref_read(s->repo->env, name, &b->orig, target);
+	b->orig_known = 1;
+	b->orig_absent = rc < 0 || target[0];
+	if (b->orig_absent)
+		memset(&b->orig, 0, sizeof(b->orig));
+	s->branches[s->nbranches++] = b;
+	size_t j = (size_t)hash_name(name) & (s->bhashcap - 1);
+	while (s->bhash[j])
+		j = (j + 1) & (s->bhashcap - 1);
+	s->bhash[j] = s->nbranches;
+	*out = b;
+	return 0;
+}
+
+/** fi_branch_load -- make b->mt hold b's tree, evicting the least
+ *  recently used loaded branch when too many are loaded. */
+int
+fi_branch_load(fi_state *s, fi_branch *b)
+{
+	b->lru = ++s->lru_clock;
+	if (b->mt)
+		return 0;
+	if (s->nactive >= FI_ACTIVE_BRANCHES) {
+		fi_branch *v = NULL;
+		for (size_t i = 0; i < s->nbranches; i++) {
+			fi_branch *c = s->branches[i];
+			if (c->mt && c != b && (!v || c->lru < v->lru))
+				v = c;
+		}
+		if (v) {
+			vcs_mtree_free(v->mt);
+			v->mt = NULL;
+			s->nactive--;
+		}
+	}
+	int zero = pmdb_oid_is_zero(&b->tip);
+	int rc = vcs_mtree_new(&b->mt, s->repo, s->txn, zero ? NULL : &b->tree);
+	if (rc < 0)
+		return fi_fail(s, "loading the tree of %s: %s", b->name, vcs_errmsg());
+	s->nactive++;
+	return 0;
+}
+
+/** fi_branches_free -- free branches and tags. */
+void
+fi_branches_free(fi_state *s)
+{
+	for (size_t i = 0; i < s->nbranches; i++) {
+		vcs_mtree_free(s->branches[i]->mt);
+		free(s->branches[i]->name);
+		free(s->branches[i]);
+	}
+	free(s->branches);
+	free(s->bhash);
+	for (size_t i = 0; i < s->ntags; i++)
+		free(s->tags[i].name);
+	free(s->tags);
+}
+
+/**
+ * fi_objectish -- resolve the target of from/merge/tag-from/alias-to the
+ * way git does: a branch of this session, a mark, a full id, then any
+ * revision of the pool (its refs as at the start). *type is PMDB_OBJ_NONE
+ * for an id that is not stored. *src names the session branch, if any.
+ */
+int
+fi_objectish(fi_state *s, const char *p, int need_commit, pmdb_oid *oid,
+	     pmdb_otype *type, fi_branch **src)
+{
+	fi_branch *b = fi_branch_lookup(s, p);
+	const char *q = p;
+
+	*src = b;
+	if (b) {
+		*oid = b->tip;
+		*type = PMDB_OBJ_COMMIT;
+		return 0;
+	}
+	if (*p == ':') {
+		uint64_t n;
+		if (fi_parse_mark_num(s, &q, 1, &n) < 0 ||
+		    fi_mark_find(s, n, oid, type) < 0)
+			return -1;
+		if (need_commit && *type != PMDB_OBJ_COMMIT)
+			return fi_fail(s, "Mark :%llu not a commit", (unsigned long long)n);
+		return 0;
+	}
+	if (fi_parse_hex(s, &q, oid) == 0 && !*q) {
+		if (fi_type_of(s, oid, type) < 0)
+			*type = PMDB_OBJ_NONE;
+		return 0;
+	}
+	if (vcs_revparse(s->repo, p, oid) == 0) {
+		if (fi_type_of(s, oid, type) < 0)
+			*type = PMDB_OBJ_NONE;
+		return 0;
+	}
+	return fi_fail(s, "Invalid ref name or SHA1 expression: %s", p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Publication                                                         */
+/* ------------------------------------------------------------------ */
+
+/** read_parents -- parent ids of commit c (appended to *par). */
+static int
+read_parents(fi_state *s, const pmdb_oid *c, pmdb_oid **par, size_t *n,
+	     size_t *cap)
+{
+	pmdb_otype type;
+	int rc = pmdb_txn_read(s->txn, c, &type, (pmdb_buf *)&s->tmp);
+
+	if (rc < 0 || type != PMDB_OBJ_COMMIT)
+		return -1;
+	const char *p = (const char *)s->tmp.data, *end = p + s->tmp.len;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	while (nl && (size_t)(end - nl) > 7 + s->hexlen && !memcmp(nl + 1, "parent ", 7)) {
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 64;
+			pmdb_oid *np = realloc(*par, nc * sizeof(*np));
+			if (!np)
+				return -1;
+			*par = np;
+			*cap = nc;
+		}
+		if (pmdb_oid_parse(&(*par)[*n], nl + 8, s->hexlen, s->repo->algo) < 0)
+			return -1;
+		(*n)++;
+		nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1));
+	}
+	return 0;
+}
+
+/** peel_commit -- follow tags until a commit; -1 if none is reached. */
+static int
+peel_commit(fi_state *s, pmdb_oid *oid)
+{
+	for (int depth = 0; depth < 32; depth++) {
+		pmdb_otype type;
+		if (pmdb_txn_read(s->txn, oid, &type, (pmdb_buf *)&s->tmp) < 0)
+			return -1;
+		if (type == PMDB_OBJ_COMMIT)
+			return 0;
+		if (type != PMDB_OBJ_TAG || s->tmp.len < 7 + s->hexlen ||
+		    memcmp(s->tmp.data, "object ", 7) ||
+		    pmdb_oid_parse(oid, (char *)s->tmp.data + 7, s->hexlen,
+				   s->repo->algo) < 0)
+			return -1;
+	}
+	return -1;
+}
+
+/** is_ancestor -- 1 if old is reachable from tip (git's in_merge_bases),
+ *  0 if not, -1 if a commit cannot be read. */
+static int
+is_ancestor(fi_state *s, const pmdb_oid *old, const pmdb_oid *tip)
+{
+	pmdb_oid *q = NULL;
+	size_t n = 0, cap = 0, head = 0, scap = 1024, sn = 0;
+	pmdb_oid *seen = calloc(scap, sizeof(*seen));
+	int rc = 0;
+
+	if (!seen)
+		return -1;
+	if (read_parents(s, tip, &q, &n, &cap) < 0)
+		rc = -1;
+	if (!memcmp(old, tip, sizeof(*old)))
+		rc = 1;
+	while (!rc && head < n) {
+		pmdb_oid c = q[head++];
+		uint64_t h;
+		memcpy(&h, c.id, sizeof(h));
+		size_t j = (size_t)h & (scap - 1);
+		while (!pmdb_oid_is_zero(&seen[j]) && memcmp(&seen[j], &c, sizeof(c)))
+			j = (j + 1) & (scap - 1);
+		if (!pmdb_oid_is_zero(&seen[j]))
+			continue;
+		seen[j] = c;
+		if (++sn * 2 > scap) {
+			pmdb_oid *ns = calloc(scap * 2, sizeof(*ns));
+			if (!ns) {
+				rc = -1;
+				break;
+			}
+			for (size_t i = 0; i < scap; i++) {
+				if (pmdb_oid_is_zero(&seen[i]))
+					continue;
+				memcpy(&h, seen[i].id, sizeof(h));
+				size_t k = (size_t)h & (scap * 2 - 1);
+				while (!pmdb_oid_is_zero(&ns[k]))
+					k = (k + 1) & (scap * 2 - 1);
+				ns[k] = seen[i];
+			}
+			free(seen);
+			seen = ns;
+			scap *= 2;
+		}
+		if (!memcmp(&c, old, sizeof(c))) {
+			rc = 1;
+			break;
+		}
+		if (read_parents(s, &c, &q, &n, &cap) < 0)
+			rc = -1;
+	}
+	free(q);
+	free(seen);
+	return rc;
+}
+
+/**
+ * fi_publish -- git's checkpoint: commit the objects txn together with
+ * every changed ref (compare-and-swap against orig), refusing
+ * non-fast-forwards without --force (warning, exit code 1 later), then
+ * write the export marks and begin a new txn.
+ */
+int
+fi_publish(fi_state *s)
+{
+	char h1[PMDB_OID_HEXMAX + 1], h2[PMDB_OID_HEXMAX + 1];
+	int rc;
+
+	for (size_t i = 0; i < s->nbranches; i++) {
+		fi_branch *b = s->branches[i];
+		const pmdb_oid *expect = b->orig_absent ? PMDB_EXPECT_ABSENT : &b->orig;
+		if (!b->dirty)
+			continue;
+		if (pmdb_oid_is_zero(&b->tip)) {
+			if (!b->del || b->orig_absent)
+				continue;
+			rc = pmdb_txn_ref_set(s->txn, b->name, NULL, expect);
+		} else {
+			if (!memcmp(&b->tip, &b->orig, sizeof(b->orig)) && !b->orig_absent)
+				continue;
+			if (!s->force && !b->orig_absent) {
+				pmdb_oid o = b->orig, t = b->tip;
+				int a = -1;
+				if (peel_commit(s, &o) == 0 && peel_commit(s, &t) == 0)
+					a = is_ancestor(s, &o, &t);
+				if (a < 0) {
+					fprintf(s->o->err, "error: Branch %s is missing commits.\n",
+						b->name);
+					s->refused = 1;
+					continue;
+				}
+				if (a == 0) {
+					fprintf(s->o->err, "warning: Not updating %s (new tip %s "
+						"does not contain %s)\n", b->name,
+						pmdb_oid_fmt(h1, &b->tip, s->repo->algo),
+						pmdb_oid_fmt(h2, &b->orig, s->repo->algo));
+					s->refused = 1;
+					continue;
+				}
+			}
+			rc = pmdb_txn_ref_set(s->txn, b->name, &b->tip, expect);
+		}
+		if (rc < 0) {
+			vcs_seterr_pmdb(rc, b->name);
+			return fi_fail(s, "updating %s: %s", b->name, vcs_errmsg());
+		}
+	}
+	for (size_t i = 0; i < s->ntags; i++) {
+		fi_tagref *t = &s->tags[i];
+		vcs_str_reset(&s->path2);
+		vcs_str_addf(&s->path2, "refs/tags/%s", t->name);
+		if (!t->dirty)
+			continue;
+		rc = pmdb_txn_ref_set(s->txn, (char *)s->path2.data, &t->oid,
+				      t->orig_absent ? PMDB_EXPECT_ABSENT : &t->orig);
+		if (rc < 0) {
+			vcs_seterr_pmdb(rc, (char *)s->path2.data);
+			return fi_fail(s, "updating %s: %s", (char *)s->path2.data,
+				       vcs_errmsg());
+		}
+	}
+	rc = pmdb_txn_commit(s->txn);
+	s->txn = NULL;
+	if (rc < 0) {
+		vcs_seterr_pmdb(rc, "committing the import");
+		return fi_fail(s, "%s%s", vcs_errmsg(), rc == PMDB_ECONFLICT ?
+			       " (a ref changed during the import)" : "");
+	}
+	s->txn_data = 0;
+	for (size_t i = 0; i < s->nbranches; i++) {
+		fi_branch *b = s->branches[i];
+		if (!b->dirty)
+			continue;
+		b->dirty = 0;
+		if (!pmdb_oid_is_zero(&b->tip)) {
+			b->orig = b->tip;
+			b->orig_absent = 0;
+		} else if (b->del) {
+			b->orig_absent = 1;
+		}
+	}
+	for (size_t i = 0; i < s->ntags; i++) {
+		if (s->tags[i].dirty) {
+			s->tags[i].orig = s->tags[i].oid;
+			s->tags[i].orig_absent = 0;
+			s->tags[i].dirty = 0;
+		}
+	}
+	if (s->export_marks && fi_marks_write(s, s->export_marks) < 0)
+		return -1;
+	rc = pmdb_txn_begin(s->repo->env, &s->txn);
+	if (rc < 0) {
+		vcs_seterr_pmdb(rc, "starting a transaction");
+		return fi_fail(s, "%s", vcs_errmsg());
+	}
+	for (size_t i = 0; i < s->nbranches; i++)
+		if (s->branches[i]->mt)
+			vcs_mtree_set_txn(s->branches[i]->mt, s->txn);
+	return 0;
+}

@@ -1,0 +1,524 @@
+/*
+ * fastimport_read.c -- the stream side of fast-import: a buffered line
+ * reader that hands out lines and `data` blocks in place (no copy for
+ * data that fits the buffer), error messages naming the input line, and
+ * the small parsers shared by all commands (idents and dates, marks, ids,
+ * quoted paths).
+ *
+ * Invariants:
+ *  1. buf[pos, end) holds unread input; lines handed out live in buf and
+ *     stay valid until the next fi_next() or fi_data() call.
+ *  2. lineno counts every LF consumed (data payloads included), so an
+ *     error names the line a text editor shows.
+ *  3. The buffer only grows as input arrives (never to a size a `data`
+ *     header merely claims), so a lying header cannot exhaust memory.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fastimport.h"
+
+#define FI_BUF_INIT (1u << 20)
+
+static int fill(fi_state *s, size_t need);
+static uint64_t count_lf(const char *p, size_t n);
+static int valid_raw_date(const char *p, int strict);
+static int parse_rfc2822(const char *p, vcs_str *out);
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+/** fi_fail -- record "line N: <msg>" (first failure wins); returns -1. */
+int
+fi_fail(fi_state *s, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[1024];
+
+	if (s->failed)
+		return -1;
+	s->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	vcs_str_reset(&s->errmsg);
+	vcs_str_addf(&s->errmsg, "line %llu: %s",
+		     (unsigned long long)(s->lineno ? s->lineno : 1), tmp);
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reader                                                              */
+/* ------------------------------------------------------------------ */
+
+/** fill -- make need bytes available at buf+pos, or reach EOF. May move
+ *  the buffer contents (pointers into buf die). 0, or -1 on I/O error. */
+static int
+fill(fi_state *s, size_t need)
+{
+	while (s->end - s->pos < need && !s->eof) {
+		if (s->end + 1 >= s->cap) {
+			if (s->pos > 0) {
+				memmove(s->buf, s->buf + s->pos, s->end - s->pos);
+				s->end -= s->pos;
+				s->pos = 0;
+			}
+			if (s->end + 1 >= s->cap) {
+				size_t ncap = s->cap ? s->cap * 2 : FI_BUF_INIT;
+				char *nb = realloc(s->buf, ncap);
+				if (!nb)
+					return fi_fail(s, "out of memory (input buffer of %zu bytes)",
+						       ncap);
+				s->buf = nb;
+				s->cap = ncap;
+			}
+		}
+		ssize_t r = s->rd(s->rdctx, s->buf + s->end, s->cap - 1 - s->end);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return fi_fail(s, "read error: %s", strerror(errno));
+		}
+		if (r == 0)
+			s->eof = 1;
+		s->end += (size_t)r;
+		s->bytes_in += (uint64_t)r;
+	}
+	return 0;
+}
+
+/** raw_line -- next input line (comments included). 1, 0 at EOF, -1. */
+static int
+raw_line(fi_state *s)
+{
+	size_t scanned = 0;
+
+	for (;;) {
+		char *nl = s->end > s->pos + scanned ?
+			memchr(s->buf + s->pos + scanned, '\n', s->end - s->pos - scanned) :
+			NULL;
+		if (nl) {
+			s->line = s->buf + s->pos;
+			s->linelen = (size_t)(nl - s->line);
+			*nl = '\0';
+			s->pos += s->linelen + 1;
+			s->lineno++;
+			return 1;
+		}
+		if (s->eof) {
+			if (s->end == s->pos) {
+				s->line = s->buf + s->end;  /* "" at EOF */
+				s->line[0] = '\0';
+				s->linelen = 0;
+				return 0;
+			}
+			s->line = s->buf + s->pos;
+			s->linelen = s->end - s->pos;
+			s->line[s->linelen] = '\0';  /* cap > end always */
+			s->pos = s->end;
+			s->lineno++;
+			return 1;
+		}
+		scanned = s->end - s->pos;
+		if (fill(s, scanned + 1) < 0)
+			return -1;
+	}
+}
+
+/** fi_next -- the next command line ('#' comments skipped), or the current
+ *  one again after s->unread was set. 1, 0 at EOF, -1. */
+int
+fi_next(fi_state *s)
+{
+	if (s->unread) {
+		s->unread = 0;
+		return 1;
+	}
+	for (;;) {
+		int rc = raw_line(s);
+		if (rc <= 0)
+			return rc;
+		if (s->line[0] != '#')
+			return 1;
+	}
+}
+
+/** fi_skip_optional_lf -- consume one LF if the next byte is one. */
+int
+fi_skip_optional_lf(fi_state *s)
+{
+	if (fill(s, 1) < 0)
+		return -1;
+	if (s->pos < s->end && s->buf[s->pos] == '\n') {
+		s->pos++;
+		s->lineno++;
+	}
+	return 0;
+}
+
+/** count_lf -- number of '\n' bytes in p[0, n), eight bytes at a time. */
+static uint64_t
+count_lf(const char *p, size_t n)
+{
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL, lf = 0x0a0a0a0a0a0a0a0aULL;
+	uint64_t c = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		v ^= lf;  /* bytes equal to LF are now zero */
+		uint64_t t = ((v & lo7) + lo7) | v;
+		c += (uint64_t)__builtin_popcountll(~t & ~lo7);
+	}
+	for (; i < n; i++)
+		c += p[i] == '\n';
+	return c;
+}
+
+/**
+ * fi_data -- parse the current "data <count>" / "data <<DELIM" line and
+ * its payload, then skip the optional LF. With copy NULL the payload is
+ * lent (*p valid until the next read); otherwise it is appended to copy
+ * and *p points there.
+ */
+int
+fi_data(fi_state *s, const char **p, size_t *len, vcs_str *copy)
+{
+	const char *v;
+
+	if (strncmp(s->line, "data ", 5) != 0)
+		return fi_fail(s, "Expected 'data n' command, found: %s", s->line);
+	v = s->line + 5;
+	s->seen_data = 1;
+	if (v[0] == '<' && v[1] == '<') {
+		vcs_str_reset(&s->delim);
+		if (vcs_str_add(&s->delim, v + 2, s->linelen - 7) < 0)
+			return fi_fail(s, "out of memory");
+		vcs_str *dst = copy ? copy : &s->obj;
+		if (!copy)
+			vcs_str_reset(&s->obj);
+		size_t start = dst->len;
+		for (;;) {
+			int rc = raw_line(s);
+			if (rc < 0)
+				return -1;
+			if (rc == 0)
+				return fi_fail(s, "EOF in data (terminator '%s' not found)",
+					       (char *)s->delim.data);
+			if (s->linelen == s->delim.len &&
+			    !memcmp(s->line, s->delim.data, s->linelen))
+				break;
+			if (vcs_str_add(dst, s->line, s->linelen) < 0 ||
+			    vcs_str_add(dst, "\n", 1) < 0)
+				return fi_fail(s, "out of memory");
+		}
+		*p = (const char *)dst->data + start;
+		*len = dst->len - start;
+	} else {
+		uint64_t n = 0;
+		const char *q = v;
+		if (*q < '0' || *q > '9')
+			return fi_fail(s, "Expected 'data n' command, found: %s", s->line);
+		for (; *q >= '0' && *q <= '9'; q++) {
+			if (n > (UINT64_MAX - 9) / 10)
+				return fi_fail(s, "data is too large: %s", s->line);
+			n = n * 10 + (uint64_t)(*q - '0');
+		}
+		if (*q)
+			return fi_fail(s, "Expected 'data n' command, found: %s", s->line);
+		if (n > (uint64_t)SIZE_MAX / 2)
+			return fi_fail(s, "data is too large to use in this context");
+		/* The line pointer dies here; n+1 also brings the optional LF. */
+		if (fill(s, (size_t)n + 1) < 0)
+			return -1;
+		if (s->end - s->pos < n)
+			return fi_fail(s, "EOF in data (%llu bytes remaining)",
+				       (unsigned long long)(n - (s->end - s->pos)));
+		const char *d = s->buf + s->pos;
+		s->pos += (size_t)n;
+		s->lineno += count_lf(d, (size_t)n);
+		if (copy) {
+			size_t start = copy->len;
+			if (vcs_str_add(copy, d, (size_t)n) < 0)
+				return fi_fail(s, "out of memory");
+			d = (const char *)copy->data + start;
+		}
+		*p = d;
+		*len = (size_t)n;
+	}
+	/* skip_optional_lf: the byte is already buffered (fill n + 1). */
+	if (s->pos < s->end && s->buf[s->pos] == '\n') {
+		s->pos++;
+		s->lineno++;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Idents and dates                                                    */
+/* ------------------------------------------------------------------ */
+
+/** valid_raw_date -- git's validate_raw_date: "<digits> <+|-><digits>",
+ *  with strict, a tz number of at most 1400. 1 if valid. */
+static int
+valid_raw_date(const char *p, int strict)
+{
+	const char *q = p;
+	unsigned long long tz = 0;
+
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (q == p || *q != ' ')
+		return 0;
+	q++;
+	if (*q != '+' && *q != '-')
+		return 0;
+	p = ++q;
+	while (*q >= '0' && *q <= '9') {
+		if (tz < 100000000ULL)
+			tz = tz * 10 + (unsigned)(*q - '0');
+		q++;
+	}
+	if (q == p || *q)
+		return 0;
+	return !strict || tz <= 1400;
+}
+
+/** parse_rfc2822 -- "[Day, ]DD Mon YYYY HH:MM[:SS] +zzzz" to raw form. */
+static int
+parse_rfc2822(const char *p, vcs_str *out)
+{
+	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int d, y, hh, mm, ss = 0, n = 0, m;
+	char ms[4], sign;
+	unsigned tz;
+	const char *c = strchr(p, ',');
+
+	if (c)
+		p = c + 1;
+	if (sscanf(p, " %d %3s %d %d:%d%n", &d, ms, &y, &hh, &mm, &n) != 5)
+		return -1;
+	p += n;
+	if (*p == ':' && sscanf(p, ":%d%n", &ss, &n) == 1)
+		p += n;
+	if (sscanf(p, " %c%4u%n", &sign, &tz, &n) != 2 ||
+	    (sign != '+' && sign != '-') || p[n])
+		return -1;
+	const char *f = strstr(mon, ms);
+	if (!f || strlen(ms) != 3 || (f - mon) % 3)
+		return -1;
+	m = (int)(f - mon) / 3;
+	/* days from civil (Howard Hinnant's algorithm) */
+	int yy = y - (m < 2);
+	long era = (yy >= 0 ? yy : yy - 399) / 400;
+	long yoe = yy - era * 400;
+	long doy = (153 * (m + (m > 1 ? -2 : 10)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	long days = era * 146097 + doe - 719468;
+	long long t = (long long)days * 86400 + hh * 3600 + mm * 60 + ss;
+	long off = (long)(tz / 100) * 3600 + (long)(tz % 100) * 60;
+	t += sign == '+' ? -off : off;
+	if (t < 0)
+		return -1;
+	return vcs_str_addf(out, "%lld %c%04u", t, sign, tz);
+}
+
+/**
+ * fi_parse_ident -- git's parse_ident: keep "Name <email> " verbatim
+ * (with the odd leading space git adds when the name is empty) and the
+ * date as the --date-format wants. *out is malloc'd.
+ */
+int
+fi_parse_ident(fi_state *s, const char *v, char **out)
+{
+	const char *buf = v, *lt;
+
+	vcs_str_reset(&s->tmp);
+	if (*buf == '<' && buf > s->line && buf[-1] == ' ')
+		buf--;
+	lt = buf + strcspn(buf, "<>");
+	if (*lt != '<')
+		return fi_fail(s, "Missing < in ident string: %s", buf);
+	if (lt != buf && lt[-1] != ' ')
+		return fi_fail(s, "Missing space before < in ident string: %s", buf);
+	lt = lt + 1 + strcspn(lt + 1, "<>");
+	if (*lt != '>')
+		return fi_fail(s, "Missing > in ident string: %s", buf);
+	lt++;
+	if (*lt != ' ')
+		return fi_fail(s, "Missing space after > in ident string: %s", buf);
+	lt++;
+	if (vcs_str_add(&s->tmp, buf, (size_t)(lt - buf)) < 0)
+		return fi_fail(s, "out of memory");
+	switch (s->date_format) {
+	case FI_DATE_RAW:
+	case FI_DATE_RAW_PERMISSIVE:
+		if (!valid_raw_date(lt, s->date_format == FI_DATE_RAW))
+			return fi_fail(s, "Invalid raw date \"%s\" in ident: %s", lt, buf);
+		vcs_str_adds(&s->tmp, lt);
+		break;
+	case FI_DATE_RFC2822:
+		if (parse_rfc2822(lt, &s->tmp) < 0)
+			return fi_fail(s, "Invalid rfc2822 date \"%s\" in ident: %s",
+				       lt, buf);
+		break;
+	default:
+		if (strcmp(lt, "now"))
+			return fi_fail(s, "Date in ident must be 'now': %s", buf);
+		vcs_str_addf(&s->tmp, "%lld +0000", (long long)time(NULL));
+		break;
+	}
+	free(*out);
+	*out = strdup((char *)s->tmp.data);
+	return *out ? 0 : fi_fail(s, "out of memory");
+}
+
+/* ------------------------------------------------------------------ */
+/* Marks, ids, paths                                                   */
+/* ------------------------------------------------------------------ */
+
+/** fi_parse_mark_num -- ":<digits>" at *p; eol: nothing may follow, else
+ *  one space must follow (and is skipped). */
+int
+fi_parse_mark_num(fi_state *s, const char **p, int eol, uint64_t *out)
+{
+	const char *q = *p + 1;
+	uint64_t n = 0;
+
+	if (!(*q >= '0' && *q <= '9'))
+		return fi_fail(s, "No value after ':' in mark: %s", s->line);
+	for (; *q >= '0' && *q <= '9'; q++) {
+		if (n > (UINT64_MAX - 9) / 10)
+			return fi_fail(s, "mark number too large: %s", s->line);
+		n = n * 10 + (uint64_t)(*q - '0');
+	}
+	if (eol && *q)
+		return fi_fail(s, "Garbage after mark: %s", s->line);
+	if (!eol) {
+		if (*q != ' ')
+			return fi_fail(s, "Missing space after mark: %s", s->line);
+		q++;
+	}
+	*p = q;
+	*out = n;
+	return 0;
+}
+
+/** fi_parse_hex -- a full id of the repository's format at *p (not
+ *  followed by another hex digit); advances *p. -1 without message. */
+int
+fi_parse_hex(fi_state *s, const char **p, pmdb_oid *out)
+{
+	size_t i;
+
+	for (i = 0; i < s->hexlen; i++) {
+		char c = (*p)[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		      (c >= 'A' && c <= 'F')))
+			return -1;
+	}
+	if (pmdb_oid_parse(out, *p, s->hexlen, s->repo->algo) < 0)
+		return -1;
+	*p += s->hexlen;
+	return 0;
+}
+
+/** fi_path -- a path at *p: C-quoted, or up to a space (to_space) or the
+ *  end of the line. Appends to out (reset first); advances *p. */
+int
+fi_path(fi_state *s, const char **p, vcs_str *out, int to_space)
+{
+	const char *end = s->line + s->linelen;
+
+	vcs_str_reset(out);
+	if (**p == '"') {
+		const char *q = *p;
+		if (vcs_unquote(out, &q, end) == 0) {
+			*p = q;
+			return 0;
+		}
+		vcs_str_reset(out);   /* git takes a bad quote literally */
+	}
+	const char *e = to_space ? strchr(*p, ' ') : NULL;
+	if (!e)
+		e = end;
+	if (vcs_str_add(out, *p, (size_t)(e - *p)) < 0)
+		return fi_fail(s, "out of memory");
+	if (!out->data && vcs_str_add(out, "", 0) < 0)
+		return fi_fail(s, "out of memory");
+	*p = e;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Objects and output                                                  */
+/* ------------------------------------------------------------------ */
+
+/** fi_put -- store an object in the import's txn and count it. */
+int
+fi_put(fi_state *s, pmdb_otype type, const void *data, size_t len,
+       pmdb_oid *oid)
+{
+	int rc = pmdb_txn_put(s->txn, type, data, len, oid);
+
+	if (rc < 0) {
+		vcs_seterr_pmdb(rc, "storing an object");
+		return fi_fail(s, "%s", vcs_errmsg());
+	}
+	s->nobj[type]++;
+	s->txn_data += len;
+	fi_progress(s, 0);
+	return 0;
+}
+
+/** fi_type_of -- type of a stored object; PMDB_ENOTFOUND quietly. */
+int
+fi_type_of(fi_state *s, const pmdb_oid *oid, pmdb_otype *type)
+{
+	return pmdb_txn_info(s->txn, oid, type, NULL);
+}
+
+/** now_ns -- monotonic clock in ns (coarse: cheap enough per object). */
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/** fi_progress -- refresh the terminal meter (4 times a second). */
+void
+fi_progress(fi_state *s, int final)
+{
+	if (!s->o->show_progress || s->o->quiet)
+		return;
+	uint64_t t = now_ns();
+	if (!s->start_ns)
+		s->start_ns = t;
+	if (!final && t < s->next_progress_ns)
+		return;
+	s->next_progress_ns = t + 250000000ull;
+	double secs = (double)(t - s->start_ns) / 1e9;
+	double mb = (double)s->bytes_in / 1e6;
+	uint64_t objs = s->nobj[1] + s->nobj[2] + s->nobj[3] + s->nobj[4];
+	fprintf(s->o->err, "\rImporting: %llu objects, %llu commits, %.1f MB, %.1f MB/s%s",
+		(unsigned long long)objs, (unsigned long long)s->nobj[PMDB_OBJ_COMMIT],
+		mb, secs > 0 ? mb / secs : 0.0, final ? ", done.\n" : "");
+	fflush(s->o->err);
+}
+
+/** fi_catblob_write -- write to the cat-blob stream (flushed by caller). */
+int
+fi_catblob_write(fi_state *s, const void *p, size_t n)
+{
+	if (n && fwrite(p, 1, n, s->o->cat_blob) != n)
+		return fi_fail(s, "write error on cat-blob stream: %s", strerror(errno));
+	return 0;
+}
