@@ -29,6 +29,49 @@ tree_of(pmvcs_ctx *ctx, vcs_repo *repo, const char *spec, pmdb_oid *tree)
 	return -1;
 }
 
+/** typechange -- git's patch shows a type change as a deletion and an
+ *  addition, but its stat, name-only and name-status list one "T" file. */
+static int
+typechange(vcs_repo *repo, vcs_str *out, const vcs_diff_side *a,
+	   const vcs_diff_side *b, const vcs_diff_opts *o)
+{
+	vcs_diff_opts po = *o;
+	vcs_diff_side none;
+	int rc;
+
+	memset(&none, 0, sizeof(none));
+	none.path = a->path;
+	po.name_only = po.name_status = 0;
+	rc = vcs_diff_pair(repo, out, a, &none, &po);
+	if (rc >= 0)
+		rc = vcs_diff_pair(repo, out, &none, b, &po);
+	if (rc < 0)
+		return rc;
+	if (o->acc && o->acc->n >= 2) {
+		vcs_diff_stat *st = o->acc;
+		st->files[st->n - 2].added += st->files[st->n - 1].added;
+		st->files[st->n - 2].deleted += st->files[st->n - 1].deleted;
+		free(st->files[st->n - 1].path);
+		st->n--;
+	}
+	if (o->quiet || (!o->name_only && !o->name_status))
+		return 1;
+	if (o->name_status && vcs_str_adds(out, "T\t"))
+		return PMDB_ENOMEM;
+	if (vcs_quote_path(out, a->path, strlen(a->path)) ||
+	    vcs_str_adds(out, "\n"))
+		return PMDB_ENOMEM;
+	return 1;
+}
+
+/** item_cmp -- order status items by path. */
+static int
+item_cmp(const void *x, const void *y)
+{
+	return strcmp(((const vcs_status_item *)x)->path,
+		      ((const vcs_status_item *)y)->path);
+}
+
 /** diff_worktree -- the tracked changes of the working tree against
  *  tree (HEAD's when NULL). Appends the diff to out. */
 static int
@@ -36,21 +79,35 @@ diff_worktree(vcs_repo *repo, const pmdb_oid *tree, const vcs_diff_opts *o,
 	      vcs_str *out, size_t *changed)
 {
 	vcs_wt_reader rd = { VCS_STR_INIT };
+	vcs_wt_list tracked = VCS_WT_LIST_INIT;
+	pmdb_oid hc, ht;
 	vcs_status st;
-	int rc = vcs_status_compute(repo, tree, 0, &st);
+	int born = 0, rc = vcs_status_compute(repo, tree, 0, &st);
 
+	/* against another revision, files tracked at HEAD but absent
+	 * there are additions (git's index holds them) */
+	if (!rc && tree)
+		rc = vcs_head_tree(repo, &hc, &ht, &born);
+	if (!rc && tree && born)
+		rc = vcs_tree_flatten(repo, NULL, &ht, &tracked);
 	if (rc)
-		return rc;
-	for (size_t i = 0; i < st.ntracked && rc >= 0; i++) {
+		goto out;
+	/* tracked changes and additions, in git's path order */
+	qsort(st.items, st.n, sizeof(*st.items), item_cmp);
+	for (size_t i = 0; i < st.n && rc >= 0; i++) {
 		const vcs_status_item *it = &st.items[i];
-		vcs_diff_side a, b, none;
+		vcs_diff_side a, b;
 
+		if (it->kind == VCS_ST_UNTRACKED &&
+		    !vcs_wt_find(&tracked, it->path, it->len))
+			continue;
 		memset(&a, 0, sizeof(a));
 		memset(&b, 0, sizeof(b));
-		memset(&none, 0, sizeof(none));
-		a.path = b.path = none.path = it->path;
-		a.mode = it->head->mode;
-		a.oid = it->head->oid;
+		a.path = b.path = it->path;
+		if (it->head) {
+			a.mode = it->head->mode;
+			a.oid = it->head->oid;
+		}
 		if (it->wt) {
 			rc = vcs_wt_read(repo, &rd, it->wt);
 			if (rc)
@@ -61,10 +118,7 @@ diff_worktree(vcs_repo *repo, const pmdb_oid *tree, const vcs_diff_opts *o,
 			b.len = rd.buf.len;
 		}
 		if (it->kind == VCS_ST_TYPECHANGE) {
-			/* git shows a type change as a deletion and an addition */
-			rc = vcs_diff_pair(repo, out, &a, &none, o);
-			if (rc >= 0)
-				rc = vcs_diff_pair(repo, out, &none, &b, o);
+			rc = typechange(repo, out, &a, &b, o);
 		} else {
 			rc = vcs_diff_pair(repo, out, &a, &b, o);
 		}
@@ -75,6 +129,8 @@ diff_worktree(vcs_repo *repo, const pmdb_oid *tree, const vcs_diff_opts *o,
 		rc = 0;
 	if (!rc && st.hashed)
 		vcs_wtcache_write(repo, &st.wt);
+out:
+	vcs_wt_list_free(&tracked);
 	vcs_str_free(&rd.buf);
 	vcs_status_clear(&st);
 	return rc;
