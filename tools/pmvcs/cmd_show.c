@@ -1,0 +1,152 @@
+/*
+ * cmd_show.c -- pmvcs show: a commit with its diff against its first
+ * parent, a tag and what it tags, a tree's names or a blob's bytes.
+ *
+ * Differs from git: merges print the header only (git prints a combined
+ * diff); renames are shown as delete + add (as --no-renames).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "diff.h"
+
+#define SHOW_USAGE "pmvcs show [--stat] [--name-only] [--name-status] [<object>...]"
+
+/* show_commit -- header, then the patch against the first parent. */
+static int
+show_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
+	    const vcs_diff_opts *o)
+{
+	vcs_commit c;
+	vcs_str diff = VCS_STR_INIT;
+	pmdb_oid ptree;
+	int rc = vcs_commit_read(repo, NULL, oid, &c);
+
+	if (rc)
+		return rc;
+	rc = vcs_pretty_commit(repo, out, oid, &c, VCS_PRETTY_MEDIUM, NULL);
+	if (!rc && c.nparents <= 1) {
+		if (c.nparents == 1)
+			rc = vcs_peel(repo, &c.parents[0], PMDB_OBJ_TREE, &ptree);
+		rc = rc ? rc : vcs_diff_trees(repo, c.nparents ? &ptree : NULL,
+					      &c.tree, o, &diff, NULL);
+		if (!rc && diff.len) {
+			rc = vcs_str_adds(out, o->stat ? "---\n" : "\n");
+			rc = rc ? rc : vcs_str_add(out, diff.data, diff.len);
+		}
+	}
+	vcs_str_free(&diff);
+	vcs_commit_clear(&c);
+	return rc;
+}
+
+/* show_one -- dispatch on the object's type. */
+static int
+show_one(pmvcs_ctx *ctx, vcs_repo *repo, const char *spec,
+	 const vcs_diff_opts *o)
+{
+	pmdb_oid oid;
+	pmdb_otype type;
+	vcs_str out = VCS_STR_INIT, data = VCS_STR_INIT;
+	char h[PMDB_OID_HEXMAX + 1];
+	int rc = vcs_revparse(repo, spec, &oid);
+
+	if (rc)
+		return pmvcs_report(ctx, rc, NULL, 0);
+	rc = vcs_object_read(repo, NULL, &oid, &type, &data);
+	while (!rc && type == PMDB_OBJ_TAG) {
+		vcs_tag t;
+		if ((rc = vcs_tag_parse(&t, data.data, data.len, repo->algo)))
+			break;
+		vcs_str_addf(&out, "tag %s\n", t.tag);
+		if (t.tagger) {
+			const char *name, *email, *date;
+			size_t nl, el;
+			if (!vcs_ident_split(t.tagger, &name, &nl, &email, &el, &date)) {
+				vcs_str_adds(&out, "Tagger: ");
+				vcs_str_add(&out, name, nl);
+				vcs_str_adds(&out, " <");
+				vcs_str_add(&out, email, el);
+				vcs_str_adds(&out, ">\nDate:   ");
+				vcs_pretty_date(&out, date);
+				vcs_str_adds(&out, "\n");
+			}
+		}
+		vcs_str_adds(&out, "\n");
+		vcs_str_add(&out, t.message, t.message_len);
+		vcs_str_adds(&out, "\n");
+		oid = t.object;
+		vcs_tag_clear(&t);
+		vcs_str_reset(&data);
+		rc = vcs_object_read(repo, NULL, &oid, &type, &data);
+	}
+	if (rc)
+		goto out;
+	if (type == PMDB_OBJ_COMMIT) {
+		rc = show_commit(repo, &out, &oid, o);
+	} else if (type == PMDB_OBJ_TREE) {
+		vcs_tree t;
+		vcs_str_addf(&out, "tree %s\n\n", spec);
+		if (!(rc = vcs_tree_parse(&t, data.data, data.len, repo->algo))) {
+			for (size_t i = 0; i < t.n; i++) {
+				vcs_quote_path(&out, t.entries[i].name,
+					       t.entries[i].name_len);
+				vcs_str_adds(&out, t.entries[i].mode == VCS_MODE_TREE
+						   ? "/\n" : "\n");
+			}
+			vcs_tree_clear(&t);
+		}
+	} else {
+		vcs_str_add(&out, data.data, data.len);
+	}
+out:
+	if (rc)
+		rc = pmvcs_report(ctx, rc, vcs_oid_hex(repo, &oid, h), 0);
+	else
+		fwrite(out.data, 1, out.len, ctx->out);
+	vcs_str_free(&out);
+	vcs_str_free(&data);
+	return rc;
+}
+
+/* cmd_show -- entry point. */
+int
+cmd_show(pmvcs_ctx *ctx)
+{
+	vcs_diff_opts o = VCS_DIFF_OPTS_INIT;
+	vcs_repo *repo;
+	int rc = 0, n = 0;
+
+	for (int i = 1; i < ctx->argc; i++) {
+		const char *a = ctx->argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fprintf(ctx->out, "usage: %s\n", SHOW_USAGE);
+			return 0;
+		} else if (!strcmp(a, "--stat")) {
+			o.stat = 1;
+			o.patch = 0;
+		} else if (!strcmp(a, "--name-only")) {
+			o.name_only = 1;
+			o.patch = 0;
+		} else if (!strcmp(a, "--name-status")) {
+			o.name_status = 1;
+			o.patch = 0;
+		} else if (!strncmp(a, "-U", 2)) {
+			o.context = atoi(a + 2);
+		} else if (a[0] == '-') {
+			return pmvcs_usage(ctx, SHOW_USAGE);
+		} else {
+			n++;
+		}
+	}
+	if (!(repo = pmvcs_open_repo(ctx)))
+		return PMVCS_EXIT_FATAL;
+	for (int i = 1; i < ctx->argc && !rc; i++)
+		if (ctx->argv[i][0] != '-')
+			rc = show_one(ctx, repo, ctx->argv[i], &o);
+	if (!n)
+		rc = show_one(ctx, repo, "HEAD", &o);
+	vcs_repo_free(repo);
+	return rc;
+}
