@@ -49,3 +49,14 @@ fill_tree() {
 		printf 'file %d of seed %s\nline two\n' "$i" "$s" >"$d/dir$((i % 4))/f$i.txt"
 	done
 }
+
+# pmcrash_vcs REPO ARGS... -- CMD...: pmcrash with the default check (pmvcs
+# fsck, refs old or new); every point must pass
+pmcrash_vcs() {
+	local repo=$1
+	shift
+	crash_ok --repo "$repo" --pmvcs="$PMVCS" "$@"
+}
+
+# blob_id FILE: the id git gives FILE's content in the repo's object format
+blob_id() { command git hash-object --object-format="${OBJFMT:-sha1}" "$1"; }

@@ -50,7 +50,19 @@ static int mix_file(const char *path, const char *shadow, unsigned unit,
 		goto out;
 	}
 	st->files++;
-	for (off_t off = 0;; off += CHUNK) {
+	/* a hole in the file was never written, so its shadow is zero there
+	 * too: only the file's data extents can differ */
+	off_t size = lseek(fd, 0, SEEK_END), hole = 0;
+	for (off_t off = 0; off < size; off += CHUNK) {
+		if (off >= hole) {
+			off = lseek(fd, off, SEEK_DATA);
+			if (off < 0)
+				break;
+			off &= ~(off_t)(CHUNK - 1);
+			hole = lseek(fd, off, SEEK_HOLE);
+			if (hole < 0)
+				hole = size;
+		}
 		ssize_t n = pread(fd, a, CHUNK, off);
 		if (n < 0)
 			goto out;

@@ -65,6 +65,7 @@ struct ctx {
 	char run[PATH_MAX];   /* the repository copy the runs use */
 	char img[PATH_MAX];   /* a second copy when --images > 1 */
 	char kept[PATH_MAX];  /* the image as built, for --keep-failures */
+	char base[PATH_MAX];  /* a sparse copy of --repo: what each run starts from */
 	char state[PATH_MAX]; /* the interposer's state directory */
 	char repo_abs[PATH_MAX];
 	struct refs before, after;
@@ -213,7 +214,7 @@ static int run_once(struct ctx *c, uint64_t n, struct result *r)
 	char *env[12];
 	int k = 0;
 	const char *ao = getenv("ASAN_OPTIONS");
-	if (remove_tree(c->run) || remove_tree(c->state) || copy_tree(c->o.repo, c->run))
+	if (remove_tree(c->run) || remove_tree(c->state) || copy_tree(c->base, c->run))
 		return -1;
 	char sh[PATH_MAX + 16];
 	snprintf(sh, sizeof(sh), "%s/shadow", c->state);
@@ -369,7 +370,7 @@ static int reference(struct ctx *c)
 {
 	struct result r;
 	if (!c->o.check) {
-		if (remove_tree(c->run) || copy_tree(c->o.repo, c->run) ||
+		if (remove_tree(c->run) || copy_tree(c->base, c->run) ||
 		    refs_read(&c->o, c->run, &c->before) != 0)
 			return die("cannot read the refs before the run", NULL);
 	}
@@ -464,6 +465,19 @@ static int setup(struct ctx *c)
 	snprintf(c->img, sizeof(c->img), "%s/image", c->work);
 	snprintf(c->state, sizeof(c->state), "%s/state", c->work);
 	snprintf(c->kept, sizeof(c->kept), "%s/kept", c->work);
+	snprintf(c->base, sizeof(c->base), "%s/base", c->work);
+	/* pool parts are mostly zeros: a sparse copy makes every later copy,
+	 * shadow and image cost what the pool holds, not what it reserves */
+	char *argv[] = { "cp", "-a", "--sparse=always", "--", c->repo_abs, c->base, NULL };
+	struct result r;
+	if (run_cmd(argv, NULL, NULL, NULL, 600, 1, &r) != 0)
+		return die("cannot copy the repository", c->repo_abs);
+	if (r.status != 0) {
+		fprintf(stderr, "pmcrash: cannot copy the repository: %s", r.out);
+		result_free(&r);
+		return PMCRASH_EXIT_ERROR;
+	}
+	result_free(&r);
 	return 0;
 }
 

@@ -158,7 +158,8 @@ __attribute__((constructor)) static void init(void)
 	active = 1;
 }
 
-/* copy_file -- copy src to a new file dst, leaving all-zero blocks as holes */
+/* copy_file -- copy src to a new file dst; holes and all-zero blocks stay
+ * holes (a pool part is mostly unused, and tmpfs pays for every page) */
 static int copy_file(const char *src, const char *dst)
 {
 	static char buf[1 << 16]; /* under lock */
@@ -170,19 +171,30 @@ static int copy_file(const char *src, const char *dst)
 		close(in);
 		return -1;
 	}
-	off_t off = 0;
-	ssize_t n;
-	int rc = 0;
-	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		ssize_t i = 0;
-		while (i < n && buf[i] == 0)
-			i++;
-		if (i < n && pwrite(out, buf, (size_t)n, off) != n)
-			rc = -1;
-		off += n;
+	off_t size = lseek(in, 0, SEEK_END), off = 0;
+	int rc = size < 0 || ftruncate(out, size) != 0 ? -1 : 0;
+	while (!rc && off < size) {
+		off_t data = lseek(in, off, SEEK_DATA);
+		if (data < 0)
+			break; /* only a hole is left */
+		off_t hole = lseek(in, data, SEEK_HOLE);
+		if (hole < 0)
+			hole = size;
+		for (off = data; !rc && off < hole;) {
+			size_t want = (size_t)(hole - off) < sizeof(buf) ? (size_t)(hole - off)
+									 : sizeof(buf);
+			ssize_t n = pread(in, buf, want, off), i = 0;
+			if (n <= 0) {
+				rc = -1;
+				break;
+			}
+			while (i < n && buf[i] == 0)
+				i++;
+			if (i < n && pwrite(out, buf, (size_t)n, off) != n)
+				rc = -1;
+			off += n;
+		}
 	}
-	if (n < 0 || ftruncate(out, off) != 0)
-		rc = -1;
 	close(in);
 	close(out);
 	return rc;
