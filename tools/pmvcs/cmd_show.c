@@ -32,7 +32,7 @@ show_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 		rc = rc ? rc : vcs_diff_trees(repo, c.nparents ? &ptree : NULL,
 					      &c.tree, o, &diff, NULL);
 		if (!rc && diff.len) {
-			rc = vcs_str_adds(out, o->stat ? "---\n" : "\n");
+			rc = vcs_str_adds(out, "\n");
 			rc = rc ? rc : vcs_str_add(out, diff.data, diff.len);
 		}
 	}
