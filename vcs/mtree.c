@@ -158,7 +158,8 @@ merge(mnode *n)
 
 	if (n->np == 0 && n->ndead == 0)
 		return 0;
-	qsort(n->p, n->np, sizeof(*n->p), ent_cmp);
+	if (n->np > 1)
+		qsort(n->p, n->np, sizeof(*n->p), ent_cmp);
 	total = live(n);
 	if (!(m = malloc((total ? total : 1) * sizeof(*m))))
 		return vcs_seterr(PMDB_ENOMEM, "out of memory");
@@ -326,6 +327,22 @@ bad_path(const char *path, size_t len)
 	return vcs_seterr(PMDB_EINVAL, "invalid path '%.*s'", (int)len, path);
 }
 
+/* valid_path -- 1 if every component of path is acceptable; checked
+ * before any edit so that a bad path changes nothing */
+static int
+valid_path(const char *path, size_t len)
+{
+	const char *p = path, *end = path + len, *c;
+	size_t clen;
+
+	if (len == 0)
+		return 0;
+	while (p < end)
+		if (next_comp(&p, end, &c, &clen))
+			return 0;
+	return 1;
+}
+
 /* vcs_mtree_new -- a tree starting at root (NULL: empty) */
 int
 vcs_mtree_new(vcs_mtree **out, vcs_repo *repo, pmdb_txn *txn,
@@ -404,7 +421,7 @@ vcs_mtree_set(vcs_mtree *t, const char *path, size_t len, uint32_t mode,
 	    mode != VCS_MODE_GITLINK)
 		return vcs_seterr(PMDB_EINVAL, "invalid mode %o for '%.*s'",
 				  (unsigned)mode, (int)len, path);
-	if (len == 0)
+	if (!valid_path(path, len))
 		return bad_path(path, len);
 	if ((err = node_load(t, n)))
 		return err;
@@ -504,7 +521,9 @@ write_node(vcs_mtree *t, mnode *n, pmdb_txn *txn)
 	for (i = 0; i < n->n; i++) {
 		ment *e = &n->e[i];
 
-		if (!e->dead && e->sub && e->sub->dirty) {
+		/* a sub may be clean yet newer than e->oid: get() writes
+		 * subtrees on its own, so always copy the sub's id */
+		if (!e->dead && e->sub) {
 			if ((err = write_node(t, e->sub, txn)))
 				return err;
 			if (live(e->sub) == 0) {
@@ -518,7 +537,7 @@ write_node(vcs_mtree *t, mnode *n, pmdb_txn *txn)
 	for (i = 0; i < n->np; i++) {
 		ment *e = &n->p[i];
 
-		if (e->sub && e->sub->dirty) {
+		if (e->sub) {
 			if ((err = write_node(t, e->sub, txn)))
 				return err;
 			if (live(e->sub) == 0) {
