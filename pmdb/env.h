@@ -207,6 +207,7 @@ pmdb_view__get(struct pmdb_env *env)
 }
 
 /* pool.c */
+int pmdb_pool__swap(struct pmdb_env *env, PMEMoid *field, PMEMoid nv);
 int pmdb_pool__persist(struct pmdb_env *env, const void *p, size_t len);
 void pmdb_pool__flush(struct pmdb_env *env, const void *p, size_t len);
 void pmdb_pool__drain(struct pmdb_env *env);

@@ -108,7 +108,7 @@ pmdb_index__reserve(struct pmdb_env *env, uint64_t nnew)
 	unsigned bits = v->bits;
 	struct pmdb_pindex *nix;
 	PMEMoid noid, *old;
-	volatile int rc = 0;
+	int rc = 0;
 
 	while (need > ((3ULL << bits) >> 2))
 		bits++;
@@ -137,14 +137,7 @@ pmdb_index__reserve(struct pmdb_env *env, uint64_t nnew)
 		return pmdb__seterr(PMDB_ENOMEM, "index growth");
 	}
 	*old = env->root->index;
-	TX_BEGIN(env->pop) {
-		pmemobj_tx_add_range_direct(&env->root->index,
-					    sizeof(PMEMoid));
-		env->root->index = noid;
-	} TX_ONABORT {
-		rc = pmdb__seterr(PMDB_ENOSPC, "index swap failed: %s",
-				  pmemobj_errormsg());
-	} TX_END
+	rc = pmdb_pool__swap(env, &env->root->index, noid);
 	if (rc) {
 		free(old);
 		free(nv);

@@ -48,6 +48,23 @@ pmdb_pool__drain(struct pmdb_env *env)
 	pmemobj_drain(env->pop);
 }
 
+/* pmdb_pool__swap -- one small pmemobj tx: *field = nv (a root pointer
+ * to a table that is already durable). @return 0, PMDB_ENOSPC. */
+int
+pmdb_pool__swap(struct pmdb_env *env, PMEMoid *field, PMEMoid nv)
+{
+	volatile int rc = 0;
+
+	TX_BEGIN(env->pop) {
+		pmemobj_tx_add_range_direct(field, sizeof(*field));
+		*field = nv;
+	} TX_ONABORT {
+		rc = pmdb__seterr(PMDB_ENOSPC, "table swap failed: %s",
+				  pmemobj_errormsg());
+	} TX_END
+	return rc;
+}
+
 /* pmdb_view__dup -- a malloc'd copy of the current view (writer only). */
 struct pmdb_view *
 pmdb_view__dup(struct pmdb_env *env)
@@ -93,7 +110,7 @@ write_setfile(const char *path, const char *partdir, uint64_t max,
 {
 	char tmp[PATH_MAX + 8];
 	FILE *f;
-	volatile int rc = 0;
+	int rc = 0;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "w");

@@ -89,7 +89,7 @@ pmdb_ref__reserve(struct pmdb_env *env, uint64_t nnew)
 	unsigned bits = (unsigned)ot->bits;
 	uint64_t live = env->root->refs;
 	PMEMoid noid, *old;
-	volatile int rc = 0;
+	int rc = 0;
 
 	if (env->ref_used + nnew <= (1ULL << bits) / 2)
 		return 0;
@@ -122,14 +122,7 @@ pmdb_ref__reserve(struct pmdb_env *env, uint64_t nnew)
 		return pmdb__seterr(PMDB_ENOMEM, "ref table growth");
 	}
 	*old = env->root->reftab;
-	TX_BEGIN(env->pop) {
-		pmemobj_tx_add_range_direct(&env->root->reftab,
-					    sizeof(PMEMoid));
-		env->root->reftab = noid;
-	} TX_ONABORT {
-		rc = pmdb__seterr(PMDB_ENOSPC, "ref table swap failed: %s",
-				  pmemobj_errormsg());
-	} TX_END
+	rc = pmdb_pool__swap(env, &env->root->reftab, noid);
 	if (rc) {
 		free(old);
 		free(nv);
@@ -329,7 +322,7 @@ pmdb_ref_foreach(pmdb_env *env, const char *prefix, pmdb_ref_cb cb, void *ctx)
 	size_t n = 0, cap = 0, plen = prefix ? strlen(prefix) : 0;
 	struct pmdb_erec *rec;
 	struct pmdb_view *v;
-	volatile int rc = 0;
+	int rc = 0;
 
 	if (!(rec = pmdb_epoch__enter(env)))
 		return pmdb__seterr(PMDB_ENOMEM, "epoch record");
@@ -374,7 +367,8 @@ pmdb_ref_foreach(pmdb_env *env, const char *prefix, pmdb_ref_cb cb, void *ctx)
 		all[n++] = c;
 	}
 	pmdb_epoch__leave(rec);
-	qsort(all, n, sizeof(*all), refcopy_cmp);
+	if (n > 1)
+		qsort(all, n, sizeof(*all), refcopy_cmp);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = cb(all[i].name, &all[i].oid, all[i].target, ctx);
 	free(all);

@@ -10,13 +10,17 @@
  *     the index or the root's tails until commit.
  *  3. Commit order: ref checks (no side effects) -> room (index and ref
  *     table growth, each its own small tx) -> flush record bytes, drain ->
- *     publish index slots, flush, drain -> one pmemobj tx moving the tails,
- *     applying refs and txn_seq += 1 (the commit point) -> readers' tails.
+ *     publish index slots, flush, drain -> readers' tails -> one pmemobj
+ *     tx moving the tails, applying refs and txn_seq += 1 (the commit
+ *     point).
  *  4. An index slot never points at record bytes that are not durable
  *     (step 4 drains before step 5 stores a location).
  *  5. Readers ignore slots whose record lies at or past the extent's
- *     visible tail, so a commit is seen whole, only after its commit
- *     point (per extent; refs change atomically in one tx).
+ *     visible (DRAM) tail. The visible tails move just before the
+ *     commit point's tx, so a ref changed by that tx never names an
+ *     object readers cannot see; objects of a commit whose tx then
+ *     fails are hidden again (and the env panics). A crash loses them
+ *     with the process that saw them.
  *  6. A failure after step 5 leaves published slots past the tails; the
  *     env is marked panicked and the next open's recovery removes them.
  *  7. Flushes per commit: one per touched extent + one index flush (one
@@ -419,16 +423,20 @@ pmdb_txn_commit(pmdb_txn *txn)
 		rc = pmdb__seterr(PMDB_EPANIC, "simulated crash");
 		goto out;
 	}
-	if ((rc = commit_tx(txn))) {           /* step 6 */
-		__atomic_store_n(&env->panic, 1, __ATOMIC_RELEASE);
-		rc = PMDB_EPANIC;
-		goto out;
-	}
-	/* step 7: readers may now see the new records (invariant 5);
+	/* step 6a: readers may now see the new records (invariant 5),
+	 * before the refs that the tx below changes can name them; the
 	 * release pairs with the acquire in pmdb_index__visible */
 	for (size_t i = 0; i < txn->next; i++)
 		__atomic_store_n(&env->view->ext[txn->ext[i].ext].tail,
 				 txn->ext[i].end, __ATOMIC_RELEASE);
+	if ((rc = commit_tx(txn))) {           /* step 6b: commit point */
+		for (size_t i = 0; i < txn->next; i++)
+			__atomic_store_n(&env->view->ext[txn->ext[i].ext].tail,
+					 txn->ext[i].start, __ATOMIC_RELEASE);
+		__atomic_store_n(&env->panic, 1, __ATOMIC_RELEASE);
+		rc = PMDB_EPANIC;
+		goto out;
+	}
 out:
 	txn_free(txn);
 	return rc;
