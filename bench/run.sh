@@ -245,16 +245,19 @@ check_refs() {
 
 # pool_row NAME DIR: pool size after import vs git's pack from fast-import
 pool_row() {
-	local g p
+	local g p sb
 	if [ ! -d "$2/g-$1/objects" ] || [ -e "$D/rep/fi-$1.pm.why" ]; then
 		row "pool size after import ($1)" "git fast-import pack" "-" "FAILED (import failed)" - "<= 2x" FAILED
 		return
 	fi
 	g=$(du -s -B1 "$2/g-$1/objects" | cut -f1)
 	p=$(du -s -B1 "$2/p-$1/.pmvcs" | cut -f1)
+	# what the records take inside the pool (pmvcs stats), for the notes
+	sb=$("$PMVCS" -C "$2/p-$1" stats 2>/dev/null | awk '/^stored bytes/ { print $3 }')
+	[ -n "$sb" ] && sb=", records $(awk -v b="$sb" 'BEGIN { printf "%.1f MB", b / 1e6 }')"
 	row "pool size after import ($1)" "git fast-import pack (du objects/)" \
 		"$(awk -v b="$g" 'BEGIN { printf "%.1f MB", b / 1e6 }')" \
-		"$(awk -v b="$p" 'BEGIN { printf "%.1f MB", b / 1e6 }') (du .pmvcs)" \
+		"$(awk -v b="$p" 'BEGIN { printf "%.1f MB", b / 1e6 }') (du .pmvcs${sb:-})" \
 		"$(awk -v a="$p" -v b="$g" 'BEGIN { printf "%.2fx", a / b }')" "<= 2x" \
 		"$(awk -v a="$p" -v b="$g" 'BEGIN { print (a / b <= 2) ? "yes" : "no" }')"
 }
