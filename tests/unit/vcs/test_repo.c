@@ -38,6 +38,11 @@ test_vcs_repo_init_open(void **state)
 	assert_int_equal(r2->algo, PMDB_HASH_SHA256);
 	assert_non_null(strstr(r2->worktree, "pmdb-test-repo"));
 	assert_null(strstr(r2->worktree, "/a/b"));
+	/* the pool is held (here by this process): EBUSY, saying which */
+	assert_int_equal(vcs_repo_open(&r, dir, NULL), PMDB_EBUSY);
+	assert_null(r);
+	assert_non_null(strstr(vcs_errmsg(), "/.pmvcs/pool.set': Resource "
+			       "temporarily unavailable"));
 	vcs_repo_free(r2);
 
 	/* a directory outside any repository */
