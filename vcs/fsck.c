@@ -447,7 +447,8 @@ report_dangling(walker *w)
 		if (!sorted) {
 			rc = PMDB_ENOMEM;
 		} else {
-			memcpy(sorted, a.ids, a.n * sizeof(pmdb_oid));
+			if (a.n)
+				memcpy(sorted, a.ids, a.n * sizeof(pmdb_oid));
 			qsort(sorted, a.n, sizeof(pmdb_oid), oid_cmp);
 			for (size_t i = 0; i < a.n; i++) {
 				pmdb_otype t;

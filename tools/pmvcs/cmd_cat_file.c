@@ -67,7 +67,8 @@ batch_one(pmvcs_ctx *ctx, vcs_repo *repo, const char *spec,
 		rc = pmdb_object_read(repo->env, &oid, NULL, &data);
 		if (rc)
 			return pmvcs_report(ctx, vcs_seterr_pmdb(rc, h), NULL, 0);
-		fwrite(data.data, 1, data.len, ctx->out);
+		if (data.len)
+			fwrite(data.data, 1, data.len, ctx->out);
 		fputc('\n', ctx->out);
 		vcs_str_free(&data);
 	}
@@ -178,7 +179,8 @@ single(pmvcs_ctx *ctx, vcs_repo *repo, const char *mode, const char *spec)
 	if (!strcmp(mode, "-p") && type == PMDB_OBJ_TREE)
 		rc = print_tree(ctx, repo, &data);
 	else
-		fwrite(data.data, 1, data.len, ctx->out);
+		if (data.len)
+			fwrite(data.data, 1, data.len, ctx->out);
 	vcs_str_free(&data);
 	return rc ? pmvcs_report(ctx, rc, spec, 0) : 0;
 }

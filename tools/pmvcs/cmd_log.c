@@ -249,7 +249,8 @@ cmd_log(pmvcs_ctx *ctx)
 			rc = pmvcs_report(ctx, err, NULL, 0);
 			break;
 		}
-		fwrite(buf.data, 1, buf.len, ctx->out);
+		if (buf.len)
+			fwrite(buf.data, 1, buf.len, ctx->out);
 		shown++;
 	}
 	vcs_str_free(&buf);

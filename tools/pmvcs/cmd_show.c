@@ -104,7 +104,8 @@ out:
 	if (rc)
 		rc = pmvcs_report(ctx, rc, vcs_oid_hex(repo, &oid, h), 0);
 	else
-		fwrite(out.data, 1, out.len, ctx->out);
+		if (out.len)
+			fwrite(out.data, 1, out.len, ctx->out);
 	vcs_str_free(&out);
 	vcs_str_free(&data);
 	return rc;
