@@ -72,12 +72,6 @@ fi_import(vcs_repo *repo, const fi_opts *o, fi_read_fn rd, void *rdctx)
 		if (rc <= 0)
 			break;
 		const char *l = s->line, *v;
-		if (!s->marks_read && strncmp(l, "feature ", 8) && strncmp(l, "option ", 7)) {
-			s->marks_read = 1;
-			if (s->import_marks &&
-			    fi_marks_read(s, s->import_marks, s->import_if_exists) < 0)
-				break;
-		}
 		if (!strcmp(l, "blob"))
 			rc = cmd_blob(s);
 		else if (!strncmp(l, "commit ", 7))
@@ -338,7 +332,11 @@ cmd_alias(fi_state *s)
 		return -1;
 	if (type == PMDB_OBJ_NONE)
 		return fi_fail(s, "Not a valid object: %s", s->line + 3);
-	return fi_mark_set(s, mark, &oid, type);
+	if (fi_mark_set(s, mark, &oid, type) < 0)
+		return -1;
+	/* git's parse_objectish reads the next line and nothing uses it: the
+	 * line after "to" (normally blank) is dropped, whatever it holds. */
+	return fi_next(s) < 0 ? -1 : 0;
 }
 
 /** cmd_feature -- "feature <name>[=<arg>]" (git's parse_one_feature). */

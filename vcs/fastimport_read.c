@@ -142,6 +142,17 @@ fi_next(fi_state *s)
 		int rc = raw_line(s);
 		if (rc <= 0)
 			return rc;
+		/* git's parse_argv(): the first line that is not a feature or
+		 * option (a comment too) ends the stream's option section and
+		 * loads the marks. */
+		if (!s->seen_data && strncmp(s->line, "feature ", 8) &&
+		    strncmp(s->line, "option ", 7)) {
+			s->seen_data = 1;
+			s->marks_read = 1;
+			if (s->import_marks &&
+			    fi_marks_read(s, s->import_marks, s->import_if_exists) < 0)
+				return -1;
+		}
 		if (s->line[0] != '#')
 			return 1;
 	}
@@ -194,7 +205,6 @@ fi_data(fi_state *s, const char **p, size_t *len, vcs_str *copy)
 	if (strncmp(s->line, "data ", 5) != 0)
 		return fi_fail(s, "Expected 'data n' command, found: %s", s->line);
 	v = s->line + 5;
-	s->seen_data = 1;
 	if (v[0] == '<' && v[1] == '<') {
 		vcs_str_reset(&s->delim);
 		if (vcs_str_add(&s->delim, v + 2, s->linelen - 7) < 0)
