@@ -245,7 +245,7 @@ untracked(vcs_status *st, size_t *cap, const vcs_wt_entry **u, size_t nu,
 				break;
 			}
 			d[s - e->path] = '\0';
-			if (bsearch(&d, dirs, ndirs, sizeof(*dirs), str_cmp)) {
+			if (ndirs && bsearch(&d, dirs, ndirs, sizeof(*dirs), str_cmp)) {
 				free(d);
 				continue;
 			}

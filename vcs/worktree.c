@@ -268,7 +268,7 @@ vcs_wt_scan(vcs_repo *repo, vcs_wt_list *out)
 	}
 	s.rootlen = s.path.len;
 	rc = scan_dir(&s);
-	if (!rc)
+	if (!rc && out->n)
 		qsort(out->e, out->n, sizeof(*out->e), entry_cmp);
 out:
 	vcs_ignore_free(s.ign);
@@ -433,7 +433,7 @@ vcs_tree_flatten(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *tree,
 		return 0;
 	rc = flatten(repo, txn, tree, &prefix, out);
 	vcs_str_free(&prefix);
-	if (!rc)
+	if (!rc && out->n)
 		qsort(out->e, out->n, sizeof(*out->e), entry_cmp);
 	return rc;
 }

@@ -93,7 +93,8 @@ diff_worktree(vcs_repo *repo, const pmdb_oid *tree, const vcs_diff_opts *o,
 	if (rc)
 		goto out;
 	/* tracked changes and additions, in git's path order */
-	qsort(st.items, st.n, sizeof(*st.items), item_cmp);
+	if (st.n)
+		qsort(st.items, st.n, sizeof(*st.items), item_cmp);
 	for (size_t i = 0; i < st.n && rc >= 0; i++) {
 		const vcs_status_item *it = &st.items[i];
 		vcs_diff_side a, b;
@@ -216,7 +217,7 @@ cmd_diff(pmvcs_ctx *ctx)
 			fputc('\n', ctx->out);
 		vcs_str_free(&s);
 	}
-	if (!o.quiet)
+	if (!o.quiet && out.len)
 		fwrite(out.data, 1, out.len, ctx->out);
 	ret = exit_code && changed ? PMVCS_EXIT_DIFF : PMVCS_EXIT_OK;
 out:
