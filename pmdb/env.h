@@ -199,11 +199,12 @@ void pmdb_epoch__free_dram(struct pmdb_env *env, void *p);
 void pmdb_epoch__free_pmem(struct pmdb_env *env, void *p);
 
 /** pmdb_view__get -- the current view (caller is inside an epoch or is
- *  the writer). Acquire pairs with the writer's release publication. */
+ *  the writer). seq_cst (a plain load on x86): acquire for the view's
+ *  contents, and ordered after the epoch entry's seq_cst store (epoch.c). */
 static inline struct pmdb_view *
 pmdb_view__get(struct pmdb_env *env)
 {
-	return __atomic_load_n(&env->view, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&env->view, __ATOMIC_SEQ_CST);
 }
 
 /* pool.c */

@@ -100,12 +100,14 @@ pmdb_epoch__enter(struct pmdb_env *env)
 	__atomic_store_n(&rec->epoch,
 			 __atomic_load_n(&env->epoch, __ATOMIC_RELAXED),
 			 __ATOMIC_RELAXED);
-	__atomic_store_n(&rec->active, 1, __ATOMIC_RELAXED);
-	/* Full fence (store-load): our active/epoch stores must be visible
-	 * before we load the view. Pairs with the fence in reclaim: either
-	 * the writer sees us active, or we see its new view (Dekker). On
-	 * x86 this is the one mfence a read pays. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* seq_cst store (an xchg on x86, the one full barrier a read
+	 * pays): our active flag precedes, in the single seq_cst order, our
+	 * seq_cst load of the view (pmdb_view__get). The writer's publish
+	 * is a seq_cst store followed by seq_cst loads of the flags
+	 * (try_advance): so either the writer sees us active, or we see its
+	 * new view (Dekker). No standalone fence: ThreadSanitizer does not
+	 * model them. */
+	__atomic_store_n(&rec->active, 1, __ATOMIC_SEQ_CST);
 	return rec;
 }
 
@@ -128,16 +130,15 @@ pmdb_epoch__retire(struct pmdb_env *env,
 {
 	struct pmdb_retired *r = malloc(sizeof(*r));
 
-	/* seq_cst: the caller's unlink (release store of the view) is
-	 * ordered before our read of the epoch (invariant 2). */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!r) {
 		pmdb_epoch__reclaim(env, 1);
 		/* two full advances happened: nobody holds p */
 		fn(env, p);
 		return;
 	}
-	r->epoch = __atomic_load_n(&env->epoch, __ATOMIC_ACQUIRE);
+	/* seq_cst load: ordered after the caller's seq_cst unlink (the
+	 * view publish), invariant 2 */
+	r->epoch = __atomic_load_n(&env->epoch, __ATOMIC_SEQ_CST);
 	r->fn = fn;
 	r->p = p;
 	r->next = env->retired;
@@ -149,15 +150,15 @@ pmdb_epoch__retire(struct pmdb_env *env,
 static uint64_t
 try_advance(struct pmdb_env *env)
 {
-	uint64_t g = __atomic_load_n(&env->epoch, __ATOMIC_ACQUIRE);
+	uint64_t g = __atomic_load_n(&env->epoch, __ATOMIC_SEQ_CST);
 	struct pmdb_erec *e;
 
-	/* Full fence: the view we published before is visible before we
-	 * read the readers' flags (pairs with the fence in enter). */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* seq_cst loads of the flags: they follow our seq_cst publish of
+	 * the view in the single order (pairs with the seq_cst active
+	 * store in enter). */
 	for (e = __atomic_load_n(&env->erecs, __ATOMIC_ACQUIRE); e;
 	     e = e->next) {
-		if (__atomic_load_n(&e->active, __ATOMIC_ACQUIRE) &&
+		if (__atomic_load_n(&e->active, __ATOMIC_SEQ_CST) &&
 		    __atomic_load_n(&e->epoch, __ATOMIC_ACQUIRE) != g)
 			return g;
 	}

@@ -83,9 +83,11 @@ pmdb_view__publish(struct pmdb_env *env, struct pmdb_view *nv)
 {
 	struct pmdb_view *old = env->view;
 
-	/* release: everything nv points to (a filled index, a ref table)
-	 * is visible to a reader that acquire-loads the view. */
-	__atomic_store_n(&env->view, nv, __ATOMIC_RELEASE);
+	/* seq_cst (release and more): everything nv points to (a filled
+	 * index, a ref table) is visible to a reader that loads the view,
+	 * and the store precedes our later seq_cst reads of the readers'
+	 * epoch flags (epoch.c invariant 2). */
+	__atomic_store_n(&env->view, nv, __ATOMIC_SEQ_CST);
 	pmdb_epoch__retire(env, pmdb_epoch__free_dram, old);
 	return 0;
 }

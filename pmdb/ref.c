@@ -5,13 +5,13 @@
  * entries become tombstones (probing goes on past them) until the table is
  * rebuilt by growth. Entries change only inside the commit's pmemobj tx.
  *
- * Seqlock per entry: the writer makes seq odd, fences (release) so the odd
- * value is visible before any data store, writes the fields with relaxed
- * atomic stores, then stores seq + 2 with release. A reader acquire-loads
- * seq (retrying while odd), copies the fields with relaxed atomic loads,
- * fences (acquire) so its copies are complete before the re-check, and
- * re-reads seq: a change means it raced a writer and retries. Atomic word
- * copies keep the race benign for the C memory model (and ThreadSanitizer).
+ * Seqlock per entry, without standalone fences (ThreadSanitizer does not
+ * model them): the writer stores seq odd, then writes every field word
+ * with a release store (each is ordered after the odd seq), then stores
+ * seq + 2 with release. A reader acquire-loads seq (retrying while odd),
+ * copies the fields with acquire loads (so its re-read of seq below is
+ * ordered after all of them), and re-reads seq: a change means it raced a
+ * writer and retries. On x86 these are plain moves.
  */
 #include <sched.h>
 #include <stdio.h>
@@ -30,7 +30,7 @@ name_hash(const char *s)
 	return h;
 }
 
-/* acopy -- copy n bytes (multiple of 8, aligned) with relaxed loads. */
+/* acopy -- copy n bytes (multiple of 8, aligned) with acquire loads. */
 static void
 acopy(void *dst, const void *src, size_t n)
 {
@@ -38,10 +38,10 @@ acopy(void *dst, const void *src, size_t n)
 	uint64_t *d = dst;
 
 	for (size_t i = 0; i < n / 8; i++)
-		d[i] = __atomic_load_n(&s[i], __ATOMIC_RELAXED);
+		d[i] = __atomic_load_n(&s[i], __ATOMIC_ACQUIRE);
 }
 
-/* astore -- copy n bytes (multiple of 8, aligned) with relaxed stores. */
+/* astore -- copy n bytes (multiple of 8, aligned) with release stores. */
 static void
 astore(void *dst, const void *src, size_t n)
 {
@@ -49,7 +49,7 @@ astore(void *dst, const void *src, size_t n)
 	uint64_t *d = dst;
 
 	for (size_t i = 0; i < n / 8; i++)
-		__atomic_store_n(&d[i], s[i], __ATOMIC_RELAXED);
+		__atomic_store_n(&d[i], s[i], __ATOMIC_RELEASE);
 }
 
 /* pmdb_ref__alloc -- a zeroed table of 2^bits entries (unlinked). */
@@ -158,15 +158,12 @@ pmdb_ref__get(const struct pmdb_view *v, const char *name, uint32_t *flags,
 				sched_yield();
 				continue;
 			}
-			f = __atomic_load_n(&e->flags, __ATOMIC_RELAXED);
+			f = __atomic_load_n(&e->flags, __ATOMIC_ACQUIRE);
 			acopy(nbuf, e->name, sizeof(nbuf));
 			acopy(oid->id, e->oid, sizeof(oid->id));
 			if (target)
 				acopy(target, e->target,
 				      PMDB_REF_NAME_MAX + 1);
-			/* acquire fence: the copies above complete before the
-			 * re-read of seq below */
-			__atomic_thread_fence(__ATOMIC_ACQUIRE);
 			s2 = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
 			if (s1 == s2)
 				break;
@@ -226,9 +223,8 @@ pmdb_ref__write(struct pmdb_pref *e, uint32_t flags, const pmdb_oid *oid,
 	if (target)
 		strncpy(tbuf, target, PMDB_REF_NAME_MAX);
 	__atomic_store_n(&e->seq, s + 1, __ATOMIC_RELAXED);
-	/* release fence: the odd seq is visible before any field store */
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	__atomic_store_n(&e->flags, flags, __ATOMIC_RELAXED);
+	/* release stores below: each is ordered after the odd seq */
+	__atomic_store_n(&e->flags, flags, __ATOMIC_RELEASE);
 	astore(e->oid, oid ? oid->id : z.id, sizeof(e->oid));
 	astore(e->name, nbuf, sizeof(nbuf));
 	astore(e->target, tbuf, sizeof(tbuf));
@@ -337,12 +333,10 @@ pmdb_ref_foreach(pmdb_env *env, const char *prefix, pmdb_ref_cb cb, void *ctx)
 			while ((s1 = __atomic_load_n(&e->seq,
 						     __ATOMIC_ACQUIRE)) & 1)
 				sched_yield();
-			f = __atomic_load_n(&e->flags, __ATOMIC_RELAXED);
+			f = __atomic_load_n(&e->flags, __ATOMIC_ACQUIRE);
 			acopy(c.name, e->name, sizeof(c.name));
 			acopy(c.target, e->target, sizeof(c.target));
 			acopy(c.oid.id, e->oid, sizeof(c.oid.id));
-			/* copies complete before the re-check */
-			__atomic_thread_fence(__ATOMIC_ACQUIRE);
 			s2 = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
 		} while (s1 != s2);
 		if (!(f & PMDB_REF_USED))

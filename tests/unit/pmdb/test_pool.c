@@ -41,10 +41,12 @@ test_pmdb__pool_notfound_exists(void **state)
 	assert_int_equal(pmdb_env_open(&env, dir, NULL), PMDB_ENOTFOUND);
 	assert_null(env);
 	o.flags = PMDB_CREATE | PMDB_EXCL;
+	o.max_size = 8ULL << 30;
 	assert_int_equal(pmdb_env_open(&env, dir, &o), 0);
 	pmdb_env_close(env);
 	assert_int_equal(pmdb_env_open(&env, dir, &o), PMDB_EEXISTS);
 	o.flags = PMDB_CREATE;
+	o.max_size = 8ULL << 30;
 	assert_int_equal(pmdb_env_open(&env, dir, &o), 0);
 	pmdb_env_close(env);
 	test_rmtree(dir);

@@ -220,6 +220,7 @@ test_pmdb__msync_path_flushes(void **state)
 	}
 	assert_non_null(mkdtemp(dir));
 	o.flags = PMDB_CREATE;
+	o.max_size = 8ULL << 30;
 	assert_int_equal(pmdb_env_open(&env, dir, &o), 0);
 	pmdb_env_stat(env, &st);
 	assert_int_equal(st.is_pmem, 0);
