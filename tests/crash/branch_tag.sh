@@ -7,8 +7,7 @@ new_repo "$r"
 fill_tree "$r" 12 one
 (cd "$r" && pmvcs commit -q -m first && pmvcs branch old && pmvcs tag v0) || fail "setup"
 n=$(pick all all)
-for cmd in "branch topic" "tag v1" "tag -a -m annotated v2" "branch -d old" "tag -d v0" \
-	"branch -f old HEAD"; do
+for cmd in "branch topic" "tag v1" "tag -a -m annotated v2" "branch -d old" "tag -d v0"; do
 	echo "== pmvcs $cmd"
 	# shellcheck disable=SC2086
 	pmcrash_vcs "$r" --points="$n" --seed=21 -- "$PMVCS" $cmd

@@ -55,10 +55,15 @@ pmcrash_vcs "$r" --points=all --seed=52 --media=pmem --stdin="$T/small.fe" \
 
 xz -dc "$PMDB_SHARED/streams/sds.fe.xz" >"$T/sds.fe"
 echo "== sds stream"
-pmcrash_vcs "$r" --points="$(pick random:40 all)" --seed=53 --stdin="$T/sds.fe" \
+pmcrash_vcs "$r" --points=all --seed=53 --images="$(pick 1 20)" --stdin="$T/sds.fe" \
 	-- "$PMVCS" fast-import --quiet
-echo "== sds stream on top of the small one, emulated pmem"
+echo "== sds stream, emulated pmem"
+pmcrash_vcs "$r" --points="$(pick random:20 all)" --seed=54 --media=pmem --stdin="$T/sds.fe" \
+	-- "$PMVCS" fast-import --quiet
+echo "== sds stream on top of the small one (not fast-forward: refs stay)"
 (cd "$r" && pmvcs fast-import --quiet <"$T/small.fe") || fail "import small"
-pmcrash_vcs "$r" --points="$(pick random:15 random:1500)" --seed=54 --media=pmem \
-	--stdin="$T/sds.fe" -- "$PMVCS" fast-import --quiet
+crash 128 --repo "$r" --pmvcs="$PMVCS" --stdin="$T/sds.fe" -- "$PMVCS" fast-import --quiet
+grep -q 'reference run failed' "$T/pmcrash.out" || fail "pmcrash did not say why"
+pmcrash_vcs "$r" --points="$(pick random:20 all)" --seed=55 --stdin="$T/sds.fe" \
+	-- "$PMVCS" fast-import --quiet --force
 echo "fast_import: ok"

@@ -60,3 +60,52 @@ pmcrash_vcs() {
 
 # blob_id FILE: the id git gives FILE's content in the repo's object format
 blob_id() { command git hash-object --object-format="${OBJFMT:-sha1}" "$1"; }
+
+# rand_delay MAX_MS: a seeded random delay in seconds (0 .. MAX_MS ms), for sleep
+rand_delay() { local us=$((RANDOM * 32768 + RANDOM)); us=$((us % ($1 * 1000 + 1))); printf '%d.%06d' $((us / 1000000)) $((us % 1000000)); }
+
+# kill_group PID: SIGKILL the process group PID leads (started with setsid)
+kill_group() { kill -9 -- "-$1" 2>/dev/null || kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# fsck_ok DIR WHAT: pmvcs fsck in DIR must pass
+fsck_ok() {
+	local out rc=0
+	out=$(cd "$1" && "$PMVCS" fsck 2>&1) || rc=$?
+	[ "$rc" -eq 0 ] || { echo "$out" | head -20 >&2; fail "fsck after $2: exit $rc"; }
+}
+
+# refs_of DIR: `pmvcs show-ref` (empty when there are no refs)
+refs_of() { (cd "$1" && "$PMVCS" show-ref) || [ $? -eq 1 ]; }
+
+# flip_bit FILE OFFSET: invert the lowest bit of the byte at OFFSET
+flip_bit() {
+	local b
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	# shellcheck disable=SC2059
+	printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# find_in_pool DIR STRING: "FILE OFFSET" of STRING's first byte in the
+# repository's pool part files (it must occur exactly once)
+find_in_pool() {
+	local hits
+	hits=$(grep -obaF -r -- "$2" "$1/.pmvcs/pool" | cut -d: -f1,2) || fail "not in the pool: $2"
+	[ "$(echo "$hits" | wc -l)" -eq 1 ] || fail "found more than once: $hits"
+	echo "${hits%%:*} ${hits##*:}"
+}
+
+# random_text BYTES SEED: base64 text of seeded random bytes, no newlines;
+# lz4 cannot shorten it, so it is stored as is
+random_text() { openssl enc -aes-128-ctr -pass "pass:$2" -nosalt -pbkdf2 </dev/zero 2>/dev/null |
+	head -c "$1" | base64 -w0 | head -c "$1"; }
+
+# expect_clean_error WHAT CMD...: CMD must fail with an exit code, not a
+# signal (1..128); its output is left in $T/err.out
+expect_clean_error() {
+	local what=$1 rc=0
+	shift
+	"$@" >"$T/err.out" 2>&1 || rc=$?
+	sed 's/^/  | /' "$T/err.out" | head -8
+	[ "$rc" -ne 0 ] || fail "$what: succeeded on a corrupt pool"
+	[ "$rc" -le 128 ] || fail "$what: died with exit $rc (a signal?)"
+}
