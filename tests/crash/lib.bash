@@ -96,8 +96,11 @@ find_in_pool() {
 
 # random_text BYTES SEED: base64 text of seeded random bytes, no newlines;
 # lz4 cannot shorten it, so it is stored as is
-random_text() { openssl enc -aes-128-ctr -pass "pass:$2" -nosalt -pbkdf2 </dev/zero 2>/dev/null |
-	head -c "$1" | base64 -w0 | head -c "$1"; }
+random_text() { (
+	set +o pipefail # openssl dies of SIGPIPE when head has enough
+	openssl enc -aes-128-ctr -pass "pass:$2" -nosalt -pbkdf2 </dev/zero 2>/dev/null |
+		head -c "$1" | base64 -w0 | head -c "$1"
+); }
 
 # expect_clean_error WHAT CMD...: CMD must fail with an exit code, not a
 # signal (1..128); its output is left in $T/err.out
@@ -108,4 +111,27 @@ expect_clean_error() {
 	sed 's/^/  | /' "$T/err.out" | head -8
 	[ "$rc" -ne 0 ] || fail "$what: succeeded on a corrupt pool"
 	[ "$rc" -le 128 ] || fail "$what: died with exit $rc (a signal?)"
+}
+
+# corrupt_setup: $r, a repository whose one commit holds $T/big.txt (16 KiB
+# of random text, stored uncompressed) as big.txt plus a few small files;
+# $big is that blob's id, $file/$off where its bytes start in the pool
+corrupt_setup() {
+	r=$T/r
+	new_repo "$r"
+	fill_tree "$r" 6 c
+	random_text 16384 "$(basename "$0")" >"$r/big.txt"
+	cp "$r/big.txt" "$T/big.txt"
+	(cd "$r" && pmvcs commit -q -m corrupt) || fail "commit"
+	fsck_ok "$r" "setup"
+	big=$(cd "$r" && pmvcs rev-parse HEAD:big.txt) || fail "rev-parse HEAD:big.txt"
+	[ "$big" == "$(command git hash-object "$T/big.txt")" ] || fail "blob id is not git's"
+	read -r file off <<<"$(find_in_pool "$r" "$(head -c 64 "$T/big.txt")")"
+	echo "blob $big at $file+$off"
+}
+
+# expect_fsck_names ID: pmvcs fsck fails cleanly and names ID
+expect_fsck_names() {
+	expect_clean_error "fsck" bash -c 'cd "$1" && "$2" fsck' _ "$r" "$PMVCS"
+	grep -q "$1" "$T/err.out" || fail "fsck did not name $1"
 }
