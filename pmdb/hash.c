@@ -57,6 +57,27 @@ get_ctx(int i)
 	return tl_ctx[i];
 }
 
+/* fmt_header -- "<name> <len>" into hdr (no printf: it is per object);
+ * return its length without the NUL, which is written too. */
+static int
+fmt_header(char *hdr, const char *name, size_t len)
+{
+	char digits[24];
+	int n = 0, k = 0;
+
+	while (*name)
+		hdr[n++] = *name++;
+	hdr[n++] = ' ';
+	do {
+		digits[k++] = (char)('0' + len % 10);
+		len /= 10;
+	} while (len);
+	while (k)
+		hdr[n++] = digits[--k];
+	hdr[n] = '\0';
+	return n;
+}
+
 /* pmdb_hash__object -- git id of one object with a cached context. */
 int
 pmdb_hash__object(pmdb_oid *out, pmdb_hash_algo algo, pmdb_otype type,
@@ -76,7 +97,7 @@ pmdb_hash__object(pmdb_oid *out, pmdb_hash_algo algo, pmdb_otype type,
 	if (!md || !ctx)
 		return pmdb__seterr(PMDB_ERROR, "OpenSSL: cannot set up %s",
 				    i ? "SHA256" : "SHA1");
-	hlen = snprintf(hdr, sizeof(hdr), "%s %zu", names[type], len);
+	hlen = fmt_header(hdr, names[type], len);
 	memset(out, 0, sizeof(*out));
 	if (!EVP_DigestInit_ex2(ctx, md, NULL) ||
 	    !EVP_DigestUpdate(ctx, hdr, (size_t)hlen + 1) ||

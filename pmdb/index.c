@@ -51,7 +51,8 @@ pmdb_index__find(const struct pmdb_view *v, const uint8_t *id, size_t hlen,
 
 		if (!l)
 			return NULL;
-		if (memcmp(s[pos].id, id, hlen) == 0) {
+		if (hlen == 20 ? memcmp(s[pos].id, id, 20) == 0 :
+		    memcmp(s[pos].id, id, 32) == 0) {
 			*meta = s[pos].meta;
 			*loc = l;
 			return &s[pos];

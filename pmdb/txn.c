@@ -31,20 +31,41 @@
 #include <string.h>
 #include "txn.h"
 
-/* ht_find -- the txn's object with id, or NULL. */
+/* ht_tag -- the 32-bit tag a hash entry keeps (id bytes 8..11), so most
+ * probes are rejected without touching the object array. */
+static inline uint64_t
+ht_tag(const uint8_t *id)
+{
+	uint32_t t;
+
+	memcpy(&t, id + 8, sizeof(t));
+	return (uint64_t)t << 32;
+}
+
+/* id_eq -- compare two ids of hlen bytes (constant sizes inline). */
+static inline int
+id_eq(const uint8_t *a, const uint8_t *b, size_t hlen)
+{
+	return hlen == 20 ? memcmp(a, b, 20) == 0 : memcmp(a, b, 32) == 0;
+}
+
+/* ht_find -- the txn's object with id, or NULL. Entries are
+ * tag << 32 | (object index + 1); 0 is empty. */
 static struct txn_obj *
 ht_find(struct pmdb_txn *txn, const uint8_t *id, size_t hlen)
 {
-	uint64_t h, pos;
-	uint32_t k;
+	uint64_t h, pos, e, tag = ht_tag(id);
 
 	if (!txn->ht)
 		return NULL;
 	memcpy(&h, id, sizeof(h));
-	for (pos = h & txn->htmask; (k = txn->ht[pos]); pos = (pos + 1) &
-	     txn->htmask)
-		if (memcmp(txn->obj[k - 1].id, id, hlen) == 0)
-			return &txn->obj[k - 1];
+	for (pos = h & txn->htmask; (e = txn->ht[pos]); pos = (pos + 1) &
+	     txn->htmask) {
+		struct txn_obj *o = &txn->obj[(uint32_t)e - 1];
+
+		if ((e & ~0xffffffffULL) == tag && id_eq(o->id, id, hlen))
+			return o;
+	}
 	return NULL;
 }
 
@@ -58,7 +79,7 @@ ht_add(struct pmdb_txn *txn, size_t i)
 	for (pos = h & txn->htmask; txn->ht[pos]; pos = (pos + 1) &
 	     txn->htmask)
 		;
-	txn->ht[pos] = (uint32_t)(i + 1);
+	txn->ht[pos] = ht_tag(txn->obj[i].id) | (uint32_t)(i + 1);
 }
 
 /* obj_grow -- room for one more object, keeping the hash <= 1/2 full. */
@@ -76,7 +97,7 @@ obj_grow(struct pmdb_txn *txn)
 	}
 	if ((txn->nobj + 1) * 2 > txn->htmask + 1 || !txn->ht) {
 		uint64_t size = txn->ht ? (txn->htmask + 1) * 2 : 4096;
-		uint32_t *n = calloc(size, sizeof(*n));
+		uint64_t *n = calloc(size, sizeof(*n));
 
 		if (!n)
 			return PMDB_ENOMEM;

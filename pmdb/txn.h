@@ -36,7 +36,7 @@ struct pmdb_txn {
 	uint64_t seq;            /* root->txn_seq + 1 */
 	struct txn_obj *obj;
 	size_t nobj, capobj;
-	uint32_t *ht;            /* obj index + 1; 0 = empty */
+	uint64_t *ht;            /* tag << 32 | obj index + 1; 0 = empty */
 	uint64_t htmask;
 	struct txn_ext *ext;
 	size_t next, capext;
