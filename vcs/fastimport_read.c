@@ -201,6 +201,7 @@ int
 fi_data(fi_state *s, const char **p, size_t *len, vcs_str *copy)
 {
 	const char *v;
+	uint64_t start_line = s->lineno;
 
 	if (strncmp(s->line, "data ", 5) != 0)
 		return fi_fail(s, "Expected 'data n' command, found: %s", s->line);
@@ -217,9 +218,11 @@ fi_data(fi_state *s, const char **p, size_t *len, vcs_str *copy)
 			int rc = raw_line(s);
 			if (rc < 0)
 				return -1;
-			if (rc == 0)
+			if (rc == 0) {
+				s->lineno = start_line;  /* name the data command */
 				return fi_fail(s, "EOF in data (terminator '%s' not found)",
 					       (char *)s->delim.data);
+			}
 			if (s->linelen == s->delim.len &&
 			    !memcmp(s->line, s->delim.data, s->linelen))
 				break;
