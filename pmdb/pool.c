@@ -212,6 +212,11 @@ create_pool(const char *dir, const char *setpath, const char *partdir,
 				    "cannot create pool in '%s': %s", dir,
 				    pmemobj_errormsg());
 	}
+	{
+		size_t g = PMDB_GRANULARITY; /* as in pmdb_env_open */
+
+		pmemobj_ctl_set(pop, "heap.size.granularity", &g);
+	}
 	rc = init_root(pop, o->hash);
 	pmemobj_close(pop);
 	if (!rc && rename(tmp, setpath))
