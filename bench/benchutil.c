@@ -30,6 +30,17 @@ bu_now_ns(void)
 }
 
 /*
+ * bu_cpu_ns -- CLOCK_THREAD_CPUTIME_ID in nanoseconds.
+ */
+uint64_t
+bu_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
  * bu_timer_overhead_ns -- median of 10,001 back-to-back clock pairs.
  */
 uint64_t

@@ -12,6 +12,10 @@
 /** bu_now_ns -- CLOCK_MONOTONIC in nanoseconds. */
 uint64_t bu_now_ns(void);
 
+/** bu_cpu_ns -- CPU time of the calling thread in nanoseconds (what
+ *  `openssl speed` divides by, unless -elapsed: immune to other load). */
+uint64_t bu_cpu_ns(void);
+
 /** bu_timer_overhead_ns -- median cost of one bu_now_ns() pair, to be
  *  subtracted from per-operation samples. */
 uint64_t bu_timer_overhead_ns(void);
