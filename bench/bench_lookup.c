@@ -2,7 +2,9 @@
  * bench_lookup.c -- object inserts and lookups by id: libpmdb against
  * LMDB and plain libpmemobj, on the same keys and values.
  *
- * usage: bench_lookup [-n N] [-p PMEMOBJ_N] [-b BATCH] -d DIR
+ * usage: bench_lookup [-n N] [-p PMEMOBJ_N] [-b BATCH] [-P] -d DIR
+ *
+ * -P runs the pmdb part only (for profiling it).
  *
  * N values of 100 random bytes are made; their git blob ids (SHA-1, from
  * pmdb_hash_object) are the keys for every store, so pmdb (which is
@@ -410,17 +412,18 @@ main(int argc, char **argv)
 	pmdb_oid *ids, *keys;
 	size_t *order;
 	uint64_t t0;
-	int opt;
+	int opt, only_pmdb = 0;
 
-	while ((opt = getopt(argc, argv, "n:p:b:d:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:p:b:d:P")) != -1) {
 		switch (opt) {
 		case 'n': n = strtoull(optarg, NULL, 10); break;
 		case 'p': pn = strtoull(optarg, NULL, 10); break;
 		case 'b': batch = strtoull(optarg, NULL, 10); break;
 		case 'd': dir = optarg; break;
+		case 'P': only_pmdb = 1; break;
 		default:
 			fprintf(stderr, "usage: bench_lookup [-n N] [-p PMEMOBJ_N] "
-					"[-b BATCH] -d DIR\n");
+					"[-b BATCH] [-P] -d DIR\n");
 			return 2;
 		}
 	}
@@ -456,8 +459,10 @@ main(int argc, char **argv)
 	free(order);
 	bu_result("n", (double)n);
 
-	bench_lmdb(dir, n, vals, ids, keys);
-	bench_pmemobj(dir, pn, vals);
+	if (!only_pmdb) {
+		bench_lmdb(dir, n, vals, ids, keys);
+		bench_pmemobj(dir, pn, vals);
+	}
 	bench_pmdb(dir, n, vals, ids, keys, batch);
 	free(vals);
 	free(ids);
