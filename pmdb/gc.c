@@ -21,6 +21,7 @@ struct gcstate {
 	struct pmdb_pindex *nix;     /* new index */
 	uint64_t n_ext;              /* new extents in use */
 	uint64_t objects[5], raw[5], stored, compressed, kept, bytes;
+	uint64_t hint;               /* old committed bytes: bounds the copy */
 };
 
 /* gc_room -- a place for need bytes in the new extents. */
@@ -28,7 +29,8 @@ static int
 gc_room(struct gcstate *g, uint64_t need, uint32_t *x, uint64_t *off)
 {
 	struct pmdb_pext *e = g->n_ext ? &g->nxt->ent[g->n_ext - 1] : NULL;
-	uint64_t size = PMDB_EXT_LAST;
+	uint64_t left = g->hint > g->bytes ? g->hint - g->bytes : 0;
+	uint64_t size = left < PMDB_EXT_LAST ? left : PMDB_EXT_LAST;
 
 	if (e && e->committed_tail + need <= e->size) {
 		*x = (uint32_t)g->n_ext - 1;
@@ -38,7 +40,10 @@ gc_room(struct gcstate *g, uint64_t need, uint32_t *x, uint64_t *off)
 	if (g->n_ext >= PMDB_EXT_MAX)
 		return pmdb__seterr(PMDB_ENOSPC, "extent table is full");
 	if (size < need)
-		size = (need + 4095) & ~4095ULL;
+		size = need;
+	if (size < (64u << 10))
+		size = 64u << 10;  /* small stores get a small first extent */
+	size = (size + 4095) & ~4095ULL;
 	e = &g->nxt->ent[g->n_ext];
 	/* the allocation is owned by the (still unreferenced) new table */
 	if (pmemobj_alloc(g->env->pop, &e->oid, size, PMDB_T_EXTENT, NULL,
@@ -159,6 +164,7 @@ pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
 	on_ext = env->n_ext;
 	for (uint64_t i = 0; i < on_ext; i++)
 		before += ov->extab->ent[i].committed_tail;
+	g.hint = before;
 	total = root->index_used;
 	while (total > ((3ULL << bits) >> 2))
 		bits++;
