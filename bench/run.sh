@@ -44,7 +44,7 @@ export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
 export PMVCS_LOCK_TIMEOUT=0
 T_START=$(date +%s.%N)
 
-log() { echo "# $*" >&2; }
+log() { echo "# [$(awk -v a="$T_START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0fs", b - a }')] $*" >&2; }
 
 # ------------------------------------------------------------------
 # header: machine and commit
@@ -446,7 +446,7 @@ hash_rows() {
 			continue
 		fi
 		rm -rf "$D/hash"
-		PMEM_IS_PMEM_FORCE=1 "$B/bench/bench_hash" -t 0.5 -s "$D/gen.fe" -d "$D/hash" \
+		PMEM_IS_PMEM_FORCE=1 "$B/bench/bench_hash" -t 0.3 -s "$D/gen.fe" -d "$D/hash" \
 			>>"$out" 2>"$D/rep/hash.err" || why="bench_hash: $(tail -1 "$D/rep/hash.err" | cut -c1-100)"
 		rm -rf "$D/hash"
 	done
