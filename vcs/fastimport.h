@@ -93,6 +93,7 @@ typedef struct fi_marks {
 	struct fi_bigmark { uint64_t num; fi_mark m; } *big;
 	size_t nbig, capbig;      /**< used, slots (power of two) */
 	uint64_t max;             /**< highest mark set */
+	uint64_t count;           /**< marks set */
 } fi_marks;
 
 /** A branch (any ref named by commit/reset) of the session. */

@@ -4,9 +4,9 @@
  * `from`/`merge` targets, and publication of refs at checkpoints.
  *
  * Invariants:
- *  1. A mark below FI_MARK_FLAT_MAX lives in marks.flat[num]; larger ones
- *     in the open-addressing table marks.big (load <= 1/2). type 0 means
- *     unset in both.
+ *  1. A mark lives either in marks.flat[num] (dense numbers) or in the
+ *     open-addressing table marks.big (sparse or huge numbers; load <=
+ *     1/2), never in both; type 0 means unset.
  *  2. branch->orig is the ref's value in the pool when the branch was
  *     first named or at the last publication: every ref update of a
  *     publication compares-and-swaps against it, so a concurrent writer
@@ -33,7 +33,21 @@ static char *abs_path(fi_state *s, const char *file);
 /* Marks                                                               */
 /* ------------------------------------------------------------------ */
 
-/** fi_mark_set -- record mark num (0 is "no mark": ignored). */
+/** big_slot -- the slot of num in the big table (empty slot if absent). */
+static struct fi_bigmark *
+big_slot(const fi_marks *m, uint64_t num)
+{
+	size_t j = (size_t)(num * 0x9e3779b97f4a7c15ULL) & (m->capbig - 1);
+
+	while (m->big[j].num && m->big[j].num != num)
+		j = (j + 1) & (m->capbig - 1);
+	return &m->big[j];
+}
+
+/** fi_mark_set -- record mark num (0 is "no mark": ignored). Dense marks
+ *  go to the flat array; a mark far past the marks seen so far goes to
+ *  the hash table, so memory follows the number of marks, never the
+ *  largest mark number. */
 int
 fi_mark_set(fi_state *s, uint64_t num, const pmdb_oid *oid, pmdb_otype type)
 {
@@ -42,7 +56,11 @@ fi_mark_set(fi_state *s, uint64_t num, const pmdb_oid *oid, pmdb_otype type)
 
 	if (!num)
 		return 0;
-	if (num < FI_MARK_FLAT_MAX) {
+	struct fi_bigmark *bm = m->nbig ? big_slot(m, num) : NULL;
+	if (bm && bm->num) {
+		e = &bm->m;
+	} else if (num < m->nflat || (num < FI_MARK_FLAT_MAX &&
+				      num <= 4 * (m->count + 65536))) {
 		if (num >= m->nflat) {
 			size_t n = m->nflat ? m->nflat : 1024;
 			while (n <= num)
@@ -55,31 +73,28 @@ fi_mark_set(fi_state *s, uint64_t num, const pmdb_oid *oid, pmdb_otype type)
 			m->nflat = n;
 		}
 		e = &m->flat[num];
+		if (!e->type)
+			m->count++;
 	} else {
 		if ((m->nbig + 1) * 2 > m->capbig) {
 			size_t ncap = m->capbig ? m->capbig * 2 : 64;
-			struct fi_bigmark *nb = calloc(ncap, sizeof(*nb));
-			if (!nb)
+			fi_marks nm = *m;
+			nm.big = calloc(ncap, sizeof(*nm.big));
+			nm.capbig = ncap;
+			if (!nm.big)
 				return fi_fail(s, "out of memory (marks)");
-			for (size_t i = 0; i < m->capbig; i++) {
-				if (!m->big[i].num)
-					continue;
-				size_t j = (size_t)(m->big[i].num * 0x9e3779b97f4a7c15ULL) & (ncap - 1);
-				while (nb[j].num)
-					j = (j + 1) & (ncap - 1);
-				nb[j] = m->big[i];
-			}
+			for (size_t i = 0; i < m->capbig; i++)
+				if (m->big[i].num)
+					*big_slot(&nm, m->big[i].num) = m->big[i];
 			free(m->big);
-			m->big = nb;
+			m->big = nm.big;
 			m->capbig = ncap;
 		}
-		size_t j = (size_t)(num * 0x9e3779b97f4a7c15ULL) & (m->capbig - 1);
-		while (m->big[j].num && m->big[j].num != num)
-			j = (j + 1) & (m->capbig - 1);
-		if (!m->big[j].num)
-			m->nbig++;
-		m->big[j].num = num;
-		e = &m->big[j].m;
+		bm = big_slot(m, num);
+		bm->num = num;
+		m->nbig++;
+		m->count++;
+		e = &bm->m;
 	}
 	memcpy(e->id, oid->id, sizeof(e->id));
 	e->type = (uint8_t)type;
@@ -92,17 +107,12 @@ fi_mark_set(fi_state *s, uint64_t num, const pmdb_oid *oid, pmdb_otype type)
 const fi_mark *
 fi_mark_get(const fi_marks *m, uint64_t num)
 {
-	if (num < FI_MARK_FLAT_MAX)
-		return num < m->nflat && m->flat[num].type ? &m->flat[num] : NULL;
-	if (!m->capbig)
+	if (num < m->nflat && m->flat[num].type)
+		return &m->flat[num];
+	if (!m->nbig)
 		return NULL;
-	size_t j = (size_t)(num * 0x9e3779b97f4a7c15ULL) & (m->capbig - 1);
-	while (m->big[j].num) {
-		if (m->big[j].num == num)
-			return &m->big[j].m;
-		j = (j + 1) & (m->capbig - 1);
-	}
-	return NULL;
+	const struct fi_bigmark *b = big_slot(m, num);
+	return b->num ? &b->m : NULL;
 }
 
 /** fi_mark_find -- git's find_mark: fails "mark :N not declared". */
@@ -188,6 +198,16 @@ corrupt:
 	return rc;
 }
 
+/** cmp_bigmark -- qsort order of big marks: by number. */
+static int
+cmp_bigmark(const void *a, const void *b)
+{
+	uint64_t x = ((const struct fi_bigmark *)a)->num;
+	uint64_t y = ((const struct fi_bigmark *)b)->num;
+
+	return x < y ? -1 : x > y;
+}
+
 /** fi_marks_write -- write every mark, ascending, through file.lock and a
  *  rename (readers never see a partial file). */
 int
@@ -207,41 +227,39 @@ fi_marks_write(fi_state *s, const char *file)
 		rc = fi_fail(s, "cannot write '%s': %s", file, strerror(errno));
 		goto out;
 	}
-	for (uint64_t i = 1; i < s->marks.nflat; i++) {
-		const fi_mark *e = &s->marks.flat[i];
-		if (!e->type)
-			continue;
+	/* big marks (rare) sorted by number, merged with the flat array */
+	size_t nb = 0, k = 0;
+	struct fi_bigmark *v = s->marks.nbig ? malloc(s->marks.nbig * sizeof(*v)) : NULL;
+	if (s->marks.nbig && !v) {
+		fclose(f);
+		rc = fi_fail(s, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < s->marks.capbig; i++)
+		if (s->marks.big[i].num)
+			v[nb++] = s->marks.big[i];
+	qsort(v, nb, sizeof(*v), cmp_bigmark);
+	for (uint64_t i = 1;;) {
+		const fi_mark *e;
+		uint64_t num;
+		while (i < s->marks.nflat && !s->marks.flat[i].type)
+			i++;
+		int hf = i < s->marks.nflat, hb = k < nb;
+		if (!hf && !hb)
+			break;
+		if (hb && (!hf || v[k].num < i)) {
+			num = v[k].num;
+			e = &v[k++].m;
+		} else {
+			num = i;
+			e = &s->marks.flat[i++];
+		}
 		pmdb_oid oid = { { 0 } };
 		memcpy(oid.id, e->id, sizeof(e->id));
-		fprintf(f, ":%llu %s\n", (unsigned long long)i,
+		fprintf(f, ":%llu %s\n", (unsigned long long)num,
 			pmdb_oid_fmt(hex, &oid, s->repo->algo));
 	}
-	if (s->marks.nbig) {
-		/* rare: sort the big marks by number */
-		size_t n = 0;
-		struct fi_bigmark *v = malloc(s->marks.nbig * sizeof(*v));
-		if (!v) {
-			fclose(f);
-			rc = fi_fail(s, "out of memory");
-			goto out;
-		}
-		for (size_t i = 0; i < s->marks.capbig; i++)
-			if (s->marks.big[i].num)
-				v[n++] = s->marks.big[i];
-		for (size_t i = 1; i < n; i++)
-			for (size_t j = i; j > 0 && v[j - 1].num > v[j].num; j--) {
-				struct fi_bigmark t = v[j];
-				v[j] = v[j - 1];
-				v[j - 1] = t;
-			}
-		for (size_t i = 0; i < n; i++) {
-			pmdb_oid oid = { { 0 } };
-			memcpy(oid.id, v[i].m.id, sizeof(v[i].m.id));
-			fprintf(f, ":%llu %s\n", (unsigned long long)v[i].num,
-				pmdb_oid_fmt(hex, &oid, s->repo->algo));
-		}
-		free(v);
-	}
+	free(v);
 	if (fclose(f) != 0 || rename((char *)lock.data, path) != 0) {
 		unlink((char *)lock.data);
 		rc = fi_fail(s, "cannot write '%s': %s", file, strerror(errno));
