@@ -56,7 +56,8 @@ pmdb_compress__put(void *st, uint8_t *dst, const void *src, size_t len,
 			return (size_t)c;
 		}
 	}
-	memcpy(dst, src, len);
+	if (len)
+		memcpy(dst, src, len);
 	return len;
 }
 

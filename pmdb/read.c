@@ -30,8 +30,10 @@ pmdb_object_info(pmdb_env *env, const pmdb_oid *oid, pmdb_otype *type,
 		return pmdb__seterr(PMDB_ENOMEM, "epoch record");
 	rc = lookup(env, pmdb_view__get(env), oid, &meta, &loc);
 	pmdb_epoch__leave(rec);
-	if (rc)
+	if (rc) {
+		pmdb__clearerr(); /* a miss is common: no formatted detail */
 		return rc;
+	}
 	if (type)
 		*type = PMDB_META_TYPE(meta);
 	if (size)

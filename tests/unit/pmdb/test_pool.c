@@ -1,6 +1,7 @@
 /*
  * test_pool.c -- create/open/reopen and the open errors.
  */
+#include <time.h>
 #include "helpers.h"
 #include "env.h"
 
@@ -59,8 +60,20 @@ test_pmdb__pool_busy_in_process(void **state)
 	char *dir;
 	pmdb_env *env = open_new(&dir, "busy", PMDB_HASH_SHA1), *e2 = NULL;
 
+	pmdb_open_opts o = PMDB_OPEN_OPTS_INIT;
+	struct timespec t0, t1;
+	long ms;
+
 	assert_int_equal(pmdb_env_open(&e2, dir, NULL), PMDB_EBUSY);
 	assert_non_null(strstr(pmdb_errdetail(), "another process"));
+	/* with a timeout it retries, then gives up */
+	o.lock_timeout_ms = 100;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(pmdb_env_open(&e2, dir, &o), PMDB_EBUSY);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 95);
+	assert_null(e2);
 	pmdb_env_close(env);
 	test_rmtree(dir);
 }

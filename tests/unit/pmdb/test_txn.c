@@ -32,7 +32,24 @@ test_pmdb__put_read_info(void **state)
 	assert_memory_equal(buf.data, big, sizeof(big));
 	assert_int_equal(pmdb_object_info(env, &a, NULL, NULL),
 			 PMDB_ENOTFOUND);
+	{
+		pmdb_oid e;
+		char hex[41];
+
+		assert_int_equal(pmdb_txn_put(txn, PMDB_OBJ_BLOB, NULL, 0, &e),
+				 0);
+		assert_string_equal(pmdb_oid_fmt(hex, &e, PMDB_HASH_SHA1),
+				    "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+	}
 	assert_int_equal(pmdb_txn_commit(txn), 0);
+	{
+		pmdb_oid e;
+
+		pmdb_hash_object(&e, PMDB_HASH_SHA1, PMDB_OBJ_BLOB, "", 0);
+		assert_int_equal(pmdb_object_read(env, &e, &t, &buf), 0);
+		assert_int_equal(buf.len, 0);
+		assert_int_equal(t, PMDB_OBJ_BLOB);
+	}
 	assert_int_equal(pmdb_object_info(env, &a, &t, &size), 0);
 	assert_int_equal(t, PMDB_OBJ_BLOB);
 	assert_int_equal(size, 6);
