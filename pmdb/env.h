@@ -121,6 +121,12 @@ struct pmdb_root {
 	uint64_t pad[8];
 };
 
+_Static_assert(sizeof(struct pmdb_root) == 248, "docs/format.md: root");
+_Static_assert(sizeof(struct pmdb_pext) == 32, "docs/format.md: extent");
+_Static_assert(sizeof(struct pmdb_pref) == 560, "docs/format.md: ref");
+_Static_assert(sizeof(struct pmdb_pindex) == 64, "docs/format.md: index");
+_Static_assert(sizeof(struct pmdb_preftab) == 64, "docs/format.md: reftab");
+
 /* ---- DRAM ---- */
 
 /** A reader's picture of an extent: base pointer and visible tail. */
