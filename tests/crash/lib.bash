@@ -108,7 +108,9 @@ expect_clean_error() {
 	local what=$1 rc=0
 	shift
 	"$@" >"$T/err.out" 2>&1 || rc=$?
-	sed 's/^/  | /' "$T/err.out" | head -8
+	sed "s/^/  | /" "$T/err.out" | head -8
+	echo "  (exit $rc)"
+	LAST_RC=$rc
 	[ "$rc" -ne 0 ] || fail "$what: succeeded on a corrupt pool"
 	[ "$rc" -le 128 ] || fail "$what: died with exit $rc (a signal?)"
 }
@@ -134,4 +136,5 @@ corrupt_setup() {
 expect_fsck_names() {
 	expect_clean_error "fsck" bash -c 'cd "$1" && "$2" fsck' _ "$r" "$PMVCS"
 	grep -q "$1" "$T/err.out" || fail "fsck did not name $1"
+	[ "$LAST_RC" -eq 1 ] || fail "fsck exit $LAST_RC on a bad object, expected 1"
 }
