@@ -64,6 +64,7 @@ static void bench_pmdb(const char *dir, size_t n, const uint8_t *vals,
 static void bench_lmdb(const char *dir, size_t n, const uint8_t *vals,
 		       const pmdb_oid *ids, const pmdb_oid *keys);
 static void bench_pmemobj(const char *dir, size_t n, const uint8_t *vals);
+static void print_ratios(void);
 
 /*
  * mix -- splitmix64 finalizer: deterministic pseudo-random bits.
@@ -403,6 +404,32 @@ bench_pmemobj(const char *dir, size_t n, const uint8_t *vals)
 	pmemobj_close(pop);
 }
 
+/*
+ * print_ratios -- pmdb against the references, for a human reader.
+ */
+static void
+print_ratios(void)
+{
+	double v;
+
+	printf("# pmdb vs LMDB (>1: pmdb better)\n");
+	if ((v = bu_get("pmdb.insert_per_s")) && bu_get("lmdb.insert_per_s"))
+		printf("#   inserts/s          %6.2fx\n", v / bu_get("lmdb.insert_per_s"));
+	if ((v = bu_get("pmdb.insert_per_s")) && bu_get("pmemobj.insert_per_s"))
+		printf("#   inserts/s vs plain libpmemobj %6.2fx\n",
+		       v / bu_get("pmemobj.insert_per_s"));
+	if ((v = bu_get("pmdb.lookup_p50_ns")) && bu_get("lmdb.lookup_p50_ns"))
+		printf("#   lookup p50         %6.2fx\n", bu_get("lmdb.lookup_p50_ns") / v);
+	if ((v = bu_get("pmdb.lookup_p99_ns")) && bu_get("lmdb.lookup_p99_ns"))
+		printf("#   lookup p99         %6.2fx\n", bu_get("lmdb.lookup_p99_ns") / v);
+	if ((v = bu_get("pmdb.lookup_1t_per_s")) && bu_get("lmdb.lookup_1t_per_s"))
+		printf("#   lookups/s, 1 thr   %6.2fx\n", v / bu_get("lmdb.lookup_1t_per_s"));
+	if ((v = bu_get("pmdb.lookup_2t_per_s")) && bu_get("lmdb.lookup_2t_per_s"))
+		printf("#   lookups/s, 2 thr   %6.2fx\n", v / bu_get("lmdb.lookup_2t_per_s"));
+	if ((v = bu_get("pmdb.batch_ns_per_id")) && bu_get("lmdb.lookup_1t_mean_ns"))
+		printf("#   batched ns/id      %6.2fx\n", bu_get("lmdb.lookup_1t_mean_ns") / v);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -464,6 +491,7 @@ main(int argc, char **argv)
 		bench_pmemobj(dir, pn, vals);
 	}
 	bench_pmdb(dir, n, vals, ids, keys, batch);
+	print_ratios();
 	free(vals);
 	free(ids);
 	free(keys);

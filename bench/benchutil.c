@@ -15,6 +15,13 @@
 
 #include "benchutil.h"
 
+/* Results printed so far, for bu_get(). */
+static struct {
+	const char *name;
+	double value;
+} results[128];
+static size_t nresults;
+
 static int cmp_u32(const void *a, const void *b);
 static void push_blob(bu_stream *s, size_t *cap, const uint8_t *p, size_t n);
 
@@ -88,6 +95,23 @@ bu_result(const char *name, double value)
 {
 	printf("R %s %.6g\n", name, value);
 	fflush(stdout);
+	if (nresults < sizeof(results) / sizeof(results[0])) {
+		results[nresults].name = name;
+		results[nresults].value = value;
+		nresults++;
+	}
+}
+
+/*
+ * bu_get -- look a printed result up by name (the latest wins).
+ */
+double
+bu_get(const char *name)
+{
+	for (size_t i = nresults; i > 0; i--)
+		if (!strcmp(results[i - 1].name, name))
+			return results[i - 1].value;
+	return 0;
 }
 
 /*

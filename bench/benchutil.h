@@ -23,8 +23,12 @@ uint64_t bu_timer_overhead_ns(void);
 /** bu_percentile -- the p-th percentile (0..100) of v; sorts v. */
 uint32_t bu_percentile(uint32_t *v, size_t n, double p);
 
-/** bu_result -- print "R <name> <value>" (the line bench/run.sh parses). */
+/** bu_result -- print "R <name> <value>" (the line bench/run.sh parses)
+ *  and remember it for bu_get(). */
 void bu_result(const char *name, double value);
+
+/** bu_get -- the last value bu_result() printed under name; 0 if none. */
+double bu_get(const char *name);
 
 /** A fast-import stream mapped in memory, and its blobs. */
 typedef struct bu_stream {

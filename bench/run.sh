@@ -186,9 +186,10 @@ time_row() {
 # ------------------------------------------------------------------
 # data
 # ------------------------------------------------------------------
-GEN_Q="-n 5000 -s 100M -f 3000 -r 1"
-GEN_F="-n 20000 -s 1G -f 4000 -r 2"
-GEN_S="-n 1 -f 10000 -m 2k -s 1 -r 3"
+# gen_stream arguments; the environment may override them (smoke tests)
+GEN_Q=${BENCH_GEN_QUICK:-"-n 5000 -s 100M -f 3000 -r 1"}
+GEN_F=${BENCH_GEN_FULL:-"-n 20000 -s 1G -f 4000 -r 2"}
+GEN_S=${BENCH_GEN_STATUS:-"-n 1 -f 10000 -m 2k -s 1 -r 3"}
 prepare_data() {
 	mkdir -p "$D/rep" "$E"
 	local s
