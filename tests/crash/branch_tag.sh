@@ -14,4 +14,7 @@ for cmd in "branch topic" "tag v1" "tag -a -m annotated v2" "branch -d old" "tag
 done
 echo "== tag, emulated pmem"
 pmcrash_vcs "$r" --points=all --seed=22 --media=pmem -- "$PMVCS" tag -a -m pm v3
+echo "== several commands in one run: flush points count across processes"
+crash_ok --repo "$r" --pmvcs="$PMVCS" --points=all --seed=23 -- \
+	sh -c '"$0" branch multi && "$0" tag -a -m multi vm && "$0" branch -d old' "$PMVCS"
 echo "branch_tag: ok"

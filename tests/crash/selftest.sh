@@ -44,4 +44,10 @@ crash 1 --repo "$T/db" --seed=0x77 --points="$pt" --images=3 --keep-failures="$T
 	--check="$chk" -- "$SELFTEST" run bad st.pool "$k"
 grep -qF "$line" "$T/pmcrash.out" || fail "the same failure did not come back"
 cmp "$T/first.pool" "$T/keep/point-$pt-image-$img/st.pool" || fail "images differ"
+echo "== an ASan build of the target works the same"
+asan=$(dirname "$PMCRASH")/pmcrash_selftest_asan
+[ -x "$asan" ] || asan=$SELFTEST # the whole build is sanitized already
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+crash 1 --repo "$T/db" --seed=9 --mode=drop-all --check="$asan check st.pool" -- "$asan" run bad st.pool "$k"
+crash_ok --repo "$T/db" --seed=9 --media=pmem --check="$asan check st.pool" -- "$asan" run tx st.pool "$k"
 echo "selftest: ok"
