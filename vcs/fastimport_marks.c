@@ -238,7 +238,8 @@ fi_marks_write(fi_state *s, const char *file)
 	for (size_t i = 0; i < s->marks.capbig; i++)
 		if (s->marks.big[i].num)
 			v[nb++] = s->marks.big[i];
-	qsort(v, nb, sizeof(*v), cmp_bigmark);
+	if (nb)
+		qsort(v, nb, sizeof(*v), cmp_bigmark);
 	for (uint64_t i = 1;;) {
 		const fi_mark *e;
 		uint64_t num;
