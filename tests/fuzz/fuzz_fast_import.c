@@ -115,6 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.quiet = 1;
 	o.cwd = fuzz_dir[fmt];
 	o.txn_bytes = 4096;    /* rotate objects txns often */
+	o.export_marks = "fuzz.marks";  /* relative to cwd: the scratch dir */
 	fi_import(repo, &o, mem_read, &r);
 	return 0;
 }
