@@ -502,6 +502,10 @@ int main(int argc, char **argv)
 	if ((rc = reference(&c)) != 0)
 		goto out;
 	printf("flush points: %llu\n", (unsigned long long)c.total);
+	if (!c.total)
+		fprintf(stderr, "pmcrash: warning: no flush point seen; does CMD map its pool "
+				"files under %s and persist through libpmem or msync?\n",
+			c.o.repo);
 	unsigned char *set = calloc(c.total + 2, 1);
 	if (!set || choose_points(&c, set) != 0) {
 		free(set);
