@@ -28,6 +28,11 @@ for fmt in sha1 sha256; do
 	expect_rc 1 bash -c "cd '$p' && '$PMVCS' branch -d master 2>/dev/null"
 	expect_rc 1 bash -c "cd '$p' && '$PMVCS' branch -d nope 2>/dev/null"
 	expect_eq "$fmt branch -d" "$(cd "$g" && git branch -d zzz)" "$(cd "$p" && pmvcs branch -d zzz)"
+	# -f moves an existing branch (compare-and-swap), never the current one
+	(cd "$p" && pmvcs branch -f old master)
+	expect_eq "$fmt branch -f" "$(cd "$p" && pmvcs rev-parse master)" "$(cd "$p" && pmvcs rev-parse old)"
+	expect_rc 128 bash -c "cd '$p' && '$PMVCS' branch -f master old 2> '$T/err'"
+	grep -q "cannot force update the current branch" "$T/err" || fail "force current msg"
 	(cd "$p" && pmvcs branch -D old > /dev/null)
 	expect_eq "$fmt after delete" "* master
   feature" "$(cd "$p" && pmvcs branch | sort -r)"

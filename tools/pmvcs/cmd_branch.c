@@ -11,7 +11,7 @@
 
 static const char branch_usage[] =
 	"pmvcs branch [-v] [--list]\n"
-	"   or: pmvcs branch <name> [<start-point>]\n"
+	"   or: pmvcs branch [-f] <name> [<start-point>]\n"
 	"   or: pmvcs branch (-d | -D) <name>...";
 
 /** list_state -- what the listing callback needs. */
@@ -182,20 +182,32 @@ delete_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 	return ret;
 }
 
-/** create_branch -- "pmvcs branch NAME [START]". */
+/**
+ * create_branch -- "pmvcs branch [-f] NAME [START]". With force an existing
+ * branch is moved, compare-and-swap against the value read here, except the
+ * checked-out one (git refuses that too: the work tree would not follow).
+ */
 static int
-create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *name,
-	      const char *start)
+create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
+	      const char *name, const char *start, int force)
 {
 	char ref[PMDB_REF_NAME_MAX + 1];
 	pmdb_txn *txn = NULL;
-	pmdb_oid oid, commit;
+	pmdb_oid oid, commit, old;
+	const pmdb_oid *expect = PMDB_EXPECT_ABSENT;
 	int rc;
 
 	if (!branch_ref(ref, sizeof(ref), name))
 		return pmvcs_fatal(ctx, "'%s' is not a valid branch name", name);
-	if (pmdb_ref_read(repo->env, ref, NULL, NULL) == 0)
-		return pmvcs_fatal(ctx, "a branch named '%s' already exists", name);
+	if (pmdb_ref_read(repo->env, ref, &old, NULL) == 0) {
+		if (!force)
+			return pmvcs_fatal(ctx, "a branch named '%s' already exists",
+					   name);
+		if (!strcmp(ref, head_ref))
+			return pmvcs_fatal(ctx, "cannot force update the current "
+					   "branch.");
+		expect = &old;
+	}
 	rc = vcs_revparse(repo, start ? start : "HEAD", &oid);
 	if (rc)
 		return pmvcs_fatal(ctx, "not a valid object name: '%s'",
@@ -205,7 +217,7 @@ create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *name,
 				   "a commit", name, start ? start : "HEAD");
 	rc = pmdb_txn_begin(repo->env, &txn);
 	if (!rc)
-		rc = pmdb_txn_ref_set(txn, ref, &commit, PMDB_EXPECT_ABSENT);
+		rc = pmdb_txn_ref_set(txn, ref, &commit, expect);
 	if (!rc) {
 		rc = pmdb_txn_commit(txn);
 		txn = NULL;
@@ -275,7 +287,8 @@ cmd_branch(pmvcs_ctx *ctx)
 	else if (!first)
 		ret = list_branches(ctx, repo, head_ref, verbose);
 	else
-		ret = create_branch(ctx, repo, pos[0], first > 1 ? pos[1] : NULL);
+		ret = create_branch(ctx, repo, head_ref, pos[0],
+				    first > 1 ? pos[1] : NULL, force);
 	vcs_repo_free(repo);
 	free(pos);
 	return ret;
