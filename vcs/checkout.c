@@ -9,8 +9,10 @@
  * its directory, then renamed over the real name, so that a crash never
  * leaves a half-written file under a tracked name.
  *
- * File writes go through write_entry() only, so batching them through
- * io_uring later (issue 6) changes one function.
+ * File writes go through vcs/bulkio.c in batches (io_uring when the
+ * caller's handle has a ring): blobs of a batch are read from the pool
+ * and their directories created, then the batch's temp-write-close-
+ * rename chains are submitted at once.
  */
 #define _GNU_SOURCE /* memrchr, nftw */
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bulkio.h"
 #include "worktree.h"
 
 typedef struct plan {
@@ -238,85 +241,104 @@ mkdirs(char *abs, size_t rootlen)
 	return 0;
 }
 
-/** temp_name -- "<dir of abs>/.pmvcs-tmp-<n>" into tmp. */
+/** same_dir -- does abs's directory equal the one in last (its
+ *  parents were created for an earlier file)? Records it when not. */
 static int
-temp_name(vcs_str *tmp, const char *abs, unsigned attempt)
+same_dir(vcs_str *last, const char *abs)
 {
-	const char *slash = strrchr(abs, '/');
-	struct timespec ts;
+	size_t dl = (size_t)(strrchr(abs, '/') - abs);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	vcs_str_reset(tmp);
-	return vcs_str_add(tmp, abs, (size_t)(slash - abs) + 1) ||
-	       vcs_str_addf(tmp, ".pmvcs-tmp-%lx-%lx-%x", (long)ts.tv_nsec,
-			    (unsigned long)(uintptr_t)tmp, attempt) ?
-		vcs_seterr(PMDB_ENOMEM, "out of memory") : 0;
+	if (last->len == dl && last->data && !memcmp(last->data, abs, dl))
+		return 1;
+	vcs_str_reset(last);
+	return vcs_str_add(last, abs, dl) ? -1 : 0;
 }
 
-/** write_entry -- write blob e of the new tree to abs (temp + rename). */
-static int
-write_entry(vcs_repo *repo, const vcs_wt_entry *e, char *abs, size_t rootlen,
-	    vcs_str *buf, vcs_str *tmp)
-{
-	pmdb_otype type;
-	int rc = vcs_object_read(repo, NULL, &e->oid, &type, buf);
-	unsigned attempt = 0;
-	int fd = -1;
+/** wave -- up to a batch of files to write, with their buffers. */
+typedef struct wave {
+	vcs_bulkio_wr wr[VCS_BULKIO_BATCH];
+	vcs_str abs[VCS_BULKIO_BATCH], buf[VCS_BULKIO_BATCH];
+	size_t n;
+} wave;
 
+#define WAVE_BYTES (8u << 20)
+
+/** prepare -- read blob e of the new tree into slot k of w and create
+ *  the parent directories of its path. */
+static int
+prepare(vcs_repo *repo, const vcs_wt_entry *e, wave *w, size_t k,
+	size_t rootlen, vcs_str *lastdir)
+{
+	vcs_bulkio_wr *wr = &w->wr[k];
+	pmdb_otype type;
+	int rc, same;
+
+	vcs_str_reset(&w->abs[k]);
+	if (vcs_str_addf(&w->abs[k], "%s/%s", repo->worktree, e->path))
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	rc = vcs_object_read(repo, NULL, &e->oid, &type, &w->buf[k]);
 	if (rc)
 		return rc;
 	if (type != PMDB_OBJ_BLOB)
 		return vcs_seterr(PMDB_ECORRUPT, "'%s' is not a blob", e->path);
-	rc = mkdirs(abs, rootlen);
-	if (rc)
+	same = same_dir(lastdir, (char *)w->abs[k].data);
+	if (same < 0)
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	if (!same && (rc = mkdirs((char *)w->abs[k].data, rootlen)) != 0) {
+		vcs_str_reset(lastdir);
 		return rc;
-	for (;;) {
-		rc = temp_name(tmp, abs, attempt++);
-		if (rc)
-			return rc;
-		if (e->mode == VCS_MODE_LINK) {
-			if (symlink((char *)buf->data, (char *)tmp->data) == 0)
-				break;
-		} else {
-			fd = open((char *)tmp->data, O_WRONLY | O_CREAT | O_EXCL |
-				  O_CLOEXEC, e->mode == VCS_MODE_EXEC ? 0777 : 0666);
-			if (fd >= 0)
-				break;
-		}
-		if (errno != EEXIST || attempt > 100)
-			return vcs_seterr(PMDB_ERROR, "cannot create '%s': %s",
-					  (char *)tmp->data, strerror(errno));
 	}
-	if (fd >= 0) {
-		size_t off = 0;
-		while (off < buf->len) {
-			ssize_t n = write(fd, buf->data + off, buf->len - off);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0) {
-				rc = vcs_seterr(PMDB_ERROR, "cannot write '%s': %s",
-						e->path, strerror(errno));
-				break;
-			}
-			off += (size_t)n;
+	wr->path = (char *)w->abs[k].data;
+	wr->name = e->path;
+	wr->data = w->buf[k].data;
+	wr->len = w->buf[k].len;
+	wr->is_link = e->mode == VCS_MODE_LINK;
+	wr->exec = e->mode == VCS_MODE_EXEC;
+	return 0;
+}
+
+/** write_all -- write the plan's files in batches through io: each
+ *  file to a temp name in its directory, renamed over its real name. */
+static int
+write_all(vcs_repo *repo, vcs_bulkio *io, plan *pl, size_t rootlen,
+	  vcs_checkout_result *res)
+{
+	vcs_str lastdir = VCS_STR_INIT;
+	wave *w = calloc(1, sizeof(*w));
+	size_t i = 0;
+	int rc = 0;
+
+	if (!w)
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	while (!rc && i < pl->nwr) {
+		size_t bytes = 0;
+		w->n = 0;
+		while (!rc && i < pl->nwr && w->n < VCS_BULKIO_BATCH &&
+		       bytes < WAVE_BYTES) {
+			rc = prepare(repo, pl->wr[i++], w, w->n, rootlen, &lastdir);
+			bytes += w->buf[w->n].len;
+			w->n++;
 		}
-		if (close(fd) != 0 && !rc)
-			rc = vcs_seterr(PMDB_ERROR, "cannot write '%s': %s",
-					e->path, strerror(errno));
+		if (!rc)
+			rc = vcs_bulkio_write(io, w->wr, w->n);
+		if (!rc)
+			res->written += w->n;
 	}
-	if (!rc && rename((char *)tmp->data, abs) != 0)
-		rc = vcs_seterr(PMDB_ERROR, "cannot write '%s': %s", e->path,
-				strerror(errno));
-	if (rc)
-		unlink((char *)tmp->data);
+	for (size_t k = 0; k < VCS_BULKIO_BATCH; k++) {
+		vcs_bulkio_wr_clear(&w->wr[k]);
+		vcs_str_free(&w->abs[k]);
+		vcs_str_free(&w->buf[k]);
+	}
+	free(w);
+	vcs_str_free(&lastdir);
 	return rc;
 }
 
 /** execute -- apply the plan: removals, then writes. */
 static int
-execute(vcs_repo *repo, plan *pl, vcs_checkout_result *res)
+execute(vcs_repo *repo, vcs_bulkio *io, plan *pl, vcs_checkout_result *res)
 {
-	vcs_str abs = VCS_STR_INIT, buf = VCS_STR_INIT, tmp = VCS_STR_INIT;
+	vcs_str abs = VCS_STR_INIT;
 	size_t rootlen = strlen(repo->worktree);
 	int rc = 0;
 
@@ -341,20 +363,9 @@ execute(vcs_repo *repo, plan *pl, vcs_checkout_result *res)
 		else
 			nftw((char *)abs.data, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 	}
-	for (size_t i = 0; i < pl->nwr && !rc; i++) {
-		vcs_str_reset(&abs);
-		if (vcs_str_addf(&abs, "%s/%s", repo->worktree, pl->wr[i]->path)) {
-			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
-			break;
-		}
-		rc = write_entry(repo, pl->wr[i], (char *)abs.data, rootlen,
-				 &buf, &tmp);
-		if (!rc)
-			res->written++;
-	}
+	if (!rc)
+		rc = write_all(repo, io, pl, rootlen, res);
 	vcs_str_free(&abs);
-	vcs_str_free(&buf);
-	vcs_str_free(&tmp);
 	return rc;
 }
 
@@ -393,12 +404,23 @@ refresh_cache(vcs_repo *repo, vcs_wt_list *nw, const vcs_wt_list *wt,
 	vcs_str_free(&abs);
 }
 
-/** vcs_checkout_tree -- move the working tree from from_tree to to_tree. */
+/** vcs_checkout_tree -- move the working tree (plain file writes). */
 int
 vcs_checkout_tree(vcs_repo *repo, const pmdb_oid *from_tree,
 		  const pmdb_oid *to_tree, unsigned flags,
 		  vcs_checkout_result *res)
 {
+	return vcs_checkout_tree_io(repo, NULL, from_tree, to_tree, flags, res);
+}
+
+/** vcs_checkout_tree_io -- move the working tree from from_tree to
+ *  to_tree, writing files in batches through io. */
+int
+vcs_checkout_tree_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *from_tree,
+		     const pmdb_oid *to_tree, unsigned flags,
+		     vcs_checkout_result *res)
+{
+	vcs_bulkio *own = NULL;
 	vcs_wt_list old = VCS_WT_LIST_INIT, nw = VCS_WT_LIST_INIT;
 	vcs_wt_list wt = VCS_WT_LIST_INIT;
 	plan pl = { 0 };
@@ -416,8 +438,10 @@ vcs_checkout_tree(vcs_repo *repo, const pmdb_oid *from_tree,
 		rc = make_plan(repo, &old, &nw, &wt, flags, &pl, res);
 	if (!rc && (res->dirty.n || res->untracked.n))
 		rc = vcs_seterr(PMDB_ECONFLICT, "local changes would be overwritten");
+	if (!rc && !io && !(rc = vcs_bulkio_open(&own, VCS_BULKIO_SYNC)))
+		io = own;
 	if (!rc)
-		rc = execute(repo, &pl, res);
+		rc = execute(repo, io, &pl, res);
 	if (!rc)
 		refresh_cache(repo, &nw, &wt, &pl);
 	free(pl.rm);
@@ -426,6 +450,7 @@ vcs_checkout_tree(vcs_repo *repo, const pmdb_oid *from_tree,
 	vcs_wt_list_free(&old);
 	vcs_wt_list_free(&nw);
 	vcs_wt_list_free(&wt);
+	vcs_bulkio_free(own);
 	return rc;
 }
 

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bulkio.h"
 #include "worktree.h"
 
 #define CACHE_NAME "wtcache"
@@ -273,10 +274,48 @@ untracked(vcs_status *st, size_t *cap, const vcs_wt_entry **u, size_t nu,
 	return rc;
 }
 
+/** hash_stale -- hash, in batches, the working tree files that the
+ *  comparison with st->head will look at and the cache did not vouch
+ *  for (same path, not a gitlink, same file/symlink kind). */
+static int
+hash_stale(vcs_repo *repo, vcs_bulkio *io, vcs_status *st)
+{
+	vcs_wt_entry **v = NULL;
+	size_t n = 0, i = 0, j = 0;
+	int rc;
+
+	while (i < st->head.n && j < st->wt.n) {
+		vcs_wt_entry *h = &st->head.e[i], *w = &st->wt.e[j];
+		int c = strcmp(h->path, w->path);
+
+		i += c <= 0;
+		j += c >= 0;
+		if (c || h->mode == VCS_MODE_GITLINK || w->have_oid ||
+		    is_link(h->mode) != is_link(w->mode))
+			continue;
+		if (!v && !(v = malloc(st->wt.n * sizeof(*v))))
+			return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		v[n++] = w;
+	}
+	rc = n ? vcs_wt_hash_many(repo, io, v, n) : 0;
+	if (!rc)
+		st->hashed += (int)n;
+	free(v);
+	return rc;
+}
+
 /** vcs_status_compute -- compare the working tree with a tree. */
 int
 vcs_status_compute(vcs_repo *repo, const pmdb_oid *tree,
 		   int collapse_untracked, vcs_status *st)
+{
+	return vcs_status_compute_io(repo, NULL, tree, collapse_untracked, st);
+}
+
+/** vcs_status_compute_io -- the same, reading stale files through io. */
+int
+vcs_status_compute_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
+		      int collapse_untracked, vcs_status *st)
 {
 	vcs_wt_reader rd = { VCS_STR_INIT };
 	const vcs_wt_entry **u = NULL;
@@ -295,6 +334,8 @@ vcs_status_compute(vcs_repo *repo, const pmdb_oid *tree,
 		rc = vcs_wt_scan(repo, &st->wt);
 	if (!rc)
 		rc = vcs_wtcache_apply(repo, &st->wt);
+	if (!rc)
+		rc = hash_stale(repo, io, st);
 	if (rc)
 		return rc;
 	u = calloc(st->wt.n ? st->wt.n : 1, sizeof(*u));

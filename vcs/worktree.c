@@ -2,9 +2,10 @@
  * worktree.c -- scan the working tree, read its files, flatten trees
  * from the pool and build trees bottom-up from a sorted file list.
  *
- * File reads happen in one place, vcs_wt_read(): one open, fstat and
- * read (loop only on short reads) per file into a reusable buffer, so
- * that batching them through io_uring later changes one function.
+ * File reads go through vcs/bulkio.c: vcs_wt_read() reads one file by
+ * the plain path, vcs_wt_read_many() reads many in batches (io_uring
+ * when the caller's handle has a ring), two batches in flight so the
+ * caller consumes one while the next is read.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bulkio.h"
 #include "diff.h"
 #include "worktree.h"
 
@@ -289,75 +291,119 @@ int
 vcs_wt_read(vcs_repo *repo, vcs_wt_reader *rd, const vcs_wt_entry *e)
 {
 	vcs_str path = VCS_STR_INIT;
-	struct stat st;
-	int fd = -1, rc = 0;
+	int rc;
 
 	if (wt_abspath(repo, &path, e->path))
 		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	vcs_str_reset(&rd->buf);
-	if (e->mode == VCS_MODE_LINK) {
-		size_t want = e->size + 1;
-		for (;;) {
-			ssize_t n;
-			if (vcs_str_grow(&rd->buf, want)) {
-				rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
-				goto out;
-			}
-			n = readlink((char *)path.data, (char *)rd->buf.data,
-				     rd->buf.cap - 1);
-			if (n < 0) {
-				rc = vcs_seterr(PMDB_ERROR, "cannot read symbolic link '%s': %s",
-						e->path, strerror(errno));
-				goto out;
-			}
-			if ((size_t)n < rd->buf.cap - 1) {
-				rd->buf.len = (size_t)n;
-				rd->buf.data[n] = '\0';
-				break;
-			}
-			want = rd->buf.cap * 2;
-		}
-		goto out;
-	}
-	fd = open((char *)path.data, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0) {
-		rc = vcs_seterr(PMDB_ERROR, "cannot open '%s': %s", e->path,
-				errno == ELOOP ? "it changed into a symbolic link" :
-				strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = vcs_seterr(PMDB_ERROR, "cannot read '%s': %s", e->path,
-				errno ? strerror(errno) : "no longer a regular file");
-		goto out;
-	}
-	if (vcs_str_grow(&rd->buf, (size_t)st.st_size + 1)) {
-		rc = vcs_seterr(PMDB_ENOMEM, "out of memory reading '%s'", e->path);
-		goto out;
-	}
-	while (rd->buf.len < (size_t)st.st_size) {
-		ssize_t n = read(fd, rd->buf.data + rd->buf.len,
-				 (size_t)st.st_size - rd->buf.len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = vcs_seterr(PMDB_ERROR, "cannot read '%s': %s", e->path,
-					strerror(errno));
-			goto out;
-		}
-		if (n == 0) {
-			rc = vcs_seterr(PMDB_ERROR, "cannot read '%s': %s", e->path,
-					"file shrank while being read");
-			goto out;
-		}
-		rd->buf.len += (size_t)n;
-	}
-	rd->buf.data[rd->buf.len] = '\0';
-out:
-	if (fd >= 0)
-		close(fd);
+	rc = vcs_bulkio_read_one((char *)path.data, e->path,
+				 e->mode == VCS_MODE_LINK, e->size, &rd->buf);
 	vcs_str_free(&path);
 	return rc;
+}
+
+/** wave -- one batch of bulk reads and the entries they are for. */
+typedef struct wave {
+	vcs_bulkio_rd rd[VCS_BULKIO_BATCH];
+	vcs_str path[VCS_BULKIO_BATCH];
+	vcs_wt_entry *e[VCS_BULKIO_BATCH];
+	size_t n;
+	int submitted;
+} wave;
+
+/** wave_fill -- take entries from v[*next..n) into w, up to a batch or
+ *  WAVE_BYTES of expected content (at least one file). */
+#define WAVE_BYTES (8u << 20)
+static int
+wave_fill(vcs_repo *repo, wave *w, vcs_wt_entry **v, size_t n, size_t *next)
+{
+	uint64_t bytes = 0;
+
+	w->n = 0;
+	while (*next < n && w->n < VCS_BULKIO_BATCH &&
+	       (!w->n || bytes + v[*next]->size <= WAVE_BYTES)) {
+		vcs_wt_entry *e = v[(*next)++];
+		size_t k = w->n++;
+		if (wt_abspath(repo, &w->path[k], e->path))
+			return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		w->e[k] = e;
+		w->rd[k].path = (char *)w->path[k].data;
+		w->rd[k].name = e->path;
+		w->rd[k].is_link = e->mode == VCS_MODE_LINK;
+		w->rd[k].size = e->size;
+		bytes += e->size;
+	}
+	return 0;
+}
+
+/** vcs_wt_read_many -- read v[0..n) in batches through io, in order. */
+int
+vcs_wt_read_many(vcs_repo *repo, vcs_bulkio *io, vcs_wt_entry **v, size_t n,
+		 vcs_wt_each_fn fn, void *arg)
+{
+	vcs_bulkio *own = NULL;
+	wave *w = calloc(2, sizeof(*w));
+	size_t next = 0;
+	int cur = 0, rc = 0;
+
+	if (!w)
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	if (!io && (rc = vcs_bulkio_open(&own, VCS_BULKIO_SYNC)) != 0)
+		goto out;
+	if (!io)
+		io = own;
+	rc = wave_fill(repo, &w[0], v, n, &next);
+	if (!rc && w[0].n && !(rc = vcs_bulkio_read_submit(io, w[0].rd, w[0].n)))
+		w[0].submitted = 1;
+	while (!rc && w[cur].n) {
+		wave *c = &w[cur], *o = &w[cur ^ 1];
+		/* queue the next batch before consuming this one, so the
+		 * kernel reads it while fn hashes (when it works async) */
+		rc = wave_fill(repo, o, v, n, &next);
+		if (!rc && o->n && !(rc = vcs_bulkio_read_submit(io, o->rd, o->n)))
+			o->submitted = 1;
+		if (!rc) {
+			rc = vcs_bulkio_read_reap(io, c->rd, c->n);
+			c->submitted = 0;
+		}
+		for (size_t k = 0; k < c->n && !rc; k++)
+			rc = fn(arg, c->e[k], &c->rd[k].buf);
+		c->n = 0;
+		cur ^= 1;
+	}
+out:
+	for (int k = 0; k < 2; k++) {
+		/* never free buffers the kernel may still write */
+		if (w[k].submitted)
+			vcs_bulkio_read_reap(io, w[k].rd, w[k].n);
+		for (size_t i = 0; i < VCS_BULKIO_BATCH; i++) {
+			vcs_str_free(&w[k].rd[i].buf);
+			vcs_str_free(&w[k].path[i]);
+		}
+	}
+	free(w);
+	vcs_bulkio_free(own);
+	return rc;
+}
+
+/** hash_cb -- vcs_wt_each_fn: set e's blob id from its content. */
+static int
+hash_cb(void *arg, vcs_wt_entry *e, const vcs_str *data)
+{
+	vcs_repo *repo = arg;
+	int rc = pmdb_hash_object(&e->oid, repo->algo, PMDB_OBJ_BLOB,
+				  data->data, data->len);
+
+	if (rc)
+		return vcs_seterr_pmdb(rc, e->path);
+	e->have_oid = 1;
+	return 0;
+}
+
+/** vcs_wt_hash_many -- blob ids of v[0..n), read in batches. */
+int
+vcs_wt_hash_many(vcs_repo *repo, vcs_bulkio *io, vcs_wt_entry **v, size_t n)
+{
+	return vcs_wt_read_many(repo, io, v, n, hash_cb, repo);
 }
 
 /** vcs_wt_hash -- blob id of e's current content. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "bulkio.h"
 #include "diff.h"
 #include "worktree.h"
 
@@ -54,29 +55,39 @@ read_head(vcs_repo *repo, head_state *hs)
 	return 0;
 }
 
-/** store_blobs -- put every scanned file into txn (skipping files whose
- *  cached id is already stored); fills the oids. */
+/** put_cb -- vcs_wt_each_fn: put one file's content as a blob. */
 static int
-store_blobs(vcs_repo *repo, pmdb_txn *txn, vcs_wt_list *l)
+put_cb(void *arg, vcs_wt_entry *e, const vcs_str *data)
 {
-	vcs_wt_reader rd = { VCS_STR_INIT };
-	int rc = 0;
+	int rc = pmdb_txn_put(arg, PMDB_OBJ_BLOB, data->data, data->len, &e->oid);
 
-	for (size_t i = 0; i < l->n && !rc; i++) {
+	if (rc)
+		return vcs_seterr_pmdb(rc, e->path);
+	e->have_oid = 1;
+	return 0;
+}
+
+/** store_blobs -- put every scanned file into txn (skipping files whose
+ *  cached id is already stored); fills the oids. Files are read in
+ *  batches through io while the previous batch is hashed and stored. */
+static int
+store_blobs(vcs_repo *repo, vcs_bulkio *io, pmdb_txn *txn, vcs_wt_list *l)
+{
+	vcs_wt_entry **v = malloc((l->n ? l->n : 1) * sizeof(*v));
+	size_t n = 0;
+	int rc;
+
+	if (!v)
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	for (size_t i = 0; i < l->n; i++) {
 		vcs_wt_entry *e = &l->e[i];
 		if (e->have_oid && pmdb_txn_has(txn, &e->oid) == 1)
 			continue;
-		rc = vcs_wt_read(repo, &rd, e);
-		if (rc)
-			break;
-		rc = pmdb_txn_put(txn, PMDB_OBJ_BLOB, rd.buf.data, rd.buf.len,
-				  &e->oid);
-		if (rc)
-			rc = vcs_seterr_pmdb(rc, e->path);
-		else
-			e->have_oid = 1;
+		e->have_oid = 0; /* hashed again from what is read */
+		v[n++] = e;
 	}
-	vcs_str_free(&rd.buf);
+	rc = vcs_wt_read_many(repo, io, v, n, put_cb, txn);
+	free(v);
 	return rc;
 }
 
@@ -225,7 +236,9 @@ cmd_commit(pmvcs_ctx *ctx)
 	vcs_str raw = VCS_STR_INIT, msg = VCS_STR_INIT, line = VCS_STR_INIT;
 	vcs_wt_list wt = VCS_WT_LIST_INIT;
 	vcs_repo *repo = NULL;
+	vcs_bulkio *io = NULL;
 	pmdb_txn *txn = NULL;
+	const char *iostats;
 	head_state hs;
 	pmdb_oid tree, commit;
 	int nmsg = 0, quiet = 0, allow_empty = 0, rc, ret;
@@ -257,7 +270,9 @@ cmd_commit(pmvcs_ctx *ctx)
 		vcs_seterr_pmdb(rc, "starting a transaction");
 		goto fail;
 	}
-	rc = store_blobs(repo, txn, &wt);
+	rc = vcs_bulkio_open_env(&io, pmvcs_getenv, ctx);
+	if (!rc)
+		rc = store_blobs(repo, io, txn, &wt);
 	if (!rc)
 		rc = vcs_tree_build(repo, txn, &wt, &tree);
 	if (rc)
@@ -311,6 +326,10 @@ fail:
 	pmvcs_fatal(ctx, "%s", vcs_errmsg());
 	ret = PMVCS_EXIT_FATAL;
 out:
+	iostats = pmvcs_getenv(ctx, "PMVCS_IO_STATS");
+	if (io && iostats && *iostats && strcmp(iostats, "0"))
+		vcs_bulkio_print(ctx->err, io);
+	vcs_bulkio_free(io);
 	pmdb_txn_abort(txn);
 	vcs_wt_list_free(&wt);
 	vcs_repo_free(repo);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "bulkio.h"
 #include "diff.h"
 #include "worktree.h"
 
@@ -108,6 +109,8 @@ cmd_status(pmvcs_ctx *ctx)
 {
 	char head_ref[PMDB_REF_NAME_MAX + 1] = "";
 	int shortfmt = 0, untracked = 1, collapse = 1, rc;
+	const char *iostats = pmvcs_getenv(ctx, "PMVCS_IO_STATS");
+	vcs_bulkio *io = NULL;
 	vcs_repo *repo;
 	vcs_status st;
 
@@ -139,7 +142,12 @@ cmd_status(pmvcs_ctx *ctx)
 		return PMVCS_EXIT_FATAL;
 	rc = pmdb_ref_read(repo->env, "HEAD", NULL, head_ref);
 	if (!rc)
-		rc = vcs_status_compute(repo, NULL, collapse, &st);
+		rc = vcs_bulkio_open_env(&io, pmvcs_getenv, ctx);
+	if (!rc)
+		rc = vcs_status_compute_io(repo, io, NULL, collapse, &st);
+	if (io && iostats && *iostats && strcmp(iostats, "0"))
+		vcs_bulkio_print(ctx->err, io);
+	vcs_bulkio_free(io);
 	if (rc) {
 		rc = pmvcs_report(ctx, rc, "status", 0);
 		vcs_repo_free(repo);
