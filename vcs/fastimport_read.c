@@ -184,7 +184,8 @@ count_lf(const char *p, size_t n)
 		memcpy(&v, p + i, 8);
 		v ^= lf;  /* bytes equal to LF are now zero */
 		uint64_t t = ((v & lo7) + lo7) | v;
-		c += (uint64_t)__builtin_popcountll(~t & ~lo7);
+		/* one bit per LF byte, summed by a multiply (no libgcc popcount) */
+		c += (((~t & ~lo7) >> 7) * 0x0101010101010101ULL) >> 56;
 	}
 	for (; i < n; i++)
 		c += p[i] == '\n';
