@@ -130,13 +130,6 @@ obj(fe_state *s, const pmdb_oid *oid)
 	return &s->tab[j];
 }
 
-/** hex -- an id as text (buffer of the caller). */
-static const char *
-hex(fe_state *s, const pmdb_oid *oid, char *buf)
-{
-	return pmdb_oid_fmt(buf, oid, s->repo->algo);
-}
-
 /* ------------------------------------------------------------------ */
 /* Revisions and marks                                                 */
 /* ------------------------------------------------------------------ */
@@ -225,19 +218,15 @@ read_marks(fe_state *s, const char *file)
 		size_t n = strlen(line);
 		if (n && line[n - 1] == '\n')
 			line[--n] = '\0';
-		if (line[0] != ':' || !m || m > UINT32_MAX || *end != ' ' ||
-		    pmdb_oid_parse(&oid, end + 1, s->repo->hexlen, s->repo->algo) < 0) {
+		fe_obj *e = NULL;
+		const char *why = line[0] != ':' || !m || m > UINT32_MAX || *end != ' ' ||
+			pmdb_oid_parse(&oid, end + 1, s->repo->hexlen, s->repo->algo) < 0 ?
+			"corrupt mark line" :
+			pmdb_object_info(s->repo->env, &oid, &type, NULL) < 0 ? "object not found" :
+			!(e = obj(s, &oid)) ? "out of memory" : NULL;
+		if (why) {
 			fclose(f);
-			return fail(s, "corrupt mark line: %s", line);
-		}
-		if (pmdb_object_info(s->repo->env, &oid, &type, NULL) < 0) {
-			fclose(f);
-			return fail(s, "object not found: %s", end + 1);
-		}
-		fe_obj *e = obj(s, &oid);
-		if (!e) {
-			fclose(f);
-			return fail(s, "out of memory");
+			return fail(s, "%s: %s", why, line);
 		}
 		e->mark = (uint32_t)m;
 		e->flags |= F_MARKED;
@@ -275,7 +264,7 @@ write_marks(fe_state *s, const char *file)
 	}
 	for (uint32_t m = 1; m <= s->last_mark; m++)
 		if (idx[m])
-			fprintf(f, ":%u %s\n", m, hex(s, &s->tab[idx[m] - 1].oid, h));
+			fprintf(f, ":%u %s\n", m, pmdb_oid_fmt(h, &s->tab[idx[m] - 1].oid, s->repo->algo));
 	free(idx);
 	if (fclose(f) != 0)
 		return fail(s, "cannot write '%s': %s", file, strerror(errno));
@@ -286,11 +275,16 @@ write_marks(fe_state *s, const char *file)
 /* Walk                                                                */
 /* ------------------------------------------------------------------ */
 
-/** peel_commit -- follow tags to a commit; 0 and *out, or -1. */
+/** read_commit -- vcs_commit_read() that reports its failure. */
 static int
-peel_commit(fe_state *s, const pmdb_oid *oid, pmdb_oid *out)
+read_commit(fe_state *s, const pmdb_oid *oid, vcs_commit *c)
 {
-	return vcs_peel(s->repo, oid, PMDB_OBJ_COMMIT, out);
+	char h[PMDB_OID_HEXMAX + 1];
+
+	memset(c, 0, sizeof(*c));
+	return vcs_commit_read(s->repo, NULL, oid, c) == 0 ? 0 :
+		fail(s, "cannot read commit %s: %s", pmdb_oid_fmt(h, oid, s->repo->algo),
+		     vcs_errmsg());
 }
 
 /** mark_uninteresting -- flag every ancestor of the negative revisions. */
@@ -303,7 +297,7 @@ mark_uninteresting(fe_state *s)
 
 	for (size_t i = 0; i < s->nneg; i++) {
 		pmdb_oid c;
-		if (peel_commit(s, &s->neg[i], &c) < 0)
+		if (vcs_peel(s->repo, &s->neg[i], PMDB_OBJ_COMMIT, &c) < 0)
 			continue;
 		if (grow((void **)&q, &cap, n, sizeof(*q)) < 0)
 			return fail(s, "out of memory");
@@ -320,12 +314,8 @@ mark_uninteresting(fe_state *s)
 		if (e->flags & F_UNINT)
 			continue;
 		e->flags |= F_UNINT;
-		memset(&cm, 0, sizeof(cm));
-		if (vcs_commit_read(s->repo, NULL, &c, &cm) < 0) {
-			char h[PMDB_OID_HEXMAX + 1];
-			rc = fail(s, "cannot read commit %s: %s", hex(s, &c, h), vcs_errmsg());
+		if ((rc = read_commit(s, &c, &cm)) < 0)
 			break;
-		}
 		for (size_t i = 0; i < cm.nparents; i++) {
 			if (grow((void **)&q, &cap, n, sizeof(*q)) < 0) {
 				rc = fail(s, "out of memory");
@@ -352,27 +342,21 @@ walk(fe_state *s, size_t r, const pmdb_oid *tip)
 		if (push) {
 			fe_obj *e = obj(s, &next);
 			push = 0;
-			if (!e)
-				return fail(s, "out of memory");
+			if (!e) {
+				rc = fail(s, "out of memory");
+				break;
+			}
 			if (!(e->flags & (F_MARKED | F_UNINT | F_VISITED))) {
 				vcs_commit cm;
 				e->flags |= F_VISITED;
-				memset(&cm, 0, sizeof(cm));
-				if (vcs_commit_read(s->repo, NULL, &next, &cm) < 0) {
-					char h[PMDB_OID_HEXMAX + 1];
-					rc = fail(s, "cannot read commit %s: %s", hex(s, &next, h),
-						  vcs_errmsg());
+				if ((rc = read_commit(s, &next, &cm)) < 0)
 					break;
-				}
 				if (grow((void **)&st, &cap, n, sizeof(*st)) < 0) {
 					vcs_commit_clear(&cm);
 					rc = fail(s, "out of memory");
 					break;
 				}
-				st[n].oid = next;
-				st[n].par = cm.parents;
-				st[n].np = cm.nparents;
-				st[n].next = 0;
+				st[n] = (struct frame){ next, cm.parents, cm.nparents, 0 };
 				cm.parents = NULL;
 				cm.nparents = 0;
 				vcs_commit_clear(&cm);
@@ -433,7 +417,7 @@ export_blob(fe_state *s, const pmdb_oid *oid)
 		return 0;
 	vcs_str_reset(&s->buf);
 	if (vcs_object_read(s->repo, NULL, oid, &type, &s->buf) < 0)
-		return fail(s, "cannot read blob %s: %s", hex(s, oid, h), vcs_errmsg());
+		return fail(s, "cannot read blob %s: %s", pmdb_oid_fmt(h, oid, s->repo->algo), vcs_errmsg());
 	e->mark = ++s->last_mark;
 	e->flags |= F_MARKED;
 	fprintf(s->out, "blob\nmark :%u\ndata %zu\n", e->mark, s->buf.len);
@@ -464,6 +448,23 @@ add_change(fe_state *s, char op, uint32_t mode, const pmdb_oid *oid,
 	return 0;
 }
 
+static int diff(fe_state *s, const pmdb_oid *a, const pmdb_oid *b, size_t poff,
+		size_t plen);
+
+/** subdiff -- diff() of subtree y (old side a) under prefix pp. */
+static int
+subdiff(fe_state *s, const pmdb_oid *a, const vcs_tree_entry *y, const char *pp,
+	size_t plen)
+{
+	size_t off = s->paths.len;
+
+	vcs_str_add(&s->paths, pp ? pp : "", plen);
+	if (plen)
+		vcs_str_add(&s->paths, "/", 1);
+	vcs_str_add(&s->paths, y->name, y->name_len);
+	return diff(s, a, &y->oid, off, s->paths.len - off);
+}
+
 /** diff -- queue the changes from tree a to tree b (NULL: empty). */
 static int
 diff(fe_state *s, const pmdb_oid *a, const pmdb_oid *b, size_t poff, size_t plen)
@@ -477,7 +478,7 @@ diff(fe_state *s, const pmdb_oid *a, const pmdb_oid *b, size_t poff, size_t plen
 	memset(&tb, 0, sizeof(tb));
 	if ((a && vcs_tree_read(s->repo, NULL, a, &ta) < 0) ||
 	    (b && vcs_tree_read(s->repo, NULL, b, &tb) < 0)) {
-		rc = fail(s, "cannot read tree %s: %s", hex(s, a ? a : b, h), vcs_errmsg());
+		rc = fail(s, "cannot read tree %s: %s", pmdb_oid_fmt(h, a ? a : b, s->repo->algo), vcs_errmsg());
 		goto out;
 	}
 	while (!rc && (i < ta.n || j < tb.n)) {
@@ -494,34 +495,18 @@ diff(fe_state *s, const pmdb_oid *a, const pmdb_oid *b, size_t poff, size_t plen
 		if (c < 0) {
 			rc = add_change(s, 'D', x->mode, &x->oid, pp, plen, x->name, x->name_len);
 			i++;
-		} else if (c > 0 || (x->mode == VCS_MODE_TREE) != (y->mode == VCS_MODE_TREE)) {
-			if (c == 0) {   /* cannot happen with git's order; be safe */
-				rc = add_change(s, 'D', x->mode, &x->oid, pp, plen, x->name,
-						x->name_len);
-				i++;
-			}
-			if (!rc && y->mode == VCS_MODE_TREE) {
-				size_t off = s->paths.len;
-				vcs_str_add(&s->paths, pp ? pp : "", plen);
-				if (plen)
-					vcs_str_add(&s->paths, "/", 1);
-				vcs_str_add(&s->paths, y->name, y->name_len);
-				rc = diff(s, NULL, &y->oid, off, s->paths.len - off);
-			} else if (!rc) {
+		} else if (c > 0) {   /* git's order: a tree never ties a file */
+			if (y->mode == VCS_MODE_TREE) {
+				rc = subdiff(s, NULL, y, pp, plen);
+			} else {
 				rc = add_change(s, 'M', y->mode, &y->oid, pp, plen, y->name,
 						y->name_len);
 			}
 			j++;
 		} else {
 			if (x->mode == VCS_MODE_TREE) {
-				if (memcmp(&x->oid, &y->oid, sizeof(x->oid))) {
-					size_t off = s->paths.len;
-					vcs_str_add(&s->paths, pp ? pp : "", plen);
-					if (plen)
-						vcs_str_add(&s->paths, "/", 1);
-					vcs_str_add(&s->paths, y->name, y->name_len);
-					rc = diff(s, &x->oid, &y->oid, off, s->paths.len - off);
-				}
+				if (memcmp(&x->oid, &y->oid, sizeof(x->oid)))
+					rc = subdiff(s, &x->oid, y, pp, plen);
 			} else if (x->mode != y->mode || memcmp(&x->oid, &y->oid, sizeof(x->oid))) {
 				rc = add_change(s, 'M', y->mode, &y->oid, pp, plen, y->name,
 						y->name_len);
@@ -570,16 +555,12 @@ export_commit(fe_state *s, const pmdb_oid *oid, fe_ref *ref)
 	const pmdb_oid *base = NULL;
 	int rc = -1;
 
-	memset(&c, 0, sizeof(c));
 	memset(&p, 0, sizeof(p));
-	if (vcs_commit_read(s->repo, NULL, oid, &c) < 0)
-		return fail(s, "cannot read commit %s: %s", hex(s, oid, h), vcs_errmsg());
+	if (read_commit(s, oid, &c) < 0)
+		return -1;
 	if (c.nparents && (obj(s, &c.parents[0])->flags & F_MARKED)) {
-		if (vcs_commit_read(s->repo, NULL, &c.parents[0], &p) < 0) {
-			fail(s, "cannot read commit %s: %s", hex(s, &c.parents[0], h),
-			     vcs_errmsg());
+		if (read_commit(s, &c.parents[0], &p) < 0)
 			goto out;
-		}
 		base = &p.tree;
 	}
 	s->nch = 0;
@@ -606,7 +587,7 @@ export_commit(fe_state *s, const pmdb_oid *oid, fe_ref *ref)
 	if (c.encoding) {
 		if (s->o->reencode == FE_REENCODE_ABORT) {
 			fail(s, "Encountered commit-specific encoding %s in commit %s; use "
-			     "--reencode=[yes|no] to handle it", c.encoding, hex(s, oid, h));
+			     "--reencode=[yes|no] to handle it", c.encoding, pmdb_oid_fmt(h, oid, s->repo->algo));
 			goto out;
 		}
 		if (s->o->reencode == FE_REENCODE_YES &&
@@ -635,7 +616,7 @@ export_commit(fe_state *s, const pmdb_oid *oid, fe_ref *ref)
 			if (ch->op == 'D')
 				fputs("D ", s->out);
 			else if (ch->mode == VCS_MODE_GITLINK || s->o->no_data)
-				fprintf(s->out, "M %06o %s ", ch->mode, hex(s, &ch->oid, h));
+				fprintf(s->out, "M %06o %s ", ch->mode, pmdb_oid_fmt(h, &ch->oid, s->repo->algo));
 			else
 				fprintf(s->out, "M %06o :%u ", ch->mode, obj(s, &ch->oid)->mark);
 			put_path(s, (const char *)s->paths.data + ch->off, ch->len);
@@ -684,7 +665,7 @@ export_tag(fe_state *s, fe_ref *r)
 
 	memset(&t, 0, sizeof(t));
 	if (vcs_tag_read(s->repo, NULL, &r->oid, &t) < 0)
-		return fail(s, "cannot read tag %s: %s", hex(s, &r->oid, h), vcs_errmsg());
+		return fail(s, "cannot read tag %s: %s", pmdb_oid_fmt(h, &r->oid, s->repo->algo), vcs_errmsg());
 	if (!strncmp(name, "refs/tags/", 10))
 		name += 10;
 	if (pmdb_object_info(s->repo->env, &t.object, &type, NULL) < 0)
@@ -710,14 +691,14 @@ export_tag(fe_state *s, fe_ref *r)
 		switch (s->o->signed_tags) {
 		case FE_SIGNED_ABORT:
 			fail(s, "encountered signed tag %s; use --signed-tags=<mode> to handle it",
-			     hex(s, &r->oid, h));
+			     pmdb_oid_fmt(h, &r->oid, s->repo->algo));
 			goto out;
 		case FE_SIGNED_WARN:
-			fprintf(s->o->err, "warning: exporting signed tag %s\n", hex(s, &r->oid, h));
+			fprintf(s->o->err, "warning: exporting signed tag %s\n", pmdb_oid_fmt(h, &r->oid, s->repo->algo));
 			break;
 		case FE_SIGNED_WARN_STRIP:
 			fprintf(s->o->err, "warning: stripping signature from tag %s\n",
-				hex(s, &r->oid, h));
+				pmdb_oid_fmt(h, &r->oid, s->repo->algo));
 			/* fall through */
 		case FE_SIGNED_STRIP:
 			mlen = sig;
@@ -777,7 +758,7 @@ fe_export(vcs_repo *repo, const fe_opts *o)
 		goto out;
 	for (size_t i = 0; i < s->nrefs; i++) {
 		pmdb_oid c;
-		if (peel_commit(s, &s->refs[i].oid, &c) == 0 && walk(s, i, &c) < 0)
+		if (vcs_peel(repo, &s->refs[i].oid, PMDB_OBJ_COMMIT, &c) == 0 && walk(s, i, &c) < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < s->norder; i++)
