@@ -93,7 +93,11 @@ const char *pmdb_strerror(int err);
 /**
  * pmdb_errdetail -- the calling thread's last detailed error message.
  * @return a string owned by the library, valid until the thread's next
- * libpmdb call; "" when the last failure left no detail.
+ * libpmdb call; "" when the last failure left no detail. Every call that
+ * can fail clears the detail when it starts (the lookups
+ * pmdb_object_info/_many and pmdb_txn_put, whose cost matters per id,
+ * instead set or clear it on each failure), so the message never belongs
+ * to an earlier call.
  * Threads: safe; each thread has its own message.
  */
 const char *pmdb_errdetail(void);
@@ -270,7 +274,12 @@ typedef struct pmdb_stat {
 	uint64_t index_used;       /**< occupied index slots */
 	uint64_t refs;             /**< live refs */
 	uint64_t pool_bytes;       /**< size of the pool's files on disk */
-	uint64_t pool_free;        /**< free heap bytes inside the pool */
+	uint64_t pool_free;        /**< pool_bytes minus the usable bytes of
+	                                every live allocation: free heap
+	                                space in the parts that exist now
+	                                (an upper bound: PMDK's own headers
+	                                count as free); the pool may grow
+	                                past it with new parts */
 	uint64_t txn_seq;          /**< last committed transaction number */
 	int is_pmem;               /**< 1: flushes are cache-line flushes;
 	                                0: msync path */
@@ -528,7 +537,10 @@ typedef int (*pmdb_keep_cb)(const pmdb_oid *oid, pmdb_otype type, void *ctx);
 /** Result of pmdb_env_gc(). */
 typedef struct pmdb_gc_stat {
 	uint64_t kept, freed;
-	uint64_t bytes_before, bytes_after;  /**< extent bytes */
+	uint64_t bytes_before, bytes_after;  /**< extent bytes (capacity of
+	                                        the extents allocated) before
+	                                        and after; equal when
+	                                        nothing was freed */
 } pmdb_gc_stat;
 
 /**

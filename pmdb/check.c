@@ -95,6 +95,7 @@ pmdb_env_check(pmdb_env *env, unsigned flags, pmdb_problem_cb cb, void *ctx,
 	uint64_t used = 0;
 	char msg[128];
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!(rec = pmdb_epoch__enter(env)))
 		return pmdb__seterr(PMDB_ENOMEM, "epoch record");
 	v = pmdb_view__get(env);

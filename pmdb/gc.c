@@ -138,6 +138,37 @@ gc_swap(struct pmdb_env *env, PMEMoid nxt, PMEMoid nix,
 	return rc;
 }
 
+/* gc_decide -- call keep() for every visible object of view ov; set
+ * bit i of *out for each slot i to keep; count visible and kept objects.
+ * @return 0, PMDB_ENOMEM. */
+static int
+gc_decide(struct pmdb_env *env, const struct pmdb_view *ov,
+	  pmdb_keep_cb keep, void *ctx, uint64_t **out, uint64_t *total,
+	  uint64_t *nkeep)
+{
+	uint64_t *bits = calloc((ov->mask + 64) / 64, sizeof(*bits));
+
+	if (!bits)
+		return pmdb__seterr(PMDB_ENOMEM, "gc verdicts");
+	*total = *nkeep = 0;
+	for (uint64_t i = 0; i <= ov->mask; i++) {
+		struct pmdb_slot *s = &ov->index->slot[i];
+		pmdb_oid id;
+
+		if (!s->loc || !pmdb_index__visible(ov, s->loc))
+			continue;
+		++*total;
+		memset(&id, 0, sizeof(id));
+		memcpy(id.id, s->id, env->hlen);
+		if (!keep(&id, PMDB_META_TYPE(s->meta), ctx))
+			continue;
+		bits[i / 64] |= 1ULL << (i % 64);
+		++*nkeep;
+	}
+	*out = bits;
+	return 0;
+}
+
 /* pmdb_env_gc -- keep what keep() accepts, compact, swap, retire. */
 PMDB_EXPORT int
 pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
@@ -146,11 +177,13 @@ pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
 	struct pmdb_view *ov, *nv;
 	struct pmdb_root *root = env->root;
 	uint64_t before = 0;
-	uint64_t total = 0, on_ext;
+	uint64_t total = 0, nkeep = 0, on_ext, cap_before = 0;
+	uint64_t *verdict = NULL;
 	PMEMoid nxt = OID_NULL, nix = OID_NULL, oxt, oix;
 	unsigned bits = 12;
 	int rc = 0;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!keep)
 		return pmdb__seterr(PMDB_EINVAL, "NULL keep callback");
 	pthread_mutex_lock(&env->wlock);
@@ -165,8 +198,22 @@ pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
 	for (uint64_t i = 0; i < on_ext; i++)
 		before += ov->extab->ent[i].committed_tail;
 	g.hint = before;
-	total = root->index_used;
-	while (total > ((3ULL << bits) >> 2))
+	for (uint64_t i = 0; i < on_ext; i++)
+		cap_before += ov->extab->ent[i].size;
+	/* pass 1: ask keep() once per object, remember the verdicts; when
+	 * it keeps everything there is nothing to compact, and copying
+	 * would only grow the pool */
+	if ((rc = gc_decide(env, ov, keep, ctx, &verdict, &total, &nkeep)))
+		goto out;
+	if (nkeep == total) {
+		if (st) {
+			st->kept = total;
+			st->freed = 0;
+			st->bytes_before = st->bytes_after = cap_before;
+		}
+		goto out;
+	}
+	while (nkeep > ((3ULL << bits) >> 2))
 		bits++;
 	g.next = calloc(PMDB_EXT_MAX, sizeof(*g.next));
 	if (!g.next) {
@@ -186,13 +233,8 @@ pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
 	for (uint64_t i = 0; i <= ov->mask; i++) {
 		struct pmdb_slot *s = &ov->index->slot[i];
 		const struct pmdb_rec *r;
-		pmdb_oid id;
 
-		if (!s->loc || !pmdb_index__visible(ov, s->loc))
-			continue;
-		memset(&id, 0, sizeof(id));
-		memcpy(id.id, s->id, env->hlen);
-		if (!keep(&id, PMDB_META_TYPE(s->meta), ctx))
+		if (!(verdict[i / 64] >> (i % 64) & 1))
 			continue;
 		if ((rc = pmdb_rec__check(env, ov, s->loc, &r)) ||
 		    (rc = gc_copy(&g, r)))
@@ -229,8 +271,10 @@ pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
 	if (st) {
 		st->kept = g.kept;
 		st->freed = total - g.kept;
-		st->bytes_before = before;
-		st->bytes_after = g.bytes;
+		st->bytes_before = cap_before;
+		st->bytes_after = 0;
+		for (uint64_t i = 0; i < g.n_ext; i++)
+			st->bytes_after += g.nxt->ent[i].size;
 	}
 	goto out;
 undo_nv:
@@ -247,6 +291,7 @@ undo:
 		free(g.next);
 	}
 out:
+	free(verdict);
 	pthread_mutex_unlock(&env->wlock);
 	return rc;
 }

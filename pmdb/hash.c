@@ -112,6 +112,7 @@ PMDB_EXPORT int
 pmdb_hash_object(pmdb_oid *out, pmdb_hash_algo algo, pmdb_otype type,
 		 const void *data, size_t len)
 {
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!out || !pmdb_hash__valid(algo) || !pmdb_otype__valid(type) ||
 	    (!data && len))
 		return pmdb__seterr(PMDB_EINVAL, "bad hash algo %d or type %d",

@@ -37,6 +37,7 @@ pmdb_hash_name(pmdb_hash_algo algo)
 PMDB_EXPORT int
 pmdb_hash_from_name(pmdb_hash_algo *out, const char *name)
 {
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (name && strcmp(name, "sha1") == 0) {
 		*out = PMDB_HASH_SHA1;
 		return 0;
@@ -60,6 +61,7 @@ pmdb_otype_name(pmdb_otype type)
 PMDB_EXPORT int
 pmdb_otype_from_name(pmdb_otype *out, const char *name, size_t len)
 {
+	pmdb__clearerr(); /* no stale detail after this call */
 	for (int t = PMDB_OBJ_COMMIT; name && t <= PMDB_OBJ_TAG; t++) {
 		if (strlen(otype_names[t]) == len &&
 		    memcmp(otype_names[t], name, len) == 0) {
@@ -108,6 +110,7 @@ pmdb_oid_parse(pmdb_oid *out, const char *hex, size_t hexlen,
 	size_t n = pmdb_hash_len(algo);
 	pmdb_oid tmp;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!n || !hex || hexlen != 2 * n)
 		return pmdb__seterr(PMDB_EINVAL, "not a %s id: '%.*s'",
 				    n ? pmdb_hash_name(algo) : "?",

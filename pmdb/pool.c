@@ -395,6 +395,7 @@ pmdb_env_open(pmdb_env **out, const char *dir, const pmdb_open_opts *opts)
 	struct stat st;
 	int rc, exists;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!out || !dir)
 		return pmdb__seterr(PMDB_EINVAL, "NULL argument");
 	*out = NULL;
@@ -436,12 +437,6 @@ pmdb_env_open(pmdb_env **out, const char *dir, const pmdb_open_opts *opts)
 		size_t g = PMDB_GRANULARITY;
 
 		pmemobj_ctl_set(env->pop, "heap.size.granularity", &g);
-	}
-	{
-		/* counters for pmdb_env_stat's pool_free (not persisted) */
-		enum pobj_stats_enabled se = POBJ_STATS_ENABLED_TRANSIENT;
-
-		pmemobj_ctl_set(env->pop, "stats.enabled", &se);
 	}
 	if ((rc = check_root(env, setpath, &o)))
 		goto fail;

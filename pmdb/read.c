@@ -84,6 +84,7 @@ pmdb_object_read(pmdb_env *env, const pmdb_oid *oid, pmdb_otype *type,
 	uint64_t meta, loc;
 	int rc;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!rec)
 		return pmdb__seterr(PMDB_ENOMEM, "epoch record");
 	v = pmdb_view__get(env);
@@ -122,6 +123,7 @@ pmdb_object_resolve_prefix(pmdb_env *env, const char *hex, size_t hexlen,
 	uint64_t lo, hi, found = 0;
 	pmdb_oid cand;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!hex || hexlen < 4 || hexlen > 2 * env->hlen)
 		return pmdb__seterr(PMDB_EINVAL, "bad short id length %zu",
 				    hexlen);
@@ -181,6 +183,7 @@ pmdb_object_foreach(pmdb_env *env, pmdb_object_cb cb, void *ctx)
 	struct pmdb_view *v;
 	int rc = 0;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!rec)
 		return pmdb__seterr(PMDB_ENOMEM, "epoch record");
 	v = pmdb_view__get(env);

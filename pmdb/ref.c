@@ -242,6 +242,7 @@ pmdb_ref_read(pmdb_env *env, const char *name, pmdb_oid *oid, char *target)
 	uint32_t flags;
 	int rc;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!pmdb_ref_name_valid(name))
 		return pmdb__seterr(PMDB_EINVAL, "bad ref name '%s'",
 				    name ? name : "(null)");
@@ -270,6 +271,7 @@ pmdb_ref_resolve(pmdb_env *env, const char *name, pmdb_oid *oid,
 	char cur[PMDB_REF_NAME_MAX + 1], tgt[PMDB_REF_NAME_MAX + 1];
 	int rc;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!pmdb_ref_name_valid(name))
 		return pmdb__seterr(PMDB_EINVAL, "bad ref name '%s'",
 				    name ? name : "(null)");
@@ -320,6 +322,7 @@ pmdb_ref_foreach(pmdb_env *env, const char *prefix, pmdb_ref_cb cb, void *ctx)
 	struct pmdb_view *v;
 	int rc = 0;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!(rec = pmdb_epoch__enter(env)))
 		return pmdb__seterr(PMDB_ENOMEM, "epoch record");
 	v = pmdb_view__get(env);

@@ -41,7 +41,9 @@ pmdb_env_stat(pmdb_env *env, pmdb_stat *st)
 	struct pmdb_erec *rec;
 	struct pmdb_view *v;
 	char parts[4096];
+	uint64_t alloc;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!st)
 		return pmdb__seterr(PMDB_EINVAL, "NULL stat");
 	memset(st, 0, sizeof(*st));
@@ -60,22 +62,26 @@ pmdb_env_stat(pmdb_env *env, pmdb_stat *st)
 		return pmdb__seterr(PMDB_ENOMEM, "epoch record");
 	v = pmdb_view__get(env);
 	st->index_slots = v->mask + 1;
+	/* everything the root reaches; the sweep at open frees the rest */
+	alloc = sizeof(*r) + sizeof(struct pmdb_pextab) +
+		sizeof(struct pmdb_pindex) +
+		st->index_slots * sizeof(struct pmdb_slot) +
+		sizeof(struct pmdb_preftab) +
+		(v->refmask + 1) * sizeof(struct pmdb_pref);
 	for (uint64_t i = 0; i < PMDB_EXT_MAX; i++) {
 		if (!__atomic_load_n(&v->ext[i].base, __ATOMIC_ACQUIRE))
 			break;
 		st->extents++;
 		st->extent_bytes += v->extab->ent[i].size;
 	}
+	alloc += st->extent_bytes;
 	pmdb_epoch__leave(rec);
 	snprintf(parts, sizeof(parts), "%s/pool", env->dir);
 	st->pool_bytes = dir_bytes(parts);
-	{
-		size_t alloc = 0;
-
-		if (pmemobj_ctl_get(env->pop, "stats.heap.curr_allocated",
-				    &alloc) == 0 && alloc < st->pool_bytes)
-			st->pool_free = st->pool_bytes - alloc;
-	}
+	/* stats.heap.curr_allocated is a persistent PMDK statistic and
+	 * stays 0 unless persistent stats are on (which costs a flush per
+	 * allocation), so count what the root reaches instead */
+	st->pool_free = alloc < st->pool_bytes ? st->pool_bytes - alloc : 0;
 	st->is_pmem = env->is_pmem;
 	st->recovered_records = env->recovered;
 	return 0;

@@ -176,6 +176,7 @@ pmdb_txn_begin(pmdb_env *env, pmdb_txn **out)
 {
 	struct pmdb_txn *txn;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (__atomic_load_n(&env->panic, __ATOMIC_ACQUIRE))
 		return pmdb__seterr(PMDB_EPANIC, "env must be reopened");
 	if (!(txn = calloc(1, sizeof(*txn))))
@@ -295,6 +296,7 @@ pmdb_txn_info(pmdb_txn *txn, const pmdb_oid *oid, pmdb_otype *type,
 {
 	uint64_t meta, loc;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (pmdb_txn__objloc(txn, oid, &meta, &loc))
 		return pmdb__seterr(PMDB_ENOTFOUND, "no such object");
 	if (type)
@@ -313,6 +315,7 @@ pmdb_txn_read(pmdb_txn *txn, const pmdb_oid *oid, pmdb_otype *type,
 	uint64_t meta, loc;
 	int rc;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (pmdb_txn__objloc(txn, oid, &meta, &loc))
 		return pmdb__seterr(PMDB_ENOTFOUND, "no such object");
 	if ((rc = pmdb_rec__check(txn->env, txn->env->view, loc, &r)) ||
@@ -420,6 +423,7 @@ pmdb_txn_commit(pmdb_txn *txn)
 	size_t nnewref = 0;
 	int rc;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!txn)
 		return pmdb__seterr(PMDB_EINVAL, "NULL txn");
 	env = txn->env;

@@ -47,6 +47,7 @@ pmdb_txn_ref_set(pmdb_txn *txn, const char *name, const pmdb_oid *oid,
 {
 	struct txn_ref *r;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!txn || txn->failed)
 		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");
 	if (!pmdb_ref_name_valid(name))
@@ -69,6 +70,7 @@ pmdb_txn_ref_set_symbolic(pmdb_txn *txn, const char *name, const char *target)
 {
 	struct txn_ref *r;
 
+	pmdb__clearerr(); /* no stale detail after this call */
 	if (!txn || txn->failed)
 		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");
 	if (!pmdb_ref_name_valid(name) || !pmdb_ref_name_valid(target))
