@@ -61,7 +61,7 @@ static const char usage_text[] =
 /* the state of one pmcrash invocation */
 struct ctx {
 	struct opts o;
-	char work[PATH_MAX];  /* scratch root */
+	char work[PATH_MAX - 64];  /* scratch root: short enough for "/image" etc. */
 	char run[PATH_MAX];   /* the repository copy the runs use */
 	char img[PATH_MAX];   /* a second copy when --images > 1 */
 	char kept[PATH_MAX];  /* the image as built, for --keep-failures */
@@ -460,6 +460,8 @@ static int setup(struct ctx *c)
 	snprintf(c->work, sizeof(c->work), "%s/pmcrash.XXXXXX", tmp);
 	if (!mkdtemp(c->work) || !realpath(c->work, c->run))
 		return die("cannot make a scratch directory in", tmp);
+	if (strlen(c->run) >= sizeof(c->work))
+		return die("scratch directory path too long", c->run);
 	strcpy(c->work, c->run);
 	snprintf(c->run, sizeof(c->run), "%s/repo", c->work);
 	snprintf(c->img, sizeof(c->img), "%s/image", c->work);

@@ -133,8 +133,9 @@ __attribute__((constructor)) static void init(void)
 	s = getenv("PMCRASH_PGID");
 	pgid = s ? (pid_t)atol(s) : 0;
 
-	char p[PATH_MAX];
-	snprintf(p, sizeof(p), "%s/counter", state_dir);
+	char p[PATH_MAX + 16];   /* state_dir < PATH_MAX, plus a short name */
+	if (snprintf(p, sizeof(p), "%s/counter", state_dir) >= (int)sizeof(p))
+		return;
 	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		say("cannot open counter in ", state_dir);
@@ -152,7 +153,8 @@ __attribute__((constructor)) static void init(void)
 	counter = m;
 	s = getenv("PMCRASH_LOG");
 	if (s && *s == '1') {
-		snprintf(p, sizeof(p), "%s/log", state_dir);
+		if (snprintf(p, sizeof(p), "%s/log", state_dir) >= (int)sizeof(p))
+			return;
 		log_fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	}
 	active = 1;
