@@ -342,7 +342,7 @@ vcs_bulkio_write(vcs_bulkio *io, vcs_bulkio_wr *v, size_t n)
 		if (io_uring_sq_space_left(&io->ring) < ops)
 			io_uring_submit(&io->ring); /* invariant 2 */
 		sqe = io_uring_get_sqe(&io->ring);
-		io_uring_prep_openat_direct(sqe, AT_FDCWD, (char *)w->tmp.data,
+		io_uring_prep_openat_direct(sqe, w->dirfd, (char *)w->tmp.data,
 					    O_WRONLY | O_CREAT | O_EXCL,
 					    w->exec ? 0777 : 0666, slot);
 		sqe->flags |= IOSQE_IO_LINK;
@@ -362,7 +362,8 @@ vcs_bulkio_write(vcs_bulkio *io, vcs_bulkio_wr *v, size_t n)
 		sqe->flags |= IOSQE_IO_LINK;
 		io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)w | WR_CLOSE);
 		sqe = io_uring_get_sqe(&io->ring);
-		io_uring_prep_rename(sqe, (char *)w->tmp.data, w->path);
+		io_uring_prep_renameat(sqe, w->dirfd, (char *)w->tmp.data,
+				       w->dirfd, w->path, 0);
 		io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)w | WR_RENAME);
 		w->_pending = (int)ops;
 		queued++;
@@ -391,7 +392,7 @@ vcs_bulkio_write(vcs_bulkio *io, vcs_bulkio_wr *v, size_t n)
 		if (io->have_ring && !w->is_link && w->len < VCS_BULKIO_MAX_IO) {
 			io->st.redone++;
 			if (w->_open == 0) /* we made the temp: drop it */
-				unlink((char *)w->tmp.data);
+				unlinkat(w->dirfd, (char *)w->tmp.data, 0);
 		}
 		err = write_one(w, 1);
 		if (err && !rc)
@@ -539,19 +540,21 @@ write_one(vcs_bulkio_wr *w, unsigned attempt)
 			int ok;
 			if (!target)
 				return vcs_seterr(PMDB_ENOMEM, "out of memory");
-			ok = symlink(target, (char *)w->tmp.data) == 0;
+			ok = symlinkat(target, w->dirfd, (char *)w->tmp.data) == 0;
 			free(target);
 			if (ok)
 				break;
 		} else {
-			fd = open((char *)w->tmp.data, O_WRONLY | O_CREAT | O_EXCL |
-				  O_CLOEXEC, w->exec ? 0777 : 0666);
+			fd = openat(w->dirfd, (char *)w->tmp.data, O_WRONLY |
+				    O_CREAT | O_EXCL | O_CLOEXEC,
+				    w->exec ? 0777 : 0666);
 			if (fd >= 0)
 				break;
 		}
 		if (errno != EEXIST || attempt > 100)
-			return vcs_seterr(PMDB_ERROR, "cannot create '%s': %s",
-					  (char *)w->tmp.data, strerror(errno));
+			return vcs_seterr(PMDB_ERROR, "cannot create '%s' (a temp "
+					  "file for '%s'): %s", (char *)w->tmp.data,
+					  w->name, strerror(errno));
 	}
 	if (fd >= 0) {
 		size_t off = 0;
@@ -571,10 +574,10 @@ write_one(vcs_bulkio_wr *w, unsigned attempt)
 			rc = vcs_seterr(PMDB_ERROR, "cannot write '%s': %s",
 					w->name, strerror(errno));
 	}
-	if (!rc && rename((char *)w->tmp.data, w->path) != 0)
+	if (!rc && renameat(w->dirfd, (char *)w->tmp.data, w->dirfd, w->path) != 0)
 		rc = vcs_seterr(PMDB_ERROR, "cannot write '%s': %s", w->name,
 				strerror(errno));
 	if (rc)
-		unlink((char *)w->tmp.data);
+		unlinkat(w->dirfd, (char *)w->tmp.data, 0);
 	return rc;
 }

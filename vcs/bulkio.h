@@ -72,7 +72,9 @@ typedef struct vcs_bulkio_rd {
 
 /** One file to write. */
 typedef struct vcs_bulkio_wr {
-	const char *path;       /**< absolute final path (dirs must exist) */
+	int dirfd;              /**< directory path is relative to, or
+	                             AT_FDCWD (-100) with an absolute path */
+	const char *path;       /**< final path (its directory must exist) */
 	const char *name;       /**< path in error messages */
 	const void *data;
 	size_t len;

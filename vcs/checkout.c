@@ -259,6 +259,10 @@ typedef struct wave {
 	vcs_bulkio_wr wr[VCS_BULKIO_BATCH];
 	vcs_str abs[VCS_BULKIO_BATCH], buf[VCS_BULKIO_BATCH];
 	size_t n;
+	int dirfd;                 /**< O_PATH fd of lastdir, or -1 */
+	int oldfds[VCS_BULKIO_BATCH]; /**< earlier dirs of this wave, to
+	                                   close after it is written */
+	size_t noldfds;
 } wave;
 
 #define WAVE_BYTES (8u << 20)
@@ -284,11 +288,24 @@ prepare(vcs_repo *repo, const vcs_wt_entry *e, wave *w, size_t k,
 	same = same_dir(lastdir, (char *)w->abs[k].data);
 	if (same < 0)
 		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	if (!same && (rc = mkdirs((char *)w->abs[k].data, rootlen)) != 0) {
-		vcs_str_reset(lastdir);
-		return rc;
+	if (!same) {
+		/* relative names below a directory fd: one path walk per
+		 * directory instead of two or three per file */
+		if (w->dirfd >= 0)
+			w->oldfds[w->noldfds++] = w->dirfd;
+		w->dirfd = -1;
+		rc = mkdirs((char *)w->abs[k].data, rootlen);
+		if (!rc && (w->dirfd = open((char *)lastdir->data, O_PATH |
+					    O_DIRECTORY | O_CLOEXEC)) < 0)
+			rc = vcs_seterr(PMDB_ERROR, "cannot open directory '%s': %s",
+					(char *)lastdir->data, strerror(errno));
+		if (rc) {
+			vcs_str_reset(lastdir);
+			return rc;
+		}
 	}
-	wr->path = (char *)w->abs[k].data;
+	wr->dirfd = w->dirfd;
+	wr->path = strrchr((char *)w->abs[k].data, '/') + 1;
 	wr->name = e->path;
 	wr->data = w->buf[k].data;
 	wr->len = w->buf[k].len;
@@ -310,6 +327,7 @@ write_all(vcs_repo *repo, vcs_bulkio *io, plan *pl, size_t rootlen,
 
 	if (!w)
 		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	w->dirfd = -1;
 	while (!rc && i < pl->nwr) {
 		size_t bytes = 0;
 		w->n = 0;
@@ -323,7 +341,11 @@ write_all(vcs_repo *repo, vcs_bulkio *io, plan *pl, size_t rootlen,
 			rc = vcs_bulkio_write(io, w->wr, w->n);
 		if (!rc)
 			res->written += w->n;
+		while (w->noldfds)
+			close(w->oldfds[--w->noldfds]);
 	}
+	if (w->dirfd >= 0)
+		close(w->dirfd);
 	for (size_t k = 0; k < VCS_BULKIO_BATCH; k++) {
 		vcs_bulkio_wr_clear(&w->wr[k]);
 		vcs_str_free(&w->abs[k]);

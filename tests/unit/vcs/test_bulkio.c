@@ -140,13 +140,17 @@ write_all(const char *dir, int mode)
 	vcs_bulkio_stats st;
 	vcs_bulkio *io = NULL;
 	char p9[4200];
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
+	assert_true(dfd >= 0);
 	memset(wr, 0, sizeof(wr));
 	snprintf(p9, sizeof(p9), "%s/w009", dir);
 	assert_int_equal(sh_out(NULL, 0, "echo old > '%s'", p9), 0);
 	for (int i = 0; i < NFILES; i++) {
 		snprintf(paths[i], sizeof(paths[i]), "%s/w%03d", dir, i);
-		wr[i].path = paths[i];
+		/* half by absolute path, half relative to a directory fd */
+		wr[i].dirfd = i % 2 ? dfd : AT_FDCWD;
+		wr[i].path = i % 2 ? paths[i] + strlen(dir) + 1 : paths[i];
 		wr[i].name = paths[i] + strlen(dir) + 1;
 		wr[i].is_link = i == 5;
 		wr[i].exec = i % 3 == 0;
@@ -165,6 +169,7 @@ write_all(const char *dir, int mode)
 	}
 	st = *vcs_bulkio_stats_get(io);
 	vcs_bulkio_free(io);
+	close(dfd);
 	for (int i = 0; i < NFILES; i++)
 		vcs_bulkio_wr_clear(&wr[i]);
 	return st;
@@ -255,10 +260,11 @@ test_vcs_bulkio__errors_name_path(void **state)
 		assert_string_equal((char *)rd[0].buf.data, "hi\n");
 
 		snprintf(p3, sizeof(p3), "%s/nodir/x", dir);
-		wr[0] = (vcs_bulkio_wr){ .path = p3, .name = "nodir/x",
+		wr[0] = (vcs_bulkio_wr){ .dirfd = AT_FDCWD, .path = p3, .name = "nodir/x",
 					 .data = "x", .len = 1 };
 		assert_int_equal(vcs_bulkio_write(io, wr, 1), PMDB_ERROR);
 		assert_non_null(strstr(vcs_errmsg(), "/nodir/.pmvcs-tmp-"));
+		assert_non_null(strstr(vcs_errmsg(), "(a temp file for 'nodir/x')"));
 		assert_non_null(strstr(vcs_errmsg(), "No such file or directory"));
 		vcs_bulkio_wr_clear(&wr[0]);
 		vcs_str_free(&rd[0].buf);
