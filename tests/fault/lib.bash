@@ -40,12 +40,17 @@ FI_SANITIZED=0
 if ldd "$PMVCS" 2>/dev/null | grep -q 'libasan'; then FI_SANITIZED=1; fi
 echo "$FI_NAME: seed $SEED, long $LONG, sanitizers $FI_SANITIZED"
 
-# pick DEFAULT LONGVALUE: the first normally, the second under PMDB_FAULT_LONG=1
-pick() { if [ "$LONG" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+# pick DEFAULT LONGVALUE: the first normally (halved under sanitizers, which
+# make each run 3-4x slower), the second under PMDB_FAULT_LONG=1
+pick() {
+	if [ "$LONG" = 1 ]; then echo "$2"
+	elif [ "$FI_SANITIZED" = 1 ] && [ "${PMDB_FAULT_FULL_SAMPLE:-0}" != 1 ]; then echo $((($1 + 1) / 2))
+	else echo "$1"; fi
+}
 
 # fi_points TOTAL MAX SEED: the call numbers to try, one a line: all of
-# 1..TOTAL when TOTAL <= MAX (or LONG); else the first 3, the last 3 and a
-# seeded random choice of the rest, MAX in all
+# 1..TOTAL when TOTAL <= MAX (or LONG); else the first and last few (3 each
+# at most, fewer for a small MAX) and a seeded random choice, MAX in all
 fi_points() {
 	local total=$1 max=$2 seed=$3
 	if [ "$total" -le 0 ]; then return 0; fi
@@ -55,8 +60,9 @@ fi_points() {
 	fi
 	awk -v n="$total" -v m="$max" -v s="$seed" 'BEGIN {
 		srand(s); k = 0
-		for (i = 1; i <= 3; i++) { pick[i] = 1; pick[n - i + 1] = 1 }
-		k = 6
+		e = int(m / 2); if (e > 3) e = 3
+		for (i = 1; i <= e; i++) { pick[i] = 1; pick[n - i + 1] = 1 }
+		k = 2 * e
 		while (k < m) { p = 1 + int(rand() * n); if (!(p in pick)) { pick[p] = 1; k++ } }
 		for (p in pick) print p
 	}' | sort -n
