@@ -1,7 +1,10 @@
 /*
  * compress.c -- lz4 straight into the extent, raw when it does not pay.
  *
- * Rule: objects under 64 bytes are stored raw; otherwise lz4 (default
+ * Rule: objects under 256 bytes are stored raw (measured on zlib's
+ * history: lz4 saved 2-6% of the bytes of objects of 64-255 bytes, and
+ * their bytes are a sliver of the total, while it cost ~10% of a put);
+ * otherwise lz4 (default
  * level, acceleration 1) writes into the extent, and the result is kept
  * only if it is smaller than 7/8 of the raw size (it saves at least 1/8);
  * else the raw bytes overwrite it. A per-txn LZ4_stream_t is reset with
@@ -12,7 +15,7 @@
 #include <lz4.h>
 #include "env.h"
 
-#define PMDB_LZ4_MIN 64
+#define PMDB_LZ4_MIN 256
 
 /* pmdb_compress__bound -- bytes put may write for len raw bytes. */
 size_t

@@ -69,6 +69,18 @@ ht_find(struct pmdb_txn *txn, const uint8_t *id, size_t hlen)
 	return NULL;
 }
 
+/* ht_prefetch -- start loading the home bucket of id. */
+static inline void
+ht_prefetch(struct pmdb_txn *txn, const uint8_t *id)
+{
+	uint64_t h;
+
+	if (txn->ht) {
+		memcpy(&h, id, sizeof(h));
+		__builtin_prefetch(&txn->ht[h & txn->htmask]);
+	}
+}
+
 /* ht_add -- index obj[i] in the DRAM hash (room guaranteed by grow). */
 static void
 ht_add(struct pmdb_txn *txn, size_t i)
@@ -196,6 +208,22 @@ pmdb_txn_begin(pmdb_env *env, pmdb_txn **out)
 	return 0;
 }
 
+/* Objects up to this size are compressed before the dedup probes
+ * (their misses overlap the work; a duplicate wastes little). */
+#define TXN_DEFER_MAX 4096
+
+/* is_dup -- 1 if the txn or the committed store holds id already. */
+static inline int
+is_dup(struct pmdb_txn *txn, const pmdb_oid *id)
+{
+	struct pmdb_env *env = txn->env;
+	uint64_t meta, loc;
+
+	return ht_find(txn, id->id, env->hlen) ||
+	       (pmdb_index__find(env->view, id->id, env->hlen, &meta, &loc) &&
+		pmdb_index__visible(env->view, loc));
+}
+
 /* pmdb_txn_put -- hash, dedup, compress and append one object. */
 PMDB_EXPORT int
 pmdb_txn_put(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
@@ -204,7 +232,7 @@ pmdb_txn_put(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
 	struct pmdb_env *env;
 	struct txn_ext *x;
 	struct pmdb_rec *r;
-	uint64_t meta, loc, need;
+	uint64_t need;
 	size_t stored;
 	pmdb_oid id;
 	int rc, comp;
@@ -222,17 +250,28 @@ pmdb_txn_put(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
 		goto fail;
 	if (oid)
 		*oid = id;
-	if (ht_find(txn, id.id, env->hlen))
-		return 0;
-	if (pmdb_index__find(env->view, id.id, env->hlen, &meta, &loc) &&
-	    pmdb_index__visible(env->view, loc))
-		return 0;
+	/* The dedup probes (txn hash, index home slot) are DRAM misses on
+	 * a large txn: start them now and compress meanwhile. The record is
+	 * written past x->end and only counted once we know it is new. */
+	if (PMDB_UNLIKELY(len > TXN_DEFER_MAX) && is_dup(txn, &id))
+		return 0; /* large: never compress or place a duplicate */
+	ht_prefetch(txn, id.id);
+	__builtin_prefetch(&env->view->index->slot[pmdb_index__home(
+		id.id, env->view->bits)]);
 	need = sizeof(*r) + ((pmdb_compress__bound(len) + 7) & ~7ULL);
 	if ((rc = room(txn, need, &x)) || (rc = obj_grow(txn)))
 		goto fail;
 	r = (struct pmdb_rec *)(env->view->ext[x->ext].base + x->end);
-	stored = pmdb_compress__put(txn->lz4, (uint8_t *)(r + 1), data, len,
-				    &comp);
+	/* commits stay raw so readers can parse them in place
+	 * (pmdb_object_view) */
+	stored = pmdb_compress__put(type == PMDB_OBJ_COMMIT ? NULL : txn->lz4,
+				    (uint8_t *)(r + 1), data, len, &comp);
+	if (len <= TXN_DEFER_MAX && is_dup(txn, &id)) {
+		/* a duplicate: leave no valid header behind the bytes
+		 * (recovery walks records past the tail by magic and crc) */
+		r->magic = 0;
+		return 0;
+	}
 	r->magic = PMDB_REC_MAGIC;
 	r->type = (uint8_t)type;
 	r->flags = comp ? PMDB_REC_LZ4 : 0;
