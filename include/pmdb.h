@@ -335,6 +335,40 @@ int pmdb_object_info_many(pmdb_env *env, const pmdb_oid *oids, size_t n,
 int pmdb_object_read(pmdb_env *env, const pmdb_oid *oid, pmdb_otype *type,
 		     pmdb_buf *buf);
 
+/** A held zero-copy view (pmdb_object_view); opaque. */
+typedef struct pmdb_view_guard pmdb_view_guard;
+
+/**
+ * pmdb_object_view -- borrow an object's content in place, without a
+ * copy: for a record stored raw (commits always are, and every object
+ * under 256 bytes) ptr points into the pool itself; a compressed record
+ * is decompressed into a buffer the guard owns.
+ *
+ * The bytes are checked against the record's crc first (as
+ * pmdb_object_read does). The caller stays inside a read epoch until
+ * pmdb_view_release(guard): gc and index growth cannot free what ptr
+ * points to meanwhile, but they also cannot reclaim anything else, so
+ * hold views briefly (parse, then release). Several views may be held
+ * at once by one thread.
+ * @param[out] type   may be NULL.
+ * @param[out] ptr    the content (len bytes; not NUL-terminated); valid
+ *                    until pmdb_view_release(*guard). Read-only.
+ * @param[out] len    its length.
+ * @param[out] guard  release with pmdb_view_release(); NULL on failure.
+ * @return 0, PMDB_ENOTFOUND, PMDB_ECORRUPT (named in pmdb_errdetail()),
+ *  PMDB_ENOMEM, PMDB_EINVAL (NULL argument).
+ * Threads: safe, lock-free; the guard must be released by the thread
+ *  that took it, before that thread closes or leaves the env.
+ */
+int pmdb_object_view(pmdb_env *env, const pmdb_oid *oid, pmdb_otype *type,
+		     const void **ptr, size_t *len, pmdb_view_guard **guard);
+
+/**
+ * pmdb_view_release -- end a view taken by pmdb_object_view(); ptr is
+ * dead afterwards. NULL-safe. Threads: the thread that took the view.
+ */
+void pmdb_view_release(pmdb_view_guard *guard);
+
 /**
  * pmdb_object_resolve_prefix -- expand an abbreviated hex id.
  * @param[in] hex   at least 4 hex digits (either case), at most a full id.

@@ -259,7 +259,20 @@ uint64_t pmdb_index__insert(struct pmdb_pindex *ix, const uint8_t *id,
 int pmdb_index__alloc(struct pmdb_env *env, unsigned bits, PMEMoid *out);
 int pmdb_index__reserve(struct pmdb_env *env, uint64_t nnew);
 void pmdb_index__delete(struct pmdb_pindex *ix, uint64_t pos);
-int pmdb_index__visible(const struct pmdb_view *v, uint64_t loc);
+
+/* pmdb_index__visible -- 1 if the record at loc is committed (index.c
+ * invariant 5). Inline: every lookup calls it. */
+static inline int
+pmdb_index__visible(const struct pmdb_view *v, uint64_t loc)
+{
+	uint32_t x = PMDB_LOC_EXT(loc);
+
+	/* acquire pairs with the writer's release of the tail after the
+	 * commit point */
+	return x < PMDB_EXT_MAX &&
+	       PMDB_LOC_OFFSET(loc) <
+	       __atomic_load_n(&v->ext[x].tail, __ATOMIC_ACQUIRE);
+}
 
 /* ref.c */
 int pmdb_ref__alloc(struct pmdb_env *env, unsigned bits, PMEMoid *out);

@@ -24,19 +24,6 @@
 #include <string.h>
 #include "env.h"
 
-/* pmdb_index__visible -- 1 if the record at loc is committed (5). */
-int
-pmdb_index__visible(const struct pmdb_view *v, uint64_t loc)
-{
-	uint32_t x = PMDB_LOC_EXT(loc);
-
-	/* acquire pairs with the writer's release of the tail after the
-	 * commit point */
-	return x < PMDB_EXT_MAX &&
-	       PMDB_LOC_OFFSET(loc) <
-	       __atomic_load_n(&v->ext[x].tail, __ATOMIC_ACQUIRE);
-}
-
 /* pmdb_index__find -- the slot holding id, or NULL. Lock-free. */
 struct pmdb_slot *
 pmdb_index__find(const struct pmdb_view *v, const uint8_t *id, size_t hlen,

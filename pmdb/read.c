@@ -3,6 +3,7 @@
  * resolve_prefix, foreach. Each enters an epoch, loads the view once and
  * uses only it (env.h).
  */
+#include <stdlib.h>
 #include <string.h>
 #include "env.h"
 
@@ -41,33 +42,79 @@ pmdb_object_info(pmdb_env *env, const pmdb_oid *oid, pmdb_otype *type,
 	return 0;
 }
 
-/* pmdb_object_info_many -- info for n ids, home slots prefetched
- * `ahead` ids in advance so the cache misses overlap. */
+/* find_fast -- pmdb_index__find for the batched path, inlined: the
+ * first 8 id bytes (which also pick the home slot) are compared as one
+ * word before the rest. Same memory order as index.c invariant 1. */
+static inline int
+find_fast(const struct pmdb_view *v, const uint8_t *id, size_t hlen,
+	  uint64_t pos, uint64_t *meta, uint64_t *loc)
+{
+	struct pmdb_slot *s = v->index->slot;
+	uint64_t w;
+
+	memcpy(&w, id, sizeof(w));
+	for (;; pos = (pos + 1) & v->mask) {
+		/* acquire: id/meta of a filled slot are complete */
+		uint64_t l = __atomic_load_n(&s[pos].loc, __ATOMIC_ACQUIRE);
+		uint64_t sw;
+
+		if (!l)
+			return 0;
+		memcpy(&sw, s[pos].id, sizeof(sw));
+		if (sw == w && memcmp(s[pos].id + 8, id + 8, hlen - 8) == 0) {
+			*meta = s[pos].meta;
+			*loc = l;
+			return 1;
+		}
+	}
+}
+
+/* prefetch_slot -- both cache lines a 48-byte slot may straddle. */
+static inline void
+prefetch_slot(const struct pmdb_slot *s)
+{
+	__builtin_prefetch(s);
+	__builtin_prefetch((const char *)s + sizeof(*s) - 1);
+}
+
+/* pmdb_object_info_many -- info for n ids, software-pipelined: the home
+ * slot of id i + AHEAD is computed and prefetched (both lines) while id
+ * i is looked up, so AHEAD misses are in flight at once. */
 PMDB_EXPORT int
 pmdb_object_info_many(pmdb_env *env, const pmdb_oid *oids, size_t n,
 		      pmdb_objinfo *out)
 {
-	const size_t ahead = 16;
+	enum { AHEAD = 16 };     /* a power of two: ring index by mask */
+	uint64_t home[AHEAD];
 	struct pmdb_erec *rec;
 	struct pmdb_view *v;
+	size_t hlen = env->hlen;
 
 	if ((!oids || !out) && n)
 		return pmdb__seterr(PMDB_EINVAL, "NULL argument");
 	if (!(rec = pmdb_epoch__enter(env)))
 		return pmdb__seterr(PMDB_ENOMEM, "epoch record");
 	v = pmdb_view__get(env);
-	for (size_t i = 0; i < n && i < ahead; i++)
-		__builtin_prefetch(&v->index->slot[pmdb_index__home(
-			oids[i].id, v->bits)]);
+	for (size_t i = 0; i < n && i < AHEAD; i++) {
+		home[i] = pmdb_index__home(oids[i].id, v->bits);
+		prefetch_slot(&v->index->slot[home[i]]);
+	}
 	for (size_t i = 0; i < n; i++) {
-		uint64_t meta, loc;
+		uint64_t meta = 0, loc = 0, pos = home[i & (AHEAD - 1)];
+		int ok;
 
-		if (i + ahead < n)
-			__builtin_prefetch(&v->index->slot[pmdb_index__home(
-				oids[i + ahead].id, v->bits)]);
-		out[i].err = lookup(env, v, &oids[i], &meta, &loc);
-		out[i].type = out[i].err ? PMDB_OBJ_NONE : PMDB_META_TYPE(meta);
-		out[i].size = out[i].err ? 0 : PMDB_META_SIZE(meta);
+		if (i + AHEAD < n) {
+			uint64_t h = pmdb_index__home(oids[i + AHEAD].id,
+						      v->bits);
+
+			home[i & (AHEAD - 1)] = h;
+			prefetch_slot(&v->index->slot[h]);
+		}
+		ok = find_fast(v, oids[i].id, hlen, pos, &meta, &loc) &&
+		     pmdb_index__visible(v, loc);
+		out[i].err = ok ? 0 : PMDB_ENOTFOUND;
+		out[i].type = ok ? PMDB_META_TYPE(meta) : PMDB_OBJ_NONE;
+		out[i].size = ok ? PMDB_META_SIZE(meta) : 0;
 	}
 	pmdb_epoch__leave(rec);
 	return 0;
@@ -99,6 +146,91 @@ pmdb_object_read(pmdb_env *env, const pmdb_oid *oid, pmdb_otype *type,
 	}
 	pmdb_epoch__leave(rec);
 	return rc;
+}
+
+/* A guard is the thread's epoch record itself (a raw record: nothing
+ * to free), or, with the low bit set, a malloc'd struct vguard that
+ * also owns a decompressed copy. */
+struct vguard {
+	struct pmdb_erec *rec;
+	pmdb_buf buf;
+};
+
+/* pmdb_object_view -- borrow an object's bytes inside an epoch. */
+PMDB_EXPORT int
+pmdb_object_view(pmdb_env *env, const pmdb_oid *oid, pmdb_otype *type,
+		 const void **ptr, size_t *len, pmdb_view_guard **guard)
+{
+	struct pmdb_erec *rec;
+	const struct pmdb_rec *r;
+	struct pmdb_view *v;
+	struct vguard *g;
+	uint64_t meta, loc;
+	int rc;
+
+	pmdb__clearerr();
+	if (!env || !oid || !ptr || !len || !guard)
+		return pmdb__seterr(PMDB_EINVAL, "NULL argument");
+	*guard = NULL;
+	if (!(rec = pmdb_epoch__enter(env)))
+		return pmdb__seterr(PMDB_ENOMEM, "epoch record");
+	v = pmdb_view__get(env);
+	if ((rc = lookup(env, v, oid, &meta, &loc))) {
+		char hex[PMDB_OID_HEXMAX + 1];
+
+		rc = pmdb__seterr(rc, "no object %s",
+				  pmdb_oid_fmt(hex, oid, env->algo));
+		goto fail;
+	}
+	if ((rc = pmdb_rec__check(env, v, loc, &r)))
+		goto fail;
+	if (type)
+		*type = (pmdb_otype)r->type;
+	if (!(r->flags & PMDB_REC_LZ4)) {
+		if (r->stored_size != r->raw_size) {
+			rc = pmdb__seterr(PMDB_ECORRUPT, "record size mismatch");
+			goto fail;
+		}
+		*ptr = r + 1;
+		*len = r->raw_size;
+		*guard = (pmdb_view_guard *)rec;
+		return 0;
+	}
+	if (!(g = calloc(1, sizeof(*g)))) {
+		rc = pmdb__seterr(PMDB_ENOMEM, "view guard");
+		goto fail;
+	}
+	g->rec = rec;
+	if ((rc = pmdb_rec__load(env, r, &g->buf))) {
+		free(g);
+		goto fail;
+	}
+	*ptr = g->buf.data;
+	*len = g->buf.len;
+	*guard = (pmdb_view_guard *)((uintptr_t)g | 1);
+	return 0;
+fail:
+	pmdb_epoch__leave(rec);
+	return rc;
+}
+
+/* pmdb_view_release -- leave the view's epoch; free its copy if any. */
+PMDB_EXPORT void
+pmdb_view_release(pmdb_view_guard *guard)
+{
+	uintptr_t p = (uintptr_t)guard;
+
+	if (!guard)
+		return;
+	if (p & 1) {
+		struct vguard *g = (struct vguard *)(p & ~(uintptr_t)1);
+
+		pmdb_epoch__leave(g->rec);
+		pmdb_buf_free(&g->buf);
+		free(g);
+		return;
+	}
+	pmdb_epoch__leave((struct pmdb_erec *)guard);
 }
 
 /* prefix_match -- 1 if id starts with the nibbles of pre[0..nib). */
