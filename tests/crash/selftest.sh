@@ -3,6 +3,8 @@
 # before the record it names is durable. A kill (keep-all) cannot see that;
 # a power cut that loses the unflushed record must.
 source "$(dirname "$0")/lib.bash"
+# it asserts on particular points and failures: never sampled down
+PMCRASH_QUICK=0
 
 "$PMCRASH" --help | grep -q '^usage: pmcrash' || fail "pmcrash --help"
 expect_rc 128 "$PMCRASH" --repo "$T/nowhere" -- true >/dev/null 2>&1
