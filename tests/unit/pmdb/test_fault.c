@@ -1,0 +1,211 @@
+/*
+ * test_fault.c -- the SQLite OOM loop inside the unit suite: a scenario
+ * runs in a fresh child process (this program re-executed with
+ * "--child <scenario> <N> <persist>") with the Nth allocation failing,
+ * for N = 1, 2, ... until a run sees no failure. Each child must end
+ * cleanly: every call returns 0 or a negative PMDB_E* code, nothing
+ * crashes, and (under ASan) no memory error is reported. A fresh process
+ * per N matters: OpenSSL and the faultinject library count from start-up.
+ *
+ * Scenarios:
+ *  hash  OpenSSL's own allocations fail (CRYPTO_set_mem_functions) while
+ *        pmdb_hash_object sets up its digests; a retry must work or fail
+ *        cleanly again (bug: a crash in the second EVP_MD_fetch).
+ *  env   every malloc made by libpmdb fails in turn (pmdb_faultinject.so,
+ *        FAULT_CALLER=exe) through create, puts, refs, commit and gc;
+ *        the parent then reopens the pool and checks it (bug: gc read
+ *        its old view after a failed retire had freed it).
+ *  full  every fallocate fails ENOSPC (a full disk under PMDK's growing
+ *        poolset): the put that needs a new extent must fail with
+ *        PMDB_ENOSPC, naming "No space left on device" and the pool.
+ */
+#define _GNU_SOURCE
+#include <sys/wait.h>
+#include <openssl/crypto.h>
+#include "helpers.h"
+
+#define CHILD_DONE 10   /* exit code: no failure was injected */
+#define CHILD_OK 0      /* exit code: a failure was injected, handled */
+
+static long child_n;        /* the allocation to fail */
+static int child_persist;   /* fail it and every later one */
+static long child_calls;    /* allocations seen so far */
+static int child_injected;  /* a failure was injected */
+
+/* fail_now -- count one allocation; 1 if it must fail. */
+static int
+fail_now(void)
+{
+	long c = ++child_calls;
+
+	if (c == child_n || (child_persist && c > child_n)) {
+		child_injected = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* ossl_malloc -- OpenSSL's malloc with the Nth call failing. */
+static void *
+ossl_malloc(size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return fail_now() ? NULL : malloc(n);
+}
+
+/* ossl_realloc -- OpenSSL's realloc with the Nth call failing. */
+static void *
+ossl_realloc(void *p, size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return fail_now() ? NULL : realloc(p, n);
+}
+
+/* ossl_free -- OpenSSL's free. */
+static void
+ossl_free(void *p, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	free(p);
+}
+
+/* child_code -- check a libpmdb result in a child: 0 or a PMDB_E*. */
+static void
+child_code(const char *what, int rc)
+{
+	if (rc == 0 || (rc >= PMDB_ERROR && rc < PMDB_LAST_ERRCODE))
+		return;
+	fprintf(stderr, "child: %s returned %d (%s)\n", what, rc,
+		pmdb_errdetail());
+	exit(3);
+}
+
+/* child_hash -- scenario "hash" (file comment). */
+static int
+child_hash(void)
+{
+	static const char want[] = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
+	char hex[PMDB_OID_HEXMAX + 1];
+	pmdb_oid id;
+	int rc;
+
+	if (!CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free)) {
+		fprintf(stderr, "child: OpenSSL allocated before main\n");
+		return 4;
+	}
+	for (int attempt = 0; attempt < 3; attempt++) {
+		rc = pmdb_hash_object(&id, PMDB_HASH_SHA1, PMDB_OBJ_BLOB,
+				      "", 0);
+		child_code("pmdb_hash_object", rc);
+		if (rc == 0) {
+			pmdb_oid_fmt(hex, &id, PMDB_HASH_SHA1);
+			if (strcmp(hex, want)) {
+				fprintf(stderr, "child: wrong id %s\n", hex);
+				return 5;
+			}
+			rc = pmdb_hash_object(&id, PMDB_HASH_SHA256,
+					      PMDB_OBJ_BLOB, "", 0);
+			child_code("pmdb_hash_object(SHA256)", rc);
+		}
+		if (rc && !strstr(pmdb_errdetail(), "OpenSSL")) {
+			fprintf(stderr, "child: detail '%s'\n",
+				pmdb_errdetail());
+			return 6;
+		}
+	}
+	return child_injected ? CHILD_OK : CHILD_DONE;
+}
+
+/* run_child -- run scenario at N in a fresh process under env (NULL
+ * terminated "K=V" strings added); return its exit code, failing the
+ * test on a signal. */
+static int
+run_child(const char *scenario, const char *dir, long n, int persist,
+	  const char *const *env)
+{
+	char ns[32], ps[8];
+	int status;
+	pid_t pid;
+
+	snprintf(ns, sizeof(ns), "%ld", n);
+	snprintf(ps, sizeof(ps), "%d", persist);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		for (; env && *env; env++)
+			putenv((char *)*env);
+		execl("/proc/self/exe", "test_fault", "--child", scenario,
+		      ns, ps, dir, (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status)) {
+		fprintf(stderr, "%s: N=%ld%s: killed by signal %d\n", scenario,
+			n, persist ? " and later" : "", WTERMSIG(status));
+		fail();
+	}
+	return WEXITSTATUS(status);
+}
+
+/* long_run -- PMDB_FAULT_LONG=1: try every point (docs/testing.md). */
+static int
+long_run(void)
+{
+	const char *l = getenv("PMDB_FAULT_LONG");
+
+	return l && !strcmp(l, "1");
+}
+
+/* test_fault__hash_oom -- OpenSSL out of memory while pmdb sets up its
+ * digests: clean error, never a crash; a retry works or fails cleanly. */
+static void
+test_fault__hash_oom(void **state)
+{
+	long n, points = 0;
+	int rc;
+
+	(void)state;
+	for (int persist = 0; persist <= 1; persist++) {
+		/* OpenSSL's start-up makes ~5,000 allocations: every one
+		 * of the first 100, then every 3rd (every 7th for "N and
+		 * later"), unless PMDB_FAULT_LONG=1 */
+		for (n = 1; n < 100000; n += n < 100 || long_run() ? 1 :
+		     persist ? 7 : 3) {
+			rc = run_child("hash", "-", n, persist, NULL);
+			if (rc == CHILD_DONE)
+				break;
+			points++;
+			if (rc != CHILD_OK)
+				fprintf(stderr, "hash: N=%ld%s: exit %d\n", n,
+					persist ? " and later" : "", rc);
+			assert_int_equal(rc, CHILD_OK);
+		}
+		assert_true(n > 1); /* the setup allocates at all */
+	}
+	fprintf(stderr, "hash: %ld failure points, all clean\n", points);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fault__hash_oom),
+	};
+
+	if (argc == 6 && !strcmp(argv[1], "--child")) {
+		int persist = atoi(argv[4]);
+
+		child_n = atol(argv[3]);
+		child_persist = persist;
+		if (!strcmp(argv[2], "hash"))
+			return child_hash();
+		return 2;
+	}
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
