@@ -93,10 +93,14 @@ gc_free_new(struct gcstate *g, PMEMoid *xt, PMEMoid *ix)
 	free(g->next);
 }
 
-/* retire_old -- hand the old store to the epochs. */
+/* retire_old -- hand the old store to the epochs: its extents, index
+ * and extent table (oxt, whose entries xt are read here, so it goes
+ * last) and the DRAM extent array ext. Takes these and not the old view:
+ * pmdb_view__publish may have freed that already (its retire can fall
+ * back to an immediate free when out of memory). */
 static void
-retire_old(struct pmdb_env *env, struct pmdb_view *ov, uint64_t n_ext,
-	   PMEMoid oxt, PMEMoid oix)
+retire_old(struct pmdb_env *env, const struct pmdb_pextab *xt, void *ext,
+	   uint64_t n_ext, PMEMoid oxt, PMEMoid oix)
 {
 	PMEMoid all[2] = { oix, oxt };
 
@@ -105,10 +109,10 @@ retire_old(struct pmdb_env *env, struct pmdb_view *ov, uint64_t n_ext,
 
 		if (!p)
 			continue; /* leaked until the next open's sweep */
-		*p = i < n_ext ? ov->extab->ent[i].oid : all[i - n_ext];
+		*p = i < n_ext ? xt->ent[i].oid : all[i - n_ext];
 		pmdb_epoch__retire(env, pmdb_epoch__free_pmem, p);
 	}
-	pmdb_epoch__retire(env, pmdb_epoch__free_dram, ov->ext);
+	pmdb_epoch__retire(env, pmdb_epoch__free_dram, ext);
 }
 
 /* gc_swap -- the one pmemobj tx naming the new store in the root. */
@@ -175,6 +179,8 @@ pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
 {
 	struct gcstate g;
 	struct pmdb_view *ov, *nv;
+	struct pmdb_pextab *oextab;
+	void *oext;
 	struct pmdb_root *root = env->root;
 	uint64_t before = 0;
 	uint64_t total = 0, nkeep = 0, on_ext, cap_before = 0;
@@ -265,8 +271,11 @@ pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
 	nv->bits = bits;
 	nv->mask = (1ULL << bits) - 1;
 	env->n_ext = g.n_ext;
-	pmdb_view__publish(env, nv);
-	retire_old(env, ov, on_ext, oxt, oix);
+	oextab = ov->extab;
+	oext = ov->ext;
+	pmdb_view__publish(env, nv);   /* ov is dead from here on */
+	ov = NULL;
+	retire_old(env, oextab, oext, on_ext, oxt, oix);
 	pmdb_epoch__reclaim(env, 0);
 	if (st) {
 		st->kept = g.kept;

@@ -77,7 +77,10 @@ pmdb_view__dup(struct pmdb_env *env)
 }
 
 /* pmdb_view__publish -- make nv current and retire the old view (the
- * caller retires what else it replaced). Writer only. */
+ * caller retires what else it replaced). Writer only. The old view is
+ * dead on return, as after free(): when the retire record cannot be
+ * allocated it is freed at once, after a full grace period (epoch.c);
+ * a caller that needs its fields reads them before. */
 int
 pmdb_view__publish(struct pmdb_env *env, struct pmdb_view *nv)
 {

@@ -119,6 +119,67 @@ child_hash(void)
 	return child_injected ? CHILD_OK : CHILD_DONE;
 }
 
+/* keep_odd -- gc callback: keep objects whose first id byte is odd, and
+ * every commit (so that refs stay valid). */
+static int
+keep_odd(const pmdb_oid *oid, pmdb_otype type, void *ctx)
+{
+	(void)ctx;
+	return type == PMDB_OBJ_COMMIT || (oid->id[0] & 1);
+}
+
+/* child_env -- scenario "env": create, 3 txns, gc; stop at the first
+ * failure of each step but go on with the next (the env must stay
+ * usable, or say PMDB_EPANIC). */
+static int
+child_env(const char *dir)
+{
+	pmdb_open_opts o = PMDB_OPEN_OPTS_INIT;
+	pmdb_env *env = NULL;
+	char buf[64];
+	int rc;
+
+	o.flags = PMDB_CREATE;
+	o.max_size = 8ULL << 30;
+	rc = pmdb_env_open(&env, dir, &o);
+	child_code("pmdb_env_open", rc);
+	if (rc)
+		return CHILD_OK;
+	for (int t = 0; t < 3; t++) {
+		pmdb_txn *txn = NULL;
+		pmdb_oid id, c;
+
+		rc = pmdb_txn_begin(env, &txn);
+		child_code("pmdb_txn_begin", rc);
+		if (rc)
+			continue;
+		for (int i = 0; i < 40 && !rc; i++) {
+			snprintf(buf, sizeof(buf), "object %d of txn %d", i, t);
+			rc = pmdb_txn_put(txn, PMDB_OBJ_BLOB, buf,
+					  strlen(buf), &id);
+			child_code("pmdb_txn_put", rc);
+		}
+		snprintf(buf, sizeof(buf), "commit %d", t);
+		if (!rc)
+			child_code("pmdb_txn_put", rc = pmdb_txn_put(
+				txn, PMDB_OBJ_COMMIT, buf, strlen(buf), &c));
+		snprintf(buf, sizeof(buf), "refs/heads/b%d", t);
+		if (!rc)
+			child_code("pmdb_txn_ref_set", rc = pmdb_txn_ref_set(
+				txn, buf, &c, NULL));
+		if (rc) {
+			pmdb_txn_abort(txn);
+			continue;
+		}
+		child_code("pmdb_txn_commit", pmdb_txn_commit(txn));
+	}
+	child_code("pmdb_env_gc", pmdb_env_gc(env, keep_odd, NULL, NULL));
+	child_code("pmdb_env_check", pmdb_env_check(env, 0, NULL, NULL,
+						    NULL));
+	pmdb_env_close(env);
+	return CHILD_OK;
+}
+
 /* run_child -- run scenario at N in a fresh process under env (NULL
  * terminated "K=V" strings added); return its exit code, failing the
  * test on a signal. */
@@ -149,6 +210,49 @@ run_child(const char *scenario, const char *dir, long n, int persist,
 		fail();
 	}
 	return WEXITSTATUS(status);
+}
+
+/* fault_env -- the variables that make pmdb_faultinject.so fail FUNC at
+ * N (counted in $count, see injected()); NULL without the library. */
+static const char *const *
+fault_env(char (*vars)[4200], const char *func, long n, int persist,
+	  const char *count)
+{
+	static const char *env[9];
+	const char *lib = getenv("FAULTINJECT");
+
+	if (!lib || !*lib)
+		return NULL;
+	snprintf(vars[0], 4200, "LD_PRELOAD=%s", lib);
+	snprintf(vars[1], 4200, "FAULT_FUNC=%s", func);
+	snprintf(vars[2], 4200, "FAULT_AT=%ld", n);
+	snprintf(vars[3], 4200, "FAULT_PERSIST=%d", persist);
+	snprintf(vars[4], 4200, "FAULT_CALLER=%s",
+		 strcmp(func, "malloc") ? "" : "exe");
+	snprintf(vars[5], 4200, "ASAN_OPTIONS=verify_asan_link_order=0:%s",
+		 getenv("ASAN_OPTIONS") ? getenv("ASAN_OPTIONS") : "");
+	snprintf(vars[6], 4200, "FAULT_COUNT_FILE=%s", count);
+	for (int i = 0; i < 7; i++)
+		env[i] = vars[i];
+	env[7] = NULL;
+	return env;
+}
+
+/* injected -- the failures pmdb_faultinject.so injected, from its
+ * count file ("<calls> <injected>"; -1 when missing). */
+static long
+injected(const char *count)
+{
+	FILE *f = fopen(count, "r");
+	long calls = 0, inj = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld %ld", &calls, &inj) != 2)
+			inj = -1;
+		fclose(f);
+	}
+	unlink(count);
+	return inj;
 }
 
 /* long_run -- PMDB_FAULT_LONG=1: try every point (docs/testing.md). */
@@ -189,11 +293,57 @@ test_fault__hash_oom(void **state)
 	fprintf(stderr, "hash: %ld failure points, all clean\n", points);
 }
 
+/* test_fault__env_oom -- every malloc of libpmdb fails in turn through
+ * create, commit and gc; after each run the pool opens and checks. */
+static void
+test_fault__env_oom(void **state)
+{
+	char vars[7][4200], count[4200];
+	long n, points = 0, inj;
+	int rc;
+
+	(void)state;
+	snprintf(count, sizeof(count), "/tmp/pmdb-test-fault.%d", getpid());
+	if (!fault_env(vars, "malloc", 0, 0, count))
+		skip();
+	for (int persist = 0; persist <= 1; persist++) {
+		for (n = 1; n < 100000; n++) {
+			char *dir = test_tmpdir("fault");
+			pmdb_env *env = NULL;
+			uint64_t nprob = 1;
+
+			rc = run_child("env", dir, n, persist,
+				       fault_env(vars, "malloc", n, persist,
+						 count));
+			inj = injected(count);
+			if (rc != CHILD_OK)
+				fprintf(stderr, "env: N=%ld%s: exit %d\n", n,
+					persist ? " and later" : "", rc);
+			assert_int_equal(rc, CHILD_OK);
+			assert_true(inj >= 0);
+			/* what is left opens (or was never made) and
+			 * passes the check */
+			if (pmdb_env_open(&env, dir, NULL) == 0) {
+				assert_int_equal(pmdb_env_check(env, 0, NULL,
+							NULL, &nprob), 0);
+				assert_int_equal(nprob, 0);
+				pmdb_env_close(env);
+			}
+			test_rmtree(dir);
+			if (inj == 0)
+				break;
+			points++;
+		}
+	}
+	fprintf(stderr, "env: %ld failure points, all clean\n", points);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fault__hash_oom),
+		cmocka_unit_test(test_fault__env_oom),
 	};
 
 	if (argc == 6 && !strcmp(argv[1], "--child")) {
@@ -203,6 +353,8 @@ main(int argc, char **argv)
 		child_persist = persist;
 		if (!strcmp(argv[2], "hash"))
 			return child_hash();
+		if (!strcmp(argv[2], "env"))
+			return child_env(argv[5]);
 		return 2;
 	}
 	if (argc > 1)
