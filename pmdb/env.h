@@ -215,6 +215,9 @@ pmdb_view__get(struct pmdb_env *env)
 
 /* pool.c */
 int pmdb_pool__swap(struct pmdb_env *env, PMEMoid *field, PMEMoid nv);
+int pmdb_pool__alloc_error(struct pmdb_env *env, uint64_t size,
+			   const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 int pmdb_pool__persist(struct pmdb_env *env, const void *p, size_t len);
 void pmdb_pool__flush(struct pmdb_env *env, const void *p, size_t len);
 void pmdb_pool__drain(struct pmdb_env *env);

@@ -53,10 +53,9 @@ pmdb_extent__add(struct pmdb_env *env, uint64_t minsize, uint32_t *ext)
 	/* pmemobj_alloc publishes e->oid atomically and persistently. */
 	if (pmemobj_alloc(env->pop, &e->oid, size, PMDB_T_EXTENT, NULL,
 			  NULL))
-		return pmdb__seterr(PMDB_ENOSPC,
-				    "cannot allocate a %llu-byte extent: %s",
-				    (unsigned long long)size,
-				    pmemobj_errormsg());
+		return pmdb_pool__alloc_error(env, size, "cannot allocate a "
+					      "%llu-byte extent",
+					      (unsigned long long)size);
 	e->size = pmemobj_alloc_usable_size(e->oid);
 	e->committed_tail = 0;
 	prefault(env, pmemobj_direct(e->oid), e->size);

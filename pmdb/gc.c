@@ -48,8 +48,8 @@ gc_room(struct gcstate *g, uint64_t need, uint32_t *x, uint64_t *off)
 	/* the allocation is owned by the (still unreferenced) new table */
 	if (pmemobj_alloc(g->env->pop, &e->oid, size, PMDB_T_EXTENT, NULL,
 			  NULL))
-		return pmdb__seterr(PMDB_ENOSPC, "gc: cannot allocate an "
-				    "extent: %s", pmemobj_errormsg());
+		return pmdb_pool__alloc_error(g->env, size, "gc: cannot "
+					      "allocate an extent");
 	e->size = pmemobj_alloc_usable_size(e->oid);
 	e->committed_tail = 0;
 	g->next[g->n_ext].base = pmemobj_direct(e->oid);
@@ -229,8 +229,9 @@ pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
 	if (pmemobj_zalloc(env->pop, &nxt, sizeof(struct pmdb_pextab),
 			   PMDB_T_EXTAB) ||
 	    (rc = pmdb_index__alloc(env, bits, &nix))) {
-		rc = rc ? rc : pmdb__seterr(PMDB_ENOSPC, "gc: %s",
-					    pmemobj_errormsg());
+		rc = rc ? rc : pmdb_pool__alloc_error(
+			env, sizeof(struct pmdb_pextab),
+			"gc: cannot allocate an extent table");
 		goto undo;
 	}
 	g.nxt = pmemobj_direct(nxt);

@@ -78,8 +78,10 @@ pmdb_index__alloc(struct pmdb_env *env, unsigned bits, PMEMoid *out)
 
 	if (pmemobj_zalloc(env->pop, out, sizeof(*ix) +
 			   (sizeof(struct pmdb_slot) << bits), PMDB_T_INDEX))
-		return pmdb__seterr(PMDB_ENOSPC, "cannot allocate an index of "
-				    "2^%u slots: %s", bits, pmemobj_errormsg());
+		return pmdb_pool__alloc_error(env, sizeof(*ix) +
+					      (sizeof(struct pmdb_slot) << bits),
+					      "cannot allocate an index of "
+					      "2^%u slots", bits);
 	ix = pmemobj_direct(*out);
 	ix->magic = PMDB_MAGIC;
 	ix->bits = bits;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,6 +64,64 @@ pmdb_pool__swap(struct pmdb_env *env, PMEMoid *field, PMEMoid nv)
 				  pmemobj_errormsg());
 	} TX_END
 	return rc;
+}
+
+/* room_errno -- ask the file system of env's parts for size bytes (in
+ * whole parts, plus one for PMDK's headers and rounding) the way PMDK
+ * asks for a new part: posix_fallocate of a scratch file next to
+ * pool.set, removed at once. @return 0 (there is room), or the errno
+ * (ENOSPC, EDQUOT, ...) of the refusal. */
+static int
+room_errno(struct pmdb_env *env, uint64_t size)
+{
+	char path[PATH_MAX];
+	int fd, e = 0;
+
+	size = (size + PMDB_GRANULARITY - 1) / PMDB_GRANULARITY *
+	       PMDB_GRANULARITY + PMDB_GRANULARITY;
+	snprintf(path, sizeof(path), "%s/room.probe", env->dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno;
+	e = posix_fallocate(fd, 0, (off_t)size);
+	close(fd);
+	unlink(path);
+	return e == EINVAL || e == EOPNOTSUPP ? 0 : e;
+}
+
+/* pmdb_pool__alloc_error -- the detail and code for a failed
+ * pmemobj_alloc/xalloc/zalloc/tx_*alloc: "<what>: <cause> (pool
+ * '<dir>/pool.set'; PMDK: <its message>)". Call it first thing after the
+ * failure, while errno is PMDK's. PMDK reports a part it could not
+ * create ("cannot open the new part") but leaves ENOMEM, having lost
+ * the ENOSPC of its fallocate; so unless errno says ENOSPC already, the
+ * file system is asked for the same room (room_errno), which names the
+ * real cause. @return PMDB_ENOSPC. */
+int
+pmdb_pool__alloc_error(struct pmdb_env *env, uint64_t size, const char *fmt,
+		       ...)
+{
+	int e = errno;
+	char what[256];
+	const char *pmdk = pmemobj_errormsg();
+	char pmdkmsg[256];
+	va_list ap;
+
+	snprintf(pmdkmsg, sizeof(pmdkmsg), "%s", pmdk ? pmdk : "");
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (e != ENOSPC && e != EDQUOT) {
+		int r = room_errno(env, size);
+
+		e = r ? r : e;
+	}
+	/* still ENOMEM with room on disk: the pool's reservation is used
+	 * up, or PMDK ran out of DRAM; either way the pool cannot take
+	 * the allocation (PMDB_ENOSPC, as before) */
+	return pmdb__seterr(PMDB_ENOSPC, "%s: %s (pool '%s/pool.set'; "
+			    "PMDK: %s)", what, e ? strerror(e) : "failed",
+			    env->dir, pmdkmsg);
 }
 
 /* pmdb_view__dup -- a malloc'd copy of the current view (writer only). */

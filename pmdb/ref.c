@@ -60,8 +60,9 @@ pmdb_ref__alloc(struct pmdb_env *env, unsigned bits, PMEMoid *out)
 
 	if (pmemobj_zalloc(env->pop, out, sizeof(*t) +
 			   (sizeof(struct pmdb_pref) << bits), PMDB_T_REFTAB))
-		return pmdb__seterr(PMDB_ENOSPC, "cannot allocate a ref "
-				    "table: %s", pmemobj_errormsg());
+		return pmdb_pool__alloc_error(env, sizeof(*t) +
+					      (sizeof(struct pmdb_pref) << bits),
+					      "cannot allocate a ref table");
 	t = pmemobj_direct(*out);
 	t->magic = PMDB_MAGIC;
 	t->bits = bits;

@@ -180,6 +180,50 @@ child_env(const char *dir)
 	return CHILD_OK;
 }
 
+/* child_full -- scenario "full": puts of 1 MiB until the pool needs a
+ * part it cannot get; the failure must name the cause and the pool. */
+static int
+child_full(const char *dir)
+{
+	pmdb_open_opts o = PMDB_OPEN_OPTS_INIT;
+	pmdb_env *env = NULL;
+	size_t len = 1 << 20;
+	char *data = malloc(len), want[4200];
+	int rc = 0;
+
+	o.max_size = 8ULL << 30;
+	if (pmdb_env_open(&env, dir, &o)) {
+		fprintf(stderr, "child: open: %s\n", pmdb_errdetail());
+		return 4;
+	}
+	for (int i = 0; i < 200 && !rc; i++) {
+		pmdb_txn *txn = NULL;
+		pmdb_oid id;
+
+		memset(data, 0, len);
+		for (size_t k = 0; k < len; k += 8)   /* incompressible */
+			memcpy(data + k, &(uint64_t){ k * 0x9e3779b97f4a7c15ULL
+						     ^ (uint64_t)i }, 8);
+		if ((rc = pmdb_txn_begin(env, &txn)))
+			break;
+		rc = pmdb_txn_put(txn, PMDB_OBJ_BLOB, data, len, &id);
+		if (rc)
+			pmdb_txn_abort(txn);
+		else
+			rc = pmdb_txn_commit(txn);
+	}
+	fprintf(stderr, "child: %d (%s): %s\n", rc, pmdb_strerror(rc),
+		pmdb_errdetail());
+	snprintf(want, sizeof(want), "pool '%s/pool.set'", dir);
+	if (rc != PMDB_ENOSPC ||
+	    !strstr(pmdb_errdetail(), "No space left on device") ||
+	    !strstr(pmdb_errdetail(), want))
+		return 5;
+	pmdb_env_close(env);
+	free(data);
+	return CHILD_OK;
+}
+
 /* run_child -- run scenario at N in a fresh process under env (NULL
  * terminated "K=V" strings added); return its exit code, failing the
  * test on a signal. */
@@ -338,12 +382,34 @@ test_fault__env_oom(void **state)
 	fprintf(stderr, "env: %ld failure points, all clean\n", points);
 }
 
+/* test_fault__full_disk -- a pool that cannot add a part says why
+ * (ENOSPC, "No space left on device") and names its set file. */
+static void
+test_fault__full_disk(void **state)
+{
+	char vars[7][4200];
+	char *dir = NULL;
+	const char *const *env = fault_env(vars, "fallocate", 1, 1,
+					   "/dev/null");
+	int rc;
+
+	(void)state;
+	if (!env)
+		skip();
+	/* the pool exists (its first part too) before the disk fills */
+	pmdb_env_close(open_new(&dir, "full", PMDB_HASH_SHA1));
+	rc = run_child("full", dir, 1, 1, env);
+	test_rmtree(dir);
+	assert_int_equal(rc, CHILD_OK);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fault__hash_oom),
 		cmocka_unit_test(test_fault__env_oom),
+		cmocka_unit_test(test_fault__full_disk),
 	};
 
 	if (argc == 6 && !strcmp(argv[1], "--child")) {
@@ -355,6 +421,8 @@ main(int argc, char **argv)
 			return child_hash();
 		if (!strcmp(argv[2], "env"))
 			return child_env(argv[5]);
+		if (!strcmp(argv[2], "full"))
+			return child_full(argv[5]);
 		return 2;
 	}
 	if (argc > 1)
