@@ -89,7 +89,7 @@ fi_import(vcs_repo *repo, const fi_opts *o, fi_read_fn rd, void *rdctx)
 		else if (!strcmp(l, "checkpoint")) {
 			rc = fi_skip_optional_lf(s);
 			if (rc == 0)
-				rc = fi_publish(s);
+				rc = fi_publish(s, 0);
 		} else if (!strcmp(l, "done")) {
 			s->seen_done = 1;
 			break;
@@ -117,7 +117,7 @@ fi_import(vcs_repo *repo, const fi_opts *o, fi_read_fn rd, void *rdctx)
 	if (!s->failed && s->require_done && !s->seen_done)
 		fi_fail(s, "stream ends early");
 	if (!s->failed)
-		fi_publish(s);
+		fi_publish(s, 1);
 out:
 	fi_progress(s, 1);
 	if (s->failed) {
@@ -236,12 +236,16 @@ cmd_tag(fi_state *s, const char *arg)
 	if (fi_data(s, &d, &n, &s->msg) < 0)
 		goto out;
 	vcs_str_reset(&s->obj);
-	vcs_str_addf(&s->obj, "object %s\ntype %s\ntag %s\n",
-		     pmdb_oid_fmt(hex, &oid, s->repo->algo), pmdb_otype_name(type), name);
-	if (s->tagger)
-		vcs_str_addf(&s->obj, "tagger %s\n", s->tagger);
-	vcs_str_add(&s->obj, "\n", 1);
-	if (vcs_str_add(&s->obj, s->msg.data ? (char *)s->msg.data : "", s->msg.len) < 0) {
+	/* every append is checked: a failed one must not store a tag with
+	 * a header missing */
+	int e = vcs_str_addf(&s->obj, "object %s\ntype %s\ntag %s\n",
+			     pmdb_oid_fmt(hex, &oid, s->repo->algo),
+			     pmdb_otype_name(type), name);
+	if (!e && s->tagger)
+		e = vcs_str_addf(&s->obj, "tagger %s\n", s->tagger);
+	if (!e)
+		e = vcs_str_add(&s->obj, "\n", 1);
+	if (e || vcs_str_add(&s->obj, s->msg.data ? (char *)s->msg.data : "", s->msg.len) < 0) {
 		fi_fail(s, "out of memory");
 		goto out;
 	}
@@ -254,9 +258,11 @@ cmd_tag(fi_state *s, const char *arg)
 			t = &s->tags[i];
 	if (!t) {
 		vcs_str ref = VCS_STR_INIT;
-		char target[PMDB_REF_NAME_MAX + 1];
-		vcs_str_addf(&ref, "refs/tags/%s", name);
-		if (!ref.data || !pmdb_ref_name_valid((char *)ref.data)) {
+		if (vcs_str_addf(&ref, "refs/tags/%s", name) < 0) {
+			fi_fail(s, "out of memory");
+			goto out;
+		}
+		if (!pmdb_ref_name_valid((char *)ref.data)) {
 			vcs_str_free(&ref);
 			fi_fail(s, "invalid tag name: %s", name);
 			goto out;
@@ -276,10 +282,11 @@ cmd_tag(fi_state *s, const char *arg)
 		memset(t, 0, sizeof(*t));
 		t->name = name;
 		name = NULL;
-		int r = pmdb_ref_read(s->repo->env, (char *)ref.data, &t->orig, target);
+		int r = fi_read_ref(s, (char *)ref.data, &t->orig, &t->orig_absent);
 		t->orig_known = 1;
-		t->orig_absent = r < 0 || target[0];
 		vcs_str_free(&ref);
+		if (r < 0)
+			goto out;
 	}
 	t->oid = toid;
 	t->dirty = 1;

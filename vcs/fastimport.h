@@ -106,10 +106,16 @@ typedef struct fi_branch {
 	int orig_absent;          /**< the ref did not exist then */
 	int del;                  /**< reset to the null id: delete */
 	int dirty;                /**< tip changed since last publish */
+	int refuse;               /**< FI_REFUSE_*: update refused at the
+	                               last publication (set by it) */
 	vcs_mtree *mt;            /**< loaded tree, or NULL */
 	uint64_t lru;
 	uint64_t num_notes;
 } fi_branch;
+
+/** Why fi_publish() left a branch's ref alone (without --force). */
+#define FI_REFUSE_MISSING 1       /**< old or new tip is no commit */
+#define FI_REFUSE_NOT_FF  2       /**< new tip does not contain old */
 
 /** An annotated tag of the session (refs/tags/<name>). */
 typedef struct fi_tagref {
@@ -181,6 +187,8 @@ int fi_path(fi_state *s, const char **p, vcs_str *out, int to_space);
 int fi_put(fi_state *s, pmdb_otype type, const void *data, size_t len,
 	   pmdb_oid *oid);
 int fi_type_of(fi_state *s, const pmdb_oid *oid, pmdb_otype *type);
+int fi_type_or_none(fi_state *s, const pmdb_oid *oid, pmdb_otype *type);
+int fi_read_ref(fi_state *s, const char *name, pmdb_oid *oid, int *absent);
 void fi_progress(fi_state *s, int final);
 int fi_catblob_write(fi_state *s, const void *p, size_t n);
 
@@ -199,7 +207,7 @@ int fi_branch_load(fi_state *s, fi_branch *b);
 void fi_branches_free(fi_state *s);
 int fi_objectish(fi_state *s, const char *p, int need_commit,
 		 pmdb_oid *oid, pmdb_otype *type, fi_branch **src);
-int fi_publish(fi_state *s);
+int fi_publish(fi_state *s, int final);
 
 /* fastimport_commit.c: commit, file changes, notes, ls, cat-blob */
 int fi_cmd_commit(fi_state *s, const char *arg);

@@ -56,13 +56,24 @@ fi_commit_tree(fi_state *s, const pmdb_oid *commit, pmdb_oid *tree)
 }
 
 /** peel -- follow tags (and, for want TREE, a commit) until an object of
- *  type want; its content is left in s->tmp. -1 without message. */
+ *  type want; its content is left in s->tmp. -1 without message when no
+ *  such object is reached (the caller names it); a read that fails for
+ *  another reason than absence (out of memory, I/O) fails the import
+ *  here with its cause (fi_fail: the first message wins). */
 static int
 peel(fi_state *s, pmdb_oid *oid, pmdb_otype want)
 {
+	char hex[PMDB_OID_HEXMAX + 1];
+
 	for (int depth = 0; depth < 32; depth++) {
 		pmdb_otype type;
-		if (pmdb_txn_read(s->txn, oid, &type, &s->tmp) < 0)
+		int rc = pmdb_txn_read(s->txn, oid, &type, &s->tmp);
+		if (rc < 0 && rc != PMDB_ENOTFOUND) {
+			pmdb_oid_fmt(hex, oid, s->repo->algo);
+			vcs_seterr_pmdb(rc, hex);
+			return fi_fail(s, "reading %s: %s", hex, vcs_errmsg());
+		}
+		if (rc < 0)
 			return -1;
 		if (type == want)
 			return type == PMDB_OBJ_COMMIT && s->tmp.len < 5 + s->hexlen ? -1 : 0;
@@ -105,8 +116,9 @@ fi_parse_from(fi_state *s, fi_branch *b)
 		b->del = 1;
 	} else if (fi_commit_tree(s, &oid, &tree) < 0) {
 		return -1;
-	} else if (*p != ':') {
-		peel(s, &oid, PMDB_OBJ_COMMIT);  /* a tag names its commit */
+	} else if (*p != ':' && peel(s, &oid, PMDB_OBJ_COMMIT) < 0) {
+		/* a tag names its commit */
+		return fi_fail(s, "Not a valid commit: %s", p);
 	}
 	if (!pmdb_oid_is_zero(&oid))
 		b->del = 0;
@@ -132,9 +144,9 @@ parse_merges(fi_state *s, vcs_str *parents)
 		if (fi_objectish(s, p, 1, &oid, &type, &src) < 0)
 			return -1;
 		if (!src && *p != ':') {
-			if (fi_commit_tree(s, &oid, &tree) < 0)
-				return -1;
-			peel(s, &oid, PMDB_OBJ_COMMIT);
+			if (fi_commit_tree(s, &oid, &tree) < 0 ||
+			    peel(s, &oid, PMDB_OBJ_COMMIT) < 0)
+				return fi_fail(s, "Not a valid commit: %s", p);
 		}
 		if (vcs_str_add(parents, &oid, sizeof(oid)) < 0)
 			return fi_fail(s, "out of memory");
@@ -166,8 +178,8 @@ dataref(fi_state *s, const char **p, pmdb_oid *oid, pmdb_otype *type,
 		if (**p != ' ')
 			return fi_fail(s, "Missing space after %s: %s", what, s->line);
 		(*p)++;
-		if (fi_type_of(s, oid, type) < 0)
-			*type = PMDB_OBJ_NONE;
+		if (fi_type_or_none(s, oid, type) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -355,9 +367,9 @@ change_n(fi_state *s, fi_branch *b)
 	} else if (fi_objectish(s, p, 1, &commit, &ctype, &src) < 0) {
 		return -1;
 	} else if (*p != ':') {
-		if (fi_commit_tree(s, &commit, &tree) < 0)
+		if (fi_commit_tree(s, &commit, &tree) < 0 ||
+		    peel(s, &commit, PMDB_OBJ_COMMIT) < 0)
 			return fi_fail(s, "Not a valid commit: %s", p);
-		peel(s, &commit, PMDB_OBJ_COMMIT);
 	}
 	if (is_inline) {
 		if (inline_blob(s, &oid) < 0)
@@ -477,20 +489,24 @@ fi_cmd_commit(fi_state *s, const char *arg)
 	char hex[PMDB_OID_HEXMAX + 1];
 	vcs_str *o = &s->obj;
 	vcs_str_reset(o);
-	vcs_str_addf(o, "tree %s\n", pmdb_oid_fmt(hex, &tree, s->repo->algo));
-	if (!pmdb_oid_is_zero(&b->tip))
-		vcs_str_addf(o, "parent %s\n", pmdb_oid_fmt(hex, &b->tip, s->repo->algo));
-	for (size_t i = 0; i < parents.len / sizeof(pmdb_oid); i++) {
+	/* every append is checked: a failed one must not store a commit
+	 * with a line missing (a lost parent is a different history) */
+	int e = vcs_str_addf(o, "tree %s\n", pmdb_oid_fmt(hex, &tree, s->repo->algo));
+	if (!e && !pmdb_oid_is_zero(&b->tip))
+		e = vcs_str_addf(o, "parent %s\n", pmdb_oid_fmt(hex, &b->tip, s->repo->algo));
+	for (size_t i = 0; !e && i < parents.len / sizeof(pmdb_oid); i++) {
 		pmdb_oid par;
 		memcpy(&par, parents.data + i * sizeof(par), sizeof(par));
-		vcs_str_addf(o, "parent %s\n", pmdb_oid_fmt(hex, &par, s->repo->algo));
+		e = vcs_str_addf(o, "parent %s\n", pmdb_oid_fmt(hex, &par, s->repo->algo));
 	}
-	vcs_str_addf(o, "author %s\ncommitter %s\n",
-		     s->author ? s->author : s->committer, s->committer);
-	if (s->encoding)
-		vcs_str_addf(o, "encoding %s\n", s->encoding);
-	vcs_str_add(o, "\n", 1);
-	if (vcs_str_add(o, s->msg.data ? (char *)s->msg.data : "", s->msg.len) < 0) {
+	if (!e)
+		e = vcs_str_addf(o, "author %s\ncommitter %s\n",
+				 s->author ? s->author : s->committer, s->committer);
+	if (!e && s->encoding)
+		e = vcs_str_addf(o, "encoding %s\n", s->encoding);
+	if (!e)
+		e = vcs_str_add(o, "\n", 1);
+	if (e || vcs_str_add(o, s->msg.data ? (char *)s->msg.data : "", s->msg.len) < 0) {
 		fi_fail(s, "out of memory");
 		goto out;
 	}
@@ -554,28 +570,34 @@ fi_cmd_ls(fi_state *s, const char *p, fi_branch *b)
 			vcs_mtree_free(tmp);
 			return fi_fail(s, "Garbage after path in: %s", s->line);
 		}
-		if (!s->path.data)
-			vcs_str_add(&s->path, "", 0);
+		if (!s->path.data && vcs_str_add(&s->path, "", 0) < 0) {
+			vcs_mtree_free(tmp);
+			return fi_fail(s, "out of memory");
+		}
 	} else {
 		vcs_str_reset(&s->path);
-		vcs_str_adds(&s->path, p);
+		if (vcs_str_adds(&s->path, p) < 0) {
+			vcs_mtree_free(tmp);
+			return fi_fail(s, "out of memory");
+		}
 	}
 	rc = vcs_mtree_get(mt, (char *)s->path.data, s->path.len, &mode, &oid);
 	vcs_str_reset(&s->path2);
 	if (rc == PMDB_ENOTFOUND) {
-		vcs_str_adds(&s->path2, "missing ");
+		rc = vcs_str_adds(&s->path2, "missing ");
 	} else if (rc < 0) {
 		vcs_mtree_free(tmp);
 		return fi_fail(s, "%s", vcs_errmsg());
 	} else {
-		vcs_str_addf(&s->path2, "%06o %s %s\t", mode,
-			     mode == VCS_MODE_GITLINK ? "commit" :
-			     mode == VCS_MODE_TREE ? "tree" : "blob",
-			     pmdb_oid_fmt(hex, &oid, s->repo->algo));
+		rc = vcs_str_addf(&s->path2, "%06o %s %s\t", mode,
+				  mode == VCS_MODE_GITLINK ? "commit" :
+				  mode == VCS_MODE_TREE ? "tree" : "blob",
+				  pmdb_oid_fmt(hex, &oid, s->repo->algo));
 	}
 	vcs_mtree_free(tmp);
-	vcs_quote_path(&s->path2, (char *)s->path.data, s->path.len);
-	vcs_str_add(&s->path2, "\n", 1);
+	if (rc < 0 || vcs_quote_path(&s->path2, (char *)s->path.data, s->path.len) < 0 ||
+	    vcs_str_add(&s->path2, "\n", 1) < 0)
+		return fi_fail(s, "out of memory");
 	if (fi_catblob_write(s, s->path2.data, s->path2.len) < 0)
 		return -1;
 	fflush(s->o->cat_blob);
@@ -603,7 +625,12 @@ fi_cmd_cat_blob(fi_state *s, const char *p)
 			return fi_fail(s, "Garbage after SHA1: %s", s->line);
 	}
 	pmdb_oid_fmt(hex, &oid, s->repo->algo);
-	if (pmdb_txn_read(s->txn, &oid, &type, &s->obj) < 0) {
+	int rc = pmdb_txn_read(s->txn, &oid, &type, &s->obj);
+	if (rc < 0 && rc != PMDB_ENOTFOUND) {
+		vcs_seterr_pmdb(rc, hex);
+		return fi_fail(s, "cat-blob %s: %s", hex, vcs_errmsg());
+	}
+	if (rc < 0) {
 		snprintf(head, sizeof(head), "%s missing\n", hex);
 		if (fi_catblob_write(s, head, strlen(head)) < 0)
 			return -1;

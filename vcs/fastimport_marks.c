@@ -27,6 +27,9 @@ static int read_parents(fi_state *s, const pmdb_oid *c, pmdb_oid **par,
 			size_t *n, size_t *cap);
 static int peel_commit(fi_state *s, pmdb_oid *oid);
 static int is_ancestor(fi_state *s, const pmdb_oid *old, const pmdb_oid *tip);
+static int seen_add(pmdb_oid **seen, size_t *scap, size_t *sn,
+		    const pmdb_oid *c);
+static int check_ff(fi_state *s, fi_branch *b);
 static char *abs_path(fi_state *s, const char *file);
 
 /* ------------------------------------------------------------------ */
@@ -138,15 +141,18 @@ fi_marks_free(fi_marks *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/** abs_path -- file made absolute against opts->cwd (malloc'd). */
+/** abs_path -- file made absolute against opts->cwd (malloc'd); NULL
+ *  when out of memory (never a partial path). */
 static char *
 abs_path(fi_state *s, const char *file)
 {
 	vcs_str p = VCS_STR_INIT;
 
-	if (file[0] != '/' && s->o->cwd)
-		vcs_str_addf(&p, "%s/", s->o->cwd);
-	vcs_str_adds(&p, file);
+	if ((file[0] != '/' && s->o->cwd && vcs_str_addf(&p, "%s/", s->o->cwd) < 0) ||
+	    vcs_str_adds(&p, file) < 0) {
+		vcs_str_free(&p);
+		return NULL;
+	}
 	return (char *)p.data;
 }
 
@@ -159,6 +165,8 @@ fi_marks_read(fi_state *s, const char *file, int if_exists)
 	char line[256];
 	int rc = 0;
 
+	if (!path)
+		return fi_fail(s, "reading '%s': out of memory", file);
 	if (!f) {
 		int e = errno;
 		free(path);
@@ -180,7 +188,9 @@ fi_marks_read(fi_state *s, const char *file, int if_exists)
 		if (!mark || end == line + 1 || *end != ' ' ||
 		    fi_parse_hex(s, &h, &oid) < 0 || *h)
 			goto corrupt;
-		if (fi_type_of(s, &oid, &type) < 0) {
+		if ((rc = fi_type_or_none(s, &oid, &type)) < 0)
+			break;
+		if (type == PMDB_OBJ_NONE) {
 			char hex[PMDB_OID_HEXMAX + 1];
 			rc = fi_fail(s, "object not found: %s",
 				     pmdb_oid_fmt(hex, &oid, s->repo->algo));
@@ -308,7 +318,6 @@ int
 fi_branch_new(fi_state *s, const char *name, fi_branch **out)
 {
 	fi_branch *b;
-	char target[PMDB_REF_NAME_MAX + 1];
 
 	if (!pmdb_ref_name_valid(name))
 		return fi_fail(s, "Branch name doesn't conform to GIT standards: %s", name);
@@ -340,11 +349,12 @@ fi_branch_new(fi_state *s, const char *name, fi_branch **out)
 		free(b);
 		return fi_fail(s, "out of memory");
 	}
-	int rc = pmdb_ref_read(s->repo->env, name, &b->orig, target);
+	if (fi_read_ref(s, name, &b->orig, &b->orig_absent) < 0) {
+		free(b->name);
+		free(b);
+		return -1;
+	}
 	b->orig_known = 1;
-	b->orig_absent = rc < 0 || target[0];
-	if (b->orig_absent)
-		memset(&b->orig, 0, sizeof(b->orig));
 	s->branches[s->nbranches++] = b;
 	size_t j = (size_t)hash_name(name) & (s->bhashcap - 1);
 	while (s->bhash[j])
@@ -427,16 +437,13 @@ fi_objectish(fi_state *s, const char *p, int need_commit, pmdb_oid *oid,
 			return fi_fail(s, "Mark :%llu not a commit", (unsigned long long)n);
 		return 0;
 	}
-	if (fi_parse_hex(s, &q, oid) == 0 && !*q) {
-		if (fi_type_of(s, oid, type) < 0)
-			*type = PMDB_OBJ_NONE;
-		return 0;
-	}
-	if (vcs_revparse(s->repo, p, oid) == 0) {
-		if (fi_type_of(s, oid, type) < 0)
-			*type = PMDB_OBJ_NONE;
-		return 0;
-	}
+	if (fi_parse_hex(s, &q, oid) == 0 && !*q)
+		return fi_type_or_none(s, oid, type);
+	int rc = vcs_revparse(s->repo, p, oid);
+	if (rc == 0)
+		return fi_type_or_none(s, oid, type);
+	if (rc != PMDB_ENOTFOUND && rc != PMDB_EAMBIGUOUS && rc != PMDB_EINVAL)
+		return fi_fail(s, "resolving %s: %s", p, vcs_errmsg());
 	return fi_fail(s, "Invalid ref name or SHA1 expression: %s", p);
 }
 
@@ -444,105 +451,152 @@ fi_objectish(fi_state *s, const char *p, int need_commit, pmdb_oid *oid,
 /* Publication                                                         */
 /* ------------------------------------------------------------------ */
 
-/** read_parents -- parent ids of commit c (appended to *par). */
+/** read_parents -- append the parent ids of commit c to *par. 0, or a
+ *  negative code with its message in s (fi_fail): a commit of the walk
+ *  that cannot be read is an error, never a "no". */
 static int
 read_parents(fi_state *s, const pmdb_oid *c, pmdb_oid **par, size_t *n,
 	     size_t *cap)
 {
+	char hex[PMDB_OID_HEXMAX + 1];
 	pmdb_otype type;
 	int rc = pmdb_txn_read(s->txn, c, &type, (pmdb_buf *)&s->tmp);
 
-	if (rc < 0 || type != PMDB_OBJ_COMMIT)
-		return -1;
+	pmdb_oid_fmt(hex, c, s->repo->algo);
+	if (rc < 0) {
+		vcs_seterr_pmdb(rc, hex);
+		fi_fail(s, "reading commit %s: %s", hex, vcs_errmsg());
+		return rc;
+	}
+	if (type != PMDB_OBJ_COMMIT) {
+		fi_fail(s, "%s is not a commit", hex);
+		return PMDB_ECORRUPT;
+	}
 	const char *p = (const char *)s->tmp.data, *end = p + s->tmp.len;
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 	while (nl && (size_t)(end - nl) > 7 + s->hexlen && !memcmp(nl + 1, "parent ", 7)) {
 		if (*n == *cap) {
 			size_t nc = *cap ? *cap * 2 : 64;
 			pmdb_oid *np = realloc(*par, nc * sizeof(*np));
-			if (!np)
-				return -1;
+			if (!np) {
+				fi_fail(s, "walking history: out of memory");
+				return PMDB_ENOMEM;
+			}
 			*par = np;
 			*cap = nc;
 		}
-		if (pmdb_oid_parse(&(*par)[*n], nl + 8, s->hexlen, s->repo->algo) < 0)
-			return -1;
+		if (pmdb_oid_parse(&(*par)[*n], nl + 8, s->hexlen, s->repo->algo) < 0) {
+			fi_fail(s, "commit %s: bad parent line", hex);
+			return PMDB_ECORRUPT;
+		}
 		(*n)++;
 		nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1));
 	}
 	return 0;
 }
 
-/** peel_commit -- follow tags until a commit; -1 if none is reached. */
+/** peel_commit -- follow tags until a commit. 0; PMDB_ENOTFOUND (quietly)
+ *  if oid is missing or leads to no commit (git: "missing commits"); any
+ *  other negative code is a failure to read, reported with fi_fail. */
 static int
 peel_commit(fi_state *s, pmdb_oid *oid)
 {
+	char hex[PMDB_OID_HEXMAX + 1];
+
 	for (int depth = 0; depth < 32; depth++) {
 		pmdb_otype type;
-		if (pmdb_txn_read(s->txn, oid, &type, (pmdb_buf *)&s->tmp) < 0)
-			return -1;
+		int rc = pmdb_txn_read(s->txn, oid, &type, (pmdb_buf *)&s->tmp);
+		if (rc == PMDB_ENOTFOUND)
+			return rc;
+		if (rc < 0) {
+			pmdb_oid_fmt(hex, oid, s->repo->algo);
+			vcs_seterr_pmdb(rc, hex);
+			fi_fail(s, "reading %s: %s", hex, vcs_errmsg());
+			return rc;
+		}
 		if (type == PMDB_OBJ_COMMIT)
 			return 0;
-		if (type != PMDB_OBJ_TAG || s->tmp.len < 7 + s->hexlen ||
-		    memcmp(s->tmp.data, "object ", 7) ||
+		if (type != PMDB_OBJ_TAG)
+			return PMDB_ENOTFOUND;
+		if (s->tmp.len < 7 + s->hexlen || memcmp(s->tmp.data, "object ", 7) ||
 		    pmdb_oid_parse(oid, (char *)s->tmp.data + 7, s->hexlen,
-				   s->repo->algo) < 0)
-			return -1;
+				   s->repo->algo) < 0) {
+			fi_fail(s, "tag %s: bad object line",
+				pmdb_oid_fmt(hex, oid, s->repo->algo));
+			return PMDB_ECORRUPT;
+		}
 	}
-	return -1;
+	return PMDB_ENOTFOUND;
+}
+
+/** seen_add -- insert c into the open-addressing set *seen (capacity
+ *  *scap, *sn members, load <= 1/2). 1 if new, 0 if present, PMDB_ENOMEM
+ *  (set unchanged but still usable). */
+static int
+seen_add(pmdb_oid **seen, size_t *scap, size_t *sn, const pmdb_oid *c)
+{
+	uint64_t h;
+	size_t j;
+
+	if ((*sn + 1) * 2 > *scap) {
+		size_t ncap = *scap ? *scap * 2 : 1024;
+		pmdb_oid *ns = calloc(ncap, sizeof(*ns));
+		if (!ns)
+			return PMDB_ENOMEM;
+		for (size_t i = 0; i < *scap; i++) {
+			if (pmdb_oid_is_zero(&(*seen)[i]))
+				continue;
+			memcpy(&h, (*seen)[i].id, sizeof(h));
+			size_t k = (size_t)h & (ncap - 1);
+			while (!pmdb_oid_is_zero(&ns[k]))
+				k = (k + 1) & (ncap - 1);
+			ns[k] = (*seen)[i];
+		}
+		free(*seen);
+		*seen = ns;
+		*scap = ncap;
+	}
+	memcpy(&h, c->id, sizeof(h));
+	j = (size_t)h & (*scap - 1);
+	while (!pmdb_oid_is_zero(&(*seen)[j])) {
+		if (!memcmp(&(*seen)[j], c, sizeof(*c)))
+			return 0;
+		j = (j + 1) & (*scap - 1);
+	}
+	(*seen)[j] = *c;
+	(*sn)++;
+	return 1;
 }
 
 /** is_ancestor -- 1 if old is reachable from tip (git's in_merge_bases),
- *  0 if not, -1 if a commit cannot be read. */
+ *  0 if not; a negative code (reported with fi_fail) if the walk could
+ *  not finish: out of memory, a commit that cannot be read. An error is
+ *  never taken for "not an ancestor". */
 static int
 is_ancestor(fi_state *s, const pmdb_oid *old, const pmdb_oid *tip)
 {
-	pmdb_oid *q = NULL;
-	size_t n = 0, cap = 0, head = 0, scap = 1024, sn = 0;
-	pmdb_oid *seen = calloc(scap, sizeof(*seen));
-	int rc = 0;
+	pmdb_oid *q = NULL, *seen = NULL;
+	size_t n = 0, cap = 0, head = 0, scap = 0, sn = 0;
+	int rc;
 
-	if (!seen)
-		return -1;
-	if (read_parents(s, tip, &q, &n, &cap) < 0)
-		rc = -1;
 	if (!memcmp(old, tip, sizeof(*old)))
-		rc = 1;
+		return 1;
+	rc = read_parents(s, tip, &q, &n, &cap);
 	while (!rc && head < n) {
 		pmdb_oid c = q[head++];
-		uint64_t h;
-		memcpy(&h, c.id, sizeof(h));
-		size_t j = (size_t)h & (scap - 1);
-		while (!pmdb_oid_is_zero(&seen[j]) && memcmp(&seen[j], &c, sizeof(c)))
-			j = (j + 1) & (scap - 1);
-		if (!pmdb_oid_is_zero(&seen[j]))
-			continue;
-		seen[j] = c;
-		if (++sn * 2 > scap) {
-			pmdb_oid *ns = calloc(scap * 2, sizeof(*ns));
-			if (!ns) {
-				rc = -1;
-				break;
-			}
-			for (size_t i = 0; i < scap; i++) {
-				if (pmdb_oid_is_zero(&seen[i]))
-					continue;
-				memcpy(&h, seen[i].id, sizeof(h));
-				size_t k = (size_t)h & (scap * 2 - 1);
-				while (!pmdb_oid_is_zero(&ns[k]))
-					k = (k + 1) & (scap * 2 - 1);
-				ns[k] = seen[i];
-			}
-			free(seen);
-			seen = ns;
-			scap *= 2;
+		int added = seen_add(&seen, &scap, &sn, &c);
+		if (added < 0) {
+			fi_fail(s, "walking history: out of memory");
+			rc = added;
+			break;
 		}
+		if (!added)
+			continue;
 		if (!memcmp(&c, old, sizeof(c))) {
 			rc = 1;
 			break;
 		}
-		if (read_parents(s, &c, &q, &n, &cap) < 0)
-			rc = -1;
+		rc = read_parents(s, &c, &q, &n, &cap);
 	}
 	free(q);
 	free(seen);
@@ -550,17 +604,63 @@ is_ancestor(fi_state *s, const pmdb_oid *old, const pmdb_oid *tip)
 }
 
 /**
+ * check_ff -- decide b's update without --force: sets b->refuse to
+ * FI_REFUSE_MISSING (old or new tip leads to no commit: git's "missing
+ * commits"), FI_REFUSE_NOT_FF (old tip not in the new history) or 0.
+ * 0, or -1 (fi_fail) when the answer could not be computed: out of
+ * memory, an I/O error, a damaged commit. Errors never become refusals.
+ */
+static int
+check_ff(fi_state *s, fi_branch *b)
+{
+	pmdb_oid o = b->orig, t = b->tip;
+	int rc;
+
+	b->refuse = 0;
+	if (s->force || b->orig_absent)
+		return 0;
+	if ((rc = peel_commit(s, &o)) == 0)
+		rc = peel_commit(s, &t);
+	if (rc == PMDB_ENOTFOUND) {
+		b->refuse = FI_REFUSE_MISSING;
+		return 0;
+	}
+	if (rc < 0)
+		return -1;
+	rc = is_ancestor(s, &o, &t);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		b->refuse = FI_REFUSE_NOT_FF;
+	return 0;
+}
+
+/**
  * fi_publish -- git's checkpoint: commit the objects txn together with
- * every changed ref (compare-and-swap against orig), refusing
- * non-fast-forwards without --force (warning, exit code 1 later), then
- * write the export marks and begin a new txn.
+ * every changed ref (compare-and-swap against orig) in that one txn,
+ * refusing non-fast-forwards without --force (warning, exit code 1
+ * later), then write the export marks and, unless final, begin a new
+ * txn. All-or-nothing: every check that can fail runs before the first
+ * ref is staged, and any failure returns -1 (fi_fail) with the txn not
+ * committed, so no ref changes at all (the caller aborts it).
  */
 int
-fi_publish(fi_state *s)
+fi_publish(fi_state *s, int final)
 {
 	char h1[PMDB_OID_HEXMAX + 1], h2[PMDB_OID_HEXMAX + 1];
 	int rc;
 
+	/* pass 1: every decision that reads the pool; nothing printed yet */
+	for (size_t i = 0; i < s->nbranches; i++) {
+		fi_branch *b = s->branches[i];
+		b->refuse = 0;
+		if (!b->dirty || pmdb_oid_is_zero(&b->tip) ||
+		    (!memcmp(&b->tip, &b->orig, sizeof(b->orig)) && !b->orig_absent))
+			continue;
+		if (check_ff(s, b) < 0)
+			return -1;
+	}
+	/* pass 2: stage the updates (and report refusals) */
 	for (size_t i = 0; i < s->nbranches; i++) {
 		fi_branch *b = s->branches[i];
 		const pmdb_oid *expect = b->orig_absent ? PMDB_EXPECT_ABSENT : &b->orig;
@@ -573,25 +673,19 @@ fi_publish(fi_state *s)
 		} else {
 			if (!memcmp(&b->tip, &b->orig, sizeof(b->orig)) && !b->orig_absent)
 				continue;
-			if (!s->force && !b->orig_absent) {
-				pmdb_oid o = b->orig, t = b->tip;
-				int a = -1;
-				if (peel_commit(s, &o) == 0 && peel_commit(s, &t) == 0)
-					a = is_ancestor(s, &o, &t);
-				if (a < 0) {
-					fprintf(s->o->err, "error: Branch %s is missing commits.\n",
-						b->name);
-					s->refused = 1;
-					continue;
-				}
-				if (a == 0) {
-					fprintf(s->o->err, "warning: Not updating %s (new tip %s "
-						"does not contain %s)\n", b->name,
-						pmdb_oid_fmt(h1, &b->tip, s->repo->algo),
-						pmdb_oid_fmt(h2, &b->orig, s->repo->algo));
-					s->refused = 1;
-					continue;
-				}
+			if (b->refuse == FI_REFUSE_MISSING) {
+				fprintf(s->o->err, "error: Branch %s is missing commits.\n",
+					b->name);
+				s->refused = 1;
+				continue;
+			}
+			if (b->refuse == FI_REFUSE_NOT_FF) {
+				fprintf(s->o->err, "warning: Not updating %s (new tip %s "
+					"does not contain %s)\n", b->name,
+					pmdb_oid_fmt(h1, &b->tip, s->repo->algo),
+					pmdb_oid_fmt(h2, &b->orig, s->repo->algo));
+				s->refused = 1;
+				continue;
 			}
 			rc = pmdb_txn_ref_set(s->txn, b->name, &b->tip, expect);
 		}
@@ -602,10 +696,11 @@ fi_publish(fi_state *s)
 	}
 	for (size_t i = 0; i < s->ntags; i++) {
 		fi_tagref *t = &s->tags[i];
-		vcs_str_reset(&s->path2);
-		vcs_str_addf(&s->path2, "refs/tags/%s", t->name);
 		if (!t->dirty)
 			continue;
+		vcs_str_reset(&s->path2);
+		if (vcs_str_addf(&s->path2, "refs/tags/%s", t->name) < 0)
+			return fi_fail(s, "out of memory");
 		rc = pmdb_txn_ref_set(s->txn, (char *)s->path2.data, &t->oid,
 				      t->orig_absent ? PMDB_EXPECT_ABSENT : &t->orig);
 		if (rc < 0) {
@@ -624,8 +719,8 @@ fi_publish(fi_state *s)
 	s->txn_data = 0;
 	for (size_t i = 0; i < s->nbranches; i++) {
 		fi_branch *b = s->branches[i];
-		if (!b->dirty)
-			continue;
+		if (!b->dirty || b->refuse)
+			continue;       /* a refused update is retried next time */
 		b->dirty = 0;
 		if (!pmdb_oid_is_zero(&b->tip)) {
 			b->orig = b->tip;
@@ -643,6 +738,8 @@ fi_publish(fi_state *s)
 	}
 	if (s->export_marks && fi_marks_write(s, s->export_marks) < 0)
 		return -1;
+	if (final)
+		return 0;
 	rc = pmdb_txn_begin(s->repo->env, &s->txn);
 	if (rc < 0) {
 		vcs_seterr_pmdb(rc, "starting a transaction");

@@ -303,7 +303,8 @@ valid_raw_date(const char *p, int strict)
 	return !strict || tz <= 1400;
 }
 
-/** parse_rfc2822 -- "[Day, ]DD Mon YYYY HH:MM[:SS] +zzzz" to raw form. */
+/** parse_rfc2822 -- "[Day, ]DD Mon YYYY HH:MM[:SS] +zzzz" to raw form:
+ *  0, -1 if malformed, PMDB_ENOMEM. */
 static int
 parse_rfc2822(const char *p, vcs_str *out)
 {
@@ -351,6 +352,7 @@ int
 fi_parse_ident(fi_state *s, const char *v, char **out)
 {
 	const char *buf = v, *lt;
+	int rc;
 
 	vcs_str_reset(&s->tmp);
 	if (*buf == '<' && buf > s->line && buf[-1] == ' ')
@@ -374,17 +376,22 @@ fi_parse_ident(fi_state *s, const char *v, char **out)
 	case FI_DATE_RAW_PERMISSIVE:
 		if (!valid_raw_date(lt, s->date_format == FI_DATE_RAW))
 			return fi_fail(s, "Invalid raw date \"%s\" in ident: %s", lt, buf);
-		vcs_str_adds(&s->tmp, lt);
+		if (vcs_str_adds(&s->tmp, lt) < 0)
+			return fi_fail(s, "out of memory");
 		break;
 	case FI_DATE_RFC2822:
-		if (parse_rfc2822(lt, &s->tmp) < 0)
+		rc = parse_rfc2822(lt, &s->tmp);
+		if (rc == PMDB_ENOMEM)
+			return fi_fail(s, "out of memory");
+		if (rc < 0)
 			return fi_fail(s, "Invalid rfc2822 date \"%s\" in ident: %s",
 				       lt, buf);
 		break;
 	default:
 		if (strcmp(lt, "now"))
 			return fi_fail(s, "Date in ident must be 'now': %s", buf);
-		vcs_str_addf(&s->tmp, "%lld +0000", (long long)time(NULL));
+		if (vcs_str_addf(&s->tmp, "%lld +0000", (long long)time(NULL)) < 0)
+			return fi_fail(s, "out of memory");
 		break;
 	}
 	free(*out);
@@ -495,6 +502,43 @@ int
 fi_type_of(fi_state *s, const pmdb_oid *oid, pmdb_otype *type)
 {
 	return pmdb_txn_info(s->txn, oid, type, NULL);
+}
+
+/** fi_type_or_none -- type of oid, PMDB_OBJ_NONE if it is not stored;
+ *  0, or -1 (fi_fail) when the lookup itself failed (out of memory, I/O):
+ *  such a failure is never taken for "not stored". */
+int
+fi_type_or_none(fi_state *s, const pmdb_oid *oid, pmdb_otype *type)
+{
+	char hex[PMDB_OID_HEXMAX + 1];
+	int rc = pmdb_txn_info(s->txn, oid, type, NULL);
+
+	if (rc == PMDB_ENOTFOUND)
+		*type = PMDB_OBJ_NONE;
+	if (rc == 0 || rc == PMDB_ENOTFOUND)
+		return 0;
+	pmdb_oid_fmt(hex, oid, s->repo->algo);
+	vcs_seterr_pmdb(rc, hex);
+	return fi_fail(s, "looking up %s: %s", hex, vcs_errmsg());
+}
+
+/** fi_read_ref -- the pool's value of ref name as a publication's
+ *  compare-and-swap base: *absent is 1 when the ref does not exist (or is
+ *  symbolic). 0, or -1 (fi_fail) when it cannot be read. */
+int
+fi_read_ref(fi_state *s, const char *name, pmdb_oid *oid, int *absent)
+{
+	char target[PMDB_REF_NAME_MAX + 1] = "";
+	int rc = pmdb_ref_read(s->repo->env, name, oid, target);
+
+	if (rc < 0 && rc != PMDB_ENOTFOUND) {
+		vcs_seterr_pmdb(rc, name);
+		return fi_fail(s, "reading %s: %s", name, vcs_errmsg());
+	}
+	*absent = rc < 0 || target[0];
+	if (*absent)
+		memset(oid, 0, sizeof(*oid));
+	return 0;
 }
 
 /** now_ns -- monotonic clock in ns (coarse: cheap enough per object). */

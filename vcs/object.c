@@ -602,10 +602,17 @@ vcs_peel(vcs_repo *repo, const pmdb_oid *oid, pmdb_otype want,
 		pmdb_otype type;
 
 		err = pmdb_object_info(repo->env, &cur, &type, NULL);
-		if (err)
-			return vcs_seterr(err == PMDB_ENOTFOUND ? err :
-					  PMDB_ERROR, "object %s not found",
+		if (err == PMDB_ENOTFOUND)
+			return vcs_seterr(err, "object %s not found",
 					  vcs_oid_hex(repo, &cur, hex));
+		if (err) {
+			/* keep the code: out of memory is not "not found" */
+			char ctx[PMDB_OID_HEXMAX + 16];
+
+			snprintf(ctx, sizeof(ctx), "reading %s",
+				 vcs_oid_hex(repo, &cur, hex));
+			return vcs_seterr_pmdb(err, ctx);
+		}
 		if (type == want || (want == PMDB_OBJ_NONE &&
 				     type != PMDB_OBJ_TAG)) {
 			*out = cur;

@@ -4,6 +4,11 @@
  * Supported: <ref> | <hex id> | <short hex id>, then any sequence of ~N,
  * ^N, ^{type}, ^{}, then optionally :<path>. Ref names are looked up in
  * git's order (see vcs.h); refs win over short ids, as in git.
+ *
+ * Errors: PMDB_ENOTFOUND ("unknown revision") and PMDB_EAMBIGUOUS are
+ * answers about the spec; a read that fails (PMDB_ENOMEM, PMDB_ECORRUPT,
+ * I/O) is returned with its own code and message, never turned into
+ * "unknown revision": callers tell the two apart.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -105,8 +110,10 @@ peel_to(vcs_repo *repo, const char *spec, pmdb_oid *oid, const char *type,
 	if (len == 0) {
 		want = PMDB_OBJ_NONE;
 	} else if (len == 6 && memcmp(type, "object", 6) == 0) {
-		return pmdb_object_info(repo->env, oid, NULL, NULL) ?
-			unknown(spec) : 0;
+		err = pmdb_object_info(repo->env, oid, NULL, NULL);
+		if (err == PMDB_ENOTFOUND)
+			return unknown(spec);
+		return err ? vcs_seterr_pmdb(err, spec) : 0;
 	} else if (pmdb_otype_from_name(&want, type, len)) {
 		return unknown(spec);
 	}

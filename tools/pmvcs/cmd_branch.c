@@ -7,12 +7,15 @@
 
 #include "cmd.h"
 #include "diff.h"
+#include "fsck.h"
 #include "worktree.h"
 
 static const char branch_usage[] =
 	"pmvcs branch [-v] [--list]\n"
 	"   or: pmvcs branch [-f] <name> [<start-point>]\n"
 	"   or: pmvcs branch (-d | -D) <name>...";
+
+static int read_error(int rc, const char *name);
 
 /** list_state -- what the listing callback needs. */
 typedef struct list_state {
@@ -22,6 +25,7 @@ typedef struct list_state {
 	int verbose;
 	int width;
 	int pass;              /**< 0: measure names, 1: print */
+	int err;               /**< a failure stopped the listing */
 } list_state;
 
 /** list_cb -- print (or measure) one branch. */
@@ -43,12 +47,13 @@ list_cb(const char *name, const pmdb_oid *oid, const char *target, void *v)
 		fprintf(ls->ctx->out, "%s\n", shortname);
 		return 0;
 	}
-	if (vcs_commit_oneline(ls->repo, oid, &line) == 0)
+	/* a commit that cannot be read stops the listing: a line without
+	 * its subject would look like a complete answer */
+	ls->err = vcs_commit_oneline(ls->repo, oid, &line);
+	if (!ls->err)
 		fprintf(ls->ctx->out, "%-*s %s\n", ls->width, shortname, line.data);
-	else
-		fprintf(ls->ctx->out, "%s\n", shortname);
 	vcs_str_free(&line);
-	return 0;
+	return ls->err;
 }
 
 /** list_branches -- "pmvcs branch [-v]". */
@@ -56,24 +61,35 @@ static int
 list_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 	      int verbose)
 {
-	list_state ls = { ctx, repo, head_ref, verbose, 0, 0 };
+	list_state ls = { ctx, repo, head_ref, verbose, 0, 0, 0 };
 	pmdb_oid head;
 	vcs_str line = VCS_STR_INIT;
 	char hex[PMDB_OID_HEXMAX + 1];
+	int rc = 0;
 
-	if (!head_ref[0] && pmdb_ref_read(repo->env, "HEAD", &head, NULL) == 0) {
+	if (!head_ref[0] && (rc = pmdb_ref_read(repo->env, "HEAD", &head, NULL)) == 0) {
+		if (verbose && (rc = vcs_commit_oneline(repo, &head, &line)))
+			return pmvcs_report(ctx, rc, "HEAD", 0);
 		vcs_oid_abbrev(repo, &head, 7, hex);
 		fprintf(ctx->out, "* (HEAD detached at %s)", hex);
-		if (verbose && !vcs_commit_oneline(repo, &head, &line))
+		if (verbose)
 			fprintf(ctx->out, " %s", line.data);
 		fputc('\n', ctx->out);
 		vcs_str_free(&line);
+	} else if (rc && rc != PMDB_ENOTFOUND) {
+		read_error(rc, "HEAD");
+		return pmvcs_report(ctx, rc, "listing branches", 0);
 	}
 	if (verbose)
-		pmdb_ref_foreach(repo->env, "refs/heads/", list_cb, &ls);
+		rc = pmdb_ref_foreach(repo->env, "refs/heads/", list_cb, &ls);
 	ls.pass = 1;
-	if (pmdb_ref_foreach(repo->env, "refs/heads/", list_cb, &ls) < 0)
-		return pmvcs_report(ctx, PMDB_ERROR, "listing branches", 0);
+	if (!rc)
+		rc = pmdb_ref_foreach(repo->env, "refs/heads/", list_cb, &ls);
+	if (rc) {
+		if (!ls.err)
+			read_error(rc, "refs");
+		return pmvcs_report(ctx, rc, "listing branches", 0);
+	}
 	return PMVCS_EXIT_OK;
 }
 
@@ -86,38 +102,66 @@ branch_ref(char *buf, size_t size, const char *name)
 	return pmdb_ref_name_valid(buf) && strcmp(name, "HEAD") && name[0] != '-';
 }
 
-/** is_ancestor -- is anc reachable from tip (walking parents)? */
+/** read_error -- set the message for a ref read that failed for another
+ *  reason than absence: "<name>: <cause> (<libpmdb detail>)", so that
+ *  the cause is named even when the detail alone does not say it. */
+static int
+read_error(int rc, const char *name)
+{
+	const char *d = pmdb_errdetail();
+	char detail[256];
+
+	snprintf(detail, sizeof(detail), "%s", d ? d : "");
+	if (!detail[0] || !strcmp(detail, pmdb_strerror(rc)))
+		return vcs_seterr(rc, "%s: %s", name, pmdb_strerror(rc));
+	return vcs_seterr(rc, "%s: %s (%s)", name, pmdb_strerror(rc), detail);
+}
+
+/**
+ * is_ancestor -- is anc reachable from tip (walking parents)?
+ * @return 1 yes, 0 no, or a negative PMDB_E* code (message in
+ * vcs_errmsg) when the walk could not finish: out of memory, a commit
+ * that cannot be read. An error is never taken for "no".
+ */
 static int
 is_ancestor(vcs_repo *repo, const pmdb_oid *anc, const pmdb_oid *tip)
 {
+	vcs_oidset seen = VCS_OIDSET_INIT;
 	pmdb_oid *queue = NULL;
 	size_t n = 0, cap = 0, head = 0;
-	int found = 0;
+	int rc = vcs_oidset_add(&seen, tip);
 
-	queue = malloc(sizeof(*queue) * 64);
-	if (!queue)
-		return 0;
+	if (rc >= 0 && !(queue = malloc(sizeof(*queue) * 64)))
+		rc = PMDB_ENOMEM;
+	if (rc < 0) {
+		rc = vcs_seterr(rc, "walking history: out of memory");
+		goto out;
+	}
 	cap = 64;
 	queue[n++] = *tip;
-	while (head < n && !found && n < 1000000) {
+	rc = 0;
+	while (!rc && head < n) {
 		pmdb_oid cur = queue[head++];
-		vcs_commit c = { 0 };
+		vcs_commit c;
 		if (!memcmp(&cur, anc, sizeof(cur))) {
-			found = 1;
+			rc = 1;
 			break;
 		}
-		if (vcs_commit_read(repo, NULL, &cur, &c))
-			continue;
-		for (size_t i = 0; i < c.nparents; i++) {
-			int seen = 0;
-			for (size_t k = 0; k < n && !seen; k++)
-				seen = !memcmp(&queue[k], &c.parents[i], sizeof(cur));
-			if (seen)
+		if ((rc = vcs_commit_read(repo, NULL, &cur, &c)))
+			break;
+		for (size_t i = 0; !rc && i < c.nparents; i++) {
+			int added = vcs_oidset_add(&seen, &c.parents[i]);
+			if (added < 0)
+				rc = vcs_seterr(added, "walking history: out of memory");
+			if (added <= 0)
 				continue;
 			if (n == cap) {
 				pmdb_oid *nq = realloc(queue, 2 * cap * sizeof(*nq));
-				if (!nq)
+				if (!nq) {
+					rc = vcs_seterr(PMDB_ENOMEM, "walking history: "
+							"out of memory");
 					break;
+				}
 				queue = nq;
 				cap *= 2;
 			}
@@ -125,8 +169,10 @@ is_ancestor(vcs_repo *repo, const pmdb_oid *anc, const pmdb_oid *tip)
 		}
 		vcs_commit_clear(&c);
 	}
+out:
 	free(queue);
-	return found;
+	vcs_oidset_free(&seen);
+	return rc;
 }
 
 /** delete_branches -- "-d"/"-D" each name. */
@@ -136,19 +182,29 @@ delete_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 {
 	int ret = PMVCS_EXIT_OK;
 	pmdb_oid head;
-	int born = pmdb_ref_resolve(repo->env, "HEAD", &head, NULL) == 0;
+	int rc = pmdb_ref_resolve(repo->env, "HEAD", &head, NULL);
+	int born = rc == 0;
 
+	if (rc && rc != PMDB_ENOTFOUND) {
+		read_error(rc, "HEAD");
+		return pmvcs_report(ctx, rc, "cannot delete branch", 0);
+	}
 	for (int i = 0; i < n; i++) {
 		char ref[PMDB_REF_NAME_MAX + 1], hex[PMDB_OID_HEXMAX + 1];
 		pmdb_txn *txn = NULL;
 		pmdb_oid old;
-		int rc;
 
-		if (!branch_ref(ref, sizeof(ref), names[i]) ||
-		    pmdb_ref_read(repo->env, ref, &old, NULL) != 0) {
+		rc = branch_ref(ref, sizeof(ref), names[i]) ?
+			pmdb_ref_read(repo->env, ref, &old, NULL) : PMDB_ENOTFOUND;
+		if (rc == PMDB_ENOTFOUND) {
 			fprintf(ctx->err, "error: branch '%s' not found.\n", names[i]);
 			ret = PMVCS_EXIT_DIFF;
 			continue;
+		}
+		if (rc) {
+			/* a read that failed says nothing about the branch */
+			read_error(rc, ref);
+			return pmvcs_report(ctx, rc, "cannot delete branch", 0);
 		}
 		if (!strcmp(ref, head_ref)) {
 			fprintf(ctx->err, "error: Cannot delete branch '%s' checked "
@@ -156,7 +212,15 @@ delete_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 			ret = PMVCS_EXIT_DIFF;
 			continue;
 		}
-		if (!force && !(born && is_ancestor(repo, &old, &head))) {
+		rc = force ? 1 : born ? is_ancestor(repo, &old, &head) : 0;
+		if (rc < 0) {
+			/* "not fully merged" only when the walk says so */
+			char what[PMDB_REF_NAME_MAX + 64];
+			snprintf(what, sizeof(what), "cannot delete branch '%s'",
+				 names[i]);
+			return pmvcs_report(ctx, rc, what, 0);
+		}
+		if (!rc) {
 			fprintf(ctx->err, "error: The branch '%s' is not fully merged.\n"
 				"If you are sure you want to delete it, run "
 				"'pmvcs branch -D %s'.\n", names[i], names[i]);
@@ -199,7 +263,12 @@ create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 
 	if (!branch_ref(ref, sizeof(ref), name))
 		return pmvcs_fatal(ctx, "'%s' is not a valid branch name", name);
-	if (pmdb_ref_read(repo->env, ref, &old, NULL) == 0) {
+	rc = pmdb_ref_read(repo->env, ref, &old, NULL);
+	if (rc && rc != PMDB_ENOTFOUND) {
+		read_error(rc, ref);
+		return pmvcs_report(ctx, rc, "cannot create branch", 0);
+	}
+	if (rc == 0) {
 		if (!force)
 			return pmvcs_fatal(ctx, "a branch named '%s' already exists",
 					   name);
@@ -208,13 +277,20 @@ create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 					   "branch.");
 		expect = &old;
 	}
+	/* only "names nothing" / "not a commit" get git's messages; a
+	 * failed read is reported with its cause */
 	rc = vcs_revparse(repo, start ? start : "HEAD", &oid);
-	if (rc)
+	if (rc == PMDB_ENOTFOUND || rc == PMDB_EAMBIGUOUS)
 		return pmvcs_fatal(ctx, "not a valid object name: '%s'",
 				   start ? start : "HEAD");
-	if (vcs_peel(repo, &oid, PMDB_OBJ_COMMIT, &commit))
+	if (rc)
+		return pmvcs_report(ctx, rc, "cannot create branch", 0);
+	rc = vcs_peel(repo, &oid, PMDB_OBJ_COMMIT, &commit);
+	if (rc == PMDB_EINVAL)
 		return pmvcs_fatal(ctx, "cannot create branch '%s': '%s' is not "
 				   "a commit", name, start ? start : "HEAD");
+	if (rc)
+		return pmvcs_report(ctx, rc, "cannot create branch", 0);
 	rc = pmdb_txn_begin(repo->env, &txn);
 	if (!rc)
 		rc = pmdb_txn_ref_set(txn, ref, &commit, expect);
@@ -226,7 +302,7 @@ create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 	if (rc == PMDB_ECONFLICT)
 		return pmvcs_fatal(ctx, "a branch named '%s' already exists", name);
 	if (rc) {
-		vcs_seterr_pmdb(rc, ref);
+		read_error(rc, ref);
 		return pmvcs_report(ctx, rc, "cannot create branch", 0);
 	}
 	return PMVCS_EXIT_OK;
@@ -280,7 +356,17 @@ cmd_branch(pmvcs_ctx *ctx)
 		free(pos);
 		return PMVCS_EXIT_FATAL;
 	}
-	if (pmdb_ref_read(repo->env, "HEAD", NULL, head_ref) != 0)
+	/* a HEAD that cannot be read is not a detached one: -d would
+	 * delete the checked-out branch */
+	ret = pmdb_ref_read(repo->env, "HEAD", NULL, head_ref);
+	if (ret && ret != PMDB_ENOTFOUND) {
+		read_error(ret, "HEAD");
+		ret = pmvcs_report(ctx, ret, "branch", 0);
+		vcs_repo_free(repo);
+		free(pos);
+		return ret;
+	}
+	if (ret)
 		head_ref[0] = '\0';
 	if (del)
 		ret = delete_branches(ctx, repo, head_ref, pos, first, force);

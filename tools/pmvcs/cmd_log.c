@@ -55,13 +55,15 @@ q_push(walkq *q, const pmdb_oid *oid, long long date)
 	int added = vcs_oidset_add(&q->seen, oid);
 	size_t i;
 
-	if (added <= 0)
-		return added;
+	if (added < 0)
+		return vcs_seterr(added, "walking history: out of memory");
+	if (added == 0)
+		return 0;
 	if (q->n == q->cap) {
 		size_t cap = q->cap ? q->cap * 2 : 64;
 		qitem *h = realloc(q->h, cap * sizeof(*h));
 		if (!h)
-			return PMDB_ENOMEM;
+			return vcs_seterr(PMDB_ENOMEM, "walking history: out of memory");
 		q->h = h;
 		q->cap = cap;
 	}
@@ -124,17 +126,21 @@ typedef struct all_cb {
 	vcs_repo *repo;
 } all_cb;
 
-/* each_ref -- --all: every ref that leads to a commit. */
+/* each_ref -- --all: every ref that leads to a commit. A ref to a tree
+ * or blob is skipped (as git does); any other failure (out of memory, a
+ * missing or unreadable object) stops the walk: an incomplete log must
+ * not pass for the whole one. */
 static int
 each_ref(const char *name, const pmdb_oid *oid, const char *target, void *v)
 {
 	all_cb *a = v;
 	int rc;
 
+	(void)name;
 	if (target && *target)
 		return 0;
 	rc = push_rev(a->q, a->repo, oid);
-	return rc == PMDB_ENOMEM ? rc : 0;
+	return rc == PMDB_EINVAL ? 0 : rc;
 }
 
 /* cmd_log -- entry point. */
@@ -201,16 +207,23 @@ cmd_log(pmvcs_ctx *ctx)
 	}
 	if (!rc && all) {
 		all_cb a = { &q, repo };
+		vcs_seterr(0, "%s", "");
 		rc = pmdb_ref_foreach(repo->env, "refs/", each_ref, &a);
+		if (rc && !*vcs_errmsg())
+			vcs_seterr_pmdb(rc, "reading refs");
 		if (rc)
 			rc = pmvcs_report(ctx, rc, "listing refs", 0);
 	}
 	if (!rc && (!nrevs || all)) {
 		pmdb_oid head;
 		int err = vcs_head(repo, &head, NULL);
-		if (!err)
-			rc = push_rev(&q, repo, &head) ? pmvcs_report(ctx, PMDB_ERROR, "HEAD", 0) : 0;
-		else if (!all) {
+		if (!err) {
+			if ((err = push_rev(&q, repo, &head)))
+				rc = pmvcs_report(ctx, err, "HEAD", 0);
+		} else if (err != PMDB_ENOTFOUND) {
+			/* HEAD unreadable is not an unborn branch */
+			rc = pmvcs_report(ctx, err, NULL, 0);
+		} else if (!all) {
 			char *br = NULL;
 			vcs_head(repo, NULL, &br);
 			rc = pmvcs_fatal(ctx, "your current branch '%s' does not have "
@@ -228,11 +241,11 @@ cmd_log(pmvcs_ctx *ctx)
 			break;
 		}
 		vcs_str_reset(&buf);
-		if (shown && how == VCS_PRETTY_MEDIUM)
-			vcs_str_adds(&buf, "\n");
-		else if (shown && how == VCS_PRETTY_FORMAT && !tformat)
-			vcs_str_adds(&buf, "\n");
-		err = vcs_pretty_commit(repo, &buf, &it.oid, &c, how, format);
+		if (shown && (how == VCS_PRETTY_MEDIUM ||
+			      (how == VCS_PRETTY_FORMAT && !tformat)))
+			err = vcs_str_adds(&buf, "\n");
+		if (!err)
+			err = vcs_pretty_commit(repo, &buf, &it.oid, &c, how, format);
 		if (!err && how == VCS_PRETTY_FORMAT && tformat)
 			err = vcs_str_adds(&buf, "\n");
 		for (size_t p = 0; !err && p < c.nparents; p++) {

@@ -34,6 +34,8 @@ show_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 		if (!rc && diff.len) {
 			rc = vcs_str_adds(out, "\n");
 			rc = rc ? rc : vcs_str_add(out, diff.data, diff.len);
+			if (rc)
+				rc = vcs_seterr(rc, "out of memory");
 		}
 	}
 	vcs_str_free(&diff);
@@ -59,25 +61,31 @@ show_one(pmvcs_ctx *ctx, vcs_repo *repo, const char *spec,
 		vcs_tag t;
 		if ((rc = vcs_tag_parse(&t, data.data, data.len, repo->algo)))
 			break;
-		vcs_str_addf(&out, "tag %s\n", t.tag);
-		if (t.tagger) {
+		/* each append is checked: output with a piece missing must
+		 * not pass for the whole object */
+		rc = vcs_str_addf(&out, "tag %s\n", t.tag);
+		if (!rc && t.tagger) {
 			const char *name, *email, *date;
 			size_t nl, el;
 			if (!vcs_ident_split(t.tagger, &name, &nl, &email, &el, &date)) {
-				vcs_str_adds(&out, "Tagger: ");
-				vcs_str_add(&out, name, nl);
-				vcs_str_adds(&out, " <");
-				vcs_str_add(&out, email, el);
-				vcs_str_adds(&out, ">\nDate:   ");
-				vcs_pretty_date(&out, date);
-				vcs_str_adds(&out, "\n");
+				rc = vcs_str_adds(&out, "Tagger: ");
+				rc = rc ? rc : vcs_str_add(&out, name, nl);
+				rc = rc ? rc : vcs_str_adds(&out, " <");
+				rc = rc ? rc : vcs_str_add(&out, email, el);
+				rc = rc ? rc : vcs_str_adds(&out, ">\nDate:   ");
+				rc = rc ? rc : vcs_pretty_date(&out, date);
+				rc = rc ? rc : vcs_str_adds(&out, "\n");
 			}
 		}
-		vcs_str_adds(&out, "\n");
-		vcs_str_add(&out, t.message, t.message_len);
-		vcs_str_adds(&out, "\n");
+		rc = rc ? rc : vcs_str_adds(&out, "\n");
+		rc = rc ? rc : vcs_str_add(&out, t.message, t.message_len);
+		rc = rc ? rc : vcs_str_adds(&out, "\n");
 		oid = t.object;
 		vcs_tag_clear(&t);
+		if (rc) {
+			rc = vcs_seterr(rc, "out of memory");
+			break;
+		}
 		vcs_str_reset(&data);
 		rc = vcs_object_read(repo, NULL, &oid, &type, &data);
 	}
@@ -87,18 +95,21 @@ show_one(pmvcs_ctx *ctx, vcs_repo *repo, const char *spec,
 		rc = show_commit(repo, &out, &oid, o);
 	} else if (type == PMDB_OBJ_TREE) {
 		vcs_tree t;
-		vcs_str_addf(&out, "tree %s\n\n", spec);
-		if (!(rc = vcs_tree_parse(&t, data.data, data.len, repo->algo))) {
-			for (size_t i = 0; i < t.n; i++) {
-				vcs_quote_path(&out, t.entries[i].name,
-					       t.entries[i].name_len);
-				vcs_str_adds(&out, t.entries[i].mode == VCS_MODE_TREE
-						   ? "/\n" : "\n");
+		if (vcs_str_addf(&out, "tree %s\n\n", spec))
+			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		else if (!(rc = vcs_tree_parse(&t, data.data, data.len, repo->algo))) {
+			for (size_t i = 0; !rc && i < t.n; i++) {
+				rc = vcs_quote_path(&out, t.entries[i].name,
+						    t.entries[i].name_len);
+				rc = rc ? rc : vcs_str_adds(&out, t.entries[i].mode ==
+							    VCS_MODE_TREE ? "/\n" : "\n");
 			}
 			vcs_tree_clear(&t);
+			if (rc)
+				rc = vcs_seterr(rc, "out of memory");
 		}
-	} else {
-		vcs_str_add(&out, data.data, data.len);
+	} else if (vcs_str_add(&out, data.data, data.len)) {
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
 	}
 out:
 	if (rc)

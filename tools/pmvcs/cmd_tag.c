@@ -46,6 +46,21 @@ tag_ref(char *buf, size_t size, const char *name)
 	return pmdb_ref_name_valid(buf) && name[0] != '-';
 }
 
+/** read_error -- set the message for a ref read that failed for another
+ *  reason than absence: "<name>: <cause> (<libpmdb detail>)", so that
+ *  the cause is named even when the detail alone does not say it. */
+static int
+read_error(int rc, const char *name)
+{
+	const char *d = pmdb_errdetail();
+	char detail[256];
+
+	snprintf(detail, sizeof(detail), "%s", d ? d : "");
+	if (!detail[0] || !strcmp(detail, pmdb_strerror(rc)))
+		return vcs_seterr(rc, "%s: %s", name, pmdb_strerror(rc));
+	return vcs_seterr(rc, "%s: %s (%s)", name, pmdb_strerror(rc), detail);
+}
+
 /** delete_tags -- "tag -d NAME...". */
 static int
 delete_tags(pmvcs_ctx *ctx, vcs_repo *repo, char **names, int n)
@@ -56,13 +71,18 @@ delete_tags(pmvcs_ctx *ctx, vcs_repo *repo, char **names, int n)
 		char ref[PMDB_REF_NAME_MAX + 1], hex[PMDB_OID_HEXMAX + 1];
 		pmdb_txn *txn = NULL;
 		pmdb_oid old;
-		int rc;
+		int rc = tag_ref(ref, sizeof(ref), names[i]) ?
+			pmdb_ref_read(repo->env, ref, &old, NULL) : PMDB_ENOTFOUND;
 
-		if (!tag_ref(ref, sizeof(ref), names[i]) ||
-		    pmdb_ref_read(repo->env, ref, &old, NULL) != 0) {
+		if (rc == PMDB_ENOTFOUND) {
 			fprintf(ctx->err, "error: tag '%s' not found.\n", names[i]);
 			ret = PMVCS_EXIT_DIFF;
 			continue;
+		}
+		if (rc) {
+			/* a read that failed says nothing about the tag */
+			read_error(rc, ref);
+			return pmvcs_report(ctx, rc, "cannot delete tag", 0);
 		}
 		rc = pmdb_txn_begin(repo->env, &txn);
 		if (!rc)
@@ -96,12 +116,22 @@ create_tag(pmvcs_ctx *ctx, vcs_repo *repo, const char *name, const char *rev,
 
 	if (!tag_ref(ref, sizeof(ref), name))
 		return pmvcs_fatal(ctx, "'%s' is not a valid tag name", name);
-	have_old = pmdb_ref_read(repo->env, ref, &old, NULL) == 0;
+	rc = pmdb_ref_read(repo->env, ref, &old, NULL);
+	if (rc && rc != PMDB_ENOTFOUND) {
+		read_error(rc, ref);
+		return pmvcs_fatal(ctx, "cannot create tag '%s': %s", name,
+				   vcs_errmsg());
+	}
+	have_old = rc == 0;
 	if (have_old && !force)
 		return pmvcs_fatal(ctx, "tag '%s' already exists", name);
+	/* git's message only when rev names nothing; else the cause */
 	rc = vcs_revparse(repo, rev, &obj);
-	if (rc)
+	if (rc == PMDB_ENOTFOUND || rc == PMDB_EAMBIGUOUS)
 		return pmvcs_fatal(ctx, "not a valid object name: '%s'", rev);
+	if (rc)
+		return pmvcs_fatal(ctx, "cannot create tag '%s': %s", name,
+				   vcs_errmsg());
 	rc = pmdb_txn_begin(repo->env, &txn);
 	if (rc) {
 		vcs_seterr_pmdb(rc, "starting a transaction");
@@ -185,7 +215,8 @@ cmd_tag(pmvcs_ctx *ctx)
 			continue;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fprintf(ctx->out, "usage: %s\n", tag_usage);
-			return 0;
+			ret = 0;
+			goto out;
 		} else if (!strcmp(a, "-d") || !strcmp(a, "--delete")) {
 			del = 1;
 		} else if (!strcmp(a, "-l") || !strcmp(a, "--list")) {
@@ -234,8 +265,11 @@ cmd_tag(pmvcs_ctx *ctx)
 		ret = delete_tags(ctx, repo, pos, first);
 	} else if (list || !first) {
 		list_state ls = { ctx, pos, first };
-		ret = pmdb_ref_foreach(repo->env, "refs/tags/", list_cb, &ls) < 0 ?
-			pmvcs_fatal(ctx, "cannot list tags") : PMVCS_EXIT_OK;
+		int rc = pmdb_ref_foreach(repo->env, "refs/tags/", list_cb, &ls);
+		if (rc)
+			read_error(rc, "refs");
+		ret = rc ? pmvcs_report(ctx, rc, "cannot list tags", 0) :
+			PMVCS_EXIT_OK;
 	} else {
 		ret = create_tag(ctx, repo, pos[0], first > 1 ? pos[1] : "HEAD",
 				 nmsg ? &msg : NULL, force);
