@@ -103,12 +103,16 @@ split_lines(xfile *f, const char *buf, size_t len)
 		p = q;
 	}
 	f->nrec = n;
+	/* chg is indexed from -1; it points one past its allocation as soon as
+	 * it exists, so xfile_free() can always free chg - 1 */
 	f->chg = calloc((size_t)n + 2, 1);
-	f->rindex = malloc(sizeof(long) * ((size_t)n + 1));
-	f->ha = malloc(sizeof(long) * ((size_t)n + 1));
-	if (!f->chg || !f->rindex || !f->ha)
+	if (!f->chg)
 		return PMDB_ENOMEM;
 	f->chg++;
+	f->rindex = malloc(sizeof(long) * ((size_t)n + 1));
+	f->ha = malloc(sizeof(long) * ((size_t)n + 1));
+	if (!f->rindex || !f->ha)
+		return PMDB_ENOMEM;
 	return 0;
 }
 
