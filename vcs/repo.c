@@ -4,7 +4,16 @@
  *
  * Paths are made absolute with realpath() and never through chdir():
  * commands share the process (and its cwd) with others in a server.
+ *
+ * Creation is atomic at the repository level: init builds the pool and
+ * HEAD in a fresh .pmvcs.tmp-XXXXXX beside the work tree's .pmvcs,
+ * closes it and renames it into place, so .pmvcs exists only complete.
+ * A failed init removes its temporary directory; one left by a crash is
+ * never taken for a repository. A .pmvcs without pool.set (left by an
+ * interrupted init of an older pmvcs) is reported as incomplete.
  */
+#define _GNU_SOURCE
+#include <ftw.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -115,7 +124,46 @@ open_env(vcs_repo *repo, unsigned flags, pmdb_hash_algo algo,
 	}
 }
 
-/* vcs_repo_init -- create dir/.pmvcs with a new pool and HEAD */
+/* rm_entry -- nftw callback of rm_tree */
+static int
+rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* rm_tree -- remove a temporary directory built by init (best effort) */
+static void
+rm_tree(const char *path)
+{
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* incomplete -- 1 if dotdir is a directory without a pool.set: what an
+ * interrupted init of an older pmvcs left */
+static int
+incomplete(const char *dotdir)
+{
+	char set[PATH_MAX];
+	struct stat st;
+
+	snprintf(set, sizeof(set), "%s/pool.set", dotdir);
+	return stat(set, &st) != 0 && errno == ENOENT;
+}
+
+/* incomplete_err -- the message for incomplete() */
+static int
+incomplete_err(const char *dotdir)
+{
+	return vcs_seterr(PMDB_ENOTFOUND, "incomplete repository at %s "
+			  "(init was interrupted); remove it", dotdir);
+}
+
+/* vcs_repo_init -- create dir/.pmvcs with a new pool and HEAD, built in
+ * a temporary directory renamed into place (file comment) */
 int
 vcs_repo_init(vcs_repo **out, const char *dir, pmdb_hash_algo algo,
 	      const char *initial_branch, const vcs_open_opts *opts)
@@ -123,6 +171,7 @@ vcs_repo_init(vcs_repo **out, const char *dir, pmdb_hash_algo algo,
 	char abs[PATH_MAX], target[PMDB_REF_NAME_MAX + 1];
 	vcs_repo *repo;
 	pmdb_txn *txn = NULL;
+	char *final = NULL, *tmp = NULL;
 	int err, n;
 
 	*out = NULL;
@@ -147,11 +196,27 @@ vcs_repo_init(vcs_repo **out, const char *dir, pmdb_hash_algo algo,
 	}
 	if (is_dir(repo->dotdir)) {
 		/* refuse before touching anything, even a half-made dir */
-		err = vcs_seterr(PMDB_EEXISTS, "a pmvcs repository already "
-				 "exists in %s (re-initialising is not "
-				 "supported)", repo->dotdir);
+		err = incomplete(repo->dotdir) ? incomplete_err(repo->dotdir)
+			: vcs_seterr(PMDB_EEXISTS, "a pmvcs repository already "
+				     "exists in %s (re-initialising is not "
+				     "supported)", repo->dotdir);
 		goto fail;
 	}
+	final = repo->dotdir;
+	repo->dotdir = NULL;
+	if (!(tmp = malloc(strlen(final) + 16))) {
+		err = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	sprintf(tmp, "%s.tmp-XXXXXX", final);
+	if (!mkdtemp(tmp)) {
+		err = vcs_seterr(PMDB_ERROR, "cannot create '%s': %s", tmp,
+				 strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto fail;
+	}
+	repo->dotdir = tmp;
 	if ((err = open_env(repo, PMDB_CREATE | PMDB_EXCL, algo, opts)))
 		goto fail;
 	if ((err = pmdb_txn_begin(repo->env, &txn)) ||
@@ -164,9 +229,33 @@ vcs_repo_init(vcs_repo **out, const char *dir, pmdb_hash_algo algo,
 		err = vcs_seterr_pmdb(err, "setting HEAD");
 		goto fail;
 	}
+	/* complete: close, rename into place (the pool's set file names
+	 * its parts by path; the open below rewrites it), reopen */
+	pmdb_env_close(repo->env);
+	repo->env = NULL;
+	if (rename(tmp, final)) {
+		err = errno == EEXIST || errno == ENOTEMPTY ?
+		      vcs_seterr(PMDB_EEXISTS, "a pmvcs repository already "
+				 "exists in %s (re-initialising is not "
+				 "supported)", final) :
+		      vcs_seterr(PMDB_ERROR, "cannot rename '%s' to '%s': %s",
+				 tmp, final, strerror(errno));
+		goto fail;
+	}
+	repo->dotdir = final;
+	final = NULL;
+	if ((err = open_env(repo, 0, algo, opts)))
+		goto fail_open;
+	free(tmp);
 	*out = repo;
 	return 0;
 fail:
+	if (tmp)
+		rm_tree(tmp);
+fail_open:
+	if (repo->dotdir != tmp)
+		free(tmp);
+	free(final);
 	vcs_repo_free(repo);
 	return err;
 }
@@ -217,6 +306,10 @@ vcs_repo_open(vcs_repo **out, const char *start_dir,
 	repo->worktree = cur;
 	if (!(repo->dotdir = path_join(cur, VCS_DOTDIR))) {
 		err = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (incomplete(repo->dotdir)) {
+		err = incomplete_err(repo->dotdir);
 		goto fail;
 	}
 	if ((err = open_env(repo, 0, PMDB_HASH_SHA1, opts)))
