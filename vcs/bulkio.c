@@ -53,6 +53,7 @@ static int ring_setup(vcs_bulkio *io);
 static int wait_for(vcs_bulkio *io, const void *lo, const void *hi,
 		    size_t isz, size_t n);
 static int write_one(vcs_bulkio_wr *w, unsigned attempt);
+static int write_direct(vcs_bulkio_wr *w);
 
 /* ------------------------------------------------------------------ */
 /* API                                                                 */
@@ -335,7 +336,7 @@ vcs_bulkio_write(vcs_bulkio *io, vcs_bulkio_wr *v, size_t n)
 
 		w->_pending = 0;
 		w->_open = w->_write = w->_close = w->_rename = -ECANCELED;
-		if (w->is_link || w->len >= VCS_BULKIO_MAX_IO)
+		if (w->is_link || w->direct || w->len >= VCS_BULKIO_MAX_IO)
 			continue;
 		if (vcs_bulkio_temp_name(&w->tmp, w->path, 0))
 			continue; /* redone (and reported) by the plain path */
@@ -383,10 +384,24 @@ vcs_bulkio_write(vcs_bulkio *io, vcs_bulkio_wr *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		vcs_bulkio_wr *w = &v[i];
 		int err;
+		w->have_st = 0;
+		if (w->direct) {
+			err = write_direct(w);
+			if (err && !rc)
+				rc = err;
+			if (!err) {
+				io->st.files_written++;
+				io->st.bytes_written += w->len;
+			}
+			continue;
+		}
 		if (io->have_ring && !rc && !w->is_link && w->len < VCS_BULKIO_MAX_IO &&
 		    w->_rename == 0) {
 			io->st.files_written++;
 			io->st.bytes_written += w->len;
+			/* after the rename: a rename changes the file's ctime */
+			w->have_st = !fstatat(w->dirfd, w->path, &w->st,
+					      AT_SYMLINK_NOFOLLOW);
 			continue;
 		}
 		if (io->have_ring && !w->is_link && w->len < VCS_BULKIO_MAX_IO) {
@@ -579,5 +594,54 @@ write_one(vcs_bulkio_wr *w, unsigned attempt)
 				strerror(errno));
 	if (rc)
 		unlinkat(w->dirfd, (char *)w->tmp.data, 0);
+	else
+		w->have_st = !fstatat(w->dirfd, w->path, &w->st,
+				      AT_SYMLINK_NOFOLLOW);
+	return rc;
+}
+
+/** write_direct -- create path itself (its directory is not visible
+ *  yet, so nothing can see it half-written): open, write, fstat (the
+ *  stat cache's data without a path walk), close. */
+static int
+write_direct(vcs_bulkio_wr *w)
+{
+	size_t off = 0;
+	int fd, rc = 0;
+
+	if (w->is_link) {
+		char *target = strndup(w->data, w->len);
+		if (!target)
+			return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		rc = symlinkat(target, w->dirfd, w->path);
+		free(target);
+		if (rc)
+			return vcs_seterr(PMDB_ERROR, "cannot create '%s': %s",
+					  w->name, strerror(errno));
+		w->have_st = !fstatat(w->dirfd, w->path, &w->st,
+				      AT_SYMLINK_NOFOLLOW);
+		return 0;
+	}
+	fd = openat(w->dirfd, w->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    w->exec ? 0777 : 0666);
+	if (fd < 0)
+		return vcs_seterr(PMDB_ERROR, "cannot create '%s': %s", w->name,
+				  strerror(errno));
+	while (off < w->len) {
+		ssize_t k = write(fd, (const char *)w->data + off, w->len - off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			rc = vcs_seterr(PMDB_ERROR, "cannot write '%s': %s",
+					w->name, strerror(errno));
+			break;
+		}
+		off += (size_t)k;
+	}
+	if (!rc)
+		w->have_st = !fstat(fd, &w->st);
+	if (close(fd) != 0 && !rc)
+		rc = vcs_seterr(PMDB_ERROR, "cannot write '%s': %s", w->name,
+				strerror(errno));
 	return rc;
 }

@@ -22,7 +22,11 @@
  * renameat(temp, real name), linked, so a file appears under its real
  * name only complete (the crash rule of checkout.c). A chain that fails
  * is cleaned up and redone by the plain path. Symlinks are created
- * synchronously (symlink + rename).
+ * synchronously (symlink + rename). Direct writes (into a directory
+ * that is itself still under a temp name) skip the temp name and always
+ * take the plain path, openat -> write -> fstat -> close: on tmpfs the
+ * ring punts every O_CREAT open to an io-wq worker, which cost more
+ * than the four syscalls it saves (docs/io.md).
  *
  * Caveats: sizes above VCS_BULKIO_MAX_IO bytes and empty files always
  * take the plain path. The fallback is chosen once, at open: when
@@ -34,6 +38,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "vcs.h"
 
@@ -80,6 +85,13 @@ typedef struct vcs_bulkio_wr {
 	size_t len;
 	int is_link;            /**< data is the symlink's target */
 	int exec;               /**< create with 0777 instead of 0666 */
+	int direct;             /**< create path itself (O_EXCL), no temp:
+	                             only inside a directory that is not
+	                             yet visible under its real name */
+	struct stat st;         /**< out: the file as written (lstat of
+	                             path after the rename; fstat of the
+	                             fd for direct writes) */
+	int have_st;            /**< out: st is set */
 	vcs_str tmp;            /**< private: temp name */
 	int _open, _write, _close, _rename, _pending;
 } vcs_bulkio_wr;

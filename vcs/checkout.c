@@ -30,7 +30,8 @@
 typedef struct plan {
 	const vcs_wt_entry **rm;    /**< working tree files to delete */
 	size_t nrm;
-	const vcs_wt_entry **wr;    /**< new tree entries to write */
+	vcs_wt_entry **wr;          /**< new tree entries to write (their
+	                                 stat fields get the written file's) */
 	size_t nwr;
 	char **rmdirs;              /**< directories to remove recursively
 	                                 (force only) */
@@ -64,25 +65,12 @@ wt_equals(vcs_repo *repo, vcs_wt_reader *rd, vcs_wt_entry *w,
 	return !memcmp(&w->oid, &t->oid, sizeof(w->oid));
 }
 
-/** add_path -- append an entry copy (path and mode) to a result list. */
+/** add_path -- append an entry copy (path) to a result list. */
 static int
 add_path(vcs_wt_list *l, const char *path, size_t len)
 {
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? 2 * l->cap : 16;
-		vcs_wt_entry *ne = realloc(l->e, nc * sizeof(*ne));
-		if (!ne)
-			return vcs_seterr(PMDB_ENOMEM, "out of memory");
-		l->e = ne;
-		l->cap = nc;
-	}
-	memset(&l->e[l->n], 0, sizeof(l->e[0]));
-	l->e[l->n].path = strndup(path, len);
-	if (!l->e[l->n].path)
-		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	l->e[l->n].len = len;
-	l->n++;
-	return 0;
+	return vcs_wt_list_add(l, path, len, 0) ? 0 :
+		vcs_seterr(PMDB_ENOMEM, "out of memory");
 }
 
 /** has_below -- are there working tree entries below directory p (len
@@ -200,13 +188,6 @@ make_plan(vcs_repo *repo, vcs_wt_list *old, vcs_wt_list *nw, vcs_wt_list *wt,
 	return rc;
 }
 
-/** rm_cb -- nftw callback removing everything. */
-static int
-rm_cb(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	return type == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 /** remove_empty_parents -- rmdir path's parent directories up to the
  *  root while they are empty. abs is modified. */
 static void
@@ -220,139 +201,336 @@ remove_empty_parents(char *abs, size_t rootlen)
 	}
 }
 
-/** mkdirs -- create the parent directories of abs (below the root),
- *  replacing files in the way. */
+/** A directory that did not exist: built under a temp name beside its
+ *  real name, renamed into place once all its files are written. */
+typedef struct newdir {
+	char *tmp;                 /**< root-relative temp path */
+	char *real;                /**< root-relative real path */
+} newdir;
+
+/** Where files of the plan go; directories are opened once per run of
+ *  files in the same directory. */
+typedef struct writer {
+	vcs_repo *repo;
+	int rootfd;
+	vcs_str cur;               /**< real dir of dirfd ("" = root), or
+	                                unset (len 0, valid 0) */
+	int valid;
+	int dirfd;                 /**< O_PATH fd of cur's on-disk dir */
+	int direct;                /**< cur lies inside a new directory */
+	vcs_str npref, ndisk;      /**< real and temp path of the new
+	                                directory being filled, "" none */
+	newdir *nd;
+	size_t nnd, capnd;
+} writer;
+
+/** mkdir_all -- create the directories of disk path p (root-relative,
+ *  inside a new directory of ours) that do not exist yet. */
 static int
-mkdirs(char *abs, size_t rootlen)
+mkdir_all(int rootfd, char *p)
 {
-	for (char *s = strchr(abs + rootlen + 1, '/'); s; s = strchr(s + 1, '/')) {
-		struct stat st;
-		*s = '\0';
-		if (lstat(abs, &st) == 0 && !S_ISDIR(st.st_mode))
-			unlink(abs);
-		if (mkdir(abs, 0777) != 0 && errno != EEXIST) {
-			int rc = vcs_seterr(PMDB_ERROR, "cannot create directory '%s': %s",
-					    abs, strerror(errno));
+	for (char *s = strchr(p, '/');; s = strchr(s + 1, '/')) {
+		if (s)
+			*s = '\0';
+		int bad = mkdirat(rootfd, p, 0777) != 0 && errno != EEXIST;
+		int err = errno;
+		if (s)
 			*s = '/';
-			return rc;
-		}
-		*s = '/';
+		if (bad)
+			return vcs_seterr(PMDB_ERROR, "cannot create directory "
+					  "'%s': %s", p, strerror(err));
+		if (!s)
+			return 0;
 	}
-	return 0;
 }
 
-/** same_dir -- does abs's directory equal the one in last (its
- *  parents were created for an earlier file)? Records it when not. */
+/** new_top -- directory real (root-relative, its parent exists) is
+ *  missing: create it under a temp name and remember to rename it. */
 static int
-same_dir(vcs_str *last, const char *abs)
+new_top(writer *wr, const char *real, size_t len)
 {
-	size_t dl = (size_t)(strrchr(abs, '/') - abs);
+	vcs_str tmp = VCS_STR_INIT;
+	char *name = strndup(real, len);
+	newdir *nd;
+	unsigned attempt = 0;
+	int rc;
 
-	if (last->len == dl && last->data && !memcmp(last->data, abs, dl))
-		return 1;
-	vcs_str_reset(last);
-	return vcs_str_add(last, abs, dl) ? -1 : 0;
+	if (!name)
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	for (;;) {
+		/* a temp name beside the real one: same parent, so the final
+		 * rename is atomic and never crosses a filesystem */
+		rc = vcs_bulkio_temp_name(&tmp, name, attempt++);
+		if (rc) {
+			free(name);
+			return rc;
+		}
+		if (rc)
+			return rc;
+		if (mkdirat(wr->rootfd, (char *)tmp.data, 0777) == 0)
+			break;
+		if (errno != EEXIST || attempt > 100) {
+			rc = vcs_seterr(PMDB_ERROR, "cannot create directory '%s': %s",
+					(char *)tmp.data, strerror(errno));
+			vcs_str_free(&tmp);
+			free(name);
+			return rc;
+		}
+	}
+	if (wr->nnd == wr->capnd) {
+		size_t nc = wr->capnd ? 2 * wr->capnd : 8;
+		newdir *nn = realloc(wr->nd, nc * sizeof(*nn));
+		if (!nn)
+			goto nomem;
+		wr->nd = nn;
+		wr->capnd = nc;
+	}
+	nd = &wr->nd[wr->nnd];
+	nd->real = name;
+	name = NULL;
+	if (!(nd->tmp = strdup((char *)tmp.data))) {
+		free(nd->real);
+		goto nomem;
+	}
+	wr->nnd++;
+	vcs_str_reset(&wr->npref);
+	vcs_str_reset(&wr->ndisk);
+	if (vcs_str_add(&wr->npref, real, len) || vcs_str_add(&wr->npref, "/", 1) ||
+	    vcs_str_add(&wr->ndisk, tmp.data, tmp.len) ||
+	    vcs_str_add(&wr->ndisk, "/", 1))
+		goto nomem;
+	vcs_str_free(&tmp);
+	return 0;
+nomem:
+	free(name);
+	vcs_str_free(&tmp);
+	return vcs_seterr(PMDB_ENOMEM, "out of memory");
+}
+
+/** below -- is the directory path (dl bytes) dir itself or below it?
+ *  dir is "a/b/" (dlen bytes, with the slash). */
+static int
+below(const char *path, size_t dl, const char *dir, size_t dlen)
+{
+	if (dl == dlen - 1)
+		return !memcmp(path, dir, dl);
+	return dl >= dlen && !memcmp(path, dir, dlen);
+}
+
+/** enter_dir -- make the directory of the file path (dl bytes of it,
+ *  root-relative) current: find or create it, open it O_PATH. A file in
+ *  the way of a directory is removed (the plan allowed it); the topmost
+ *  missing directory is created under a temp name. */
+static int
+enter_dir(writer *wr, const char *path, size_t dl)
+{
+	vcs_str disk = VCS_STR_INIT;
+	int rc = 0, fd;
+
+	if (wr->valid && wr->cur.len == dl && !memcmp(wr->cur.data, path, dl))
+		return 0;
+	/* paths below one directory sort together: once a path is not
+	 * below the new directory, no later one is */
+	if (wr->npref.len && !below(path, dl, (char *)wr->npref.data,
+				    wr->npref.len))
+		vcs_str_reset(&wr->npref);
+	if (!wr->npref.len) {
+		/* existing directories down from the root, until one is missing */
+		for (size_t i = 0; i < dl && !wr->npref.len && !rc; i++) {
+			struct stat st;
+			size_t end = i;
+			while (end < dl && path[end] != '/')
+				end++;
+			vcs_str_reset(&disk);
+			if (vcs_str_add(&disk, path, end)) {
+				rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+				break;
+			}
+			if (fstatat(wr->rootfd, (char *)disk.data, &st,
+				    AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+				i = end;
+				continue;
+			}
+			unlinkat(wr->rootfd, (char *)disk.data, 0); /* in the way */
+			rc = new_top(wr, path, end);
+			i = end;
+		}
+	}
+	vcs_str_reset(&disk);
+	if (!rc && wr->npref.len) {
+		/* inside the new directory: same path below its temp name */
+		if (vcs_str_add(&disk, wr->ndisk.data, wr->ndisk.len - 1) ||
+		    vcs_str_add(&disk, path + wr->npref.len - 1,
+				dl - (wr->npref.len - 1)))
+			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		else
+			rc = mkdir_all(wr->rootfd, (char *)disk.data);
+	} else if (!rc && (dl ? vcs_str_add(&disk, path, dl) : vcs_str_adds(&disk, "."))) {
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+	}
+	if (!rc && (fd = openat(wr->rootfd, (char *)disk.data, O_PATH |
+				O_DIRECTORY | O_CLOEXEC)) < 0)
+		rc = vcs_seterr(PMDB_ERROR, "cannot open directory '%s': %s",
+				(char *)disk.data, strerror(errno));
+	if (!rc) {
+		wr->dirfd = fd;
+		wr->direct = wr->npref.len != 0;
+		vcs_str_reset(&wr->cur);
+		if (vcs_str_add(&wr->cur, path, dl))
+			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		wr->valid = !rc;
+	} else {
+		wr->valid = 0;
+	}
+	vcs_str_free(&disk);
+	return rc;
 }
 
 /** wave -- up to a batch of files to write, with their buffers. */
 typedef struct wave {
 	vcs_bulkio_wr wr[VCS_BULKIO_BATCH];
-	vcs_str abs[VCS_BULKIO_BATCH], buf[VCS_BULKIO_BATCH];
+	vcs_str buf[VCS_BULKIO_BATCH];
 	size_t n;
-	int dirfd;                 /**< O_PATH fd of lastdir, or -1 */
-	int oldfds[VCS_BULKIO_BATCH]; /**< earlier dirs of this wave, to
-	                                   close after it is written */
+	int oldfds[VCS_BULKIO_BATCH + 1]; /**< dirs of this wave to close
+	                                       after it is written */
 	size_t noldfds;
 } wave;
 
 #define WAVE_BYTES (8u << 20)
 
-/** prepare -- read blob e of the new tree into slot k of w and create
- *  the parent directories of its path. */
+/** prepare -- read blob e of the new tree straight into slot k's buffer
+ *  and make its directory current. */
 static int
-prepare(vcs_repo *repo, const vcs_wt_entry *e, wave *w, size_t k,
-	size_t rootlen, vcs_str *lastdir)
+prepare(writer *wr, const vcs_wt_entry *e, wave *w, size_t k)
 {
-	vcs_bulkio_wr *wr = &w->wr[k];
+	vcs_bulkio_wr *b = &w->wr[k];
+	const char *slash = memrchr(e->path, '/', e->len);
+	size_t dl = slash ? (size_t)(slash - e->path) : 0;
 	pmdb_otype type;
-	int rc, same;
+	int rc, had = wr->valid ? wr->dirfd : -1;
 
-	vcs_str_reset(&w->abs[k]);
-	if (vcs_str_addf(&w->abs[k], "%s/%s", repo->worktree, e->path))
-		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	rc = vcs_object_read(repo, NULL, &e->oid, &type, &w->buf[k]);
+	rc = vcs_object_read(wr->repo, NULL, &e->oid, &type, &w->buf[k]);
 	if (rc)
 		return rc;
 	if (type != PMDB_OBJ_BLOB)
 		return vcs_seterr(PMDB_ECORRUPT, "'%s' is not a blob", e->path);
-	same = same_dir(lastdir, (char *)w->abs[k].data);
-	if (same < 0)
-		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	if (!same) {
-		/* relative names below a directory fd: one path walk per
-		 * directory instead of two or three per file */
-		if (w->dirfd >= 0)
-			w->oldfds[w->noldfds++] = w->dirfd;
-		w->dirfd = -1;
-		rc = mkdirs((char *)w->abs[k].data, rootlen);
-		if (!rc && (w->dirfd = open((char *)lastdir->data, O_PATH |
-					    O_DIRECTORY | O_CLOEXEC)) < 0)
-			rc = vcs_seterr(PMDB_ERROR, "cannot open directory '%s': %s",
-					(char *)lastdir->data, strerror(errno));
-		if (rc) {
-			vcs_str_reset(lastdir);
-			return rc;
-		}
-	}
-	wr->dirfd = w->dirfd;
-	wr->path = strrchr((char *)w->abs[k].data, '/') + 1;
-	wr->name = e->path;
-	wr->data = w->buf[k].data;
-	wr->len = w->buf[k].len;
-	wr->is_link = e->mode == VCS_MODE_LINK;
-	wr->exec = e->mode == VCS_MODE_EXEC;
+	rc = enter_dir(wr, e->path, dl);
+	if (had >= 0 && (rc || wr->dirfd != had))
+		w->oldfds[w->noldfds++] = had; /* items of this wave use it */
+	if (rc)
+		return rc;
+	b->dirfd = wr->dirfd;
+	b->path = slash ? slash + 1 : e->path;
+	b->name = e->path;
+	b->data = w->buf[k].data;
+	b->len = w->buf[k].len;
+	b->is_link = e->mode == VCS_MODE_LINK;
+	b->exec = e->mode == VCS_MODE_EXEC;
+	b->direct = wr->direct;
 	return 0;
 }
 
-/** write_all -- write the plan's files in batches through io: each
- *  file to a temp name in its directory, renamed over its real name. */
-static int
-write_all(vcs_repo *repo, vcs_bulkio *io, plan *pl, size_t rootlen,
-	  vcs_checkout_result *res)
+/** note_stat -- keep what the write saw of e for the stat cache. */
+static void
+note_stat(vcs_wt_entry *e, const vcs_bulkio_wr *b)
 {
-	vcs_str lastdir = VCS_STR_INIT;
+	e->ino = 0;
+	if (!b->have_st)
+		return;
+	e->size = (uint64_t)b->st.st_size;
+	e->ino = (uint64_t)b->st.st_ino;
+	e->dev = (uint64_t)b->st.st_dev;
+	e->mtime_ns = (int64_t)b->st.st_mtim.tv_sec * 1000000000 + b->st.st_mtim.tv_nsec;
+	e->ctime_ns = (int64_t)b->st.st_ctim.tv_sec * 1000000000 + b->st.st_ctim.tv_nsec;
+}
+
+/** rm_tree_cb -- nftw callback removing everything. */
+static int
+rm_tree_cb(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/** finish_newdirs -- rename the new directories into place (ok), or
+ *  remove them with what they hold (after a failure). */
+static int
+finish_newdirs(writer *wr, int ok)
+{
+	vcs_str abs = VCS_STR_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; i < wr->nnd; i++) {
+		newdir *nd = &wr->nd[i];
+		if (ok && !rc && renameat(wr->rootfd, nd->tmp, wr->rootfd, nd->real) != 0)
+			rc = vcs_seterr(PMDB_ERROR, "cannot rename '%s' to '%s': %s",
+					nd->tmp, nd->real, strerror(errno));
+		if (!ok || rc) {
+			vcs_str_reset(&abs);
+			if (!vcs_str_addf(&abs, "%s/%s", wr->repo->worktree, nd->tmp))
+				nftw((char *)abs.data, rm_tree_cb, 16, FTW_DEPTH | FTW_PHYS);
+		}
+		free(nd->tmp);
+		free(nd->real);
+	}
+	free(wr->nd);
+	vcs_str_free(&abs);
+	return rc;
+}
+
+/** write_all -- write the plan's files in batches through io. Files in
+ *  existing directories: temp name, renamed over the real name. Files
+ *  in directories that did not exist: written straight, inside the new
+ *  directory's temp name, which is renamed into place at the end. */
+static int
+write_all(vcs_repo *repo, vcs_bulkio *io, plan *pl, vcs_checkout_result *res)
+{
+	writer wr = { repo, -1, VCS_STR_INIT, 0, -1, 0, VCS_STR_INIT,
+		      VCS_STR_INIT, NULL, 0, 0 };
 	wave *w = calloc(1, sizeof(*w));
 	size_t i = 0;
-	int rc = 0;
+	int rc = 0, frc;
 
 	if (!w)
 		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	w->dirfd = -1;
+	wr.rootfd = open(repo->worktree, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (wr.rootfd < 0)
+		rc = vcs_seterr(PMDB_ERROR, "cannot open directory '%s': %s",
+				repo->worktree, strerror(errno));
 	while (!rc && i < pl->nwr) {
-		size_t bytes = 0;
+		size_t bytes = 0, first = i;
 		w->n = 0;
 		while (!rc && i < pl->nwr && w->n < VCS_BULKIO_BATCH &&
 		       bytes < WAVE_BYTES) {
-			rc = prepare(repo, pl->wr[i++], w, w->n, rootlen, &lastdir);
+			rc = prepare(&wr, pl->wr[i++], w, w->n);
 			bytes += w->buf[w->n].len;
 			w->n++;
 		}
 		if (!rc)
 			rc = vcs_bulkio_write(io, w->wr, w->n);
+		for (size_t k = 0; !rc && k < w->n; k++)
+			note_stat(pl->wr[first + k], &w->wr[k]);
 		if (!rc)
 			res->written += w->n;
 		while (w->noldfds)
 			close(w->oldfds[--w->noldfds]);
 	}
-	if (w->dirfd >= 0)
-		close(w->dirfd);
+	if (wr.valid)
+		close(wr.dirfd);
+	frc = finish_newdirs(&wr, !rc);
+	if (!rc)
+		rc = frc;
+	if (wr.rootfd >= 0)
+		close(wr.rootfd);
 	for (size_t k = 0; k < VCS_BULKIO_BATCH; k++) {
 		vcs_bulkio_wr_clear(&w->wr[k]);
-		vcs_str_free(&w->abs[k]);
 		vcs_str_free(&w->buf[k]);
 	}
 	free(w);
-	vcs_str_free(&lastdir);
+	vcs_str_free(&wr.cur);
+	vcs_str_free(&wr.npref);
+	vcs_str_free(&wr.ndisk);
 	return rc;
 }
 
@@ -383,47 +561,59 @@ execute(vcs_repo *repo, vcs_bulkio *io, plan *pl, vcs_checkout_result *res)
 		if (vcs_str_addf(&abs, "%s/%s", repo->worktree, pl->rmdirs[i]))
 			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
 		else
-			nftw((char *)abs.data, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+			nftw((char *)abs.data, rm_tree_cb, 16, FTW_DEPTH | FTW_PHYS);
 	}
 	if (!rc)
-		rc = write_all(repo, io, pl, rootlen, res);
+		rc = write_all(repo, io, pl, res);
 	vcs_str_free(&abs);
 	return rc;
 }
 
 /** refresh_cache -- record the new tree's files whose content is known
- *  to equal the tree (written now, or found equal) in the stat cache. */
+ *  to equal the tree in the stat cache: written now (stat data from the
+ *  write itself) or found equal (stat data from the scan), with the new
+ *  tree flattened, so that the next status reads no tree. */
 static void
 refresh_cache(vcs_repo *repo, vcs_wt_list *nw, const vcs_wt_list *wt,
-	      const plan *pl)
+	      const plan *pl, const pmdb_oid *to_tree)
 {
-	vcs_str abs = VCS_STR_INIT;
-	size_t k = 0;
+	size_t k = 0, j = 0;
 
 	for (size_t i = 0; i < nw->n; i++) {
 		vcs_wt_entry *n = &nw->e[i];
-		const vcs_wt_entry *w = vcs_wt_find(wt, n->path, n->len);
-		int written = 0;
-		struct stat st;
+		const vcs_wt_entry *w = NULL;
+		int c = 1;
 
 		while (k < pl->nwr && strcmp(pl->wr[k]->path, n->path) < 0)
 			k++;
-		written = k < pl->nwr && pl->wr[k] == n;
-		n->ino = 0; /* not cached unless proven below */
-		if (!written && !(w && w->have_oid && same_blob(w, n)))
+		if (k < pl->nwr && pl->wr[k] == n)
+			continue; /* note_stat set it (ino 0 if unknown) */
+		while (j < wt->n && (c = strcmp(wt->e[j].path, n->path)) < 0)
+			j++;
+		if (j < wt->n && !c)
+			w = &wt->e[j];
+		n->ino = 0; /* not cached unless proven */
+		if (!(w && w->have_oid && same_blob(w, n)))
 			continue;
-		vcs_str_reset(&abs);
-		if (vcs_str_addf(&abs, "%s/%s", repo->worktree, n->path) ||
-		    lstat((char *)abs.data, &st) != 0)
-			continue;
-		n->size = (uint64_t)st.st_size;
-		n->ino = (uint64_t)st.st_ino;
-		n->dev = (uint64_t)st.st_dev;
-		n->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-		n->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+		n->size = w->size;
+		n->ino = w->ino;
+		n->dev = w->dev;
+		n->mtime_ns = w->mtime_ns;
+		n->ctime_ns = w->ctime_ns;
 	}
-	vcs_wtcache_write(repo, nw);
-	vcs_str_free(&abs);
+	vcs_wtcache_write_tree(repo, nw, nw, to_tree);
+}
+
+/** flatten -- tree's files: from the stat cache when it holds that
+ *  tree, else from the pool. */
+static int
+flatten(vcs_repo *repo, const pmdb_oid *tree, vcs_wt_list *out)
+{
+	int rc = tree ? vcs_wtcache_tree(repo, tree, out) : 0;
+
+	if (rc < 0)
+		return rc;
+	return rc ? 0 : vcs_tree_flatten(repo, NULL, tree, out);
 }
 
 /** vcs_checkout_tree -- move the working tree (plain file writes). */
@@ -444,20 +634,22 @@ vcs_checkout_tree_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *from_tree,
 {
 	vcs_bulkio *own = NULL;
 	vcs_wt_list old = VCS_WT_LIST_INIT, nw = VCS_WT_LIST_INIT;
-	vcs_wt_list wt = VCS_WT_LIST_INIT;
+	vcs_wt_list wt = VCS_WT_LIST_INIT, *oldp = &old;
 	plan pl = { 0 };
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	rc = vcs_tree_flatten(repo, NULL, from_tree, &old);
-	if (!rc)
-		rc = vcs_tree_flatten(repo, NULL, to_tree, &nw);
+	rc = flatten(repo, to_tree, &nw);
+	if (!rc && from_tree && !memcmp(from_tree, to_tree, sizeof(*to_tree)))
+		oldp = &nw; /* same tree (checkout -f): list it once */
+	else if (!rc)
+		rc = flatten(repo, from_tree, &old);
 	if (!rc)
 		rc = vcs_wt_scan(repo, &wt);
 	if (!rc)
 		rc = vcs_wtcache_apply(repo, &wt);
 	if (!rc)
-		rc = make_plan(repo, &old, &nw, &wt, flags, &pl, res);
+		rc = make_plan(repo, oldp, &nw, &wt, flags, &pl, res);
 	if (!rc && (res->dirty.n || res->untracked.n))
 		rc = vcs_seterr(PMDB_ECONFLICT, "local changes would be overwritten");
 	if (!rc && !io && !(rc = vcs_bulkio_open(&own, VCS_BULKIO_SYNC)))
@@ -465,7 +657,7 @@ vcs_checkout_tree_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *from_tree,
 	if (!rc)
 		rc = execute(repo, io, &pl, res);
 	if (!rc)
-		refresh_cache(repo, &nw, &wt, &pl);
+		refresh_cache(repo, &nw, &wt, &pl, to_tree);
 	free(pl.rm);
 	free(pl.wr);
 	free(pl.rmdirs);

@@ -1,13 +1,31 @@
 /*
  * status.c -- compare the working tree with a tree (HEAD's), the stat
- * cache that lets that comparison skip hashing, and git's stripspace.
+ * cache that lets that comparison skip hashing and reading trees, and
+ * git's stripspace.
  *
- * Stat cache (.pmvcs/wtcache): "PMVCSWT1\n" then one record per file,
- * "<mode octal> <hex id> <size> <mtime ns> <ctime ns> <ino> <dev>\t<path>\0",
- * sorted by path. An entry is trusted only when all stat fields match and
- * the file's mtime is older than the cache file's own mtime (git's "racy
- * git" rule: a file changed in the same clock tick as the cache was
- * written might have changed after it was hashed).
+ * Stat cache (.pmvcs/wtcache), binary, host byte order (a local cache,
+ * never shared or copied), read with one read() and used in place:
+ *
+ *   wtcache ::= header record{n} strtab
+ *   header  ::= "PMVCSWT2" algo:u32 has_tree:u32 n:u64 strtab:u64
+ *               tree:oid[32]
+ *   record  ::= size:u64 ino:u64 dev:u64 mtime_ns:i64 ctime_ns:i64
+ *               path_off:u32 path_len:u32 mode:u32 tmode:u32
+ *               oid[32] toid[32]
+ *   strtab  ::= (path NUL)*
+ *
+ * Records are sorted by path (bytewise). A record has a stat part
+ * (mode != 0: a working tree file with this stat data had content oid)
+ * and/or a tree part (tmode != 0: the path is in tree `tree`, flattened,
+ * with mode tmode and id toid). The tree part depends on the tree id
+ * only, so it stays valid whatever happens to the files; with it status
+ * reads no tree object when HEAD's tree is the cached one.
+ *
+ * A stat entry is trusted only when all stat fields match and the file's
+ * mtime is older than the cache file's own mtime (git's "racy git" rule:
+ * a file changed in the same clock tick as the cache was written might
+ * have changed after it was hashed). A cache that fails any check (size,
+ * magic, algo, offsets, order) is ignored: it only costs hashing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,118 +39,301 @@
 #include "worktree.h"
 
 #define CACHE_NAME "wtcache"
-#define CACHE_MAGIC "PMVCSWT1\n"
+#define CACHE_MAGIC "PMVCSWT2"
 
-/** read_whole -- read a file into out; -1 with errno on failure. */
+typedef struct wtc_hdr {
+	char magic[8];
+	uint32_t algo, has_tree;
+	uint64_t n, strtab;
+	uint8_t tree[PMDB_OID_MAXLEN];
+} wtc_hdr;
+
+typedef struct wtc_rec {
+	uint64_t size, ino, dev;
+	int64_t mtime_ns, ctime_ns;
+	uint32_t path_off, path_len;
+	uint32_t mode;          /**< stat part: wt mode, 0 if none */
+	uint32_t tmode;         /**< tree part: mode in the tree, 0 if none */
+	uint8_t oid[PMDB_OID_MAXLEN], toid[PMDB_OID_MAXLEN];
+} wtc_rec;
+
+_Static_assert(sizeof(wtc_hdr) == 64, "wtcache header layout");
+_Static_assert(sizeof(wtc_rec) == 120, "wtcache record layout");
+_Static_assert(sizeof(pmdb_oid) == PMDB_OID_MAXLEN, "oid is its bytes");
+
+/** A loaded cache; points into storage of the list given to wtc_load. */
+typedef struct wtc {
+	const wtc_hdr *h;       /**< NULL: no usable cache */
+	const wtc_rec *r;
+	const char *paths;
+	size_t n;
+	int64_t mtime_ns;       /**< the cache file's mtime */
+} wtc;
+
+/** cache_path -- ".pmvcs/wtcache" (suffix: ".tmp") into out. */
 static int
-read_whole(const char *path, vcs_str *out, struct stat *st)
+cache_path(vcs_repo *repo, vcs_str *out, const char *suffix)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return vcs_str_addf(out, "%s/%s%s", repo->dotdir, CACHE_NAME, suffix) ?
+		vcs_seterr(PMDB_ENOMEM, "out of memory") : 0;
+}
 
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, st) != 0 || vcs_str_grow(out, (size_t)st->st_size + 1)) {
-		close(fd);
-		return -1;
+/** wtc_check -- 1 if the loaded bytes are a well-formed cache. */
+static int
+wtc_check(vcs_repo *repo, const wtc *c, size_t size)
+{
+	const wtc_hdr *h = c->h;
+
+	if (size < sizeof(*h) || memcmp(h->magic, CACHE_MAGIC, 8) ||
+	    h->algo != (uint32_t)repo->algo ||
+	    h->n > (size - sizeof(*h)) / sizeof(wtc_rec) ||
+	    h->strtab != size - sizeof(*h) - h->n * sizeof(wtc_rec))
+		return 0;
+	for (size_t i = 0; i < h->n; i++) {
+		const wtc_rec *r = &c->r[i];
+		if ((uint64_t)r->path_off + r->path_len >= h->strtab ||
+		    c->paths[r->path_off + r->path_len] != '\0' ||
+		    memchr(c->paths + r->path_off, '\0', r->path_len))
+			return 0;
+		if (i) {
+			const wtc_rec *q = &c->r[i - 1];
+			size_t m = q->path_len < r->path_len ? q->path_len : r->path_len;
+			int cmp = memcmp(c->paths + q->path_off, c->paths + r->path_off, m);
+			if (cmp > 0 || (!cmp && q->path_len >= r->path_len))
+				return 0; /* not strictly sorted */
+		}
 	}
-	while (out->len < (size_t)st->st_size) {
-		ssize_t n = read(fd, out->data + out->len,
-				 (size_t)st->st_size - out->len);
+	return 1;
+}
+
+/** wtc_load -- read the cache into storage owned by owner (one read);
+ *  c->h stays NULL when there is none or it is unusable. */
+static int
+wtc_load(vcs_repo *repo, vcs_wt_list *owner, wtc *c)
+{
+	vcs_str path = VCS_STR_INIT;
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	int fd, rc = cache_path(repo, &path, "");
+
+	memset(c, 0, sizeof(*c));
+	if (rc)
+		return rc;
+	fd = open((char *)path.data, O_RDONLY | O_CLOEXEC);
+	vcs_str_free(&path);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(wtc_hdr) ||
+	    st.st_size > (off_t)1 << 34)
+		goto out;
+	if (!(buf = vcs_wt_list_reserve(owner, (size_t)st.st_size))) {
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			break;
-		out->len += (size_t)n;
+			goto out;
+		got += (size_t)n;
 	}
+	c->h = (const wtc_hdr *)buf;
+	c->r = (const wtc_rec *)(buf + sizeof(wtc_hdr));
+	c->paths = (const char *)(c->r + c->h->n);
+	if (!wtc_check(repo, c, got)) {
+		memset(c, 0, sizeof(*c));
+		goto out;
+	}
+	c->n = c->h->n;
+	c->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+out:
 	close(fd);
-	out->data[out->len] = '\0';
+	return rc;
+}
+
+/** wtc_has_tree -- does c hold tree id flattened? */
+static int
+wtc_has_tree(const wtc *c, const pmdb_oid *id)
+{
+	return c->h && c->h->has_tree &&
+	       !memcmp(c->h->tree, id->id, PMDB_OID_MAXLEN);
+}
+
+/** wtc_tree -- append c's tree part to out; paths stay in c's storage
+ *  (which out must own). */
+static int
+wtc_tree(const wtc *c, vcs_wt_list *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < c->n; i++)
+		k += c->r[i].tmode != 0;
+	if (out->cap - out->n < k) {
+		vcs_wt_entry *ne = realloc(out->e, (out->n + k + 1) * sizeof(*ne));
+		if (!ne)
+			return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		out->e = ne;
+		out->cap = out->n + k + 1;
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const wtc_rec *r = &c->r[i];
+		vcs_wt_entry *e;
+		if (!r->tmode)
+			continue;
+		e = &out->e[out->n++];
+		memset(e, 0, sizeof(*e));
+		e->path = (char *)c->paths + r->path_off;
+		e->len = r->path_len;
+		e->mode = r->tmode;
+		memcpy(e->oid.id, r->toid, PMDB_OID_MAXLEN);
+		e->have_oid = 1;
+	}
 	return 0;
+}
+
+/** wtc_apply -- one merge pass: set the oids of l's entries whose stat
+ *  data matches c and that are not racy. */
+static void
+wtc_apply(const wtc *c, vcs_wt_list *l)
+{
+	size_t i = 0, j = 0;
+
+	while (i < c->n && j < l->n) {
+		const wtc_rec *r = &c->r[i];
+		vcs_wt_entry *e = &l->e[j];
+		size_t m = r->path_len < e->len ? r->path_len : e->len;
+		int cmp = memcmp(c->paths + r->path_off, e->path, m);
+
+		if (!cmp)
+			cmp = r->path_len < e->len ? -1 : r->path_len > e->len;
+		i += cmp <= 0;
+		j += cmp >= 0;
+		if (cmp || !r->mode)
+			continue;
+		if (e->mode == r->mode && e->size == r->size &&
+		    e->mtime_ns == r->mtime_ns && e->ctime_ns == r->ctime_ns &&
+		    e->ino == r->ino && e->dev == r->dev &&
+		    e->mtime_ns < c->mtime_ns) {
+			memcpy(e->oid.id, r->oid, PMDB_OID_MAXLEN);
+			e->have_oid = 1;
+		}
+	}
 }
 
 /** vcs_wtcache_apply -- fill oids of unchanged entries from the cache. */
 int
 vcs_wtcache_apply(vcs_repo *repo, vcs_wt_list *l)
 {
-	vcs_str path = VCS_STR_INIT, data = VCS_STR_INIT;
-	struct stat cst;
-	int64_t cache_ns;
-	char *p, *end;
-	size_t i = 0;
+	vcs_wt_list tmp = VCS_WT_LIST_INIT;
+	wtc c;
+	int rc = wtc_load(repo, &tmp, &c);
 
-	if (vcs_str_addf(&path, "%s/%s", repo->dotdir, CACHE_NAME) ||
-	    read_whole((char *)path.data, &data, &cst) != 0 ||
-	    data.len < sizeof(CACHE_MAGIC) - 1 ||
-	    memcmp(data.data, CACHE_MAGIC, sizeof(CACHE_MAGIC) - 1))
-		goto out;
-	cache_ns = (int64_t)cst.st_mtim.tv_sec * 1000000000 + cst.st_mtim.tv_nsec;
-	p = (char *)data.data + sizeof(CACHE_MAGIC) - 1;
-	end = (char *)data.data + data.len;
-	while (p < end && i < l->n) {
-		char *tab = memchr(p, '\t', (size_t)(end - p)), *nul, *q;
-		char hex[PMDB_OID_HEXMAX + 1];
-		unsigned mode;
-		uint64_t size, ino, dev;
-		int64_t mt, ct;
-		int c = 1;
-
-		if (!tab || !(nul = memchr(tab, '\0', (size_t)(end - tab))))
-			break;
-		*tab = '\0';
-		if (sscanf(p, "%o %64s %" SCNu64 " %" SCNd64 " %" SCNd64 " %"
-			   SCNu64 " %" SCNu64, &mode, hex, &size, &mt, &ct, &ino,
-			   &dev) != 7)
-			break;
-		q = tab + 1;
-		/* advance the scanned list to this path */
-		while (i < l->n && (c = strcmp(l->e[i].path, q)) < 0)
-			i++;
-		p = nul + 1;
-		if (i >= l->n || c != 0)
-			continue;
-		vcs_wt_entry *e = &l->e[i];
-		if (e->mode == mode && e->size == size && e->mtime_ns == mt &&
-		    e->ctime_ns == ct && e->ino == ino && e->dev == dev &&
-		    e->mtime_ns < cache_ns &&
-		    pmdb_oid_parse(&e->oid, hex, strlen(hex), repo->algo) == 0)
-			e->have_oid = 1;
-		i++;
-	}
-out:
-	vcs_str_free(&path);
-	vcs_str_free(&data);
-	return 0;
+	if (!rc)
+		wtc_apply(&c, l);
+	vcs_wt_list_free(&tmp);
+	return rc;
 }
 
-/** vcs_wtcache_write -- write the cache for l's hashed entries. */
+/** vcs_wtcache_tree -- the cached flattened tree, if it is tree_id's. */
 int
-vcs_wtcache_write(vcs_repo *repo, const vcs_wt_list *l)
+vcs_wtcache_tree(vcs_repo *repo, const pmdb_oid *tree_id, vcs_wt_list *out)
 {
-	vcs_str path = VCS_STR_INIT, tmp = VCS_STR_INIT, data = VCS_STR_INIT;
-	int rc = 0, fd = -1;
+	wtc c;
+	int rc = wtc_load(repo, out, &c);
 
-	if (vcs_str_addf(&path, "%s/%s", repo->dotdir, CACHE_NAME) ||
-	    vcs_str_addf(&tmp, "%s/%s.tmp", repo->dotdir, CACHE_NAME) ||
-	    vcs_str_adds(&data, CACHE_MAGIC)) {
-		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < l->n; i++) {
-		const vcs_wt_entry *e = &l->e[i];
-		char hex[PMDB_OID_HEXMAX + 1];
-		if (!e->have_oid || !e->ino)
+	if (rc || !wtc_has_tree(&c, tree_id))
+		return rc;
+	rc = wtc_tree(&c, out);
+	return rc ? rc : 1;
+}
+
+/** stat_ok -- does l's entry go into the stat part? */
+static int
+stat_ok(const vcs_wt_entry *e)
+{
+	return e->have_oid && e->ino && e->mode != VCS_MODE_GITLINK;
+}
+
+/** wtc_write -- write the stat part from l and the tree part from tree
+ *  (NULL: none) labelled tree_id: merged by path, temp file + rename. */
+static int
+wtc_write(vcs_repo *repo, const vcs_wt_list *l, const vcs_wt_list *tree,
+	  const pmdb_oid *tree_id)
+{
+	vcs_str path = VCS_STR_INIT, tmp = VCS_STR_INIT;
+	size_t nl = l ? l->n : 0, nt = tree ? tree->n : 0;
+	size_t i = 0, j = 0, n = 0, sbytes = 0, off = 0;
+	char *buf = NULL, *paths;
+	wtc_hdr *h;
+	wtc_rec *r;
+	int rc, fd = -1;
+
+	/* sizes first: records of the union of the paths */
+	while (i < nl || j < nt) {
+		const vcs_wt_entry *a = i < nl ? &l->e[i] : NULL;
+		const vcs_wt_entry *b = j < nt ? &tree->e[j] : NULL;
+		int cmp = !a ? 1 : !b ? -1 : strcmp(a->path, b->path);
+		if (cmp <= 0)
+			i++;
+		if (cmp >= 0)
+			j++;
+		if (cmp < 0 && !stat_ok(a))
 			continue;
-		pmdb_oid_fmt(hex, &e->oid, repo->algo);
-		if (vcs_str_addf(&data, "%o %s %" PRIu64 " %" PRId64 " %" PRId64
-				 " %" PRIu64 " %" PRIu64 "\t", e->mode, hex,
-				 e->size, e->mtime_ns, e->ctime_ns, e->ino,
-				 e->dev) ||
-		    vcs_str_add(&data, e->path, e->len + 1)) {
-			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
-			goto out;
+		n++;
+		sbytes += (cmp <= 0 ? a->len : b->len) + 1;
+	}
+	rc = cache_path(repo, &path, "");
+	if (!rc)
+		rc = cache_path(repo, &tmp, ".tmp");
+	if (!rc && !(buf = calloc(1, sizeof(*h) + n * sizeof(*r) + sbytes)))
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+	if (rc)
+		goto out;
+	h = (wtc_hdr *)buf;
+	r = (wtc_rec *)(buf + sizeof(*h));
+	paths = (char *)(r + n);
+	memcpy(h->magic, CACHE_MAGIC, 8);
+	h->algo = (uint32_t)repo->algo;
+	h->has_tree = tree != NULL;
+	h->n = n;
+	h->strtab = sbytes;
+	if (tree)
+		memcpy(h->tree, tree_id->id, PMDB_OID_MAXLEN);
+	for (i = j = 0; i < nl || j < nt;) {
+		const vcs_wt_entry *a = i < nl ? &l->e[i] : NULL;
+		const vcs_wt_entry *b = j < nt ? &tree->e[j] : NULL;
+		int cmp = !a ? 1 : !b ? -1 : strcmp(a->path, b->path);
+		const vcs_wt_entry *p = cmp <= 0 ? a : b;
+		if (cmp <= 0)
+			i++;
+		if (cmp >= 0)
+			j++;
+		if (cmp < 0 && !stat_ok(a))
+			continue;
+		r->path_off = (uint32_t)off;
+		r->path_len = (uint32_t)p->len;
+		memcpy(paths + off, p->path, p->len + 1);
+		off += p->len + 1;
+		if (cmp <= 0 && stat_ok(a)) {
+			r->mode = a->mode;
+			r->size = a->size;
+			r->ino = a->ino;
+			r->dev = a->dev;
+			r->mtime_ns = a->mtime_ns;
+			r->ctime_ns = a->ctime_ns;
+			memcpy(r->oid, a->oid.id, PMDB_OID_MAXLEN);
 		}
+		if (cmp >= 0) {
+			r->tmode = b->mode;
+			memcpy(r->toid, b->oid.id, PMDB_OID_MAXLEN);
+		}
+		r++;
 	}
 	fd = open((char *)tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, data.data, data.len) != (ssize_t)data.len ||
+	off = (size_t)((char *)paths + sbytes - buf);
+	if (fd < 0 || write(fd, buf, off) != (ssize_t)off ||
 	    close(fd) != 0 || (fd = -1, rename((char *)tmp.data,
 					      (char *)path.data) != 0)) {
 		rc = vcs_seterr(PMDB_ERROR, "cannot write '%s': %s",
@@ -142,10 +343,38 @@ vcs_wtcache_write(vcs_repo *repo, const vcs_wt_list *l)
 		unlink((char *)tmp.data);
 	}
 out:
+	free(buf);
 	vcs_str_free(&path);
 	vcs_str_free(&tmp);
-	vcs_str_free(&data);
 	return rc;
+}
+
+/** vcs_wtcache_write -- write l's stat part, keeping the cached tree. */
+int
+vcs_wtcache_write(vcs_repo *repo, const vcs_wt_list *l)
+{
+	vcs_wt_list old = VCS_WT_LIST_INIT;
+	pmdb_oid id;
+	wtc c;
+	int rc = wtc_load(repo, &old, &c), has = 0;
+
+	if (!rc && c.h && c.h->has_tree) {
+		memcpy(id.id, c.h->tree, PMDB_OID_MAXLEN);
+		rc = wtc_tree(&c, &old);
+		has = !rc;
+	}
+	if (!rc)
+		rc = wtc_write(repo, l, has ? &old : NULL, &id);
+	vcs_wt_list_free(&old);
+	return rc;
+}
+
+/** vcs_wtcache_write_tree -- write l's stat part and tree as tree_id. */
+int
+vcs_wtcache_write_tree(vcs_repo *repo, const vcs_wt_list *l,
+		       const vcs_wt_list *tree, const pmdb_oid *tree_id)
+{
+	return wtc_write(repo, l, tree, tree_id);
 }
 
 /** is_link -- 1 for a symlink mode. */
@@ -321,6 +550,7 @@ vcs_status_compute_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
 	const vcs_wt_entry **u = NULL;
 	size_t cap = 0, nu = 0, i = 0, j = 0;
 	pmdb_oid htree;
+	wtc cache;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
@@ -329,11 +559,22 @@ vcs_status_compute_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
 		return rc;
 	if (!tree && st->born)
 		tree = &htree;
-	rc = vcs_tree_flatten(repo, NULL, tree, &st->head);
+	st->is_head = st->born && !memcmp(tree, &htree, sizeof(htree));
+	if (tree)
+		st->tree_id = *tree;
+	/* the cache lives in st->head's storage: its paths are the head
+	 * list's when it holds the tree, no tree object is read then */
+	rc = wtc_load(repo, &st->head, &cache);
+	if (!rc && tree && wtc_has_tree(&cache, tree)) {
+		rc = wtc_tree(&cache, &st->head);
+		st->tree_cached = !rc;
+	} else if (!rc) {
+		rc = vcs_tree_flatten(repo, NULL, tree, &st->head);
+	}
 	if (!rc)
 		rc = vcs_wt_scan(repo, &st->wt);
 	if (!rc)
-		rc = vcs_wtcache_apply(repo, &st->wt);
+		wtc_apply(&cache, &st->wt);
 	if (!rc)
 		rc = hash_stale(repo, io, st);
 	if (rc)
@@ -396,6 +637,16 @@ vcs_status_clear(vcs_status *st)
 	free(st->dirs);
 	free(st->items);
 	memset(st, 0, sizeof(*st));
+}
+
+/** vcs_status_cache_write -- record new hashes and HEAD's tree. */
+void
+vcs_status_cache_write(vcs_repo *repo, const vcs_status *st)
+{
+	if (st->is_head && (st->hashed || !st->tree_cached))
+		vcs_wtcache_write_tree(repo, &st->wt, &st->head, &st->tree_id);
+	else if (st->hashed)
+		vcs_wtcache_write(repo, &st->wt);
 }
 
 /** vcs_stripspace -- git's stripspace() of text into out. */

@@ -7,9 +7,11 @@
  * when the caller's handle has a ring), two batches in flight so the
  * caller consumes one while the next is read.
  */
+#define _GNU_SOURCE /* getdents64, qsort_r */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,33 +21,89 @@
 #include "diff.h"
 #include "worktree.h"
 
+/** A block of path storage; a list chains its blocks. */
+typedef struct wt_block {
+	struct wt_block *next;
+	size_t used, cap;
+	_Alignas(8) char data[];
+} wt_block;
+
+#define BLOCK_BYTES (64u << 10)
+
+/** One directory being scanned. */
 typedef struct scan_state {
 	vcs_repo *repo;
 	vcs_ignore *ign;
 	vcs_wt_list *out;
-	vcs_str path;          /**< absolute path being visited */
-	size_t rootlen;        /**< bytes of worktree root + '/' */
+	vcs_str rel;           /**< root-relative dir path, "" or "a/b/" */
+	vcs_str names;         /**< stack of dirents: type byte, name, NUL */
+	char *dents;           /**< getdents64 buffer */
 } scan_state;
 
-static int scan_dir(scan_state *s);
-static int entry_cmp(const void *a, const void *b);
+#define DENTS_BYTES (32u << 10)
 
-/** vcs_wt_list_free -- free entries and the array. */
+static int scan_dir(scan_state *s, int dirfd);
+
+/** vcs_wt_list_free -- free entries, path storage and the array. */
 void
 vcs_wt_list_free(vcs_wt_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		free(l->e[i].path);
+	wt_block *b = l->blocks;
+
+	while (b) {
+		wt_block *next = b->next;
+		free(b);
+		b = next;
+	}
 	free(l->e);
 	l->e = NULL;
+	l->blocks = NULL;
 	l->n = l->cap = 0;
 }
 
-/** list_add -- append an entry with a copy of path; returns it or NULL. */
-static vcs_wt_entry *
-list_add(vcs_wt_list *l, const char *path, size_t len, uint32_t mode)
+/** block_alloc -- bytes from l's current block at the given alignment,
+ *  or from a new block (a block of its own for large requests, so the
+ *  current one keeps filling). */
+static void *
+block_alloc(vcs_wt_list *l, size_t bytes, size_t align)
+{
+	wt_block *b = l->blocks;
+	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+
+	if (!b || at > b->cap || b->cap - at < bytes) {
+		size_t cap = bytes > BLOCK_BYTES / 4 ? bytes : BLOCK_BYTES;
+		wt_block *nb = malloc(sizeof(*nb) + cap);
+		if (!nb)
+			return NULL;
+		nb->used = 0;
+		nb->cap = cap;
+		if (b && cap == bytes) {
+			nb->next = b->next;
+			b->next = nb;
+			nb->used = bytes;
+			return nb->data;
+		}
+		nb->next = b;
+		l->blocks = b = nb;
+		at = 0;
+	}
+	b->used = at + bytes;
+	return b->data + at;
+}
+
+/** vcs_wt_list_reserve -- 8-byte aligned storage owned by l. */
+void *
+vcs_wt_list_reserve(vcs_wt_list *l, size_t bytes)
+{
+	return block_alloc(l, bytes, 8);
+}
+
+/** vcs_wt_list_add -- append an entry with a copy of path. */
+vcs_wt_entry *
+vcs_wt_list_add(vcs_wt_list *l, const char *path, size_t len, uint32_t mode)
 {
 	vcs_wt_entry *e;
+	char *p;
 
 	if (l->n == l->cap) {
 		size_t nc = l->cap ? 2 * l->cap : 64;
@@ -55,16 +113,15 @@ list_add(vcs_wt_list *l, const char *path, size_t len, uint32_t mode)
 		l->e = ne;
 		l->cap = nc;
 	}
-	e = &l->e[l->n];
-	memset(e, 0, sizeof(*e));
-	e->path = malloc(len + 1);
-	if (!e->path)
+	if (!(p = block_alloc(l, len + 1, 1)))
 		return NULL;
-	memcpy(e->path, path, len);
-	e->path[len] = '\0';
+	memcpy(p, path, len);
+	p[len] = '\0';
+	e = &l->e[l->n++];
+	memset(e, 0, sizeof(*e));
+	e->path = p;
 	e->len = len;
 	e->mode = mode;
-	l->n++;
 	return e;
 }
 
@@ -118,24 +175,18 @@ fill_stat(vcs_wt_entry *e, const struct stat *st)
 	e->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
-/** load_ignore_file -- push dir's .pmvcsignore if it has one; *pushed
- *  says whether it did. */
+/** load_ignore_file -- push the .pmvcsignore of the directory dirfd
+ *  (s->rel) if it has one; *pushed says whether it did. */
 static int
-load_ignore_file(scan_state *s, int *pushed)
+load_ignore_file(scan_state *s, int dirfd, int *pushed)
 {
-	size_t save = s->path.len;
 	vcs_str text = VCS_STR_INIT;
 	int fd, rc = 0;
 
 	*pushed = 0;
-	if (vcs_str_adds(&s->path, VCS_IGNORE_FILE))
-		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	fd = open((char *)s->path.data, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		s->path.len = save;
-		s->path.data[save] = '\0';
+	fd = openat(dirfd, VCS_IGNORE_FILE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return 0;
-	}
 	for (;;) {
 		ssize_t n;
 		if (vcs_str_grow(&text, 4096)) {
@@ -146,8 +197,9 @@ load_ignore_file(scan_state *s, int *pushed)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = vcs_seterr(PMDB_ERROR, "cannot read '%s': %s",
-					(char *)s->path.data, strerror(errno));
+			rc = vcs_seterr(PMDB_ERROR, "cannot read '%s%s': %s",
+					s->rel.len ? (char *)s->rel.data : "",
+					VCS_IGNORE_FILE, strerror(errno));
 			break;
 		}
 		if (n == 0)
@@ -155,12 +207,10 @@ load_ignore_file(scan_state *s, int *pushed)
 		text.len += (size_t)n;
 	}
 	close(fd);
-	s->path.len = save;
-	s->path.data[save] = '\0';
 	if (!rc) {
 		/* base: the directory relative to the root, without '/' */
-		size_t blen = save > s->rootlen ? save - s->rootlen - 1 : 0;
-		char *base = strndup((char *)s->path.data + s->rootlen, blen);
+		char *base = strndup(s->rel.len ? (char *)s->rel.data : "",
+				     s->rel.len ? s->rel.len - 1 : 0);
 		if (!base)
 			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
 		else
@@ -174,107 +224,199 @@ load_ignore_file(scan_state *s, int *pushed)
 	return rc;
 }
 
-/** scan_dir -- visit the directory s->path (ending in '/'). */
+/** dent_cmp -- qsort_r: order two dirents (offsets into the names
+ *  stack) as their paths sort, a directory "d" as "d/": visiting the
+ *  directories in this order lists the tree sorted by path. */
 static int
-scan_dir(scan_state *s)
+dent_cmp(const void *a, const void *b, void *ctx)
 {
-	size_t save = s->path.len;
-	int pushed = 0, rc;
-	DIR *d;
-	struct dirent *de;
+	const unsigned char *base = ctx;
+	const unsigned char *x = base + *(const uint32_t *)a;
+	const unsigned char *y = base + *(const uint32_t *)b;
+	unsigned xe = x[0] == DT_DIR ? '/' : 0, ye = y[0] == DT_DIR ? '/' : 0;
 
-	rc = load_ignore_file(s, &pushed);
-	if (rc)
-		return rc;
-	d = opendir((char *)s->path.data);
-	if (!d) {
-		rc = vcs_seterr(PMDB_ERROR, "cannot open directory '%s': %s",
-				(char *)s->path.data, strerror(errno));
+	for (x++, y++;; x++, y++) {
+		unsigned cx = *x ? *x : xe, cy = *y ? *y : ye;
+		if (cx != cy)
+			return cx < cy ? -1 : 1;
+		if (!*x || !*y)
+			return 0;
+	}
+}
+
+/** read_dents -- push the names of directory dirfd (but ".", "..",
+ *  ".git", ".pmvcs" and special files) with their types on s->names;
+ *  *offs gets their offsets, *n their number, *has_ign whether a
+ *  .pmvcsignore is there. Types the filesystem does not report are
+ *  found with fstatat. */
+static int
+read_dents(scan_state *s, int dirfd, uint32_t **offs, size_t *n, int *has_ign)
+{
+	size_t cap = 0;
+
+	*offs = NULL;
+	*n = 0;
+	*has_ign = 0;
+	for (;;) {
+		ssize_t got = getdents64(dirfd, s->dents, DENTS_BYTES);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return vcs_seterr(PMDB_ERROR, "cannot read directory '%s': %s",
+					  s->rel.len ? (char *)s->rel.data : ".",
+					  strerror(errno));
+		if (got == 0)
+			return 0;
+		for (ssize_t off = 0; off < got;) {
+			struct dirent64 *de = (struct dirent64 *)(s->dents + off);
+			const char *name = de->d_name;
+			unsigned char type = de->d_type;
+			size_t nl;
+
+			off += de->d_reclen;
+			if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]) ||
+					       !strcmp(name, ".git") ||
+					       !strcmp(name, VCS_DOTDIR)))
+				continue;
+			if (type == DT_UNKNOWN) {
+				struct stat st;
+				if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
+					continue; /* vanished: not ours */
+				type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ?
+					DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
+			}
+			if (type != DT_DIR && type != DT_REG && type != DT_LNK)
+				continue; /* FIFOs, sockets, devices: git skips them */
+			if (type == DT_REG && !strcmp(name, VCS_IGNORE_FILE))
+				*has_ign = 1;
+			if (*n == cap) {
+				uint32_t *no = realloc(*offs, (cap = cap ? 2 * cap : 64) *
+						       sizeof(*no));
+				if (!no)
+					return vcs_seterr(PMDB_ENOMEM, "out of memory");
+				*offs = no;
+			}
+			(*offs)[(*n)++] = (uint32_t)s->names.len;
+			nl = strlen(name);
+			if (vcs_str_add(&s->names, &type, 1) ||
+			    vcs_str_add(&s->names, name, nl + 1))
+				return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		}
+	}
+}
+
+/** scan_entry -- visit one name of directory dirfd (s->rel): recurse
+ *  into a directory, lstat and list a file or symlink. */
+static int
+scan_entry(scan_state *s, int dirfd, const char *name, unsigned char type)
+{
+	size_t save = s->rel.len;
+	int is_dir = type == DT_DIR, rc = 0;
+	struct stat st;
+
+	if (vcs_str_adds(&s->rel, name))
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	if (vcs_ignore_match(s->ign, (char *)s->rel.data, s->rel.len, is_dir))
+		goto out;
+	if (is_dir) {
+		int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				O_CLOEXEC);
+		if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP))
+			goto out; /* vanished or replaced since the dirent */
+		if (fd < 0) {
+			rc = vcs_seterr(PMDB_ERROR, "cannot open directory '%s': %s",
+					(char *)s->rel.data, strerror(errno));
+			goto out;
+		}
+		if (vcs_str_add(&s->rel, "/", 1))
+			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		else
+			rc = scan_dir(s, fd);
+		close(fd);
 		goto out;
 	}
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		const char *name = de->d_name;
-		const char *rel;
-		size_t rlen;
-		struct stat st;
-		int is_dir;
-
-		if (!strcmp(name, ".") || !strcmp(name, "..") ||
-		    !strcmp(name, ".git") || !strcmp(name, VCS_DOTDIR))
-			continue;
-		s->path.len = save;
-		if (vcs_str_adds(&s->path, name)) {
-			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
-			break;
-		}
-		if (lstat((char *)s->path.data, &st) != 0) {
-			if (errno == ENOENT)
-				continue; /* vanished before we looked: not ours */
+	/* relative to the directory: one component to walk, not the
+	 * whole path from / (the scan's main cost is this call) */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (errno != ENOENT)
 			rc = vcs_seterr(PMDB_ERROR, "cannot stat '%s': %s",
-					(char *)s->path.data, strerror(errno));
-			break;
-		}
-		is_dir = S_ISDIR(st.st_mode);
-		if (!is_dir && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-			continue; /* FIFOs, sockets, devices: git skips them */
-		rel = (char *)s->path.data + s->rootlen;
-		rlen = s->path.len - s->rootlen;
-		if (vcs_ignore_match(s->ign, rel, rlen, is_dir))
-			continue;
-		if (is_dir) {
-			if (vcs_str_add(&s->path, "/", 1)) {
-				rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
-				break;
-			}
-			rc = scan_dir(s);
-			if (rc)
-				break;
-		} else {
-			uint32_t mode = S_ISLNK(st.st_mode) ? VCS_MODE_LINK :
-				(st.st_mode & 0100) ? VCS_MODE_EXEC : VCS_MODE_BLOB;
-			vcs_wt_entry *e = list_add(s->out, rel, rlen, mode);
-			if (!e) {
-				rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
-				break;
-			}
-			fill_stat(e, &st);
-		}
+					(char *)s->rel.data, strerror(errno));
+		goto out; /* vanished before we looked: not ours */
 	}
-	if (!rc && errno)
-		rc = vcs_seterr(PMDB_ERROR, "cannot read directory '%.*s': %s",
-				(int)save, (char *)s->path.data, strerror(errno));
-	closedir(d);
+	if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+		uint32_t mode = S_ISLNK(st.st_mode) ? VCS_MODE_LINK :
+			(st.st_mode & 0100) ? VCS_MODE_EXEC : VCS_MODE_BLOB;
+		vcs_wt_entry *e = vcs_wt_list_add(s->out, (char *)s->rel.data,
+						  s->rel.len, mode);
+		if (!e)
+			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		else
+			fill_stat(e, &st);
+	} /* else it changed type since the dirent: skip, as if vanished */
 out:
-	if (pushed)
-		vcs_ignore_pop(s->ign);
-	s->path.len = save;
-	if (s->path.data)
-		s->path.data[save] = '\0';
+	s->rel.len = save;
+	if (s->rel.data)
+		s->rel.data[save] = '\0';
 	return rc;
 }
 
-/** vcs_wt_scan -- list the working tree's files, sorted. */
+/** scan_dir -- visit the directory dirfd (root-relative s->rel): its
+ *  names sorted as paths sort, so the list comes out sorted. */
+static int
+scan_dir(scan_state *s, int dirfd)
+{
+	size_t base = s->names.len, n = 0;
+	uint32_t *offs = NULL;
+	int pushed = 0, has_ign = 0;
+	int rc = read_dents(s, dirfd, &offs, &n, &has_ign);
+
+	if (!rc && has_ign)
+		rc = load_ignore_file(s, dirfd, &pushed);
+	if (!rc && n > 1)
+		qsort_r(offs, n, sizeof(*offs), dent_cmp, s->names.data);
+	for (size_t i = 0; i < n && !rc; i++) {
+		/* copy: the recursion may move s->names */
+		char name[256];
+		const unsigned char *d = s->names.data + offs[i];
+		snprintf(name, sizeof(name), "%s", (const char *)d + 1);
+		rc = scan_entry(s, dirfd, name, d[0]);
+	}
+	if (pushed)
+		vcs_ignore_pop(s->ign);
+	free(offs);
+	s->names.len = base;
+	return rc;
+}
+
+/** vcs_wt_scan -- list the working tree's files, sorted. Every path is
+ *  walked relative to its directory's fd (openat / fstatat). */
 int
 vcs_wt_scan(vcs_repo *repo, vcs_wt_list *out)
 {
-	scan_state s = { repo, NULL, out, VCS_STR_INIT, 0 };
-	int rc = vcs_ignore_new(&s.ign);
+	scan_state s = { repo, NULL, out, VCS_STR_INIT, VCS_STR_INIT, NULL };
+	int fd = -1, rc = vcs_ignore_new(&s.ign);
 
 	if (rc)
 		return rc;
-	if (vcs_str_adds(&s.path, repo->worktree) ||
-	    (s.path.len && s.path.data[s.path.len - 1] != '/' &&
-	     vcs_str_add(&s.path, "/", 1))) {
+	if (!(s.dents = malloc(DENTS_BYTES)) || vcs_str_grow(&s.rel, 256) ||
+	    vcs_str_grow(&s.names, 4096)) {
 		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
 		goto out;
 	}
-	s.rootlen = s.path.len;
-	rc = scan_dir(&s);
-	if (!rc && out->n)
-		qsort(out->e, out->n, sizeof(*out->e), entry_cmp);
+	fd = open(repo->worktree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = vcs_seterr(PMDB_ERROR, "cannot open directory '%s': %s",
+				repo->worktree, strerror(errno));
+		goto out;
+	}
+	s.rel.data[0] = '\0';
+	rc = scan_dir(&s, fd);
+	close(fd);
 out:
+	free(s.dents);
 	vcs_ignore_free(s.ign);
-	vcs_str_free(&s.path);
+	vcs_str_free(&s.rel);
+	vcs_str_free(&s.names);
 	return rc;
 }
 
@@ -449,7 +591,7 @@ flatten(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *oid, vcs_str *prefix,
 			else
 				rc = flatten(repo, txn, &te->oid, prefix, out);
 		} else {
-			vcs_wt_entry *e = list_add(out, (char *)prefix->data,
+			vcs_wt_entry *e = vcs_wt_list_add(out, (char *)prefix->data,
 						   prefix->len, te->mode);
 			if (!e) {
 				rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
@@ -479,8 +621,15 @@ vcs_tree_flatten(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *tree,
 		return 0;
 	rc = flatten(repo, txn, tree, &prefix, out);
 	vcs_str_free(&prefix);
-	if (!rc && out->n)
-		qsort(out->e, out->n, sizeof(*out->e), entry_cmp);
+	/* git sorts tree entries as paths sort ("d" as "d/"), so the
+	 * recursion already listed them in order; sort only a tree that
+	 * breaks that rule */
+	for (size_t i = 1; !rc && i < out->n; i++) {
+		if (entry_cmp(&out->e[i - 1], &out->e[i]) >= 0) {
+			qsort(out->e, out->n, sizeof(*out->e), entry_cmp);
+			break;
+		}
+	}
 	return rc;
 }
 

@@ -4,9 +4,11 @@
  *
  * There is no index (staging area): a commit snapshots the whole working
  * tree, status compares the working tree with HEAD's tree, and checkout
- * moves the working tree from one tree to another. A small stat cache in
- * .pmvcs/wtcache (written after commit and checkout) lets status skip
- * hashing files whose size, mtime, ctime and inode did not change.
+ * moves the working tree from one tree to another. A stat cache in
+ * .pmvcs/wtcache (written after commit and checkout; format in status.c)
+ * lets status skip hashing files whose size, mtime, ctime and inode did
+ * not change, and holds one tree flattened (HEAD's, usually) so that
+ * status reads no tree object when HEAD's tree is the cached one.
  *
  * Paths are root-relative, '/'-separated, without a leading or trailing
  * slash. Lists are sorted bytewise by path (git's index order).
@@ -64,14 +66,25 @@ typedef struct vcs_wt_entry {
 	int64_t mtime_ns, ctime_ns;
 } vcs_wt_entry;
 
+/** A list owns its entries' paths: they live in blocks chained from
+ *  blocks (no malloc per path), all freed by vcs_wt_list_free. */
 typedef struct vcs_wt_list {
 	vcs_wt_entry *e;
 	size_t n, cap;
+	void *blocks;          /**< private: path storage */
 } vcs_wt_list;
 
-#define VCS_WT_LIST_INIT { NULL, 0, 0 }
+#define VCS_WT_LIST_INIT { NULL, 0, 0, NULL }
 
 void vcs_wt_list_free(vcs_wt_list *l);
+/** vcs_wt_list_add -- append an entry (zeroed, with a copy of path in
+ *  l's storage and mode); NULL when out of memory. Sorting is the
+ *  caller's business. */
+vcs_wt_entry *vcs_wt_list_add(vcs_wt_list *l, const char *path, size_t len,
+			      uint32_t mode);
+/** vcs_wt_list_reserve -- bytes of storage owned by l (freed with it),
+ *  for paths the caller points entries at; NULL when out of memory. */
+void *vcs_wt_list_reserve(vcs_wt_list *l, size_t bytes);
 /** vcs_wt_find -- binary search by path; NULL if absent. */
 vcs_wt_entry *vcs_wt_find(const vcs_wt_list *l, const char *path, size_t len);
 
@@ -151,9 +164,22 @@ int vcs_head_tree(vcs_repo *repo, pmdb_oid *commit, pmdb_oid *tree,
  * the cache was written). A missing or bad cache is not an error.
  */
 int vcs_wtcache_apply(vcs_repo *repo, vcs_wt_list *l);
-/** vcs_wtcache_write -- record the entries of l that have oids (write a
- *  temp file + rename). Failure is reported but harmless. */
+/** vcs_wtcache_write -- record the entries of l that have oids and stat
+ *  data (ino != 0), keeping the cache's flattened tree (it depends on
+ *  the tree id only). Temp file + rename. Failure is harmless. */
 int vcs_wtcache_write(vcs_repo *repo, const vcs_wt_list *l);
+/** vcs_wtcache_write_tree -- the same, recording tree (every entry of
+ *  the tree tree_id, flattened and sorted) as the cache's tree. */
+int vcs_wtcache_write_tree(vcs_repo *repo, const vcs_wt_list *l,
+			   const vcs_wt_list *tree, const pmdb_oid *tree_id);
+/**
+ * vcs_wtcache_tree -- if the cache holds tree tree_id flattened, append
+ * its entries to out (empty; paths in out's storage) and return 1, as
+ * vcs_tree_flatten would have listed them; else 0 (out untouched).
+ * <0: PMDB_ENOMEM.
+ */
+int vcs_wtcache_tree(vcs_repo *repo, const pmdb_oid *tree_id,
+		     vcs_wt_list *out);
 
 /* ------------------------------------------------------------------ */
 /* Status (vcs/status.c)                                               */
@@ -183,6 +209,9 @@ typedef struct vcs_status {
 	pmdb_oid head_commit;
 	int born;
 	int hashed;            /**< files hashed (cache misses) */
+	int tree_cached;       /**< head came from the stat cache */
+	int is_head;           /**< head is HEAD's tree (tree_id) */
+	pmdb_oid tree_id;      /**< the tree compared with (if born) */
 } vcs_status;
 
 /**
@@ -199,6 +228,10 @@ int vcs_status_compute_io(vcs_repo *repo, struct vcs_bulkio *io,
 			  const pmdb_oid *tree, int collapse_untracked,
 			  vcs_status *out);
 void vcs_status_clear(vcs_status *st);
+/** vcs_status_cache_write -- after a status: record what it hashed and
+ *  HEAD's tree (when it was not cached yet) in the stat cache, if either
+ *  is new. Failure is harmless. */
+void vcs_status_cache_write(vcs_repo *repo, const vcs_status *st);
 
 /* ------------------------------------------------------------------ */
 /* Checkout (vcs/checkout.c)                                           */
@@ -219,7 +252,9 @@ typedef struct vcs_checkout_result {
  * nothing changed, paths in res) if a file that differs between the two
  * trees has local changes or an untracked file is in the way; local
  * changes to files the two trees agree on are kept, as git keeps them.
- * Files are written to a temp name and renamed into place.
+ * Files in existing directories are written to a temp name and renamed
+ * into place; a directory that does not exist yet is built under a temp
+ * name and renamed into place whole, after its files are complete.
  */
 int vcs_checkout_tree(vcs_repo *repo, const pmdb_oid *from_tree,
 		      const pmdb_oid *to_tree, unsigned flags,

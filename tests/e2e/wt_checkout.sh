@@ -92,4 +92,19 @@ grep -q "no-such-branch" "$T/err" || fail "unknown revision message"
 expect_eq "unchanged after unknown" "$before" "$(snapshot "$p")"
 # no temp files left behind
 [ -z "$(find "$p" -name '.pmvcs-tmp-*')" ] || fail "temp files left"
+
+# into an emptied tree: new directories are built under temp names and
+# renamed into place; the result equals git's, status is clean from the
+# stat cache (its cached tree), no temp names are left
+git -C "$g" checkout -q master
+(cd "$p" && pmvcs checkout -q -f master)
+find "$p" -mindepth 1 -maxdepth 1 ! -name .pmvcs -exec rm -rf {} +
+(cd "$p" && pmvcs checkout -q -f master) || fail "checkout into empty tree"
+expect_eq "empty -> master" "$(snapshot "$g")" "$(snapshot "$p")"
+[ -z "$(find "$p" -name '.pmvcs-tmp-*')" ] || fail "temp dirs left"
+expect_eq "status after checkout" "" "$(cd "$p" && pmvcs status -s)"
+# a file where a new directory goes is replaced (force)
+rm -rf "$p/new"; echo x > "$p/new"
+(cd "$p" && pmvcs checkout -q -f master) || fail "checkout over a file"
+expect_eq "file -> dir" "$(snapshot "$g")" "$(snapshot "$p")"
 echo ok

@@ -309,7 +309,9 @@ cmd_commit(pmvcs_ctx *ctx)
 		vcs_seterr_pmdb(rc, "committing");
 		goto fail;
 	}
-	vcs_wtcache_write(repo, &wt); /* a stale cache only costs hashing */
+	/* the committed tree is wt itself: cache it flattened, so that
+	 * status reads no tree (a stale cache only costs hashing) */
+	vcs_wtcache_write_tree(repo, &wt, &wt, &tree);
 	ret = PMVCS_EXIT_OK;
 	if (quiet)
 		goto out;

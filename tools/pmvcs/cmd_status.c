@@ -157,8 +157,8 @@ cmd_status(pmvcs_ctx *ctx)
 		print_short(ctx, &st, untracked);
 	else
 		print_long(ctx, repo, &st, head_ref, untracked);
-	if (st.hashed)
-		vcs_wtcache_write(repo, &st.wt); /* next status skips them */
+	/* next status skips what was hashed and reads no tree */
+	vcs_status_cache_write(repo, &st);
 	vcs_status_clear(&st);
 	vcs_repo_free(repo);
 	return PMVCS_EXIT_OK;
