@@ -159,7 +159,8 @@ int pmdb_otype_from_name(pmdb_otype *out, const char *name, size_t len);
 /**
  * pmdb_hash_object -- compute git's id for an object without storing it.
  * @param[out] out  the id (unused tail bytes zeroed).
- * @return 0, PMDB_EINVAL (bad algo or type). Threads: safe.
+ * @return 0, PMDB_EINVAL (bad algo or type), PMDB_ENOMEM (OpenSSL could
+ *  not start; a later call tries again). Threads: safe.
  */
 int pmdb_hash_object(pmdb_oid *out, pmdb_hash_algo algo, pmdb_otype type,
 		     const void *data, size_t len);
