@@ -226,11 +226,19 @@ typedef struct pmdb_open_opts {
 	uint64_t max_size;         /**< address space reserved for growth;
 	                                0 = default (1 TiB, costs no memory) */
 	unsigned mode;             /**< file mode at creation; 0 = 0644 */
+	int workers;               /**< (version >= 2) threads that compress
+	                                for pmdb_txn_put_async: -1 = one per
+	                                CPU the process may use beyond the
+	                                first (the INIT default), 0 = none
+	                                (async puts run inline), n = n (at
+	                                most 64); started at the first
+	                                async put, pinned to the pool's NUMA
+	                                node when libnuma reports several */
 } pmdb_open_opts;
 
-#define PMDB_OPEN_OPTS_VERSION 1
+#define PMDB_OPEN_OPTS_VERSION 2
 #define PMDB_OPEN_OPTS_INIT { PMDB_OPEN_OPTS_VERSION, 0, PMDB_HASH_SHA1, 0, \
-			      0, 0, 0 }
+			      0, 0, 0, -1 }
 
 /**
  * pmdb_env_open -- open (or create) the pool kept in directory dir.
@@ -468,6 +476,44 @@ int pmdb_txn_begin(pmdb_env *env, pmdb_txn **out);
  */
 int pmdb_txn_put(pmdb_txn *txn, pmdb_otype type, const void *data,
 		 size_t len, pmdb_oid *oid);
+
+/**
+ * pmdb_txn_put_async -- pmdb_txn_put() that compresses on a worker thread.
+ *
+ * The object is hashed and deduplicated at once, in call order (so *oid,
+ * pmdb_txn_has/_info and the txn's contents are exactly those of
+ * pmdb_txn_put); lz4 and the record checksum run on one of the env's
+ * workers (pmdb_open_opts.workers), reading data in place: the caller
+ * lends data and must leave it unchanged and allocated until
+ * pmdb_txn_put_wait() with *ticket (or a later ticket) returns, or the txn
+ * commits or aborts. Records are placed in the txn's extent in call order
+ * by this thread. Commits, objects under 256 bytes, objects over 8 MiB and
+ * envs without workers are put inline (*ticket = 0: data is free at once).
+ * @param[out] oid     the id (may be NULL).
+ * @param[out] ticket  what to wait for before reusing data (may be NULL:
+ *                     then wait with UINT64_MAX).
+ * @return 0, PMDB_EINVAL (bad type), PMDB_EBADTXN, PMDB_ENOMEM,
+ *  PMDB_ENOSPC (placing an earlier async put failed), PMDB_ERROR (the
+ *  digest failed). Any failure poisons the txn.
+ * Threads: only the thread that began txn; workers never call back.
+ * Persistence: as pmdb_txn_put(): durable and visible only after commit,
+ *  which first waits for every async put of the txn.
+ */
+int pmdb_txn_put_async(pmdb_txn *txn, pmdb_otype type, const void *data,
+		       size_t len, pmdb_oid *oid, uint64_t *ticket);
+
+/**
+ * pmdb_txn_put_wait -- finish the async puts up to ticket (UINT64_MAX:
+ * all): their data is no longer read and their records are placed.
+ * Tickets grow per env; a ticket of an earlier (committed or aborted) txn
+ * is already finished.
+ * @return 0, PMDB_EBADTXN (the txn failed earlier), PMDB_ENOSPC,
+ *  PMDB_ENOMEM (placing a record failed: the txn is poisoned).
+ * Threads: only the thread that began txn.
+ * Persistence: none (records are placed in DRAM-visible extent space,
+ *  flushed at commit).
+ */
+int pmdb_txn_put_wait(pmdb_txn *txn, uint64_t ticket);
 
 /**
  * pmdb_txn_has -- 1 if the object exists, committed or put in this txn.

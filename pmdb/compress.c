@@ -15,7 +15,6 @@
 #include <lz4.h>
 #include "env.h"
 
-#define PMDB_LZ4_MIN 256
 
 /* pmdb_compress__bound -- bytes put may write for len raw bytes. */
 size_t
@@ -62,6 +61,24 @@ pmdb_compress__put(void *st, uint8_t *dst, const void *src, size_t len,
 	if (len)
 		memcpy(dst, src, len);
 	return len;
+}
+
+/* pmdb_compress__try -- lz4 of src into dst (pmdb_compress__bound(len)
+ * bytes) when it pays by the rule of the file comment: the compressed
+ * size, or 0 when the raw bytes should be stored (dst then holds junk).
+ * Threads: st belongs to the calling thread. */
+size_t
+pmdb_compress__try(void *st, uint8_t *dst, const void *src, size_t len)
+{
+	int bound, c;
+
+	if (!st || len < PMDB_LZ4_MIN || len > LZ4_MAX_INPUT_SIZE)
+		return 0;
+	bound = LZ4_compressBound((int)len);
+	LZ4_resetStream_fast(st);
+	c = LZ4_compress_fast_continue(st, src, (char *)dst, (int)len, bound,
+				       1);
+	return c > 0 && (size_t)c < len - len / 8 ? (size_t)c : 0;
 }
 
 /* pmdb_compress__get -- decompress stored bytes into dst of rawlen.

@@ -188,6 +188,9 @@ struct pmdb_env {
 	uint64_t persists;       /* flush/persist/drain calls made by pmdb */
 
 	struct pmdb_txn *txn;    /* the open write txn, if any (writer) */
+	int workers;             /* pmdb_open_opts.workers */
+	struct pmdb_putq *putq;  /* async put workers, started lazily
+	                            (writer; putq.c) */
 
 	/* test hooks */
 	int crash_after_publish; /* commit returns after step 5, no step 6 */
@@ -228,7 +231,10 @@ struct pmdb_view *pmdb_view__dup(struct pmdb_env *env);
 uint32_t pmdb_crc32c(uint32_t crc, const void *p, size_t len);
 
 /* compress.c */
+#define PMDB_LZ4_MIN 256          /* smaller objects are stored raw */
 size_t pmdb_compress__bound(size_t len);
+size_t pmdb_compress__try(void *st, uint8_t *dst, const void *src,
+			  size_t len);
 size_t pmdb_compress__put(void *lz4state, uint8_t *dst, const void *src,
 			  size_t len, int *compressed);
 int pmdb_compress__get(uint8_t *dst, size_t rawlen, const uint8_t *src,
@@ -287,6 +293,16 @@ struct pmdb_pref *pmdb_ref__slot_for_write(struct pmdb_env *env,
 void pmdb_ref__write(struct pmdb_pref *e, uint32_t flags, const pmdb_oid *oid,
 		     const char *name, const char *target);
 uint64_t pmdb_ref__count_used(struct pmdb_preftab *t);
+
+/* putq.c */
+struct pmdb_txn;
+int pmdb_putq__submit(struct pmdb_txn *txn, size_t obj, pmdb_otype type,
+		      const uint8_t *id, const void *src, size_t len,
+		      uint64_t *ticket);
+int pmdb_putq__reap(struct pmdb_txn *txn, uint64_t upto, int block);
+uint64_t pmdb_putq__submitted(struct pmdb_env *env);
+int pmdb_putq__workers(struct pmdb_env *env);
+void pmdb_putq__stop(struct pmdb_env *env);
 
 /* recover.c */
 int pmdb_recover__run(struct pmdb_env *env);

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
@@ -461,8 +462,10 @@ pmdb_env_open(pmdb_env **out, const char *dir, const pmdb_open_opts *opts)
 	if (!out || !dir)
 		return pmdb__seterr(PMDB_EINVAL, "NULL argument");
 	*out = NULL;
-	if (opts)
+	if (opts && opts->version >= 2)
 		o = *opts;
+	else if (opts) /* version 1 had no workers field */
+		memcpy(&o, opts, offsetof(pmdb_open_opts, workers));
 	if (!pmdb_hash__valid(o.hash))
 		return pmdb__seterr(PMDB_EINVAL, "bad hash %d", (int)o.hash);
 	if ((o.flags & PMDB_CREATE) && mkdir(dir, 0755) && errno != EEXIST)
@@ -503,6 +506,7 @@ pmdb_env_open(pmdb_env **out, const char *dir, const pmdb_open_opts *opts)
 	if ((rc = check_root(env, setpath, &o)))
 		goto fail;
 	env->dir = strdup(absdir);
+	env->workers = o.workers;
 	if (pthread_mutex_init(&env->wlock, NULL) ||
 	    (rc = pmdb_epoch__init(env))) {
 		rc = rc ? rc : PMDB_ERROR;
@@ -543,6 +547,7 @@ pmdb_env_close(pmdb_env *env)
 		return;
 	if (env->txn)
 		pmdb_txn_abort(env->txn);
+	pmdb_putq__stop(env);
 	pmdb_epoch__fini(env);
 	free(env->view->ext);
 	free(env->view);

@@ -8,7 +8,7 @@
  *  2. put only appends past the current extent's committed tail (or into
  *     extents allocated by this txn); nothing it writes is reachable from
  *     the index or the root's tails until commit.
- *  3. Commit order: ref checks (no side effects) -> room (index and ref
+ *  3. Commit order: async puts reaped (putq.c) -> ref checks (no side effects) -> room (index and ref
  *     table growth, each its own small tx) -> flush record bytes, drain ->
  *     publish index slots, flush, drain -> readers' tails -> one pmemobj
  *     tx moving the tails, applying refs and txn_seq += 1 (the commit
@@ -171,6 +171,10 @@ txn_free(struct pmdb_txn *txn)
 {
 	struct pmdb_env *env = txn->env;
 
+	/* no job may read the caller's bytes or the scratch after this;
+	 * failed: jobs not reaped yet are discarded, not placed */
+	txn->failed = 1;
+	pmdb_putq__reap(txn, UINT64_MAX, 1);
 	env->txn = NULL;
 	free(txn->obj);
 	free(txn->ht);
@@ -224,32 +228,43 @@ is_dup(struct pmdb_txn *txn, const pmdb_oid *id)
 		pmdb_index__visible(env->view, loc));
 }
 
-/* pmdb_txn_put -- hash, dedup, compress and append one object. */
-PMDB_EXPORT int
-pmdb_txn_put(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
-	     pmdb_oid *oid)
+/* put_begin -- check a put's arguments and hash the object.
+ * @return 0, PMDB_EBADTXN, PMDB_EINVAL, PMDB_ENOMEM, PMDB_ERROR (any
+ * failure but EBADTXN poisons the txn). */
+static int
+put_begin(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
+	  pmdb_oid *id)
 {
-	struct pmdb_env *env;
-	struct txn_ext *x;
-	struct pmdb_rec *r;
-	uint64_t need;
-	size_t stored;
-	pmdb_oid id;
-	int rc, comp;
+	int rc;
 
 	if (!txn || txn->failed)
 		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");
-	env = txn->env;
 	if (!pmdb_otype__valid(type) || (!data && len) ||
 	    len >= (1ULL << 56)) {
 		txn->failed = 1;
 		return pmdb__seterr(PMDB_EINVAL, "bad object type %d or size",
 				    (int)type);
 	}
-	if ((rc = pmdb_hash__object(&id, env->algo, type, data, len)))
-		goto fail;
-	if (oid)
-		*oid = id;
+	if ((rc = pmdb_hash__object(id, txn->env->algo, type, data, len))) {
+		txn->failed = 1;
+		return rc;
+	}
+	return 0;
+}
+
+/* put_hashed -- dedup, compress and append one hashed object. */
+static int
+put_hashed(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
+	   const pmdb_oid *idp)
+{
+	struct pmdb_env *env = txn->env;
+	struct txn_ext *x;
+	struct pmdb_rec *r;
+	uint64_t need;
+	size_t stored;
+	pmdb_oid id = *idp;
+	int rc, comp;
+
 	/* The dedup probes (txn hash, index home slot) are DRAM misses on
 	 * a large txn: start them now and compress meanwhile. The record is
 	 * written past x->end and only counted once we know it is new. */
@@ -299,6 +314,107 @@ fail:
 	return rc;
 }
 
+/* pmdb_txn_put -- hash, dedup, compress and append one object. */
+PMDB_EXPORT int
+pmdb_txn_put(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
+	     pmdb_oid *oid)
+{
+	pmdb_oid id;
+	int rc;
+
+	if ((rc = put_begin(txn, type, data, len, &id)))
+		return rc;
+	if (oid)
+		*oid = id;
+	return put_hashed(txn, type, data, len, &id);
+}
+
+/* Larger objects are put synchronously: a worker's scratch holds twice
+ * the largest job, and the RSS of an import must stay bounded. */
+#define TXN_ASYNC_MAX (8u << 20)
+
+/* pmdb_txn_put_async -- hash and dedup now, compress on a worker. */
+PMDB_EXPORT int
+pmdb_txn_put_async(pmdb_txn *txn, pmdb_otype type, const void *data,
+		   size_t len, pmdb_oid *oid, uint64_t *ticket)
+{
+	uint64_t t = 0;
+	struct txn_obj *o;
+	pmdb_oid id;
+	int rc;
+
+	if (ticket)
+		*ticket = 0; /* nothing to wait for (put inline or a dup) */
+	if ((rc = put_begin(txn, type, data, len, &id)))
+		return rc;
+	if (oid)
+		*oid = id;
+	/* keep the scratch and the ring short: place what is done */
+	if ((rc = pmdb_putq__reap(txn, UINT64_MAX, 0)))
+		return rc;
+	if (type == PMDB_OBJ_COMMIT || len < PMDB_LZ4_MIN ||
+	    len > TXN_ASYNC_MAX || !pmdb_putq__workers(txn->env))
+		return put_hashed(txn, type, data, len, &id);
+	if (is_dup(txn, &id))
+		return 0;
+	if ((rc = obj_grow(txn)))
+		goto fail;
+	o = &txn->obj[txn->nobj];
+	memcpy(o->id, id.id, sizeof(id.id));
+	o->meta = PMDB_META(type, len);
+	o->loc = 0; /* pending: pmdb_txn__place sets it at reap */
+	ht_add(txn, txn->nobj++);
+	txn->d_objects[type]++;
+	txn->d_raw[type] += len;
+	if ((rc = pmdb_putq__submit(txn, txn->nobj - 1, type, id.id, data,
+				    len, &t)))
+		goto fail;
+	if (ticket)
+		*ticket = t;
+	return 0;
+fail:
+	txn->failed = 1;
+	return pmdb__seterr(rc, "out of memory in put");
+}
+
+/* pmdb_txn_put_wait -- reap async puts up to ticket. */
+PMDB_EXPORT int
+pmdb_txn_put_wait(pmdb_txn *txn, uint64_t ticket)
+{
+	if (!txn)
+		return pmdb__seterr(PMDB_EBADTXN, "NULL txn");
+	if (txn->arc)
+		return txn->arc;
+	if (txn->failed)
+		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");
+	return pmdb_putq__reap(txn, ticket, 1);
+}
+
+/* pmdb_txn__place -- reap side of an async put (putq.c): append the
+ * finished record hdr (its stored bytes at data) and point obj at it.
+ * @return 0, PMDB_ENOSPC, PMDB_ENOMEM. */
+int
+pmdb_txn__place(struct pmdb_txn *txn, size_t obj, const struct pmdb_rec *hdr,
+		const void *data)
+{
+	uint64_t need = sizeof(*hdr) + ((hdr->stored_size + 7) & ~7ULL);
+	struct txn_ext *x;
+	uint8_t *dst;
+	int rc;
+
+	if ((rc = room(txn, need, &x)))
+		return rc;
+	dst = txn->env->view->ext[x->ext].base + x->end;
+	memcpy(dst, hdr, sizeof(*hdr));
+	memcpy(dst + sizeof(*hdr), data, hdr->stored_size);
+	/* no flush here: step 4 of commit flushes the whole range once */
+	txn->obj[obj].loc = PMDB_LOC(x->ext, x->end);
+	x->end += need;
+	txn->d_stored += sizeof(*hdr) + hdr->stored_size;
+	txn->d_compressed += !!(hdr->flags & PMDB_REC_LZ4);
+	return 0;
+}
+
 /* pmdb_txn__objloc -- meta and location of an object the txn can see
  * (its own puts first, then committed ones). @return 0, PMDB_ENOTFOUND. */
 int
@@ -308,6 +424,12 @@ pmdb_txn__objloc(struct pmdb_txn *txn, const pmdb_oid *oid, uint64_t *meta,
 	struct pmdb_env *env = txn->env;
 	struct txn_obj *o = ht_find(txn, oid->id, env->hlen);
 
+	if (o && !o->loc) {
+		/* an async put still in flight: place it (and those before) */
+		pmdb_putq__reap(txn, UINT64_MAX, 1);
+		if (!o->loc)
+			return PMDB_ENOTFOUND; /* its placement failed */
+	}
 	if (o) {
 		*meta = o->meta;
 		*loc = o->loc;
@@ -466,6 +588,11 @@ pmdb_txn_commit(pmdb_txn *txn)
 	if (!txn)
 		return pmdb__seterr(PMDB_EINVAL, "NULL txn");
 	env = txn->env;
+	/* step 1: every async put placed (its record in the extent) */
+	if (!txn->failed && (rc = pmdb_putq__reap(txn, UINT64_MAX, 1))) {
+		txn_free(txn);
+		return rc;
+	}
 	if (txn->failed) {
 		txn_free(txn);
 		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");

@@ -33,6 +33,7 @@ struct txn_ref {
 struct pmdb_txn {
 	struct pmdb_env *env;
 	int failed;              /* poisoned: only abort is allowed */
+	int arc;                 /* first error of an async put's reap */
 	uint64_t seq;            /* root->txn_seq + 1 */
 	struct txn_obj *obj;
 	size_t nobj, capobj;
@@ -51,5 +52,8 @@ int pmdb_txn__check_refs(struct pmdb_txn *txn);
 void pmdb_txn__apply_refs(struct pmdb_txn *txn, int64_t *dlive);
 int pmdb_txn__objloc(struct pmdb_txn *txn, const pmdb_oid *oid,
 		     uint64_t *meta, uint64_t *loc);
+/* txn.c, for putq.c */
+int pmdb_txn__place(struct pmdb_txn *txn, size_t obj,
+		    const struct pmdb_rec *hdr, const void *data);
 
 #endif

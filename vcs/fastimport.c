@@ -136,6 +136,7 @@ out:
 	fi_branches_free(s);
 	fi_marks_free(&s->marks);
 	free(s->buf);
+	free(s->spare);
 	free(s->author);
 	free(s->committer);
 	free(s->tagger);
@@ -188,7 +189,7 @@ cmd_blob(fi_state *s)
 	pmdb_oid oid;
 
 	if (fi_next(s) < 0 || parse_mark(s, &mark) < 0 || skip_original_oid(s) < 0 ||
-	    fi_data(s, &d, &n, NULL) < 0 || fi_put(s, PMDB_OBJ_BLOB, d, n, &oid) < 0)
+	    fi_data(s, &d, &n, NULL) < 0 || fi_put_blob(s, d, n, &oid) < 0)
 		return -1;
 	return fi_mark_set(s, mark, &oid, PMDB_OBJ_BLOB);
 }

@@ -13,8 +13,9 @@
  * (or the previous checkpoint). A killed import leaves refs as they were
  * at the last checkpoint; re-running it deduplicates stored objects.
  *
- * Memory: the stream is never held whole: a read buffer as large as the
- * largest `data` block, one mark entry per mark (a flat array indexed by
+ * Memory: the stream is never held whole: two read buffers as large as
+ * the largest `data` block (blobs are lent from them to pmdb's compressing
+ * workers, see fastimport_read.c), one mark entry per mark (a flat array indexed by
  * mark number), and the trees of at most FI_ACTIVE_BRANCHES branches.
  *
  * Threads: an import runs on the calling thread; nothing is global, so
@@ -136,6 +137,10 @@ typedef struct fi_state {
 	void *rdctx;
 	char *buf;
 	size_t cap, pos, end;
+	char *spare;              /**< the other input buffer (see fill()) */
+	size_t sparecap;
+	uint64_t buf_ticket;      /**< last async put lending bytes of buf */
+	uint64_t spare_ticket;    /**< same for spare */
 	int eof;
 	uint64_t lineno;          /**< lines consumed (current line's no.) */
 	char *line;               /**< current line, NUL-terminated */
@@ -186,6 +191,7 @@ int fi_parse_hex(fi_state *s, const char **p, pmdb_oid *out);
 int fi_path(fi_state *s, const char **p, vcs_str *out, int to_space);
 int fi_put(fi_state *s, pmdb_otype type, const void *data, size_t len,
 	   pmdb_oid *oid);
+int fi_put_blob(fi_state *s, const char *data, size_t len, pmdb_oid *oid);
 int fi_type_of(fi_state *s, const pmdb_oid *oid, pmdb_otype *type);
 int fi_type_or_none(fi_state *s, const pmdb_oid *oid, pmdb_otype *type);
 int fi_read_ref(fi_state *s, const char *name, pmdb_oid *oid, int *absent);

@@ -205,7 +205,7 @@ inline_blob(fi_state *s, pmdb_oid *oid)
 	}
 	if (fi_data(s, &d, &n, NULL) < 0)
 		return -1;
-	return fi_put(s, PMDB_OBJ_BLOB, d, n, oid);
+	return fi_put_blob(s, d, n, oid);
 }
 
 /** is_empty_tree -- 1 if oid is the empty tree of the repo's format. */

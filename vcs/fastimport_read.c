@@ -55,6 +55,43 @@ fi_fail(fi_state *s, const char *fmt, ...)
 /* Reader                                                              */
 /* ------------------------------------------------------------------ */
 
+/** switch_buf -- move the unread bytes to the spare buffer (grown to
+ *  ncap) and make it current. Blobs lent to pmdb_txn_put_async stay in
+ *  the old buffer until their ticket is waited for, which happens only
+ *  when that buffer is to be reused: so the parser never waits for a
+ *  worker that is still behind it by less than one buffer. 0, or -1. */
+static int
+switch_buf(fi_state *s, size_t ncap)
+{
+	size_t unread = s->end - s->pos;
+	char *t;
+	uint64_t tk;
+	int rc;
+
+	if (s->spare_ticket && s->txn &&
+	    (rc = pmdb_txn_put_wait(s->txn, s->spare_ticket)) < 0) {
+		vcs_seterr_pmdb(rc, "storing an object");
+		return fi_fail(s, "%s", vcs_errmsg());
+	}
+	s->spare_ticket = 0;
+	if (s->sparecap < ncap) {
+		char *nb = realloc(s->spare, ncap);
+		if (!nb)
+			return fi_fail(s, "out of memory (input buffer of %zu bytes)",
+				       ncap);
+		s->spare = nb;
+		s->sparecap = ncap;
+	}
+	if (unread)
+		memcpy(s->spare, s->buf + s->pos, unread);
+	t = s->buf, s->buf = s->spare, s->spare = t;
+	ncap = s->cap, s->cap = s->sparecap, s->sparecap = ncap;
+	tk = s->buf_ticket, s->buf_ticket = s->spare_ticket, s->spare_ticket = tk;
+	s->pos = 0;
+	s->end = unread;
+	return 0;
+}
+
 /** fill -- make need bytes available at buf+pos, or reach EOF. May move
  *  the buffer contents (pointers into buf die). 0, or -1 on I/O error. */
 static int
@@ -62,20 +99,11 @@ fill(fi_state *s, size_t need)
 {
 	while (s->end - s->pos < need && !s->eof) {
 		if (s->end + 1 >= s->cap) {
-			if (s->pos > 0) {
-				memmove(s->buf, s->buf + s->pos, s->end - s->pos);
-				s->end -= s->pos;
-				s->pos = 0;
-			}
-			if (s->end + 1 >= s->cap) {
-				size_t ncap = s->cap ? s->cap * 2 : FI_BUF_INIT;
-				char *nb = realloc(s->buf, ncap);
-				if (!nb)
-					return fi_fail(s, "out of memory (input buffer of %zu bytes)",
-						       ncap);
-				s->buf = nb;
-				s->cap = ncap;
-			}
+			size_t ncap = s->cap ? s->cap : FI_BUF_INIT;
+			if (s->end - s->pos + 1 >= ncap / 2)
+				ncap *= 2;   /* keep reads large */
+			if (switch_buf(s, ncap) < 0)
+				return -1;
 		}
 		ssize_t r = s->rd(s->rdctx, s->buf + s->end, s->cap - 1 - s->end);
 		if (r < 0) {
@@ -492,6 +520,31 @@ fi_put(fi_state *s, pmdb_otype type, const void *data, size_t len,
 		return fi_fail(s, "%s", vcs_errmsg());
 	}
 	s->nobj[type]++;
+	s->txn_data += len;
+	fi_progress(s, 0);
+	return 0;
+}
+
+/** fi_put_blob -- fi_put for a blob; when data lies in the input buffer
+ *  it is lent to pmdb's workers (compressed while the parser goes on) and
+ *  the buffer is not reused before the put's ticket is waited for. */
+int
+fi_put_blob(fi_state *s, const char *data, size_t len, pmdb_oid *oid)
+{
+	uintptr_t d = (uintptr_t)data, b = (uintptr_t)s->buf;
+	uint64_t ticket = 0;
+	int rc;
+
+	if (!(d >= b && d + len <= b + s->cap))
+		return fi_put(s, PMDB_OBJ_BLOB, data, len, oid);
+	rc = pmdb_txn_put_async(s->txn, PMDB_OBJ_BLOB, data, len, oid, &ticket);
+	if (rc < 0) {
+		vcs_seterr_pmdb(rc, "storing an object");
+		return fi_fail(s, "%s", vcs_errmsg());
+	}
+	if (ticket)
+		s->buf_ticket = ticket;
+	s->nobj[PMDB_OBJ_BLOB]++;
 	s->txn_data += len;
 	fi_progress(s, 0);
 	return 0;
