@@ -321,11 +321,11 @@ fail:
 	return err;
 }
 
-/* vcs_repo_free -- close the pool and free */
+/* vcs_repo_free -- close the pool and free; borrowed repos stay open */
 void
 vcs_repo_free(vcs_repo *repo)
 {
-	if (!repo)
+	if (!repo || repo->borrowed)
 		return;
 	pmdb_env_close(repo->env);
 	free(repo->worktree);

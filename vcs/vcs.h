@@ -66,6 +66,10 @@ typedef struct vcs_repo {
 	size_t hexlen;         /**< 40 or 64 */
 	char *worktree;        /**< absolute path of the work tree root */
 	char *dotdir;          /**< absolute path of worktree/.pmvcs */
+	int borrowed;          /**< lent by an owner (the pmvcs server, which
+	                            shares one open repo between commands):
+	                            vcs_repo_free() does nothing; the owner
+	                            clears the flag before freeing it */
 } vcs_repo;
 
 typedef struct vcs_open_opts {
@@ -90,7 +94,8 @@ int vcs_repo_init(vcs_repo **out, const char *dir, pmdb_hash_algo algo,
 int vcs_repo_open(vcs_repo **out, const char *start_dir,
 		  const vcs_open_opts *opts);
 
-/** vcs_repo_free -- close the pool and free. NULL-safe. */
+/** vcs_repo_free -- close the pool and free. NULL-safe; a no-op on a
+ *  borrowed repo (repo->borrowed set by its owner). */
 void vcs_repo_free(vcs_repo *repo);
 
 /** vcs_oid_hex -- format an id of the repo's format (buf >= 65 bytes). */

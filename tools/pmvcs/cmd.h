@@ -33,9 +33,22 @@ typedef struct pmvcs_ctx {
 	int out_is_tty, err_is_tty;
 	unsigned lock_timeout_ms; /**< from --lock-timeout / PMVCS_LOCK_TIMEOUT */
 	const char *git_dir;    /**< -C / PMVCS_DIR override, or NULL */
+	vcs_repo *shared_repo;  /**< in the server: its open repo, lent to the
+	                             command (borrowed: vcs_repo_free on it is
+	                             a no-op); NULL in-process */
 } pmvcs_ctx;
 
 typedef int (*pmvcs_cmd_fn)(pmvcs_ctx *ctx);
+
+/** A command of the table in main.c. */
+typedef struct pmvcs_cmd_def {
+	const char *name;
+	pmvcs_cmd_fn fn;
+	const char *summary;
+} pmvcs_cmd_def;
+
+/** pmvcs_cmd_find -- the command named name, or NULL (main.c). */
+const pmvcs_cmd_def *pmvcs_cmd_find(const char *name);
 
 /** ctx_getenv -- look name up in ctx->envp (matches vcs_getenv_fn). */
 const char *pmvcs_getenv(void *ctx, const char *name);
@@ -48,7 +61,8 @@ int pmvcs_fatal(pmvcs_ctx *ctx, const char *fmt, ...)
 int pmvcs_usage(pmvcs_ctx *ctx, const char *usage);
 
 /** pmvcs_open_repo -- open the repository around ctx->cwd; on failure
- *  prints the cause (path included) and returns NULL. */
+ *  prints the cause (path included) and returns NULL. In the server it
+ *  returns ctx->shared_repo (borrowed; vcs_repo_free is a no-op). */
 vcs_repo *pmvcs_open_repo(pmvcs_ctx *ctx);
 
 /** pmvcs_report -- print "pmvcs: <context>: <vcs_errmsg or strerror>"
@@ -76,5 +90,65 @@ int cmd_gc(pmvcs_ctx *ctx);
 int cmd_stats(pmvcs_ctx *ctx);
 int cmd_fast_import(pmvcs_ctx *ctx);
 int cmd_fast_export(pmvcs_ctx *ctx);
+int cmd_server(pmvcs_ctx *ctx);
+
+/* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
+
+#define PMVCS_SOCK_NAME "server.sock"   /**< in <worktree>/.pmvcs */
+
+/**
+ * pmvcs_find_socket -- walk up from cwd to the nearest directory holding
+ * .pmvcs (as vcs_repo_open does) and write "<it>/.pmvcs/server.sock"
+ * into buf. Only stat()s; opens nothing.
+ * @return 1 if the socket file exists, 0 if it does not (buf is still
+ *  set when a repository was found, else ""), -1 if the path is too long.
+ */
+int pmvcs_find_socket(const char *cwd, char *buf, size_t size);
+
+struct sockaddr_un;
+/** pmvcs_sock_addr -- fill a for path; a path longer than sun_path goes
+ *  through /proc/self/fd/<dirfd>/server.sock with *dirfd an O_PATH fd of
+ *  its directory (close it after connect/bind; -1 if unused).
+ *  @return 0, -1 (errno set). */
+int pmvcs_sock_addr(const char *path, struct sockaddr_un *a, int *dirfd);
+
+/** What a client asks for. */
+typedef enum pmvcs_req_kind {
+	PMVCS_REQ_RUN, PMVCS_REQ_STATUS, PMVCS_REQ_STOP
+} pmvcs_req_kind;
+
+/**
+ * pmvcs_client_call -- connect to sock and make one request. For RUN,
+ * passes argv (argv[0] the verb), cwd, envp, the isatty flags and fds[3]
+ * (the command's stdin, stdout, stderr) and waits for the exit code.
+ * Replies to STATUS are copied to out.
+ * @param[out] rc      the command's exit code (141 with *sigpipe set if
+ *                     it stopped on a broken stdout pipe).
+ * @return 0 done; 1 no server there (no socket, ECONNREFUSED: run
+ *  in-process); -1 refused or failed: message written to err_fd and *rc
+ *  set to 128.
+ */
+int pmvcs_client_call(const char *sock, pmvcs_req_kind kind, int argc,
+		      char **argv, const char *cwd, char **envp,
+		      const int fds[3], int *rc, int *sigpipe, FILE *out);
+
+/** Server state (opaque; server.c). */
+typedef struct pmvcs_server pmvcs_server;
+
+/**
+ * pmvcs_server_new -- listen on sock (owner-only) serving repo, which the
+ * server owns from here on (it marks it borrowed for commands and frees
+ * it in pmvcs_server_free). idle_sec 0: no idle timeout.
+ * @return 0, or -1 with a message on err.
+ */
+int pmvcs_server_new(pmvcs_server **out, vcs_repo *repo, const char *sock,
+		     unsigned idle_sec, FILE *err);
+/** pmvcs_server_run -- serve until stop, idle timeout or
+ *  pmvcs_server_wake(srv, 't'); waits for running commands. */
+void pmvcs_server_run(pmvcs_server *srv);
+/** pmvcs_server_wake -- ask the loop to stop; async-signal-safe. */
+void pmvcs_server_wake(pmvcs_server *srv);
+/** pmvcs_server_free -- remove the socket, close the pool, free. */
+void pmvcs_server_free(pmvcs_server *srv);
 
 #endif /* PMVCS_CMD_H */

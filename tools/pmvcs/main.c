@@ -3,9 +3,13 @@
  *
  * The only place that touches process-wide state (environ, cwd, stdio,
  * exit): it packs them into a pmvcs_ctx so that commands stay callable
- * from a server thread.
+ * from a server thread. When the repository has a resident server
+ * (.pmvcs/server.sock), the command is handed to it instead (client.c):
+ * no pool open, no OpenSSL, just a connect.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +19,7 @@
 
 extern char **environ;
 
-static const struct {
-	const char *name;
-	pmvcs_cmd_fn fn;
-	const char *summary;
-} commands[] = {
+static const pmvcs_cmd_def commands[] = {
 	{ "init", cmd_init, "Create an empty repository and its pool" },
 	{ "commit", cmd_commit, "Record a snapshot of the whole working tree" },
 	{ "log", cmd_log, "Show commit logs" },
@@ -38,19 +38,56 @@ static const struct {
 	{ "fsck", cmd_fsck, "Verify the pool, objects, index and refs" },
 	{ "gc", cmd_gc, "Free unreachable objects and compact the pool" },
 	{ "stats", cmd_stats, "Object counts, bytes stored and pool space" },
+	{ "server", cmd_server, "Start, stop or query the resident pool server" },
 };
+
+/* pmvcs_cmd_find -- the command named name, or NULL */
+const pmvcs_cmd_def *
+pmvcs_cmd_find(const char *name)
+{
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(commands[c].name, name))
+			return &commands[c];
+	return NULL;
+}
+
+/* served -- run cmd through the repository's server if one listens;
+ * 1 with *rc set if it did, 0 to run in-process */
+static int
+served(const char *cwd, int argc, char **argv, int *rc)
+{
+	char sock[4096];
+	int fds[3] = { 0, 1, 2 }, sigpipe;
+
+	if (!strcmp(argv[0], "init") || !strcmp(argv[0], "server") ||
+	    pmvcs_find_socket(cwd, sock, sizeof(sock)) != 1)
+		return 0;
+	for (int fd = 0; fd < 3; fd++)   /* closed stdio: pass /dev/null */
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			return 0;
+	if (pmvcs_client_call(sock, PMVCS_REQ_RUN, argc, argv, cwd, environ,
+			      fds, rc, &sigpipe, NULL) == 1)
+		return 0;
+	if (sigpipe) {   /* the command met a closed pipe: die as it would */
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	return 1;
+}
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: pmvcs [-C <path>] [--lock-timeout=<ms>] <command> [<args>]\n\n"
+	fprintf(f, "usage: pmvcs [-C <path>] [--lock-timeout=<ms>] [--no-server] <command>\n"
+		   "             [<args>]\n\n"
 		   "A git-compatible history store on a persistent-memory pool.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "   %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRun 'pmvcs <command> -h' for a command's options.\n"
 		   "Environment: PMVCS_LOCK_TIMEOUT (ms to wait for a pool held by\n"
-		   "another process, default 5000), GIT_AUTHOR_*/GIT_COMMITTER_*.\n");
+		   "another process, default 5000), GIT_AUTHOR_*/GIT_COMMITTER_*,\n"
+		   "PMVCS_NO_SERVER=1 (like --no-server: never use 'pmvcs server').\n");
 }
 
 int
@@ -58,7 +95,10 @@ main(int argc, char **argv)
 {
 	pmvcs_ctx ctx;
 	char cwd[4096];
-	int i = 1;
+	int i = 1, rc;
+	const char *ns = getenv("PMVCS_NO_SERVER");
+	int no_server = ns && !strcmp(ns, "1");
+	const pmvcs_cmd_def *cmd;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.envp = environ;
@@ -97,6 +137,8 @@ main(int argc, char **argv)
 					argv[i], strerror(errno));
 				return PMVCS_EXIT_FATAL;
 			}
+		} else if (!strcmp(a, "--no-server")) {
+			no_server = 1;
 		} else if (!strncmp(a, "--lock-timeout=", 15)) {
 			ctx.lock_timeout_ms = (unsigned)strtoul(a + 15, NULL, 10);
 		} else {
@@ -116,16 +158,16 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
-		if (!strcmp(commands[c].name, argv[i])) {
-			int rc = commands[c].fn(&ctx);
-			if (fflush(stdout) != 0 && rc == 0) {
-				fprintf(stderr, "pmvcs: write error on stdout: %s\n",
-					strerror(errno));
-				rc = PMVCS_EXIT_FATAL;
-			}
+	if ((cmd = pmvcs_cmd_find(argv[i]))) {
+		if (!no_server && served(cwd, ctx.argc, ctx.argv, &rc))
 			return rc;
+		rc = cmd->fn(&ctx);
+		if (fflush(stdout) != 0 && rc == 0) {
+			fprintf(stderr, "pmvcs: write error on stdout: %s\n",
+				strerror(errno));
+			rc = PMVCS_EXIT_FATAL;
 		}
+		return rc;
 	}
 	fprintf(stderr, "pmvcs: '%s' is not a pmvcs command. See 'pmvcs --help'.\n",
 		argv[i]);

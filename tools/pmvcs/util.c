@@ -1,6 +1,7 @@
 /*
  * util.c -- helpers shared by the pmvcs commands: environment lookup in
- * the command's own environment, error reporting, opening the repository.
+ * the command's own environment, error reporting, opening the repository
+ * (or borrowing the server's, see server.c).
  */
 #include <stdarg.h>
 #include <string.h>
@@ -60,9 +61,12 @@ pmvcs_open_repo(pmvcs_ctx *ctx)
 {
 	vcs_repo *repo = NULL;
 	vcs_open_opts opts = { ctx->lock_timeout_ms };
-	int rc = vcs_repo_open(&repo, ctx->git_dir ? ctx->git_dir : ctx->cwd,
-			       &opts);
+	int rc;
 
+	if (ctx->shared_repo)
+		return ctx->shared_repo;
+	rc = vcs_repo_open(&repo, ctx->git_dir ? ctx->git_dir : ctx->cwd,
+			   &opts);
 	if (rc) {
 		pmvcs_report(ctx, rc, NULL, 0);
 		return NULL;

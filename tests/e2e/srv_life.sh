@@ -1,0 +1,86 @@
+#!/bin/bash
+# srv_life.sh -- the server's life: a second server refuses to start;
+# several clients at once (8 log and cat-file --batch-check readers while
+# commits run) all get right answers; a reader whose stdout closes early
+# dies of SIGPIPE as in-process; stop releases the pool; a server killed
+# with -9 leaves a stale socket that clients ignore; another uid is
+# refused (exit 128, clear message); the idle timeout ends the server.
+source "$(dirname "$0")/srv_lib.sh"
+
+A=$T/a
+srv_history "$A"
+want_log=$("$PMVCS" -C "$A" --no-server log --oneline side)
+want_batch=$("$PMVCS" -C "$A" --no-server cat-file --batch-check --batch-all-objects)
+srv_start "$A" --idle-timeout=60
+set +e; msg=$("$PMVCS" -C "$A" server start 2>&1); rc=$?; set -e
+[ $rc -eq 128 ] && grep -q 'already running' <<<"$msg" || fail "second start: $rc $msg"
+
+# 8 readers x 5 rounds beside 5 commits
+(for i in 1 2 3 4 5; do echo "$i" > "$A/w$i"; "$PMVCS" -C "$A" commit -q -m "w$i" || exit 1; done) & wpid=$!
+pids=()
+for r in 1 2 3 4 5 6 7 8; do
+	(for k in 1 2 3 4 5; do
+		[ "$("$PMVCS" -C "$A" log --oneline side)" == "$want_log" ] || exit 1
+		# objects only grow: every object seen before is still listed
+		got=$("$PMVCS" -C "$A" cat-file --batch-check --batch-all-objects)
+		[ -z "$(comm -23 <(echo "$want_batch") <(echo "$got"))" ] || exit 2
+	done) & pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p" || fail "a parallel reader got a wrong answer"; done
+wait $wpid || fail "commits beside readers failed"
+expect_eq "5 commits landed" "8" "$("$PMVCS" -C "$A" log --oneline | wc -l | tr -d ' ')"
+
+# stdout closed early: the client dies of SIGPIPE (141), like in-process
+set +e
+"$PMVCS" -C "$A" cat-file --batch-all-objects --batch | head -c 10 >/dev/null
+rc=${PIPESTATUS[0]}; set -e
+[ "$rc" -eq 141 ] || [ "$rc" -eq 0 ] || fail "SIGPIPE through the server: rc $rc"
+
+# a client killed mid-command does not hurt the server
+{ (sleep 0.05; : ) | "$PMVCS" -C "$A" cat-file --batch & kill -9 $!; wait $!; } 2>/dev/null || true
+"$PMVCS" -C "$A" rev-parse HEAD >/dev/null || fail "server after a killed client"
+
+# another uid: refused by the socket's mode, then (socket opened up) by
+# SO_PEERCRED; both clearly, exit 128
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 711 "$T" "$A"; chmod 755 "$A/.pmvcs"
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$PMVCS" -C "$A" "$@"; }
+	set +e; msg=$(as_nobody rev-parse HEAD 2>&1); rc=$?; set -e
+	[ $rc -eq 128 ] || fail "other uid: exit $rc"
+	grep -q 'another user' <<<"$msg" || fail "other uid message: $msg"
+	chmod 666 "$A/.pmvcs/server.sock"
+	set +e; msg=$(as_nobody rev-parse HEAD 2>&1); rc=$?; set -e
+	[ $rc -eq 128 ] || fail "other uid via peercred: exit $rc"
+	grep -q "refused: uid 65534 is not the server's owner" <<<"$msg" || fail "peercred message: $msg"
+	chmod 600 "$A/.pmvcs/server.sock"
+fi
+
+# stop releases the pool at once
+"$PMVCS" -C "$A" server stop
+PMVCS_LOCK_TIMEOUT=0 "$PMVCS" -C "$A" rev-parse HEAD >/dev/null || fail "pool not released by stop"
+[ ! -e "$A/.pmvcs/server.sock" ] || fail "socket left after stop"
+expect_rc 1 "$PMVCS" -C "$A" server status
+
+# killed -9: the stale socket is ignored silently
+srv_start "$A"
+pid=$("$PMVCS" -C "$A" server status | sed -n 's/^pid //p')
+kill -9 "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+[ -S "$A/.pmvcs/server.sock" ] || fail "expected a stale socket"
+out=$("$PMVCS" -C "$A" rev-parse HEAD 2>&1) || fail "stale socket: $out"
+expect_eq "stale socket: silent fallback" "$("$PMVCS" -C "$A" --no-server rev-parse HEAD)" "$out"
+srv_start "$A"   # replaces the stale socket
+
+# SIGTERM: clean exit, socket removed, pool released
+pid=$("$PMVCS" -C "$A" server status | sed -n 's/^pid //p')
+kill -TERM "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+[ ! -e "$A/.pmvcs/server.sock" ] || fail "socket left after SIGTERM"
+PMVCS_LOCK_TIMEOUT=0 "$PMVCS" -C "$A" fsck >/dev/null || fail "fsck after SIGTERM"
+
+# idle timeout
+srv_start "$A" --idle-timeout=1
+pid=$("$PMVCS" -C "$A" server status | sed -n 's/^pid //p')
+for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && fail "idle timeout did not end the server"
+[ ! -e "$A/.pmvcs/server.sock" ] || fail "socket left after idle exit"
+"$PMVCS" server -h | grep -q 'pmvcs server start' || fail "server -h"
+echo ok

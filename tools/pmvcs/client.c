@@ -1,0 +1,299 @@
+/*
+ * client.c -- the cheap half of the resident server: find the
+ * repository's socket and hand a command to the server.
+ *
+ * Nothing here opens the pool or initialises OpenSSL: a served command
+ * costs a few stat()s, one connect and one sendmsg. The wire format is in
+ * docs/server.md; server.c is the other end.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+#define REQ_MAX (4u << 20)   /* request payload limit (server.c agrees) */
+
+/* pmvcs_find_socket -- nearest .pmvcs at or above cwd, its socket path */
+int
+pmvcs_find_socket(const char *cwd, char *buf, size_t size)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	size_t n = strlen(cwd);
+
+	buf[0] = '\0';
+	if (n >= sizeof(dir))
+		return -1;
+	memcpy(dir, cwd, n + 1);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	for (;;) {
+		int w = snprintf(buf, size, "%s/" VCS_DOTDIR,
+				 n == 1 && dir[0] == '/' ? "" : dir);
+		if (w < 0 || (size_t)w + sizeof("/" PMVCS_SOCK_NAME) > size) {
+			buf[0] = '\0';
+			return -1;
+		}
+		if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) {
+			strcat(buf, "/" PMVCS_SOCK_NAME);
+			return lstat(buf, &st) == 0 && S_ISSOCK(st.st_mode);
+		}
+		char *slash = strrchr(dir, '/');
+		if (!slash || (slash == dir && dir[1] == '\0')) {
+			buf[0] = '\0';
+			return 0;
+		}
+		slash[slash == dir ? 1 : 0] = '\0';
+		n = strlen(dir);
+	}
+}
+
+/* pmvcs_sock_addr -- sockaddr for path, via /proc/self/fd when long */
+int
+pmvcs_sock_addr(const char *path, struct sockaddr_un *a, int *dirfd)
+{
+	size_t n = strlen(path);
+	const char *slash;
+
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	*dirfd = -1;
+	if (n < sizeof(a->sun_path)) {
+		memcpy(a->sun_path, path, n + 1);
+		return 0;
+	}
+	if (!(slash = strrchr(path, '/')) || n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	char dir[PATH_MAX];
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	if ((*dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	snprintf(a->sun_path, sizeof(a->sun_path), "/proc/self/fd/%d/%s",
+		 *dirfd, slash + 1);
+	return 0;
+}
+
+/* put -- append a NUL-terminated field to the payload */
+static int
+put(vcs_str *p, const char *s)
+{
+	return vcs_str_add(p, s, strlen(s) + 1);
+}
+
+/* putn -- append a decimal field */
+static int
+putn(vcs_str *p, long v)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%ld", v);
+	return put(p, b);
+}
+
+/* cat_blob_fd -- N of fast-import's --cat-blob-fd=N if above 2, else -1:
+ * that descriptor travels with the request too */
+static int
+cat_blob_fd(int argc, char **argv)
+{
+	int fd = -1;
+
+	if (argc < 1 || strcmp(argv[0], "fast-import"))
+		return -1;
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], "--cat-blob-fd=", 14)) {
+			char *end;
+			long v = strtol(argv[i] + 14, &end, 10);
+			fd = (!*end && v > 2 && v < 65536 &&
+			      fcntl((int)v, F_GETFD) >= 0) ? (int)v : -1;
+		}
+	return fd;
+}
+
+/* build -- the request payload (docs/server.md: payload) */
+static int
+build(vcs_str *p, pmvcs_req_kind kind, int argc, char **argv,
+      const char *cwd, char **envp, const int fds[3], int extra)
+{
+	static const char *const kinds[] = { "run", "status", "stop" };
+	mode_t mask;
+	long envc = 0, flags = 0;
+
+	if (put(p, kinds[kind]) < 0)
+		return -1;
+	if (kind != PMVCS_REQ_RUN)
+		return 0;
+	mask = umask(0);
+	umask(mask);
+	flags |= isatty(fds[1]) ? 1 : 0;
+	flags |= isatty(fds[2]) ? 2 : 0;
+	flags |= extra >= 0 ? 4 : 0;
+	for (char **e = envp; e && *e; e++)
+		envc++;
+	if (put(p, cwd) < 0 || putn(p, (long)mask) < 0 || putn(p, flags) < 0 ||
+	    putn(p, argc) < 0)
+		return -1;
+	for (int i = 0; i < argc; i++)
+		if (put(p, argv[i]) < 0)
+			return -1;
+	if (extra >= 0 && putn(p, extra) < 0)
+		return -1;
+	if (putn(p, envc) < 0)
+		return -1;
+	for (char **e = envp; e && *e; e++)
+		if (put(p, *e) < 0)
+			return -1;
+	return p->len > REQ_MAX ? -1 : 0;
+}
+
+/* send_req -- header with the fds attached, then the payload */
+static int
+send_req(int s, const vcs_str *p, const int *fds, int nfds)
+{
+	char hdr[8] = { 'P', 'M', 'V', '1' };
+	uint32_t len = (uint32_t)p->len;
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+	} c;
+	struct iovec iov = { hdr, sizeof(hdr) };
+	struct msghdr m = { 0 };
+
+	memcpy(hdr + 4, &len, 4);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	if (nfds) {
+		memset(&c, 0, sizeof(c));
+		m.msg_control = c.buf;
+		m.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+		h->cmsg_level = SOL_SOCKET;
+		h->cmsg_type = SCM_RIGHTS;
+		h->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(h), fds, nfds * sizeof(int));
+	}
+	if (sendmsg(s, &m, MSG_NOSIGNAL) != (ssize_t)sizeof(hdr))
+		return -1;
+	for (size_t off = 0; off < p->len; ) {
+		ssize_t w = send(s, (char *)p->data + off, p->len - off,
+				 MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/* fail -- message on fd 2 of the command; rc 128 */
+static int
+fail(int errfd, int *rc, const char *fmt, const char *a, const char *b)
+{
+	char msg[PATH_MAX + 256];
+	int n = snprintf(msg, sizeof(msg), fmt, a, b);
+
+	if (n > 0 && write(errfd, msg, (size_t)n < sizeof(msg) ? (size_t)n
+			   : sizeof(msg) - 1) < 0) {
+		/* nowhere left to report it */
+	}
+	*rc = PMVCS_EXIT_FATAL;
+	return -1;
+}
+
+/* pmvcs_client_call -- one request to the server at sock */
+int
+pmvcs_client_call(const char *sock, pmvcs_req_kind kind, int argc,
+		  char **argv, const char *cwd, char **envp, const int fds[3],
+		  int *rc, int *sigpipe, FILE *out)
+{
+	struct sockaddr_un a;
+	vcs_str p = VCS_STR_INIT, reply = VCS_STR_INIT;
+	int s, dirfd, extra = -1, sent[4], nfds = 0, ret = -1;
+
+	*rc = PMVCS_EXIT_FATAL;
+	*sigpipe = 0;
+	if (pmvcs_sock_addr(sock, &a, &dirfd))
+		return 1;
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		if (dirfd >= 0)
+			close(dirfd);
+		return 1;
+	}
+	if (connect(s, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		int e = errno;
+		close(s);
+		if (dirfd >= 0)
+			close(dirfd);
+		if (e == EACCES || e == EPERM)
+			return fail(fds[2], rc, "pmvcs: cannot connect to the "
+				    "pmvcs server at %s: %s (it belongs to "
+				    "another user)\n", sock, strerror(e));
+		return 1;   /* ENOENT, ECONNREFUSED (stale): in-process */
+	}
+	if (dirfd >= 0)
+		close(dirfd);
+	if (kind == PMVCS_REQ_RUN) {
+		extra = cat_blob_fd(argc, argv);
+		memcpy(sent, fds, 3 * sizeof(int));
+		nfds = 3;
+		if (extra >= 0)
+			sent[nfds++] = extra;
+	}
+	if (build(&p, kind, argc, argv, cwd, envp, fds, extra) < 0) {
+		fail(fds[2], rc, "pmvcs: request too large for the server%s%s\n",
+		     "", "");
+		goto out;
+	}
+	/* on a failed send, still read: the server may have said why */
+	int send_err = send_req(s, &p, sent, nfds) < 0 ? errno : 0;
+	shutdown(s, SHUT_WR);
+	for (;;) {
+		char buf[4096];
+		ssize_t r = read(s, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (vcs_str_add(&reply, buf, (size_t)r) < 0)
+			break;
+	}
+	const char *t = reply.data ? (char *)reply.data : "";
+	if (!strncmp(t, "rc ", 3)) {
+		*rc = atoi(t + 3);
+		*sigpipe = strstr(t, " sigpipe") != NULL;
+		ret = 0;
+	} else if (!strncmp(t, "refused ", 8)) {
+		fail(fds[2], rc, "pmvcs: the server at %s refused: %s", sock,
+		     t + 8);
+	} else if (send_err) {
+		fail(fds[2], rc, "pmvcs: cannot send to the server at %s: %s\n",
+		     sock, strerror(send_err));
+	} else if (kind != PMVCS_REQ_RUN && *t) {
+		if (out)
+			fputs(t, out);
+		*rc = 0;
+		ret = 0;
+	} else {
+		fail(fds[2], rc, "pmvcs: the server at %s ended before %s\n",
+		     sock, kind == PMVCS_REQ_RUN ? "the command did"
+		     : "answering");
+	}
+out:
+	close(s);
+	vcs_str_free(&p);
+	vcs_str_free(&reply);
+	return ret;
+}
