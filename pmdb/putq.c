@@ -49,7 +49,8 @@
 #define PUTQ_RING 512            /* jobs in flight per worker */
 #define PUTQ_SCRATCH (4u << 20)  /* initial scratch per worker */
 #define PUTQ_MAXW 64             /* worker threads at most */
-#define PUTQ_SPIN 4000           /* polls before sleeping */
+#define PUTQ_SPIN 256            /* polls before sleeping (short: a spinning
+                                    worker steals a busy machine's CPU) */
 
 struct putq_job {
 	/* inputs: writer, before posted's release (2) */
