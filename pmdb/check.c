@@ -103,8 +103,21 @@ pmdb_env_check(pmdb_env *env, unsigned flags, pmdb_problem_cb cb, void *ctx,
 		struct pmdb_slot *s = &v->index->slot[i];
 		uint64_t l = __atomic_load_n(&s->loc, __ATOMIC_ACQUIRE);
 
-		if (!l || !pmdb_index__visible(v, l))
+		if (!l)
 			continue;
+		if (!pmdb_index__visible(v, l)) {
+			/* past a committed tail but inside its extent: a
+			 * commit in flight (its slots are published before
+			 * the commit point); outside any extent: corrupt */
+			uint32_t x = PMDB_LOC_EXT(l);
+
+			if (x >= PMDB_EXT_MAX ||
+			    !__atomic_load_n(&v->ext[x].base, __ATOMIC_ACQUIRE) ||
+			    PMDB_LOC_OFFSET(l) >= v->extab->ent[x].size)
+				report(&c, "index", s->id, NULL,
+				       "location out of bounds");
+			continue;
+		}
 		used++;
 		check_slot(&c, v, s, l, flags, &buf);
 	}

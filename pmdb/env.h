@@ -247,6 +247,9 @@ int pmdb_extent__add(struct pmdb_env *env, uint64_t minsize, uint32_t *ext);
 uint32_t pmdb_rec__crc(const struct pmdb_rec *r);
 int pmdb_rec__check(struct pmdb_env *env, const struct pmdb_view *v,
 		    uint64_t loc, const struct pmdb_rec **out);
+int pmdb_rec__check_id(struct pmdb_env *env, const struct pmdb_view *v,
+		       uint64_t loc, const uint8_t *id,
+		       const struct pmdb_rec **out);
 int pmdb_rec__load(struct pmdb_env *env, const struct pmdb_rec *r,
 		   pmdb_buf *buf);
 

@@ -116,6 +116,27 @@ pmdb_rec__check(struct pmdb_env *env, const struct pmdb_view *v,
 	return 0;
 }
 
+/* pmdb_rec__check_id -- pmdb_rec__check() plus: the record is the object
+ * the caller looked up. An index slot whose location was corrupted can
+ * point at another intact record; without this a read would return that
+ * object's bytes under the wrong id. @return 0, PMDB_ECORRUPT. */
+int
+pmdb_rec__check_id(struct pmdb_env *env, const struct pmdb_view *v,
+		   uint64_t loc, const uint8_t *id, const struct pmdb_rec **out)
+{
+	char hex[PMDB_OID_HEXMAX + 1];
+	int rc;
+
+	if ((rc = pmdb_rec__check(env, v, loc, out)))
+		return rc;
+	if (memcmp((*out)->id, id, env->hlen))
+		return pmdb__seterr(PMDB_ECORRUPT, "object %s: index entry "
+				    "points at another object's record",
+				    pmdb_oid_fmt(hex, (const pmdb_oid *)id,
+						 env->algo));
+	return 0;
+}
+
 /* pmdb_rec__load -- copy (and decompress) a checked record into buf. */
 int
 pmdb_rec__load(struct pmdb_env *env, const struct pmdb_rec *r, pmdb_buf *buf)

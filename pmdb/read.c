@@ -140,7 +140,7 @@ pmdb_object_read(pmdb_env *env, const pmdb_oid *oid, pmdb_otype *type,
 
 		pmdb__seterr(rc, "no object %s",
 			     pmdb_oid_fmt(hex, oid, env->algo));
-	} else if (!(rc = pmdb_rec__check(env, v, loc, &r)) &&
+	} else if (!(rc = pmdb_rec__check_id(env, v, loc, oid->id, &r)) &&
 		   !(rc = pmdb_rec__load(env, r, buf)) && type) {
 		*type = (pmdb_otype)r->type;
 	}
@@ -182,7 +182,7 @@ pmdb_object_view(pmdb_env *env, const pmdb_oid *oid, pmdb_otype *type,
 				  pmdb_oid_fmt(hex, oid, env->algo));
 		goto fail;
 	}
-	if ((rc = pmdb_rec__check(env, v, loc, &r)))
+	if ((rc = pmdb_rec__check_id(env, v, loc, oid->id, &r)))
 		goto fail;
 	if (type)
 		*type = (pmdb_otype)r->type;

@@ -479,7 +479,8 @@ pmdb_txn_read(pmdb_txn *txn, const pmdb_oid *oid, pmdb_otype *type,
 	pmdb__clearerr(); /* no stale detail after this call */
 	if (pmdb_txn__objloc(txn, oid, &meta, &loc))
 		return pmdb__seterr(PMDB_ENOTFOUND, "no such object");
-	if ((rc = pmdb_rec__check(txn->env, txn->env->view, loc, &r)) ||
+	if ((rc = pmdb_rec__check_id(txn->env, txn->env->view, loc, oid->id,
+				      &r)) ||
 	    (rc = pmdb_rec__load(txn->env, r, buf)))
 		return rc;
 	if (type)
