@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "logwalk.h"
 #include "vcs.h"
 
 static const char hexdig[] = "0123456789abcdef";
@@ -35,28 +36,31 @@ xmemdup(const void *p, size_t n)
 	return s;
 }
 
+/* hexval1 -- 1 + value of each lowercase hex digit, 0 for anything else */
+static const unsigned char hexval1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
 /* parse_hex -- exactly hashlen*2 lowercase hex digits (git writes only
  * lowercase; accepting upper case would not round-trip) */
 static int
 parse_hex(pmdb_oid *out, const char *p, const char *end, size_t hashlen)
 {
+	const unsigned char *u = (const unsigned char *)p;
 	size_t i;
 
 	if ((size_t)(end - p) < 2 * hashlen)
 		return -1;
-	memset(out, 0, sizeof(*out));
-	for (i = 0; i < 2 * hashlen; i++) {
-		char c = p[i];
-		int v;
+	for (i = 0; i < hashlen; i++) {
+		int hi = hexval1[u[2 * i]] - 1, lo = hexval1[u[2 * i + 1]] - 1;
 
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else
+		if ((hi | lo) < 0)
 			return -1;
-		out->id[i / 2] = (uint8_t)(out->id[i / 2] | (v << ((i & 1) ? 0 : 4)));
+		out->id[i] = (uint8_t)(hi << 4 | lo);
 	}
+	memset(out->id + hashlen, 0, sizeof(out->id) - hashlen);
 	return 0;
 }
 
@@ -209,6 +213,117 @@ vcs_commit_parse(vcs_commit *out, const void *data, size_t len,
 	return 0;
 fail:
 	vcs_commit_clear(out);
+	return err;
+}
+
+/* vcs_commit_scan -- the fields log needs, in place, no allocation:
+ * accepts exactly what vcs_commit_parse accepts */
+int
+vcs_commit_scan(vcs_commit_hdr *out, const void *data, size_t len,
+		pmdb_hash_algo algo)
+{
+	const char *p = data, *end = p + len, *nl, *gt;
+	size_t hashlen = pmdb_hash_len(algo);
+	pmdb_oid tmp;
+
+	memset(out, 0, sizeof(*out));
+	if (!hashlen)
+		return vcs_seterr(PMDB_EINVAL, "unknown object format");
+	if (!has_prefix(p, end, "tree ") ||
+	    oid_header(&p, end, "tree ", hashlen, &tmp))
+		return corrupt("commit", "bad tree line");
+	out->parents = p;
+	while (has_prefix(p, end, "parent ")) {
+		if (oid_header(&p, end, "parent ", hashlen, &tmp))
+			return corrupt("commit", "bad parent line");
+		out->nparents++;
+	}
+	if (!has_prefix(p, end, "author ") ||
+	    !(nl = memchr(p, '\n', (size_t)(end - p))) ||
+	    memchr(p, '\0', (size_t)(nl - p)))
+		return corrupt("commit", "bad author line");
+	p = nl + 1;
+	if (!has_prefix(p, end, "committer ") ||
+	    !(nl = memchr(p, '\n', (size_t)(end - p))) ||
+	    memchr(p, '\0', (size_t)(nl - p)))
+		return corrupt("commit", "bad committer line");
+	/* the date after the last '>', as git's parse_commit_date and the
+	 * old walk (strtoll, which stops at the line's end) read it */
+	for (gt = nl; gt > p && gt[-1] != '>'; gt--)
+		;
+	if (gt > p) {
+		long long d = 0;
+		int neg = 0;
+
+		while (gt < nl && (*gt == ' ' || *gt == '\t'))
+			gt++;
+		if (gt < nl && (*gt == '-' || *gt == '+'))
+			neg = *gt++ == '-';
+		while (gt < nl && *gt >= '0' && *gt <= '9' && d < (1LL << 58))
+			d = d * 10 + (*gt++ - '0');
+		out->date = neg ? -d : d;
+	}
+	p = nl + 1;
+	while (p < end && *p != '\n') {        /* encoding, extra headers */
+		if (!(nl = memchr(p, '\n', (size_t)(end - p))) ||
+		    memchr(p, '\0', (size_t)(nl - p)))
+			return corrupt("commit", "unterminated header");
+		p = nl + 1;
+	}
+	if (p >= end)
+		return corrupt("commit", "unterminated header");
+	p++;                            /* the blank line */
+	out->message = p;
+	out->message_len = (size_t)(end - p);
+	return 0;
+}
+
+/* vcs_commit_hdr_parent -- parent i of a scanned commit (i < nparents) */
+void
+vcs_commit_hdr_parent(const vcs_commit_hdr *h, size_t i, size_t hashlen,
+		      pmdb_oid *out)
+{
+	const char *p = h->parents + i * (7 + 2 * hashlen + 1) + 7;
+
+	/* validated by vcs_commit_scan: cannot fail */
+	(void)parse_hex(out, p, p + 2 * hashlen, hashlen);
+}
+
+/* vcs_commit_view -- borrow a commit in place and scan it; on success
+ * release *guard when done with out's pointers */
+int
+vcs_commit_view(vcs_repo *repo, const pmdb_oid *oid, vcs_commit_hdr *out,
+		pmdb_view_guard **guard)
+{
+	char hex[PMDB_OID_HEXMAX + 1];
+	pmdb_otype type = PMDB_OBJ_NONE;
+	const void *ptr;
+	size_t len;
+	int err = pmdb_object_view(repo->env, oid, &type, &ptr, &len, guard);
+
+	if (err == PMDB_ENOTFOUND)
+		return vcs_seterr(err, "object %s not found",
+				  vcs_oid_hex(repo, oid, hex));
+	if (err) {
+		char ctx[PMDB_OID_HEXMAX + 16];
+
+		snprintf(ctx, sizeof(ctx), "reading %s",
+			 vcs_oid_hex(repo, oid, hex));
+		return vcs_seterr_pmdb(err, ctx);
+	}
+	if (type != PMDB_OBJ_COMMIT) {
+		const char *tn = pmdb_otype_name(type);
+
+		err = vcs_seterr(PMDB_EINVAL, "%s is a %s, not a commit",
+				 vcs_oid_hex(repo, oid, hex),
+				 tn ? tn : "unknown");
+	} else if (!(err = vcs_commit_scan(out, ptr, len, repo->algo))) {
+		out->data = ptr;
+		out->len = len;
+		return 0;
+	}
+	pmdb_view_release(*guard);
+	*guard = NULL;
 	return err;
 }
 

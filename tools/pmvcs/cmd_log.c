@@ -12,118 +12,15 @@
 
 #include "cmd.h"
 #include "diff.h"
-#include "fsck.h"
+#include "logwalk.h"
 
 #define LOG_USAGE \
 	"pmvcs log [--oneline] [-n <n> | -<n>] [--all] [--format=<fmt>] [<rev>...]"
 
-typedef struct qitem {
-	pmdb_oid oid;
-	long long date;
-	uint64_t seq;
-} qitem;
-
-typedef struct walkq {
-	qitem *h;              /* binary max-heap on (date, -seq) */
-	size_t n, cap;
-	uint64_t seq;
-	vcs_oidset seen;
-} walkq;
-
-/* before -- heap order: later date first, then earlier queued. */
-static int
-before(const qitem *a, const qitem *b)
-{
-	if (a->date != b->date)
-		return a->date > b->date;
-	return a->seq < b->seq;
-}
-
-/* commit_date -- committer epoch of a commit (0 if unreadable). */
-static long long
-commit_date(const vcs_commit *c)
-{
-	const char *gt = c->committer ? strrchr(c->committer, '>') : NULL;
-
-	return gt ? strtoll(gt + 1, NULL, 10) : 0;
-}
-
-/* q_push -- queue a commit once. */
-static int
-q_push(walkq *q, const pmdb_oid *oid, long long date)
-{
-	int added = vcs_oidset_add(&q->seen, oid);
-	size_t i;
-
-	if (added < 0)
-		return vcs_seterr(added, "walking history: out of memory");
-	if (added == 0)
-		return 0;
-	if (q->n == q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 64;
-		qitem *h = realloc(q->h, cap * sizeof(*h));
-		if (!h)
-			return vcs_seterr(PMDB_ENOMEM, "walking history: out of memory");
-		q->h = h;
-		q->cap = cap;
-	}
-	i = q->n++;
-	q->h[i].oid = *oid;
-	q->h[i].date = date;
-	q->h[i].seq = q->seq++;
-	while (i && before(&q->h[i], &q->h[(i - 1) / 2])) {
-		qitem t = q->h[i];
-		q->h[i] = q->h[(i - 1) / 2];
-		q->h[(i - 1) / 2] = t;
-		i = (i - 1) / 2;
-	}
-	return 0;
-}
-
-/* q_pop -- the next commit to show. */
-static qitem
-q_pop(walkq *q)
-{
-	qitem top = q->h[0];
-	size_t i = 0;
-
-	q->h[0] = q->h[--q->n];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < q->n && before(&q->h[l], &q->h[m]))
-			m = l;
-		if (r < q->n && before(&q->h[r], &q->h[m]))
-			m = r;
-		if (m == i)
-			break;
-		qitem t = q->h[i];
-		q->h[i] = q->h[m];
-		q->h[m] = t;
-		i = m;
-	}
-	return top;
-}
-
-/* push_rev -- queue a starting commit (peeling tags). */
-static int
-push_rev(walkq *q, vcs_repo *repo, const pmdb_oid *oid)
-{
-	pmdb_oid c;
-	vcs_commit cm;
-	int rc = vcs_peel(repo, oid, PMDB_OBJ_COMMIT, &c);
-
-	if (rc)
-		return rc;
-	if ((rc = vcs_commit_read(repo, NULL, &c, &cm)))
-		return rc;
-	rc = q_push(q, &c, commit_date(&cm));
-	vcs_commit_clear(&cm);
-	return rc;
-}
+#define LOG_FLUSH (64u << 10)   /* write out in chunks of this size */
 
 typedef struct all_cb {
-	walkq *q;
-	vcs_repo *repo;
+	vcs_logwalk *w;
 } all_cb;
 
 /* each_ref -- --all: every ref that leads to a commit. A ref to a tree
@@ -139,8 +36,92 @@ each_ref(const char *name, const pmdb_oid *oid, const char *target, void *v)
 	(void)name;
 	if (target && *target)
 		return 0;
-	rc = push_rev(a->q, a->repo, oid);
+	rc = vcs_logwalk_push(a->w, oid);
 	return rc == PMDB_EINVAL ? 0 : rc;
+}
+
+/* abbrev_len -- git's core.abbrev=auto, computed once per log (the
+ * object count comes from pmdb_env_stat, which lists the pool's part
+ * files: far too slow to ask per commit) */
+static int
+abbrev_len(vcs_repo *repo)
+{
+	pmdb_stat st;
+	uint64_t count = 0;
+	int bits = 0, len;
+
+	if (pmdb_env_stat(repo->env, &st) == 0)
+		count = st.objects[1] + st.objects[2] + st.objects[3] +
+			st.objects[4];
+	while (count) {
+		bits++;
+		count >>= 1;
+	}
+	len = (bits + 1) / 2;
+	return len < 7 ? 7 : len;
+}
+
+/* abbrev_hex -- shortest unique prefix of at least len digits; a failed
+ * lookup is an error (it says nothing about uniqueness), not a guess */
+static int
+abbrev_hex(vcs_repo *repo, const pmdb_oid *oid, int len, char *buf)
+{
+	int hexlen = (int)repo->hexlen;
+
+	pmdb_oid_fmt(buf, oid, repo->algo);
+	for (; len < hexlen; len++) {
+		pmdb_oid found;
+		int rc = pmdb_object_resolve_prefix(repo->env, buf, (size_t)len,
+						    &found);
+
+		if (rc == PMDB_ENOTFOUND ||
+		    (rc == 0 && !memcmp(&found, oid, sizeof(found))))
+			break;
+		if (rc != PMDB_EAMBIGUOUS) {
+			char what[PMDB_OID_HEXMAX + 32];
+
+			snprintf(what, sizeof(what), "abbreviating %s", buf);
+			return vcs_seterr_pmdb(rc < 0 ? rc : PMDB_ERROR, what);
+		}
+	}
+	buf[len < hexlen ? len : hexlen] = '\0';
+	return 0;
+}
+
+/* show_one -- append one commit to out in the chosen format */
+static int
+show_one(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
+	 const vcs_commit_hdr *h, vcs_pretty how, const char *format,
+	 int abbrev)
+{
+	char hex[PMDB_OID_HEXMAX + 1];
+	vcs_commit c;
+	int err;
+
+	if (how == VCS_PRETTY_ONELINE) {
+		/* only the id and the subject: nothing parsed or copied */
+		if ((err = abbrev_hex(repo, oid, abbrev, hex)))
+			return err;
+		err = vcs_str_adds(out, hex);
+		err = err ? err : vcs_str_add(out, " ", 1);
+		err = err ? err : vcs_subject_append(out, h->message,
+						     h->message_len);
+		return err ? err : vcs_str_add(out, "\n", 1);
+	}
+	if ((err = vcs_commit_parse(&c, h->data, h->len, repo->algo)))
+		return err;
+	err = vcs_pretty_commit(repo, out, oid, &c, how, format);
+	vcs_commit_clear(&c);
+	return err;
+}
+
+/* flush_out -- write out's bytes to the command's output */
+static void
+flush_out(pmvcs_ctx *ctx, vcs_str *out)
+{
+	if (out->len)
+		fwrite(out->data, 1, out->len, ctx->out);
+	vcs_str_reset(out);
 }
 
 /* cmd_log -- entry point. */
@@ -151,7 +132,8 @@ cmd_log(pmvcs_ctx *ctx)
 	const char *format = NULL;
 	long long max = -1, shown = 0;
 	int all = 0, rc = 0, nrevs = 0, tformat = 1;
-	walkq q;
+	int abbrev = 0;
+	vcs_logwalk *w = NULL;
 	vcs_repo *repo;
 	vcs_str buf = VCS_STR_INIT;
 
@@ -193,7 +175,11 @@ cmd_log(pmvcs_ctx *ctx)
 	}
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
-	memset(&q, 0, sizeof(q));
+	if ((rc = vcs_logwalk_new(&w, repo))) {
+		rc = pmvcs_report(ctx, rc, NULL, 0);
+		vcs_repo_free(repo);
+		return rc;
+	}
 	for (int i = 1; i < ctx->argc && !rc; i++) {
 		const char *a = ctx->argv[i];
 		pmdb_oid oid;
@@ -202,11 +188,11 @@ cmd_log(pmvcs_ctx *ctx)
 				i++;
 			continue;
 		}
-		if ((rc = vcs_revparse(repo, a, &oid)) || (rc = push_rev(&q, repo, &oid)))
+		if ((rc = vcs_revparse(repo, a, &oid)) || (rc = vcs_logwalk_push(w, &oid)))
 			rc = pmvcs_report(ctx, rc, NULL, 0);
 	}
 	if (!rc && all) {
-		all_cb a = { &q, repo };
+		all_cb a = { w };
 		vcs_seterr(0, "%s", "");
 		rc = pmdb_ref_foreach(repo->env, "refs/", each_ref, &a);
 		if (rc && !*vcs_errmsg())
@@ -218,7 +204,7 @@ cmd_log(pmvcs_ctx *ctx)
 		pmdb_oid head;
 		int err = vcs_head(repo, &head, NULL);
 		if (!err) {
-			if ((err = push_rev(&q, repo, &head)))
+			if ((err = vcs_logwalk_push(w, &head)))
 				rc = pmvcs_report(ctx, err, "HEAD", 0);
 		} else if (err != PMDB_ENOTFOUND) {
 			/* HEAD unreadable is not an unborn branch */
@@ -232,43 +218,38 @@ cmd_log(pmvcs_ctx *ctx)
 			free(br);
 		}
 	}
-	while (!rc && q.n && (max < 0 || shown < max)) {
-		qitem it = q_pop(&q);
-		vcs_commit c;
-		int err = vcs_commit_read(repo, NULL, &it.oid, &c);
-		if (err) {
-			rc = pmvcs_report(ctx, err, NULL, 0);
+	if (!rc && how == VCS_PRETTY_ONELINE)
+		abbrev = abbrev_len(repo);
+	while (!rc && (max < 0 || shown < max)) {
+		pmdb_oid oid;
+		vcs_commit_hdr h;
+		size_t mark = buf.len;
+		int err = vcs_logwalk_next(w, &oid, &h);
+
+		if (err == 0)
 			break;
-		}
-		vcs_str_reset(&buf);
-		if (shown && (how == VCS_PRETTY_MEDIUM ||
-			      (how == VCS_PRETTY_FORMAT && !tformat)))
-			err = vcs_str_adds(&buf, "\n");
+		err = err < 0 ? err : 0;
+		if (!err && shown && (how == VCS_PRETTY_MEDIUM ||
+				   (how == VCS_PRETTY_FORMAT && !tformat)))
+			err = vcs_str_add(&buf, "\n", 1);
 		if (!err)
-			err = vcs_pretty_commit(repo, &buf, &it.oid, &c, how, format);
+			err = show_one(repo, &buf, &oid, &h, how, format, abbrev);
 		if (!err && how == VCS_PRETTY_FORMAT && tformat)
-			err = vcs_str_adds(&buf, "\n");
-		for (size_t p = 0; !err && p < c.nparents; p++) {
-			vcs_commit pc;
-			if (vcs_oidset_has(&q.seen, &c.parents[p]))
-				continue;
-			if ((err = vcs_commit_read(repo, NULL, &c.parents[p], &pc)))
-				break;
-			err = q_push(&q, &c.parents[p], commit_date(&pc));
-			vcs_commit_clear(&pc);
-		}
-		vcs_commit_clear(&c);
+			err = vcs_str_add(&buf, "\n", 1);
 		if (err) {
+			buf.len = mark;         /* whole commits only */
+			flush_out(ctx, &buf);
 			rc = pmvcs_report(ctx, err, NULL, 0);
 			break;
 		}
-		if (buf.len)
-			fwrite(buf.data, 1, buf.len, ctx->out);
+		if (buf.len >= LOG_FLUSH)
+			flush_out(ctx, &buf);
 		shown++;
 	}
+	if (!rc)
+		flush_out(ctx, &buf);
 	vcs_str_free(&buf);
-	free(q.h);
-	vcs_oidset_free(&q.seen);
+	vcs_logwalk_free(w);
 	vcs_repo_free(repo);
 	return rc;
 }

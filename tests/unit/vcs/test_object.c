@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include "vcstest.h"
+#include "logwalk.h"
 
 static const pmdb_hash_algo algos[] = { PMDB_HASH_SHA1, PMDB_HASH_SHA256 };
 
@@ -416,6 +417,71 @@ test_vcs_object_malformed_rejected(void **state)
 	}
 }
 
+/* test_vcs_commit_scan_agrees_with_parse -- the in-place scan used by
+ * log accepts exactly what vcs_commit_parse accepts (every prefix of
+ * commits with 0, 1 and 2 parents, extra headers, odd dates) and points
+ * at the same parents, committer date and message */
+static void
+test_vcs_commit_scan_agrees_with_parse(void **state)
+{
+	static const char *commits[] = {
+		"tree " H40 "\nauthor A <a> 1 +0000\n"
+		"committer C <c> 1700000100 -0230\n\nroot\n",
+		"tree " H40 "\nparent " H40 "\nparent 0123456789abcdef0123456789"
+		"abcdef01234567\nauthor A <a> 1 +0000\ncommitter C <c> "
+		"1234567890 +0100\nencoding x\ngpgsig a\n b\n\n\n  \nsub\nject "
+		"\n\nbody\n",
+		"tree " H40 "\nparent " H40 "\nauthor A <a> 5 +0000\n"
+		"committer C <c>   -42 +0000\n\n",
+		"tree " H40 "\nauthor A <a> 5 +0000\ncommitter no date\n\nm",
+		"tree " H40 "\nauthor A <a> 5 +0000\ncommitter C <c> 7\0 +0000\n\n",
+		"tree " H40 "\nparent " H40 "x\nauthor A <a> 5 +0000\n"
+		"committer C <c> 7 +0000\n\n",
+	};
+	static const size_t lens[] = { 0, 0, 0, 0, 93, 0 };
+	static const long long dates[] = { 1700000100, 1234567890, -42, 0 };
+	vcs_str sub = VCS_STR_INIT;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(commits) / sizeof(commits[0]); k++) {
+		size_t n = lens[k] ? lens[k] : strlen(commits[k]);
+
+		for (size_t l = 0; l <= n; l++) {
+			vcs_commit c;
+			vcs_commit_hdr h;
+			int pe = vcs_commit_parse(&c, commits[k], l, PMDB_HASH_SHA1);
+			int se = vcs_commit_scan(&h, commits[k], l, PMDB_HASH_SHA1);
+
+			if (pe != se)
+				fail_msg("commit %zu, %zu bytes: parse %d, scan %d",
+					 k, l, pe, se);
+			if (pe)
+				continue;
+			assert_int_equal(h.nparents, c.nparents);
+			for (size_t i = 0; i < c.nparents; i++) {
+				pmdb_oid p;
+
+				vcs_commit_hdr_parent(&h, i, 20, &p);
+				assert_memory_equal(&p, &c.parents[i], sizeof(p));
+			}
+			assert_int_equal(h.message_len, c.message_len);
+			assert_memory_equal(h.message, c.message, c.message_len);
+			if (l == n && k < 4)
+				assert_true(h.date == dates[k]);
+			vcs_commit_clear(&c);
+		}
+	}
+	/* git's %s: leading blank lines skipped, the first paragraph's
+	 * lines joined by one space, trailing blanks dropped */
+	assert_int_equal(vcs_subject_append(&sub, "\n  \nsub\nject \t\n\nbody\n",
+					    21), 0);
+	assert_string_equal((char *)sub.data, "sub ject");
+	vcs_str_reset(&sub);
+	assert_int_equal(vcs_subject_append(&sub, "one line", 8), 0);
+	assert_string_equal((char *)sub.data, "one line");
+	vcs_str_free(&sub);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_vcs_tree_format_matches_git),
 	cmocka_unit_test(test_vcs_tree_entry_cmp_order),
@@ -423,6 +489,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_vcs_commit_roundtrip_extra_headers),
 	cmocka_unit_test(test_vcs_tag_matches_git),
 	cmocka_unit_test(test_vcs_object_malformed_rejected),
+	cmocka_unit_test(test_vcs_commit_scan_agrees_with_parse),
 };
 
 PMDB_TEST_MAIN(tests)

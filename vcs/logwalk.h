@@ -1,0 +1,89 @@
+/*
+ * logwalk.h -- the history walk behind `pmvcs log`: commits reachable from
+ * the pushed starting points, newest committer date first, each once, in
+ * git's order; commits are read in place (pmdb_object_view) and only the
+ * header fields the walk and --oneline need are scanned.
+ *
+ * Threads: a walk belongs to one thread (it holds views taken by it).
+ */
+#ifndef VCS_LOGWALK_H
+#define VCS_LOGWALK_H
+
+#include "vcs.h"
+
+/* ------------------------------------------------------------------ */
+/* Commit headers in place (vcs/object.c)                              */
+/* ------------------------------------------------------------------ */
+
+/** A commit scanned in place: pointers into the caller's bytes. */
+typedef struct vcs_commit_hdr {
+	const void *data;      /**< the whole commit (vcs_commit_view only) */
+	size_t len;
+	const char *parents;   /**< first "parent " line (nparents of them) */
+	size_t nparents;
+	long long date;        /**< committer epoch (0 if none is readable) */
+	const char *message;   /**< everything after the blank line */
+	size_t message_len;
+} vcs_commit_hdr;
+
+/**
+ * vcs_commit_scan -- check a commit's encoding as vcs_commit_parse does
+ * and point out its parents, committer date and message; no allocation.
+ * @return 0, PMDB_ECORRUPT, PMDB_EINVAL (unknown algo).
+ */
+int vcs_commit_scan(vcs_commit_hdr *out, const void *data, size_t len,
+		    pmdb_hash_algo algo);
+
+/** vcs_commit_hdr_parent -- parent i (< nparents) of a scanned commit;
+ *  hashlen is pmdb_hash_len(algo). */
+void vcs_commit_hdr_parent(const vcs_commit_hdr *h, size_t i, size_t hashlen,
+			   pmdb_oid *out);
+
+/**
+ * vcs_commit_view -- borrow commit oid in place (pmdb_object_view) and
+ * scan it. out's pointers (and out->data) stay valid until
+ * pmdb_view_release(*guard); hold it briefly.
+ * @return 0, PMDB_ENOTFOUND, PMDB_EINVAL (not a commit), PMDB_ECORRUPT,
+ *  PMDB_ENOMEM; on failure *guard is NULL and vcs_errmsg() says why.
+ */
+int vcs_commit_view(vcs_repo *repo, const pmdb_oid *oid, vcs_commit_hdr *out,
+		    pmdb_view_guard **guard);
+
+/* ------------------------------------------------------------------ */
+/* The walk (vcs/logwalk.c)                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct vcs_logwalk vcs_logwalk;
+
+/** vcs_logwalk_new -- an empty walk over repo. 0, PMDB_ENOMEM. */
+int vcs_logwalk_new(vcs_logwalk **out, vcs_repo *repo);
+
+/**
+ * vcs_logwalk_push -- add a starting point (tags are peeled); a commit
+ * already queued or shown is ignored.
+ * @return 0, PMDB_EINVAL (leads to no commit), PMDB_ENOTFOUND,
+ *  PMDB_ECORRUPT, PMDB_ENOMEM.
+ */
+int vcs_logwalk_push(vcs_logwalk *w, const pmdb_oid *oid);
+
+/**
+ * vcs_logwalk_next -- the next commit to show; its parents are queued.
+ * @param[out] oid, hdr  the commit; hdr's pointers are valid until the
+ *  next call of next or free.
+ * @return 1 (a commit), 0 (walk done), or a negative code (a parent is
+ *  missing or unreadable: the walk must stop, vcs_errmsg() says why).
+ */
+int vcs_logwalk_next(vcs_logwalk *w, pmdb_oid *oid, vcs_commit_hdr *hdr);
+
+/** vcs_logwalk_free -- release the walk and any view it holds. NULL-safe. */
+void vcs_logwalk_free(vcs_logwalk *w);
+
+/**
+ * vcs_subject_append -- git's %s of a message (leading blank lines
+ * skipped, first paragraph with its lines joined by one space, trailing
+ * blanks of each line dropped), appended to out.
+ * @return 0, PMDB_ENOMEM.
+ */
+int vcs_subject_append(vcs_str *out, const char *msg, size_t len);
+
+#endif /* VCS_LOGWALK_H */
