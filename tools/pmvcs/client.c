@@ -200,7 +200,7 @@ send_req(int s, const vcs_str *p, const int *fds, int nfds)
 
 /* fail -- message on fd 2 of the command; rc 128 */
 static int
-fail(int errfd, int *rc, const char *fmt, const char *a, const char *b)
+client_fail(int errfd, int *rc, const char *fmt, const char *a, const char *b)
 {
 	char msg[PATH_MAX + 256];
 	int n = snprintf(msg, sizeof(msg), fmt, a, b);
@@ -238,7 +238,7 @@ pmvcs_client_call(const char *sock, pmvcs_req_kind kind, int argc,
 		if (dirfd >= 0)
 			close(dirfd);
 		if (e == EACCES || e == EPERM)
-			return fail(fds[2], rc, "pmvcs: cannot connect to the "
+			return client_fail(fds[2], rc, "pmvcs: cannot connect to the "
 				    "pmvcs server at %s: %s (it belongs to "
 				    "another user)\n", sock, strerror(e));
 		return 1;   /* ENOENT, ECONNREFUSED (stale): in-process */
@@ -253,7 +253,7 @@ pmvcs_client_call(const char *sock, pmvcs_req_kind kind, int argc,
 			sent[nfds++] = extra;
 	}
 	if (build(&p, kind, argc, argv, cwd, envp, fds, extra) < 0) {
-		fail(fds[2], rc, "pmvcs: request too large for the server%s%s\n",
+		client_fail(fds[2], rc, "pmvcs: request too large for the server%s%s\n",
 		     "", "");
 		goto out;
 	}
@@ -276,10 +276,10 @@ pmvcs_client_call(const char *sock, pmvcs_req_kind kind, int argc,
 		*sigpipe = strstr(t, " sigpipe") != NULL;
 		ret = 0;
 	} else if (!strncmp(t, "refused ", 8)) {
-		fail(fds[2], rc, "pmvcs: the server at %s refused: %s", sock,
+		client_fail(fds[2], rc, "pmvcs: the server at %s refused: %s", sock,
 		     t + 8);
 	} else if (send_err) {
-		fail(fds[2], rc, "pmvcs: cannot send to the server at %s: %s\n",
+		client_fail(fds[2], rc, "pmvcs: cannot send to the server at %s: %s\n",
 		     sock, strerror(send_err));
 	} else if (kind != PMVCS_REQ_RUN && *t) {
 		if (out)
@@ -287,7 +287,7 @@ pmvcs_client_call(const char *sock, pmvcs_req_kind kind, int argc,
 		*rc = 0;
 		ret = 0;
 	} else {
-		fail(fds[2], rc, "pmvcs: the server at %s ended before %s\n",
+		client_fail(fds[2], rc, "pmvcs: the server at %s ended before %s\n",
 		     sock, kind == PMVCS_REQ_RUN ? "the command did"
 		     : "answering");
 	}
