@@ -8,6 +8,7 @@
  * pool exists exactly when pool.set does (atomic creation). Each open
  * rewrites pool.set (tmp + rename) when the directory moved.
  */
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -329,6 +331,84 @@ detect_pmem(void *addr, size_t len)
 	return f && atoi(f) == 1;
 }
 
+/* all_zero -- 1 if the file's first len bytes are all zero: a part PMDK
+ * never wrote to (a truncated part that held data is corruption, not a
+ * torn growth, and must not be removed). */
+static int
+all_zero(const char *path, off_t len)
+{
+	static const uint8_t zero[4096];
+	uint8_t b[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ok = fd >= 0;
+
+	for (off_t at = 0; ok && at < len; at += (off_t)sizeof(b)) {
+		ssize_t n = pread(fd, b, sizeof(b), at);
+
+		ok = n > 0 && !memcmp(b, zero, (size_t)n);
+	}
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/*
+ * drop_torn_part -- remove a part file that a crash left half-made.
+ *
+ * When the heap grows, PMDK creates the next part file of the directory
+ * poolset and then sizes it; a kill or power cut between the two leaves a
+ * last part smaller than PMDK's minimum (2 MiB), and every later open fails
+ * ("size 0 smaller than 2097152"). The heap never used such a part (it is
+ * added to the heap only after it is complete), so removing it restores the
+ * pool as it was before the growth. Only the highest-numbered part can be
+ * torn: parts are made one at a time. The first part's flock (the one PMDK
+ * takes) is held meanwhile, so a part another process is making right now
+ * is never touched. @return 1 if a part was removed, else 0.
+ */
+static int
+drop_torn_part(const char *partdir)
+{
+	char first[PATH_MAX], last[PATH_MAX] = "", path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int fd, removed = 0;
+
+	if (snprintf(first, sizeof(first), "%s/000000.pmem", partdir) >=
+	    (int)sizeof(first) || (fd = open(first, O_RDWR | O_CLOEXEC)) < 0)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0 || !(d = opendir(partdir))) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 5 && !strcmp(de->d_name + n - 5, ".pmem") &&
+		    strlen(de->d_name) < sizeof(last) &&
+		    strcmp(de->d_name, last) > 0)
+			strcpy(last, de->d_name);
+	}
+	closedir(d);
+	if (*last && strcmp(last, "000000.pmem") &&
+	    snprintf(path, sizeof(path), "%s/%s", partdir, last) <
+	    (int)sizeof(path) &&
+	    stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size < (off_t)(2u << 20) && all_zero(path, st.st_size) &&
+	    unlink(path) == 0) {
+		int dfd = open(partdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		/* the unlink must be durable before the pool is used again */
+		if (dfd >= 0) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+		removed = 1;
+	}
+	flock(fd, LOCK_UN);
+	close(fd);
+	return removed;
+}
+
 /* open_locked -- pmemobj_open, retrying while another holder's flock is
  * held, up to timeout_ms. */
 static int
@@ -494,7 +574,12 @@ pmdb_env_open(pmdb_env **out, const char *dir, const pmdb_open_opts *opts)
 		goto fail;
 	if ((rc = fix_setfile(setpath, partdir, o.mode ? o.mode : 0644)))
 		goto fail;
-	if ((rc = open_locked(&env->pop, setpath, o.lock_timeout_ms)))
+	if ((rc = open_locked(&env->pop, setpath, o.lock_timeout_ms)) &&
+	    rc == PMDB_ENOTPOOL && drop_torn_part(partdir)) {
+		pmdb__clearerr();
+		rc = open_locked(&env->pop, setpath, o.lock_timeout_ms);
+	}
+	if (rc)
 		goto fail;
 	{
 		/* Smaller growth steps than the 128 MiB default: the pool
