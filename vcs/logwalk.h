@@ -55,8 +55,13 @@ int vcs_commit_view(vcs_repo *repo, const pmdb_oid *oid, vcs_commit_hdr *out,
 
 typedef struct vcs_logwalk vcs_logwalk;
 
-/** vcs_logwalk_new -- an empty walk over repo. 0, PMDB_ENOMEM. */
-int vcs_logwalk_new(vcs_logwalk **out, vcs_repo *repo);
+/** Walk flag: the caller needs only id, date and subject (--oneline):
+ *  each commit is read once, when queued, and its subject kept. */
+#define VCS_LOGWALK_SUBJECT 0x1u
+
+/** vcs_logwalk_new -- an empty walk over repo (flags: VCS_LOGWALK_*).
+ *  0, PMDB_ENOMEM. */
+int vcs_logwalk_new(vcs_logwalk **out, vcs_repo *repo, unsigned flags);
 
 /**
  * vcs_logwalk_push -- add a starting point (tags are peeled); a commit
@@ -69,7 +74,9 @@ int vcs_logwalk_push(vcs_logwalk *w, const pmdb_oid *oid);
 /**
  * vcs_logwalk_next -- the next commit to show; its parents are queued.
  * @param[out] oid, hdr  the commit; hdr's pointers are valid until the
- *  next call of next or free.
+ *  next call of next or free. With VCS_LOGWALK_SUBJECT, hdr->message is
+ *  already git's %s of the commit (vcs_subject_append gives it back
+ *  unchanged), hdr->data and hdr->parents are NULL.
  * @return 1 (a commit), 0 (walk done), or a negative code (a parent is
  *  missing or unreadable: the walk must stop, vcs_errmsg() says why).
  */

@@ -99,13 +99,13 @@ show_one(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 	int err;
 
 	if (how == VCS_PRETTY_ONELINE) {
-		/* only the id and the subject: nothing parsed or copied */
+		/* only the id and the subject, kept by the walk */
 		if ((err = abbrev_hex(repo, oid, abbrev, hex)))
 			return err;
 		err = vcs_str_adds(out, hex);
 		err = err ? err : vcs_str_add(out, " ", 1);
-		err = err ? err : vcs_subject_append(out, h->message,
-						     h->message_len);
+		/* the walk runs with VCS_LOGWALK_SUBJECT: message is %s */
+		err = err ? err : vcs_str_add(out, h->message, h->message_len);
 		return err ? err : vcs_str_add(out, "\n", 1);
 	}
 	if ((err = vcs_commit_parse(&c, h->data, h->len, repo->algo)))
@@ -175,7 +175,8 @@ cmd_log(pmvcs_ctx *ctx)
 	}
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
-	if ((rc = vcs_logwalk_new(&w, repo))) {
+	if ((rc = vcs_logwalk_new(&w, repo, how == VCS_PRETTY_ONELINE ?
+				  VCS_LOGWALK_SUBJECT : 0))) {
 		rc = pmvcs_report(ctx, rc, NULL, 0);
 		vcs_repo_free(repo);
 		return rc;
