@@ -37,11 +37,25 @@ default_abbrev(vcs_repo *repo)
 	return len < 7 ? 7 : len;
 }
 
-char *
-vcs_oid_abbrev(vcs_repo *repo, const pmdb_oid *oid, int minlen, char *buf)
+/*
+ * vcs_oid_abbrev_checked -- vcs_oid_abbrev() that reports a failed lookup.
+ * Declared here until diff.h (owned elsewhere) carries it; same contract
+ * as vcs_oid_abbrev, but returns 0 or the negative PMDB_E* code of a
+ * lookup that failed for another reason than "not found" / "ambiguous"
+ * (message in vcs_errmsg()). On failure buf holds the full id, never a
+ * prefix that may be ambiguous.
+ */
+int vcs_oid_abbrev_checked(vcs_repo *repo, const pmdb_oid *oid, int minlen,
+			   char *buf);
+
+/* vcs_oid_abbrev_checked -- shortest unique prefix, or an error */
+int
+vcs_oid_abbrev_checked(vcs_repo *repo, const pmdb_oid *oid, int minlen,
+		       char *buf)
 {
 	int len = minlen > 0 ? minlen : default_abbrev(repo);
 	int hexlen = (int)repo->hexlen;
+	int err = 0;
 
 	pmdb_oid_fmt(buf, oid, repo->algo);
 	if (len < 4)
@@ -56,11 +70,27 @@ vcs_oid_abbrev(vcs_repo *repo, const pmdb_oid *oid, int minlen, char *buf)
 			if (rc == PMDB_ENOTFOUND ||
 			    (rc == 0 && !memcmp(&found, oid, sizeof(found))))
 				break;
-			if (rc != 0 && rc != PMDB_EAMBIGUOUS)
+			if (rc != 0 && rc != PMDB_EAMBIGUOUS) {
+				/* a failed lookup says nothing about
+				 * uniqueness: keep the whole id */
+				char ctx[PMDB_OID_HEXMAX + 32];
+
+				snprintf(ctx, sizeof(ctx), "abbreviating %s", buf);
+				err = vcs_seterr_pmdb(rc < 0 ? rc : PMDB_ERROR, ctx);
+				len = hexlen;
 				break;
+			}
 		}
 	}
 	buf[len] = '\0';
+	return err;
+}
+
+/* vcs_oid_abbrev -- unchecked form: on a failed lookup, the full id */
+char *
+vcs_oid_abbrev(vcs_repo *repo, const pmdb_oid *oid, int minlen, char *buf)
+{
+	(void)vcs_oid_abbrev_checked(repo, oid, minlen, buf);
 	return buf;
 }
 
