@@ -1,6 +1,7 @@
 /*
  * cmd_fast_export.c -- pmvcs fast-export: write history as a git
  * fast-import stream on stdout (vcs/fastexport.h does the work).
+ * Exit 0 only for a complete stream; 128 after any failure.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,9 @@ static const char usage_text[] =
 	"    --signed-tags=<mode>         abort (default), verbatim, warn, strip, warn-strip\n"
 	"    --reencode=<mode>            no (default: keep encoding headers), yes, abort\n"
 	"    --tag-of-filtered-object=<mode>  abort (default), drop, rewrite (as drop)\n"
-	"    --no-data                    name blobs by id instead of writing them";
+	"    --no-data                    name blobs by id instead of writing them\n"
+	"    --use-done-feature           start with 'feature done', end with 'done'\n"
+	"                                 (only when the export succeeded)";
 
 /** pick -- index of v in names[] (NULL-terminated), or -1. */
 static int
@@ -74,6 +77,8 @@ cmd_fast_export(pmvcs_ctx *ctx)
 			o.tag_filtered = k;
 		} else if (!strcmp(a, "--no-data")) {
 			o.no_data = 1;
+		} else if (!strcmp(a, "--use-done-feature")) {
+			o.use_done = 1;
 		} else if (!strcmp(a, "--data")) {
 			o.no_data = 0;
 		} else if (!strcmp(a, "--")) {
