@@ -323,6 +323,9 @@ scratch_span(struct pmdb_txn *txn, struct pmdb_putq *q,
 {
 	uint64_t off, skip;
 
+	/* spans start 8-aligned (the ring's capacity is a multiple of 8):
+	 * each begins with a struct pmdb_rec, read and written as such */
+	need = (need + 7) & ~(uint64_t)7;
 	if (need > w->scap / 2) {
 		/* a large object: let w go idle, then grow its scratch */
 		uint64_t cap = w->scap;
