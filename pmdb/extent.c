@@ -104,14 +104,17 @@ pmdb_rec__check(struct pmdb_env *env, const struct pmdb_view *v,
 		return pmdb__seterr(PMDB_ECORRUPT, "location %llx: out of "
 				    "bounds", (unsigned long long)loc);
 	r = (const struct pmdb_rec *)(base + off);
-	pmdb_oid_fmt(hex, (const pmdb_oid *)r->id, env->algo);
+	/* the id is formatted only on the error paths: this runs on every
+	 * read, and formatting cost ~9% of a log walk */
 	if (r->magic != PMDB_REC_MAGIC || r->stored_size > tail - off -
 	    sizeof(*r))
 		return pmdb__seterr(PMDB_ECORRUPT, "object %s: bad record "
-				    "header", hex);
+				    "header", pmdb_oid_fmt(hex,
+				    (const pmdb_oid *)r->id, env->algo));
 	if (pmdb_rec__crc(r) != r->crc)
 		return pmdb__seterr(PMDB_ECORRUPT, "object %s: checksum "
-				    "mismatch", hex);
+				    "mismatch", pmdb_oid_fmt(hex,
+				    (const pmdb_oid *)r->id, env->algo));
 	*out = r;
 	return 0;
 }
