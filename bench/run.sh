@@ -277,60 +277,64 @@ pool_row() {
 # ------------------------------------------------------------------
 # read-side pairs on the generated repository
 # ------------------------------------------------------------------
+# read_rows NAME: cat-file, log and checkout on the repositories imported
+# from stream NAME (RN, the repository name, goes to the prep functions)
+RN=gen
 read_rows() {
-	local g=$D/g-gen p=$D/p-gen
-	if [ -e "$D/rep/fi-gen.pm.why" ]; then
+	RN=$1
+	local g=$D/g-$RN p=$D/p-$RN
+	if [ -e "$D/rep/fi-$RN.pm.why" ]; then
 		note "read rows use $p, whose import failed: they fail too"
 	fi
 	log "cat-file --batch-all-objects --batch"
-	timed catfile.git - -o /dev/null -- git -C "$g" cat-file --batch-all-objects --batch
-	timed catfile.pm - -o /dev/null -- "$PMVCS" -C "$p" cat-file --batch-all-objects --batch
-	if [ ! -e "$D/rep/catfile.pm.why" ]; then
+	timed catfile-$RN.git - -o /dev/null -- git -C "$g" cat-file --batch-all-objects --batch
+	timed catfile-$RN.pm - -o /dev/null -- "$PMVCS" -C "$p" cat-file --batch-all-objects --batch
+	if [ ! -e "$D/rep/catfile-$RN.pm.why" ]; then
 		local a b
 		a=$(git -C "$g" cat-file --batch-all-objects --batch | wc -c)
 		b=$("$PMVCS" -C "$p" cat-file --batch-all-objects --batch 2>/dev/null | wc -c)
 		if [ "$a" = "$b" ]; then
-			note "cat-file --batch-all-objects --batch: same byte count as git's ($a)"
+			note "cat-file --batch-all-objects --batch ($RN): same byte count as git's ($a)"
 		else
-			note "cat-file --batch-all-objects: pmvcs wrote $b bytes, git $a"
+			note "cat-file --batch-all-objects ($RN): pmvcs wrote $b bytes, git $a"
 		fi
 	fi
 	time_row "cat-file --batch-all-objects --batch ($(git -C "$g" count-objects -v | awk '/in-pack/ { print $2 }') objects)" \
-		"git cat-file" catfile.git catfile.pm 10 ">= 10x"
+		"git cat-file" catfile-$RN.git catfile-$RN.pm 10 ">= 10x"
 
 	log "log --all --oneline"
 	git -C "$g" commit-graph write --reachable 2>/dev/null
-	timed log.git - -o /dev/null -- git -C "$g" log --all --oneline
-	timed log.pm - -o /dev/null -- "$PMVCS" -C "$p" log --all --oneline
-	if [ ! -e "$D/rep/log.pm.why" ]; then
+	timed log-$RN.git - -o /dev/null -- git -C "$g" log --all --oneline
+	timed log-$RN.pm - -o /dev/null -- "$PMVCS" -C "$p" log --all --oneline
+	if [ ! -e "$D/rep/log-$RN.pm.why" ]; then
 		local a b
 		a=$(git -C "$g" log --all --oneline | md5sum)
 		b=$("$PMVCS" -C "$p" log --all --oneline 2>/dev/null | md5sum)
 		if [ "$a" = "$b" ]; then
-			note "log --all --oneline: output identical to git's"
+			note "log --all --oneline ($RN): output identical to git's"
 		else
-			note "log --all --oneline: pmvcs output differs from git's"
+			note "log --all --oneline ($RN): pmvcs output differs from git's"
 		fi
 	fi
 	time_row "log --all --oneline ($(git -C "$g" rev-list --all --count) commits)" \
-		"git log, commit-graph written" log.git log.pm 2 ">= 2x"
+		"git log, commit-graph written" log-$RN.git log-$RN.pm 2 ">= 2x"
 
 	log "checkout into an empty directory"
-	timed checkout.git prep_co_git -- git -C "$g" worktree add -q -f --detach "$D/co-git" main
-	timed checkout.pm prep_co_pm -- "$PMVCS" -C "$D/co-pm" checkout -q -f main
-	if [ ! -e "$D/rep/checkout.pm.why" ]; then
-		if diff -rq -x .git -x .pmvcs "$D/co-git" "$D/co-pm" >/dev/null 2>&1; then
-			note "checkout: work tree identical to git's (diff -r)"
+	timed checkout-$RN.git prep_co_git -- git -C "$g" worktree add -q -f --detach "$D/co-git-$RN" main
+	timed checkout-$RN.pm prep_co_pm -- "$PMVCS" -C "$D/co-pm-$RN" checkout -q -f main
+	if [ ! -e "$D/rep/checkout-$RN.pm.why" ]; then
+		if diff -rq -x .git -x .pmvcs "$D/co-git-$RN" "$D/co-pm-$RN" >/dev/null 2>&1; then
+			note "checkout ($RN): work tree identical to git's (diff -r)"
 		else
-			note "checkout: pmvcs's work tree differs from git's"
+			note "checkout ($RN): pmvcs work tree differs from git's"
 		fi
 	fi
 	time_row "checkout of main ($(git -C "$g" ls-tree -r main | wc -l) files) into an empty dir" \
-		"git worktree add" checkout.git checkout.pm 2 ">= 2x"
+		"git worktree add" checkout-$RN.git checkout-$RN.pm 2 ">= 2x"
 }
-prep_co_git() { rm -rf "$D/co-git" && git -C "$D/g-gen" worktree prune; }
+prep_co_git() { rm -rf "$D/co-git-$RN" && git -C "$D/g-$RN" worktree prune; }
 # a fresh copy of the imported repository, work tree empty, HEAD unborn
-prep_co_pm() { rm -rf "$D/co-pm" && mkdir -p "$D/co-pm" && cp -a "$D/p-gen/.pmvcs" "$D/co-pm/"; }
+prep_co_pm() { rm -rf "$D/co-pm-$RN" && mkdir -p "$D/co-pm-$RN" && cp -a "$D/p-$RN/.pmvcs" "$D/co-pm-$RN/"; }
 
 # status on a clean tree of 10,000 files
 status_row() {
@@ -537,7 +541,9 @@ time_row "fast-import zlib, repository on $(df -T "$E" | awk 'NR==2 { print $2 }
 export PMEM_IS_PMEM_FORCE=1
 pool_row zlib "$D"
 pool_row gen "$D"
-read_rows
+[ $MODE = full ] && pool_row gen1g "$D"
+read_rows gen
+[ $MODE = full ] && read_rows gen1g
 status_row
 lookup_rows
 hash_rows
