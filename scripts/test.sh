@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs=$(nproc)
+root=$(pwd)
 
 echo "== build (RelWithDebInfo, -Werror)"
 scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -20,6 +21,7 @@ scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DPMDB_SANITIZE=ON -DPMDB_B
 # ran in the normal build; this run looks for memory errors on those paths
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0 \
    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 PMCRASH_QUICK=1 \
+   LSAN_OPTIONS=suppressions="$root/tests/lsan.supp" \
    ctest --output-on-failure -j"$jobs" -LE slow)
 
 echo "== build (ThreadSanitizer, concurrent tests)"
