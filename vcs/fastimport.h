@@ -223,4 +223,12 @@ int fi_cmd_cat_blob(fi_state *s, const char *p);
 int fi_cmd_get_mark(fi_state *s, const char *p);
 int fi_commit_tree(fi_state *s, const pmdb_oid *commit, pmdb_oid *tree);
 
+/* fastimport_notes.c: git's notes fan-out */
+#define FI_NOTES_COUNT 0xffu      /**< fi_notes_rewrite: count, move none */
+unsigned fi_notes_fanout(uint64_t num_notes);
+int fi_notes_path(fi_state *s, const char *hex, unsigned fanout, char *out,
+		  size_t *len);
+int fi_notes_rewrite(fi_state *s, fi_branch *b, unsigned fanout,
+		     uint64_t *count);
+
 #endif /* VCS_FASTIMPORT_H */

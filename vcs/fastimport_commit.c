@@ -18,7 +18,7 @@ static int parse_merges(fi_state *s, vcs_str *parents);
 static int change_m(fi_state *s, fi_branch *b);
 static int change_d(fi_state *s, fi_branch *b);
 static int change_cr(fi_state *s, fi_branch *b, int rename);
-static int change_n(fi_state *s, fi_branch *b);
+static int change_n(fi_state *s, fi_branch *b, unsigned *old_fanout);
 static int peel(fi_state *s, pmdb_oid *oid, pmdb_otype want);
 static int dataref(fi_state *s, const char **p, pmdb_oid *oid,
 		   pmdb_otype *type, int *is_inline, const char *what);
@@ -344,17 +344,19 @@ change_cr(fi_state *s, fi_branch *b, int rename)
 	return 0;
 }
 
-/** change_n -- "N <dataref> <commit-ish>" (fan-out 0: git's layout for
- *  fewer than 256 notes on the notes branch). */
+/** change_n -- "N <dataref> <commit-ish>" (git's note_change_n): the
+ *  old note is looked for at *old_fanout (the fan-out at the start of
+ *  the commit), the new one is set at the fan-out of the new count. */
 static int
-change_n(fi_state *s, fi_branch *b)
+change_n(fi_state *s, fi_branch *b, unsigned *old_fanout)
 {
 	const char *p = s->line + 2;
 	pmdb_oid oid, commit, tree;
 	pmdb_otype type, ctype;
 	fi_branch *src = NULL;
 	int is_inline, is_mark, rc;
-	char hex[PMDB_OID_HEXMAX + 1];
+	char hex[PMDB_OID_HEXMAX + 1], path[PMDB_OID_HEXMAX * 3 / 2 + 1];
+	size_t len;
 
 	is_mark = *p == ':';
 	if (dataref(s, &p, &oid, &type, &is_inline, "SHA1") < 0)
@@ -385,18 +387,29 @@ change_n(fi_state *s, fi_branch *b)
 			return fi_fail(s, "Not a blob (actually a %s): %s",
 				       pmdb_otype_name(type), s->line);
 	}
+	/* git counts the notes of a branch loaded with none counted yet
+	 * (note_change_n's "counting mode"), so old_fanout is right */
+	if (b->num_notes == 0 && *old_fanout == 0) {
+		if (fi_notes_rewrite(s, b, FI_NOTES_COUNT, &b->num_notes) < 0)
+			return -1;
+		*old_fanout = fi_notes_fanout(b->num_notes);
+	}
 	pmdb_oid_fmt(hex, &commit, s->repo->algo);
-	rc = vcs_mtree_remove(b->mt, hex, s->hexlen);
+	if (fi_notes_path(s, hex, *old_fanout, path, &len) < 0)
+		return -1;
+	rc = vcs_mtree_remove(b->mt, path, len);
 	if (rc == 0 && b->num_notes)
 		b->num_notes--;
 	else if (rc < 0 && rc != PMDB_ENOTFOUND)
 		return fi_fail(s, "%s", vcs_errmsg());
 	if (pmdb_oid_is_zero(&oid))
 		return 0;
-	if (++b->num_notes >= 256)
-		return fi_fail(s, "notes: more than 255 notes on %s need a fan-out, "
-			       "which pmvcs does not write yet", b->name);
-	if (vcs_mtree_set(b->mt, hex, s->hexlen, VCS_MODE_BLOB, &oid) < 0)
+	/* a new note goes where the new count puts it; the others follow
+	 * at the end of the commit (fi_notes_rewrite), as in git */
+	b->num_notes++;
+	if (fi_notes_path(s, hex, fi_notes_fanout(b->num_notes), path, &len) < 0)
+		return -1;
+	if (vcs_mtree_set(b->mt, path, len, VCS_MODE_BLOB, &oid) < 0)
 		return fi_fail(s, "%s", vcs_errmsg());
 	return 0;
 }
@@ -414,6 +427,7 @@ fi_cmd_commit(fi_state *s, const char *arg)
 	pmdb_oid tree, oid;
 	const char *msg;
 	size_t msglen;
+	unsigned prev_fanout, new_fanout;
 	int rc = -1;
 
 	if (!b && fi_branch_new(s, arg, &b) < 0)
@@ -452,6 +466,7 @@ fi_cmd_commit(fi_state *s, const char *arg)
 		goto out;
 	if (fi_branch_load(s, b) < 0)
 		goto out;
+	prev_fanout = fi_notes_fanout(b->num_notes);
 	while (s->linelen) {
 		const char *l = s->line;
 		if (l[0] == 'M' && l[1] == ' ')
@@ -461,7 +476,7 @@ fi_cmd_commit(fi_state *s, const char *arg)
 		else if ((l[0] == 'R' || l[0] == 'C') && l[1] == ' ')
 			rc = change_cr(s, b, l[0] == 'R');
 		else if (l[0] == 'N' && l[1] == ' ')
-			rc = change_n(s, b);
+			rc = change_n(s, b, &prev_fanout);
 		else if (!strcmp(l, "deleteall")) {
 			rc = vcs_mtree_reset(b->mt, NULL) < 0 ? fi_fail(s, "%s", vcs_errmsg()) : 0;
 			b->num_notes = 0;
@@ -482,6 +497,11 @@ fi_cmd_commit(fi_state *s, const char *arg)
 			break;
 	}
 	rc = -1;
+	/* git's end of parse_new_commit: notes move to the new fan-out */
+	new_fanout = fi_notes_fanout(b->num_notes);
+	if (new_fanout != prev_fanout &&
+	    fi_notes_rewrite(s, b, new_fanout, &b->num_notes) < 0)
+		goto out;
 	if (vcs_mtree_write(b->mt, s->txn, &tree) < 0) {
 		fi_fail(s, "writing trees: %s", vcs_errmsg());
 		goto out;
