@@ -28,6 +28,8 @@ static int cmd_alias(fi_state *s);
 static int cmd_feature(fi_state *s, const char *f);
 static int cmd_option(fi_state *s, const char *opt);
 static int rotate(fi_state *s);
+static int publish(fi_state *s, int final);
+static void marks_on_failure(fi_state *s);
 static int parse_mark(fi_state *s, uint64_t *mark);
 static void print_stats(fi_state *s, double secs);
 
@@ -89,7 +91,7 @@ fi_import(vcs_repo *repo, const fi_opts *o, fi_read_fn rd, void *rdctx)
 		else if (!strcmp(l, "checkpoint")) {
 			rc = fi_skip_optional_lf(s);
 			if (rc == 0)
-				rc = fi_publish(s, 0);
+				rc = publish(s, 0);
 		} else if (!strcmp(l, "done")) {
 			s->seen_done = 1;
 			break;
@@ -111,19 +113,21 @@ fi_import(vcs_repo *repo, const fi_opts *o, fi_read_fn rd, void *rdctx)
 	}
 	if (!s->failed && !s->marks_read) {
 		s->marks_read = 1;
-		if (s->import_marks)
-			fi_marks_read(s, s->import_marks, s->import_if_exists);
+		if (!s->import_marks ||
+		    fi_marks_read(s, s->import_marks, s->import_if_exists) == 0)
+			s->marks_done = 1;
 	}
 	if (!s->failed && s->require_done && !s->seen_done)
 		fi_fail(s, "stream ends early");
 	if (!s->failed)
-		fi_publish(s, 1);
+		publish(s, 1);
 out:
 	fi_progress(s, 1);
 	if (s->failed) {
+		fprintf(opts.err, "pmvcs: fast-import: %s\n", (char *)s->errmsg.data);
+		marks_on_failure(s);
 		pmdb_txn_abort(s->txn);
 		s->txn = NULL;
-		fprintf(opts.err, "pmvcs: fast-import: %s\n", (char *)s->errmsg.data);
 		rc = 128;
 	} else {
 		rc = s->refused ? 1 : 0;
@@ -439,6 +443,7 @@ rotate(fi_state *s)
 	int rc = pmdb_txn_commit(s->txn);
 
 	s->txn = NULL;
+	s->objs_lost = rc < 0;
 	if (rc == 0)
 		rc = pmdb_txn_begin(s->repo->env, &s->txn);
 	if (rc < 0) {
@@ -450,6 +455,55 @@ rotate(fi_state *s)
 		if (s->branches[i]->mt)
 			vcs_mtree_set_txn(s->branches[i]->mt, s->txn);
 	return 0;
+}
+
+/** publish -- fi_publish(), noting while it runs that the open txn may
+ *  hold ref updates (so a failure there must not commit it). */
+static int
+publish(fi_state *s, int final)
+{
+	s->publishing = 1;
+	if (fi_publish(s, final) < 0)
+		return -1;
+	s->publishing = 0;
+	return 0;
+}
+
+/**
+ * marks_on_failure -- git's dump_marks() from its die handler: after a
+ * failure, --export-marks still gets the marks set so far (through
+ * F.lock + rename). As git keeps the objects of its pack, the objects
+ * gathered since the last commit are committed first (objects only: no
+ * ref moves), so that every mark names a stored object. Nothing is
+ * written when the import marks were not loaded yet (git's rule: the
+ * file would lose them) or when the objects could not be stored.
+ */
+static void
+marks_on_failure(fi_state *s)
+{
+	FILE *err = s->o->err;
+
+	if (!s->export_marks || (s->import_marks && !s->marks_done))
+		return;
+	if (s->txn && !s->publishing) {
+		int rc = pmdb_txn_commit(s->txn);
+		s->txn = NULL;
+		s->objs_lost = rc < 0;
+	}
+	if (s->txn || s->objs_lost) {
+		fprintf(err, "pmvcs: fast-import: %s not written: the objects of the "
+			"failed import could not be stored\n", s->export_marks);
+		return;
+	}
+	/* fi_marks_write reports through fi_fail: give it a clean slate */
+	vcs_str keep = s->errmsg;
+	memset(&s->errmsg, 0, sizeof(s->errmsg));
+	s->failed = 0;
+	if (fi_marks_write(s, s->export_marks) < 0)
+		fprintf(err, "pmvcs: fast-import: %s\n", (char *)s->errmsg.data);
+	vcs_str_free(&s->errmsg);
+	s->errmsg = keep;
+	s->failed = 1;
 }
 
 /** print_stats -- --stats summary on err. */

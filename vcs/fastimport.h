@@ -163,6 +163,12 @@ typedef struct fi_state {
 	/* options seen */
 	int seen_data;
 	int marks_read;
+	int marks_done;           /**< import marks loaded (git's
+	                               import_marks_file_done) */
+	int publishing;           /**< inside fi_publish(): the open txn may
+	                               hold ref updates */
+	int objs_lost;            /**< a txn holding objects failed to commit:
+	                               marks may name objects not stored */
 	int require_done;
 	int seen_done;
 	int force, quiet, stats;

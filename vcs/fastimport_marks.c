@@ -711,6 +711,7 @@ fi_publish(fi_state *s, int final)
 	}
 	rc = pmdb_txn_commit(s->txn);
 	s->txn = NULL;
+	s->objs_lost = rc < 0;
 	if (rc < 0) {
 		vcs_seterr_pmdb(rc, "committing the import");
 		return fi_fail(s, "%s%s", vcs_errmsg(), rc == PMDB_ECONFLICT ?

@@ -180,6 +180,7 @@ fi_next(fi_state *s)
 			if (s->import_marks &&
 			    fi_marks_read(s, s->import_marks, s->import_if_exists) < 0)
 				return -1;
+			s->marks_done = 1;
 		}
 		if (s->line[0] != '#')
 			return 1;

@@ -55,6 +55,45 @@ git init -q "$T/ck.g"; git -C "$T/ck.g" fast-import --quiet <"$T/base.fe"
 git -C "$T/ck.g" fast-import --quiet <"$T/ckpt.fe" 2>/dev/null || true
 expect_eq "refs at checkpoint" "$(git -C "$T/ck.g" show-ref)" "$(pmvcs -C "$T/m.p" show-ref)"
 
+# --export-marks is written on failure too (git's dump_marks from its die
+# handler): the marks set so far, and their objects are kept (a next
+# import can use them); refs do not move
+{ good; printf 'blob\nmark :3\n'; d third; printf 'tag t\nmark :4\nfrom :2\n'; d tag
+  printf 'bogus\n'; } >"$T/mfail.fe"
+mkpair mf sha1
+for w in g p; do
+	set +e
+	if [ $w = g ]; then git -C "$T/mf.g" fast-import --quiet --export-marks="$T/mf.$w.m" <"$T/mfail.fe"
+	else pmvcs -C "$T/mf.p" fast-import --quiet --export-marks="$T/mf.$w.m" <"$T/mfail.fe"; fi \
+		>/dev/null 2>"$T/mf.$w.err"; rc=$?
+	set -e
+	[ $rc -eq 128 ] || fail "marks on failure ($w): exit $rc"
+	[ -f "$T/mf.$w.m" ] || fail "marks on failure ($w): no marks file"
+done
+expect_eq "marks after a failure" "$(cat "$T/mf.g.m")" "$(cat "$T/mf.p.m")"
+[ "$(wc -l <"$T/mf.p.m")" -eq 4 ] || fail "marks after a failure: $(cat "$T/mf.p.m")"
+[ ! -e "$T/mf.p.m.lock" ] || fail "marks lock file left behind"
+expect_eq "no refs after the failure" "" "$(pmvcs -C "$T/mf.p" show-ref 2>/dev/null || true)"
+{ printf 'commit refs/heads/master\ncommitter A <a@e> 5 +0000\n'; d later; printf 'from :2\nM 100644 :3 h\n\n'
+  printf 'tag t\nfrom :4\n'; d retag; } >"$T/mnext.fe"
+import_both mf "$T/mnext.fe" --import-marks="$T/mf.g.m"
+refs_equal mf
+# marks named by --import-marks are not loaded yet: the file is not touched
+printf ':1 %s\n' "$(git -C "$T/mf.g" rev-parse master)" >"$T/keep.g.m"
+cp "$T/keep.g.m" "$T/keep.p.m"
+printf 'feature bogus\n' >"$T/early.fe"
+for w in g p; do
+	set +e
+	if [ $w = g ]; then git -C "$T/mf.g" fast-import --quiet --import-marks="$T/keep.$w.m" \
+		--export-marks="$T/keep.$w.m" <"$T/early.fe"
+	else pmvcs -C "$T/mf.p" fast-import --quiet --import-marks="$T/keep.$w.m" \
+		--export-marks="$T/keep.$w.m" <"$T/early.fe"; fi >/dev/null 2>&1; rc=$?
+	set -e
+	[ $rc -eq 128 ] || fail "early failure ($w): exit $rc"
+done
+expect_eq "marks untouched by an early failure" "$(cat "$T/keep.g.m")" "$(cat "$T/keep.p.m")"
+grep -q '^:1 ' "$T/keep.p.m" || fail "early failure clobbered the marks"
+
 # gitlinks cannot go into a SHA-256 repository: git's "Invalid dataref"
 mkpair s sha256
 { printf 'commit refs/heads/master\ncommitter A <a@e> 1 +0000\n'; d m
