@@ -609,7 +609,7 @@ now_ns(void)
 void
 fi_progress(fi_state *s, int final)
 {
-	if (!s->o->show_progress || s->o->quiet)
+	if (!s->o->show_progress || s->o->quiet || s->quiet)
 		return;
 	uint64_t t = now_ns();
 	if (!s->start_ns)
