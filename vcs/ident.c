@@ -8,6 +8,7 @@
  * from the caller's callback, time zones from localtime_r().
  */
 #include <ctype.h>
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,6 +288,26 @@ local_offset(int64_t t)
 	return (int)(tm.tm_gmtoff / 60);
 }
 
+/* client_offset -- the offset a pmvcs client sent for "now" (served
+ * commands run in the server's process, whose zone may differ; see
+ * tools/pmvcs/client.c). 1 and *off set, or 0 when absent/invalid. */
+static int
+client_offset(vcs_getenv_fn fn, void *ctx, int *off)
+{
+	const char *v = fn ? fn(ctx, "PMVCS_CLIENT_TZOFF") : NULL;
+	char *end;
+	long m;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	m = strtol(v, &end, 10);
+	if (errno || *end || m < -24 * 60 || m > 24 * 60)
+		return 0;
+	*off = (int)m;
+	return 1;
+}
+
 /* parse_date -- git's parse_date_basic for the forms GIT_*_DATE takes */
 static int
 parse_date(const char *date, int64_t *ts, int *offset)
@@ -469,7 +490,8 @@ vcs_ident_make(vcs_str *out, const char *role, vcs_getenv_fn getenv_fn,
 
 		clock_gettime(CLOCK_REALTIME, &now);
 		ts = now.tv_sec;
-		offset = local_offset(ts);
+		offset = client_offset(getenv_fn, env_ctx, &offset) ?
+			 offset : local_offset(ts);
 	}
 	if ((err = add_without_crud(out, name)))
 		goto out;

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -142,6 +143,7 @@ build(vcs_str *p, pmvcs_req_kind kind, int argc, char **argv,
 	flags |= extra >= 0 ? 4 : 0;
 	for (char **e = envp; e && *e; e++)
 		envc++;
+	envc++; /* PMVCS_CLIENT_TZOFF, below */
 	if (put(p, cwd) < 0 || putn(p, (long)mask) < 0 || putn(p, flags) < 0 ||
 	    putn(p, argc) < 0)
 		return -1;
@@ -155,6 +157,18 @@ build(vcs_str *p, pmvcs_req_kind kind, int argc, char **argv,
 	for (char **e = envp; e && *e; e++)
 		if (put(p, *e) < 0)
 			return -1;
+	/* the server's own zone is not the client's, and glibc has no
+	 * per-thread TZ: send the client's UTC offset for "now" (ident.c) */
+	{
+		char tz[48];
+		time_t now = time(NULL);
+		struct tm tm;
+		long off = localtime_r(&now, &tm) ? tm.tm_gmtoff / 60 : 0;
+
+		snprintf(tz, sizeof(tz), "PMVCS_CLIENT_TZOFF=%ld", off);
+		if (put(p, tz) < 0)
+			return -1;
+	}
 	return p->len > REQ_MAX ? -1 : 0;
 }
 
