@@ -65,6 +65,12 @@ int pmvcs_usage(pmvcs_ctx *ctx, const char *usage);
  *  returns ctx->shared_repo (borrowed; vcs_repo_free is a no-op). */
 vcs_repo *pmvcs_open_repo(pmvcs_ctx *ctx);
 
+/** pmvcs_ref_delete -- delete ref in one transaction, compare-and-swap
+ * against *old (the value the caller read and reports). @return 0,
+ * PMDB_ECONFLICT when the ref moved since, other pmdb codes; the vcs error
+ * message names the ref. */
+int pmvcs_ref_delete(vcs_repo *repo, const char *ref, const pmdb_oid *old);
+
 /** pmvcs_report -- print "pmvcs: <context>: <vcs_errmsg or strerror>"
  *  and return the exit code for err (128, or 1 for ENOTFOUND when
  *  notfound_is_1). */

@@ -191,7 +191,6 @@ delete_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 	}
 	for (int i = 0; i < n; i++) {
 		char ref[PMDB_REF_NAME_MAX + 1], hex[PMDB_OID_HEXMAX + 1];
-		pmdb_txn *txn = NULL;
 		pmdb_oid old;
 
 		rc = branch_ref(ref, sizeof(ref), names[i]) ?
@@ -227,16 +226,8 @@ delete_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 			ret = PMVCS_EXIT_DIFF;
 			continue;
 		}
-		rc = pmdb_txn_begin(repo->env, &txn);
-		if (!rc)
-			rc = pmdb_txn_ref_set(txn, ref, NULL, &old);
-		if (!rc) {
-			rc = pmdb_txn_commit(txn);
-			txn = NULL;
-		}
-		pmdb_txn_abort(txn);
+		rc = pmvcs_ref_delete(repo, ref, &old);
 		if (rc) {
-			vcs_seterr_pmdb(rc, ref);
 			ret = pmvcs_report(ctx, rc, "cannot delete branch", 0);
 			continue;
 		}

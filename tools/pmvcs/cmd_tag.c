@@ -69,7 +69,6 @@ delete_tags(pmvcs_ctx *ctx, vcs_repo *repo, char **names, int n)
 
 	for (int i = 0; i < n; i++) {
 		char ref[PMDB_REF_NAME_MAX + 1], hex[PMDB_OID_HEXMAX + 1];
-		pmdb_txn *txn = NULL;
 		pmdb_oid old;
 		int rc = tag_ref(ref, sizeof(ref), names[i]) ?
 			pmdb_ref_read(repo->env, ref, &old, NULL) : PMDB_ENOTFOUND;
@@ -84,16 +83,8 @@ delete_tags(pmvcs_ctx *ctx, vcs_repo *repo, char **names, int n)
 			read_error(rc, ref);
 			return pmvcs_report(ctx, rc, "cannot delete tag", 0);
 		}
-		rc = pmdb_txn_begin(repo->env, &txn);
-		if (!rc)
-			rc = pmdb_txn_ref_set(txn, ref, NULL, &old);
-		if (!rc) {
-			rc = pmdb_txn_commit(txn);
-			txn = NULL;
-		}
-		pmdb_txn_abort(txn);
+		rc = pmvcs_ref_delete(repo, ref, &old);
 		if (rc) {
-			vcs_seterr_pmdb(rc, ref);
 			ret = pmvcs_report(ctx, rc, "cannot delete tag", 0);
 			continue;
 		}

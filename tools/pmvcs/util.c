@@ -73,3 +73,22 @@ pmvcs_open_repo(pmvcs_ctx *ctx)
 	}
 	return repo;
 }
+
+/* pmvcs_ref_delete -- see cmd.h */
+int
+pmvcs_ref_delete(vcs_repo *repo, const char *ref, const pmdb_oid *old)
+{
+	pmdb_txn *txn = NULL;
+	int rc = pmdb_txn_begin(repo->env, &txn);
+
+	if (!rc)
+		rc = pmdb_txn_ref_set(txn, ref, NULL, old);
+	if (!rc) {
+		rc = pmdb_txn_commit(txn);
+		txn = NULL;
+	}
+	pmdb_txn_abort(txn);
+	if (rc)
+		vcs_seterr_pmdb(rc, ref);
+	return rc;
+}
