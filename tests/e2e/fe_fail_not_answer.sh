@@ -79,6 +79,7 @@ M=$T/m   # the marks file an export under test writes
 inject() {
 	local f=$1 n=$2 p=$3
 	shift 3
+	[ "$1" = "$PMVCS" ] && set -- "$PMVCS_CORE" "${@:2}"   # inject into the core, not the front end
 	rc=0
 	(cd "$r" && LD_PRELOAD="$FAULTINJECT" FAULT_FUNC="$f" FAULT_AT="$n" \
 		FAULT_PERSIST="$p" FAULT_CALLER=exe FAULT_COUNT_FILE="$T/cnt" \

@@ -3,6 +3,9 @@
 # identities and dates so ids are comparable, and small assertions.
 set -euo pipefail
 : "${PMVCS:?PMVCS must name the pmvcs binary (ctest sets it)}"
+# the full program behind the front end (tools/pmvcs/front): LD_PRELOAD
+# fault injection must target it, as the front end execs it
+PMVCS_CORE=${PMVCS_CORE:-${PMVCS%/*}/pmvcs-core}
 export GIT_AUTHOR_NAME="A U Thor" GIT_AUTHOR_EMAIL="author@example.com"
 export GIT_COMMITTER_NAME="C O Mitter" GIT_COMMITTER_EMAIL="committer@example.com"
 export GIT_AUTHOR_DATE="1700000000 +0100" GIT_COMMITTER_DATE="1700000100 -0230"

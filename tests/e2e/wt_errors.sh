@@ -65,17 +65,24 @@ kill $churn; wait $churn 2>/dev/null || true
 seq 1 40000 > "$p/big"
 (cd "$p" && pmvcs commit -q -m big)
 seq 1 40000 | sed "s/$/x/" > "$p/big"
-# the first diff blocks writing its output (nobody reads the pipe for 3 s)
-# while it holds the pool open
-( cd "$p" && "$PMVCS" diff | { sleep 3; cat > /dev/null; } ) &
+# the first diff blocks writing its output (nobody reads the pipe until
+# $T/release exists) while it holds the pool open; poll until it does hold
+# it (no fixed sleep: a loaded machine may take seconds to get there)
+( cd "$p" && "$PMVCS" diff | { while [ ! -e "$T/release" ]; do sleep 0.05; done; cat > /dev/null; } ) &
 holder=$!
-sleep 1
+for ((i = 0; i < 400; i++)); do
+	set +e; (cd "$p" && PMVCS_LOCK_TIMEOUT=0 "$PMVCS" --no-server rev-parse HEAD >/dev/null 2>&1); rc=$?; set -e
+	[ "$rc" = 128 ] && break
+	sleep 0.05
+done
+[ "$rc" = 128 ] || { touch "$T/release"; fail "the diff never held the pool (rev-parse exit $rc)"; }
 start=$(date +%s%N)
 set +e; (cd "$p" && PMVCS_LOCK_TIMEOUT=200 "$PMVCS" --lock-timeout=200 status -s > /dev/null 2> "$T/err"); rc=$?; set -e
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
+touch "$T/release"
 wait $holder
 [ "$rc" = 128 ] || fail "locked pool: exit $rc: $(cat "$T/err")"
 grep -q "another pmvcs process holds it" "$T/err" || fail "lock msg: $(cat "$T/err")"
-[ "$ms" -lt 2500 ] || fail "lock wait took $ms ms"
+[ "$ms" -lt 4000 ] || fail "lock wait took $ms ms (the default wait is 5000)"
 expect_eq "after lock" " M big" "$(cd "$p" && pmvcs status -s)"
 echo ok

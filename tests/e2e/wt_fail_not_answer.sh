@@ -23,6 +23,7 @@ cp -a "$r" "$T/base"
 inject() {
 	local n=$1 p=$2
 	shift 2
+	[ "$1" = "$PMVCS" ] && set -- "$PMVCS_CORE" "${@:2}"   # inject into the core, not the front end
 	rc=0
 	(cd "$r" && LD_PRELOAD="$FAULTINJECT" FAULT_FUNC=malloc FAULT_AT="$n" \
 		FAULT_PERSIST="$p" FAULT_CALLER=exe FAULT_COUNT_FILE="$T/cnt" \
@@ -38,6 +39,7 @@ sweep() {
 	[ "$rc" -eq 0 ] || fail "counting run of $*: exit $rc"
 	cp "$T/o" "$T/ref.out"
 	read -r total _ <"$T/cnt"
+	[ "$total" -gt 0 ] || fail "no malloc counted in $* (the library injected into nothing)"
 	for p in 0 1; do
 		for ((n = 1; n <= total; n++)); do
 			rm -rf "$r"; cp -a "$T/base" "$r"

@@ -50,7 +50,7 @@ body() {
 			(cd "$d/r" && pmvcs fast-import --quiet <"$T/s.fe") 2>"$T/err" || rc=$?
 		else
 			(cd "$d/r" && LD_PRELOAD="$FAULTINJECT" FAULT_FUNC=fallocate FAULT_AT=1 \
-				FAULT_PERSIST=1 "$PMVCS" fast-import --quiet <"$T/s.fe") 2>"$T/err" || rc=$?
+				FAULT_PERSIST=1 "$PMVCS_CORE" fast-import --quiet <"$T/s.fe") 2>"$T/err" || rc=$?
 		fi
 		[ "$rc" -eq 0 ] || break
 		refs_good=$(refs_of "$d/r")

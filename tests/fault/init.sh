@@ -60,6 +60,7 @@ init_loop() {
 	fi_exec "$T/i" "$1" 0 0 "$2" "$PMVCS" init -q r
 	[ "$FI_RC" -eq 0 ] || fail "counting run of init ($FI_FUNC): exit $FI_RC"
 	total=$FI_CALLS
+	[ -s "$T/fi.count" ] || fail "counting run of init ($FI_FUNC): the library wrote no count"
 	for persist in 0 1; do
 		for n in $(fi_points "$total" "$([ $persist = 0 ] && echo "$3" || echo "$4")" "$((SEED * 31 + persist))"); do
 			init_point "$1" "$2" "$n" "$persist"

@@ -92,6 +92,7 @@ refs_of() { (cd "$1" && "$PMVCS" show-ref) || [ $? -eq 1 ]; }
 fi_exec() {
 	local dir=$1 func=$2 at=$3 persist=$4 caller=$5
 	shift 5
+	[ "$1" = "$PMVCS" ] && set -- "$PMVCS_CORE" "${@:2}"   # inject into the core, not the front end
 	rm -f "$T/fi.count" "$T/fi.count.hit" "$T/fi.count.crash"
 	FI_RC=0
 	(cd "$dir" && LD_PRELOAD="$FAULTINJECT" FAULT_FUNC="$func" FAULT_AT="$at" \
@@ -235,6 +236,7 @@ fi_loop() {
 	fi_exec "$T/w" "$func" 0 0 "$caller" "$@"
 	[ "$FI_RC" -eq 0 ] || { cat "$T/fi.err" >&2; fail "counting run of $FI_CMD ($FI_FUNC): exit $FI_RC"; }
 	total=$FI_CALLS
+	[ -s "$T/fi.count" ] || fail "counting run of $FI_CMD ($FI_FUNC): the library wrote no count (was it loaded into the program?)"
 	for persist in 0 1; do
 		limit=$max
 		[ "$persist" = 1 ] && limit=$pmax
