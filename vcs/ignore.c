@@ -38,6 +38,7 @@ typedef struct pattern_file {
 struct vcs_ignore {
 	pattern_file *files;
 	size_t n, cap;
+	size_t nborrowed;      /**< files[0..nborrowed) are a parent's */
 };
 
 enum { WM_NOMATCH = 1, WM_MATCH = 0, WM_ABORT_ALL = -1,
@@ -70,7 +71,7 @@ vcs_ignore_free(vcs_ignore *ign)
 {
 	if (!ign)
 		return;
-	for (size_t i = 0; i < ign->n; i++)
+	for (size_t i = ign->nborrowed; i < ign->n; i++)
 		file_clear(&ign->files[i]);
 	free(ign->files);
 	free(ign);
@@ -172,8 +173,31 @@ nomem:
 void
 vcs_ignore_pop(vcs_ignore *ign)
 {
-	if (ign->n)
+	if (ign->n > ign->nborrowed)
 		file_clear(&ign->files[--ign->n]);
+}
+
+/** vcs_ignore_child -- a set starting with parent's files, borrowed. */
+int
+vcs_ignore_child(const vcs_ignore *parent, vcs_ignore **out)
+{
+	vcs_ignore *c = calloc(1, sizeof(*c));
+	size_t cap = parent->n + 1;
+
+	if (c)
+		c->files = malloc(cap * sizeof(*c->files));
+	if (!c || !c->files) {
+		free(c);
+		*out = NULL;
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	}
+	/* shallow copies: the parent keeps ownership of patterns and base */
+	if (parent->n)
+		memcpy(c->files, parent->files, parent->n * sizeof(*c->files));
+	c->n = c->nborrowed = parent->n;
+	c->cap = cap;
+	*out = c;
+	return 0;
 }
 
 /** vcs_ignore_match -- 1 if path is ignored. */
@@ -181,13 +205,19 @@ int
 vcs_ignore_match(const vcs_ignore *ign, const char *path, size_t len,
 		 int is_dir)
 {
-	const char *slash = memrchr(path, '/', len);
-	const char *bname = slash ? slash + 1 : path;
-	char *copy = strndup(path, len);
+	const char *slash, *bname;
+	char buf[512], *copy = buf;
 	int res = 0, done = 0;
 
-	if (!copy)
+	if (!ign->n)
+		return 0; /* the common case: called for every scanned file */
+	slash = memrchr(path, '/', len);
+	bname = slash ? slash + 1 : path;
+	/* wildmatch wants NUL-terminated text: copy, on the stack if short */
+	if (len >= sizeof(buf) && !(copy = malloc(len + 1)))
 		return 0;
+	memcpy(copy, path, len);
+	copy[len] = '\0';
 	for (size_t i = ign->n; i-- > 0 && !done;) {
 		const pattern_file *f = &ign->files[i];
 		const char *rel = copy;
@@ -215,7 +245,8 @@ vcs_ignore_match(const vcs_ignore *ign, const char *path, size_t len,
 			}
 		}
 	}
-	free(copy);
+	if (copy != buf)
+		free(copy);
 	return res;
 }
 

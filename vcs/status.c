@@ -4,7 +4,7 @@
  * git's stripspace.
  *
  * Stat cache (.pmvcs/wtcache), binary, host byte order (a local cache,
- * never shared or copied), read with one read() and used in place:
+ * never shared or copied), mapped read-only and used in place:
  *
  *   wtcache ::= header record{n} strtab
  *   header  ::= "PMVCSWT2" algo:u32 has_tree:u32 n:u64 strtab:u64
@@ -106,15 +106,15 @@ wtc_check(vcs_repo *repo, const wtc *c, size_t size)
 	return 1;
 }
 
-/** wtc_load -- read the cache into storage owned by owner (one read);
- *  c->h stays NULL when there is none or it is unusable. */
+/** wtc_load -- map the cache into storage owned by owner (no copy: the
+ *  file is replaced by rename only, never rewritten in place); c->h
+ *  stays NULL when there is none or it is unusable. */
 static int
 wtc_load(vcs_repo *repo, vcs_wt_list *owner, wtc *c)
 {
 	vcs_str path = VCS_STR_INIT;
 	struct stat st;
-	char *buf;
-	size_t got = 0;
+	const char *buf;
 	int fd, rc = cache_path(repo, &path, "");
 
 	memset(c, 0, sizeof(*c));
@@ -127,22 +127,15 @@ wtc_load(vcs_repo *repo, vcs_wt_list *owner, wtc *c)
 	if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(wtc_hdr) ||
 	    st.st_size > (off_t)1 << 34)
 		goto out;
-	if (!(buf = vcs_wt_list_reserve(owner, (size_t)st.st_size))) {
-		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto out;
-		got += (size_t)n;
+	if (!(buf = vcs_wt_list_map(owner, fd, (size_t)st.st_size))) {
+		if (errno == ENOMEM)
+			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+		goto out; /* else: as if there were no cache */
 	}
 	c->h = (const wtc_hdr *)buf;
 	c->r = (const wtc_rec *)(buf + sizeof(wtc_hdr));
 	c->paths = (const char *)(c->r + c->h->n);
-	if (!wtc_check(repo, c, got)) {
+	if (!wtc_check(repo, c, (size_t)st.st_size)) {
 		memset(c, 0, sizeof(*c));
 		goto out;
 	}
@@ -409,16 +402,22 @@ str_cmp(const void *a, const void *b)
 }
 
 /** tracked_dirs -- sorted unique directories ("a", "a/b") holding
- *  tracked files. */
+ *  tracked files. The paths with a given prefix are contiguous in the
+ *  sorted list, so a directory already seen is the previous path's. */
 static int
 tracked_dirs(const vcs_wt_list *head, char ***out, size_t *nout)
 {
 	char **v = NULL;
-	size_t n = 0, cap = 0, u = 0;
+	size_t n = 0, cap = 0;
 
 	for (size_t i = 0; i < head->n; i++) {
 		const char *p = head->e[i].path;
+		const vcs_wt_entry *prev = i ? &head->e[i - 1] : NULL;
 		for (const char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+			size_t dl = (size_t)(s - p);
+			if (prev && prev->len > dl && prev->path[dl] == '/' &&
+			    !memcmp(prev->path, p, dl))
+				continue; /* listed for the previous path */
 			if (n == cap) {
 				size_t nc = cap ? 2 * cap : 32;
 				char **nv = realloc(v, nc * sizeof(*nv));
@@ -427,21 +426,15 @@ tracked_dirs(const vcs_wt_list *head, char ***out, size_t *nout)
 				v = nv;
 				cap = nc;
 			}
-			if (!(v[n] = strndup(p, (size_t)(s - p))))
+			if (!(v[n] = strndup(p, dl)))
 				goto nomem;
 			n++;
 		}
 	}
 	if (n)
 		qsort(v, n, sizeof(*v), str_cmp);
-	for (size_t i = 0; i < n; i++) {
-		if (u && !strcmp(v[u - 1], v[i]))
-			free(v[i]);
-		else
-			v[u++] = v[i];
-	}
 	*out = v;
-	*nout = u;
+	*nout = n;
 	return 0;
 nomem:
 	for (size_t i = 0; i < n; i++)
@@ -458,7 +451,8 @@ untracked(vcs_status *st, size_t *cap, const vcs_wt_entry **u, size_t nu,
 {
 	char **dirs = NULL;
 	size_t ndirs = 0;
-	int rc = collapse ? tracked_dirs(&st->head, &dirs, &ndirs) : 0;
+	/* only untracked files need the tracked directories */
+	int rc = collapse && nu ? tracked_dirs(&st->head, &dirs, &ndirs) : 0;
 	const char *last = NULL;
 	size_t lastlen = 0;
 
@@ -546,6 +540,15 @@ int
 vcs_status_compute_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
 		      int collapse_untracked, vcs_status *st)
 {
+	return vcs_status_compute_wt(repo, io, tree, collapse_untracked, NULL, st);
+}
+
+/** vcs_status_compute_wt -- the same, with the working tree's list (if
+ *  wt) scanned by the caller. */
+int
+vcs_status_compute_wt(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
+		      int collapse_untracked, vcs_wt_list *wt, vcs_status *st)
+{
 	vcs_wt_reader rd = { VCS_STR_INIT };
 	const vcs_wt_entry **u = NULL;
 	size_t cap = 0, nu = 0, i = 0, j = 0;
@@ -571,8 +574,12 @@ vcs_status_compute_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
 	} else if (!rc) {
 		rc = vcs_tree_flatten(repo, NULL, tree, &st->head);
 	}
-	if (!rc)
+	if (!rc && wt) {
+		st->wt = *wt;
+		*wt = (vcs_wt_list)VCS_WT_LIST_INIT;
+	} else if (!rc) {
 		rc = vcs_wt_scan(repo, &st->wt);
+	}
 	if (!rc)
 		wtc_apply(&cache, &st->wt);
 	if (!rc)

@@ -14,7 +14,9 @@
  * slash. Lists are sorted bytewise by path (git's index order).
  *
  * Threads: nothing here has process-wide state; a list, an ignore set or
- * a cache belongs to one thread. Nothing reads the process cwd.
+ * a cache belongs to one thread. Nothing reads the process cwd. The scan
+ * (vcs_wt_scan*) spreads directories over threads of its own and joins
+ * them before it returns.
  */
 #ifndef VCS_WORKTREE_H
 #define VCS_WORKTREE_H
@@ -41,8 +43,14 @@ void vcs_ignore_free(vcs_ignore *ign);
  *  later (deeper) take precedence. 0, PMDB_ENOMEM. */
 int vcs_ignore_push(vcs_ignore *ign, const char *base, const char *text,
 		    size_t len);
-/** vcs_ignore_pop -- drop the most recently pushed file's patterns. */
+/** vcs_ignore_pop -- drop the most recently pushed file's patterns
+ *  (never one borrowed from a parent, see vcs_ignore_child). */
 void vcs_ignore_pop(vcs_ignore *ign);
+/** vcs_ignore_child -- a new set holding parent's files, borrowed (not
+ *  copied): a directory's rules on top of its parent's without touching
+ *  the parent, so scanning threads can share the parent read-only. The
+ *  parent must stay unchanged and outlive the child. 0, PMDB_ENOMEM. */
+int vcs_ignore_child(const vcs_ignore *parent, vcs_ignore **out);
 /** vcs_ignore_match -- 1 if path (root-relative) is ignored, else 0. */
 int vcs_ignore_match(const vcs_ignore *ign, const char *path, size_t len,
 		     int is_dir);
@@ -85,6 +93,10 @@ vcs_wt_entry *vcs_wt_list_add(vcs_wt_list *l, const char *path, size_t len,
 /** vcs_wt_list_reserve -- bytes of storage owned by l (freed with it),
  *  for paths the caller points entries at; NULL when out of memory. */
 void *vcs_wt_list_reserve(vcs_wt_list *l, size_t bytes);
+/** vcs_wt_list_map -- map the first size bytes of file fd read-only
+ *  (private), unmapped by vcs_wt_list_free; NULL on failure (errno).
+ *  For files replaced only by rename, never truncated in place. */
+const void *vcs_wt_list_map(vcs_wt_list *l, int fd, size_t size);
 /** vcs_wt_find -- binary search by path; NULL if absent. */
 vcs_wt_entry *vcs_wt_find(const vcs_wt_list *l, const char *path, size_t len);
 
@@ -97,6 +109,21 @@ vcs_wt_entry *vcs_wt_find(const vcs_wt_list *l, const char *path, size_t len);
  *  PMDB_ENOMEM.
  */
 int vcs_wt_scan(vcs_repo *repo, vcs_wt_list *out);
+
+/**
+ * vcs_wt_scan_threads -- vcs_wt_scan with at most threads threads in
+ * all, the caller's included (0: as many as online CPUs, up to
+ * VCS_WT_SCAN_MAXTHREADS; 1: the calling thread only). Directories are
+ * the unit of work: each is read, sorted, matched against the ignore
+ * rules and its files lstat'ed (relative to its fd) by one thread; the
+ * list is assembled in path order at the end. Extra threads start only
+ * once two directories are waiting, and are joined before returning.
+ */
+int vcs_wt_scan_threads(vcs_repo *repo, vcs_wt_list *out, int threads);
+/** vcs_wt_scan_root -- the same for the work tree at root (absolute),
+ *  without a repository: status scans while the pool opens. */
+int vcs_wt_scan_root(const char *root, vcs_wt_list *out, int threads);
+#define VCS_WT_SCAN_MAXTHREADS 4
 
 /** Reusable buffer for file contents. */
 typedef struct vcs_wt_reader {
@@ -227,6 +254,13 @@ int vcs_status_compute(vcs_repo *repo, const pmdb_oid *tree,
 int vcs_status_compute_io(vcs_repo *repo, struct vcs_bulkio *io,
 			  const pmdb_oid *tree, int collapse_untracked,
 			  vcs_status *out);
+/** vcs_status_compute_wt -- the same with the working tree scanned
+ *  already (vcs_wt_scan_root of repo->worktree): wt's entries and
+ *  storage move into out, leaving wt empty (the caller frees wt in any
+ *  case); NULL: scan here. */
+int vcs_status_compute_wt(vcs_repo *repo, struct vcs_bulkio *io,
+			  const pmdb_oid *tree, int collapse_untracked,
+			  vcs_wt_list *wt, vcs_status *out);
 void vcs_status_clear(vcs_status *st);
 /** vcs_status_cache_write -- after a status: record what it hashed and
  *  HEAD's tree (when it was not cached yet) in the stat cache, if either

@@ -8,7 +8,11 @@
  * Paths are relative to the repository root (git prints them relative
  * to the current directory in the long format).
  */
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "bulkio.h"
@@ -103,6 +107,88 @@ print_long(pmvcs_ctx *ctx, vcs_repo *repo, const vcs_status *st,
 	vcs_str_free(&q);
 }
 
+/*
+ * Scanning while the pool opens. In a process of its own, status spends
+ * about as long opening the pool (libpmemobj) as lstat'ing the tree, and
+ * the scan needs no pool: a thread scans the work tree found the way
+ * vcs_repo_open finds it while the caller opens the repository. The
+ * list is used only if the opened repository's work tree is the one
+ * scanned, and the thread is always joined before status returns. In
+ * the server the pool is open already and status scans in place.
+ */
+typedef struct prescan {
+	char *root;            /**< the work tree scanned (absolute) */
+	vcs_wt_list wt;
+	int rc, started;
+	pthread_t tid;
+} prescan;
+
+/** find_root -- the directory at or above start holding .pmvcs, as
+ *  vcs_repo_open looks for it; malloc'd, NULL if none. */
+static char *
+find_root(const char *start)
+{
+	char abs[PATH_MAX], dot[PATH_MAX + sizeof("/" VCS_DOTDIR)];
+	struct stat st;
+
+	if (!realpath(start, abs))
+		return NULL;
+	for (;;) {
+		char *slash;
+		snprintf(dot, sizeof(dot), "%s%s%s", abs,
+			 abs[1] ? "/" : "", VCS_DOTDIR);
+		if (stat(dot, &st) == 0 && S_ISDIR(st.st_mode))
+			return strdup(abs);
+		slash = strrchr(abs, '/');
+		if (!slash || (slash == abs && !abs[1]))
+			return NULL;
+		slash[slash == abs ? 1 : 0] = '\0';
+	}
+}
+
+/** prescan_main -- the scanning thread. */
+static void *
+prescan_main(void *arg)
+{
+	prescan *p = arg;
+
+	p->rc = vcs_wt_scan_root(p->root, &p->wt, 0);
+	return NULL;
+}
+
+/** prescan_start -- start scanning the work tree around start; without
+ *  a thread (none found, no memory) status scans later, in place. */
+static void
+prescan_start(prescan *p, const char *start)
+{
+	memset(p, 0, sizeof(*p));
+	p->root = find_root(start);
+	if (p->root && pthread_create(&p->tid, NULL, prescan_main, p) == 0)
+		p->started = 1;
+}
+
+/** prescan_take -- join the thread; the list if it is repo's work
+ *  tree's and complete, else NULL. */
+static vcs_wt_list *
+prescan_take(prescan *p, const vcs_repo *repo)
+{
+	if (p->started)
+		pthread_join(p->tid, NULL);
+	p->started = 0;
+	if (!p->root || p->rc || !repo || strcmp(p->root, repo->worktree))
+		return NULL; /* status scans again and reports any error */
+	return &p->wt;
+}
+
+/** prescan_free -- join (if still running) and free. */
+static void
+prescan_free(prescan *p)
+{
+	prescan_take(p, NULL);
+	vcs_wt_list_free(&p->wt);
+	free(p->root);
+}
+
 /** cmd_status -- "pmvcs status [-s] [--porcelain]". */
 int
 cmd_status(pmvcs_ctx *ctx)
@@ -113,6 +199,7 @@ cmd_status(pmvcs_ctx *ctx)
 	vcs_bulkio *io = NULL;
 	vcs_repo *repo;
 	vcs_status st;
+	prescan pre;
 
 	for (int i = 1; i < ctx->argc; i++) {
 		const char *a = ctx->argv[i];
@@ -137,14 +224,22 @@ cmd_status(pmvcs_ctx *ctx)
 			return pmvcs_usage(ctx, status_usage);
 		}
 	}
+	if (!ctx->shared_repo)
+		prescan_start(&pre, ctx->git_dir ? ctx->git_dir : ctx->cwd);
+	else
+		memset(&pre, 0, sizeof(pre));
 	repo = pmvcs_open_repo(ctx);
-	if (!repo)
+	if (!repo) {
+		prescan_free(&pre);
 		return PMVCS_EXIT_FATAL;
+	}
 	rc = pmdb_ref_read(repo->env, "HEAD", NULL, head_ref);
 	if (!rc)
 		rc = vcs_bulkio_open_env(&io, pmvcs_getenv, ctx);
 	if (!rc)
-		rc = vcs_status_compute_io(repo, io, NULL, collapse, &st);
+		rc = vcs_status_compute_wt(repo, io, NULL, collapse,
+					   prescan_take(&pre, repo), &st);
+	prescan_free(&pre);
 	if (io && iostats && *iostats && strcmp(iostats, "0"))
 		vcs_bulkio_print(ctx->err, io);
 	vcs_bulkio_free(io);
