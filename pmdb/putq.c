@@ -354,6 +354,31 @@ scratch_span(struct pmdb_txn *txn, struct pmdb_putq *q,
 	return w->scratch + (skip ? 0 : off);
 }
 
+/* pmdb_putq__running -- worker threads already started (never starts
+ * them). Writer only. */
+int
+pmdb_putq__running(struct pmdb_env *env)
+{
+	return env->putq ? (int)env->putq->n : 0;
+}
+
+/* pmdb_putq__pending_src -- the raw bytes of job ticket while it is not
+ * reaped (the caller's lent bytes or the scratch copy: the worker only
+ * reads them), else NULL. Writer only. */
+const void *
+pmdb_putq__pending_src(struct pmdb_env *env, uint64_t ticket)
+{
+	struct pmdb_putq *q = env->putq;
+	struct putq_worker *w;
+
+	if (!q || !q->n || ticket <= q->reaped || ticket > q->submitted)
+		return NULL;
+	/* ticket g went to worker (g - 1) % n as its ((g - 1) / n)-th job
+	 * (invariant 1) */
+	w = &q->w[(ticket - 1) % q->n];
+	return w->ring[((ticket - 1) / q->n) % PUTQ_RING].src;
+}
+
 /* pmdb_putq__submit -- queue obj (already in txn->obj, loc 0) for a
  * worker; *ticket names it. Needs pmdb_putq__workers(env) > 0.
  * @return 0, PMDB_ENOMEM. */
@@ -362,19 +387,40 @@ pmdb_putq__submit(struct pmdb_txn *txn, size_t obj, pmdb_otype type,
 		  const uint8_t *id, const void *src, size_t len,
 		  uint64_t *ticket)
 {
+	return pmdb_putq__submit_copy(txn, obj, type, id, src, len, 0,
+				      ticket);
+}
+
+/* pmdb_putq__submit_copy -- pmdb_putq__submit; with copy, src is first
+ * copied into the job's scratch span (after the lz4 room), so the
+ * caller's bytes are free on return (small objects of synchronous
+ * puts: the copy is cheaper than the lz4 it moves off this thread).
+ * @return 0, PMDB_ENOMEM. */
+int
+pmdb_putq__submit_copy(struct pmdb_txn *txn, size_t obj, pmdb_otype type,
+		       const uint8_t *id, const void *src, size_t len,
+		       int copy, uint64_t *ticket)
+{
 	struct pmdb_putq *q = txn->env->putq;
 	struct putq_worker *w;
 	struct putq_job *j;
-	uint64_t end;
+	uint64_t end, bound = pmdb_compress__bound(len);
 	uint8_t *dst;
 
 	while (q->submitted - q->reaped >= (uint64_t)PUTQ_RING * q->n)
 		reap_one(txn, q, 1);
 	w = &q->w[q->submitted % q->n];
-	dst = scratch_span(txn, q, w, sizeof(struct pmdb_rec) +
-			   pmdb_compress__bound(len), &end);
+	dst = scratch_span(txn, q, w, sizeof(struct pmdb_rec) + bound +
+			   (copy ? len : 0), &end);
 	if (!dst)
 		return pmdb__seterr(PMDB_ENOMEM, "async put scratch");
+	if (copy) {
+		/* the span is ours until this job is reaped (w->sr) */
+		uint8_t *c = dst + sizeof(struct pmdb_rec) + bound;
+
+		memcpy(c, src, len);
+		src = c;
+	}
 	j = &w->ring[w->nsub % PUTQ_RING];
 	j->src = src;
 	j->len = len;

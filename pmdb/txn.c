@@ -29,7 +29,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "txn.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23   /* Linux 5.14 */
+#endif
 
 /* ht_tag -- the 32-bit tag a hash entry keeps (id bytes 8..11), so most
  * probes are rejected without touching the object array. */
@@ -122,6 +127,40 @@ obj_grow(struct pmdb_txn *txn)
 	return 0;
 }
 
+/* Pages of the extent are mapped writable this far ahead of the records
+ * being appended: one madvise per step instead of a fault per page, and
+ * never for the part of an extent that stays unused. */
+#define TXN_PREFAULT (2ULL << 20)
+
+/* prefault_ahead -- map [x->end, x->end + need + TXN_PREFAULT) of x's
+ * extent writable (clipped to the extent), if not done yet. pmem (and
+ * emulated pmem) only: on the msync path it would dirty file pages.
+ * Failure (a kernel without MADV_POPULATE_WRITE) is harmless: the pages
+ * fault in as they are written. */
+static void
+prefault_ahead(struct pmdb_txn *txn, const struct txn_ext *x, uint64_t need)
+{
+	struct pmdb_env *env = txn->env;
+	uint64_t size = env->view->extab->ent[x->ext].size, to;
+	uintptr_t base = (uintptr_t)env->view->ext[x->ext].base, a, b;
+
+	if (!env->is_pmem)
+		return;
+	if (txn->pf_ext != x->ext + 1) {
+		txn->pf_ext = x->ext + 1;
+		txn->pf_end = x->end;
+	}
+	if (x->end + need <= txn->pf_end)
+		return;
+	to = x->end + need + TXN_PREFAULT;
+	to = to < size ? to : size;
+	a = (base + (txn->pf_end > x->end ? txn->pf_end : x->end)) &
+	    ~(uintptr_t)4095;
+	b = (base + to + 4095) & ~(uintptr_t)4095;
+	(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+	txn->pf_end = to;
+}
+
 /* room -- where a record of need bytes goes: the txn's current extent,
  * or a new one. @return 0, PMDB_ENOSPC, PMDB_ENOMEM. */
 static int
@@ -144,6 +183,7 @@ room(struct pmdb_txn *txn, uint64_t need, struct txn_ext **out)
 		x->start = x->end = env->view->extab->ent[e].committed_tail;
 	}
 	if (x && x->end + need <= env->view->extab->ent[x->ext].size) {
+		prefault_ahead(txn, x, need);
 		*out = x;
 		return 0;
 	}
@@ -161,6 +201,7 @@ room(struct pmdb_txn *txn, uint64_t need, struct txn_ext **out)
 	x = &txn->ext[txn->next++];
 	x->ext = e;
 	x->start = x->end = 0;
+	prefault_ahead(txn, x, need);
 	*out = x;
 	return 0;
 }
@@ -314,6 +355,16 @@ fail:
 	return rc;
 }
 
+static int put_queued(pmdb_txn *txn, pmdb_otype type, const void *data,
+		      size_t len, const pmdb_oid *id, int copy,
+		      uint64_t *ticket);
+
+/* Trees and tags up to this size that a synchronous put stores are
+ * copied to a worker's scratch and compressed there when the env's
+ * workers run already (an import): lz4 leaves the writer's thread for
+ * a memcpy. Commits stay inline (raw); blobs keep put's old path. */
+#define TXN_COPY_MAX (64u << 10)
+
 /* pmdb_txn_put -- hash, dedup, compress and append one object. */
 PMDB_EXPORT int
 pmdb_txn_put(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
@@ -326,6 +377,15 @@ pmdb_txn_put(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
 		return rc;
 	if (oid)
 		*oid = id;
+	if ((type == PMDB_OBJ_TREE || type == PMDB_OBJ_TAG) &&
+	    len >= PMDB_LZ4_MIN && len <= TXN_COPY_MAX &&
+	    pmdb_putq__running(txn->env)) {
+		/* placement errors surface at a later put or at commit,
+		 * as for async puts (the txn is poisoned either way) */
+		if ((rc = pmdb_putq__reap(txn, UINT64_MAX, 0)))
+			return rc;
+		return put_queued(txn, type, data, len, &id, 1, NULL);
+	}
 	return put_hashed(txn, type, data, len, &id);
 }
 
@@ -338,8 +398,6 @@ PMDB_EXPORT int
 pmdb_txn_put_async(pmdb_txn *txn, pmdb_otype type, const void *data,
 		   size_t len, pmdb_oid *oid, uint64_t *ticket)
 {
-	uint64_t t = 0;
-	struct txn_obj *o;
 	pmdb_oid id;
 	int rc;
 
@@ -355,6 +413,21 @@ pmdb_txn_put_async(pmdb_txn *txn, pmdb_otype type, const void *data,
 	if (type == PMDB_OBJ_COMMIT || len < PMDB_LZ4_MIN ||
 	    len > TXN_ASYNC_MAX || !pmdb_putq__workers(txn->env))
 		return put_hashed(txn, type, data, len, &id);
+	return put_queued(txn, type, data, len, &id, 0, ticket);
+}
+
+/* put_queued -- dedup a hashed object and queue it for a worker (copy:
+ * its bytes go to the scratch; else the caller lends them until
+ * *ticket is reaped). Needs running workers. */
+static int
+put_queued(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
+	   const pmdb_oid *idp, int copy, uint64_t *ticket)
+{
+	uint64_t t = 0;
+	struct txn_obj *o;
+	pmdb_oid id = *idp;
+	int rc;
+
 	if (is_dup(txn, &id))
 		return 0;
 	if ((rc = obj_grow(txn)))
@@ -362,13 +435,16 @@ pmdb_txn_put_async(pmdb_txn *txn, pmdb_otype type, const void *data,
 	o = &txn->obj[txn->nobj];
 	memcpy(o->id, id.id, sizeof(id.id));
 	o->meta = PMDB_META(type, len);
-	o->loc = 0; /* pending: pmdb_txn__place sets it at reap */
+	o->loc = 0; /* pending (tagged below); pmdb_txn__place sets it */
 	ht_add(txn, txn->nobj++);
 	txn->d_objects[type]++;
 	txn->d_raw[type] += len;
-	if ((rc = pmdb_putq__submit(txn, txn->nobj - 1, type, id.id, data,
-				    len, &t)))
+	if ((rc = pmdb_putq__submit_copy(txn, txn->nobj - 1, type, id.id,
+					 data, len, copy, &t)))
 		goto fail;
+	/* pending until reaped: the ticket, tagged by bit 0 (a placed
+	 * location is 8-aligned), so a read waits for this job only */
+	txn->obj[txn->nobj - 1].loc = t << 1 | 1;
 	if (ticket)
 		*ticket = t;
 	return 0;
@@ -415,19 +491,21 @@ pmdb_txn__place(struct pmdb_txn *txn, size_t obj, const struct pmdb_rec *hdr,
 	return 0;
 }
 
-/* pmdb_txn__objloc -- meta and location of an object the txn can see
- * (its own puts first, then committed ones). @return 0, PMDB_ENOTFOUND. */
-int
-pmdb_txn__objloc(struct pmdb_txn *txn, const pmdb_oid *oid, uint64_t *meta,
-		 uint64_t *loc)
+/* objloc -- meta and location of an object the txn can see (its own
+ * puts first, then committed ones); *loc only with needloc (an async
+ * put in flight is then placed first). @return 0, PMDB_ENOTFOUND. */
+static int
+objloc(struct pmdb_txn *txn, const pmdb_oid *oid, uint64_t *meta,
+       uint64_t *loc, int needloc)
 {
 	struct pmdb_env *env = txn->env;
 	struct txn_obj *o = ht_find(txn, oid->id, env->hlen);
 
-	if (o && !o->loc) {
-		/* an async put still in flight: place it (and those before) */
-		pmdb_putq__reap(txn, UINT64_MAX, 1);
-		if (!o->loc)
+	if (o && (o->loc & 1) && needloc) {
+		/* an async put still in flight: place it (and those before
+		 * it, not those after: the worker may be far behind) */
+		pmdb_putq__reap(txn, o->loc >> 1, 1);
+		if (o->loc & 1)
 			return PMDB_ENOTFOUND; /* its placement failed */
 	}
 	if (o) {
@@ -441,13 +519,21 @@ pmdb_txn__objloc(struct pmdb_txn *txn, const pmdb_oid *oid, uint64_t *meta,
 	return PMDB_ENOTFOUND;
 }
 
+/* pmdb_txn__objloc -- objloc with the location. */
+int
+pmdb_txn__objloc(struct pmdb_txn *txn, const pmdb_oid *oid, uint64_t *meta,
+		 uint64_t *loc)
+{
+	return objloc(txn, oid, meta, loc, 1);
+}
+
 /* pmdb_txn_has -- 1 if the txn can see the object. */
 PMDB_EXPORT int
 pmdb_txn_has(pmdb_txn *txn, const pmdb_oid *oid)
 {
 	uint64_t meta, loc;
 
-	return txn && oid && pmdb_txn__objloc(txn, oid, &meta, &loc) == 0;
+	return txn && oid && objloc(txn, oid, &meta, &loc, 0) == 0;
 }
 
 /* pmdb_txn_info -- type and size of an object the txn can see. */
@@ -458,12 +544,40 @@ pmdb_txn_info(pmdb_txn *txn, const pmdb_oid *oid, pmdb_otype *type,
 	uint64_t meta, loc;
 
 	pmdb__clearerr(); /* no stale detail after this call */
-	if (pmdb_txn__objloc(txn, oid, &meta, &loc))
+	if (objloc(txn, oid, &meta, &loc, 0))
 		return pmdb__seterr(PMDB_ENOTFOUND, "no such object");
 	if (type)
 		*type = PMDB_META_TYPE(meta);
 	if (size)
 		*size = PMDB_META_SIZE(meta);
+	return 0;
+}
+
+/* read_pending -- pmdb_txn_read of an async put not reaped yet, from
+ * the raw bytes its worker reads (the caller's, or the scratch copy), so
+ * the reader does not wait for every job queued before it (an import
+ * reads back trees it has just written). @return 0 (read), 1 (not
+ * pending: read the record), PMDB_ENOMEM. */
+static int
+read_pending(struct pmdb_txn *txn, const pmdb_oid *oid, pmdb_otype *type,
+	     pmdb_buf *buf)
+{
+	struct txn_obj *o = ht_find(txn, oid->id, txn->env->hlen);
+	const void *src;
+	uint64_t len;
+	int rc;
+
+	if (!o || !(o->loc & 1) ||
+	    !(src = pmdb_putq__pending_src(txn->env, o->loc >> 1)))
+		return 1;
+	len = PMDB_META_SIZE(o->meta);
+	if ((rc = pmdb_buf__reserve(buf, len)))
+		return rc;
+	memcpy(buf->data, src, len);
+	buf->len = len;
+	buf->data[len] = '\0';
+	if (type)
+		*type = PMDB_META_TYPE(o->meta);
 	return 0;
 }
 
@@ -477,6 +591,8 @@ pmdb_txn_read(pmdb_txn *txn, const pmdb_oid *oid, pmdb_otype *type,
 	int rc;
 
 	pmdb__clearerr(); /* no stale detail after this call */
+	if (txn && (rc = read_pending(txn, oid, type, buf)) <= 0)
+		return rc;
 	if (pmdb_txn__objloc(txn, oid, &meta, &loc))
 		return pmdb__seterr(PMDB_ENOTFOUND, "no such object");
 	if ((rc = pmdb_rec__check_id(txn->env, txn->env->view, loc, oid->id,

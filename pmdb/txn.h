@@ -44,6 +44,8 @@ struct pmdb_txn {
 	struct txn_ref *refs;
 	size_t nref, capref;
 	void *lz4;
+	uint32_t pf_ext;         /* extent + 1 prefaulted up to pf_end */
+	uint64_t pf_end;
 	uint64_t d_objects[5], d_raw[5], d_stored, d_compressed;
 };
 
@@ -52,6 +54,12 @@ int pmdb_txn__check_refs(struct pmdb_txn *txn);
 void pmdb_txn__apply_refs(struct pmdb_txn *txn, int64_t *dlive);
 int pmdb_txn__objloc(struct pmdb_txn *txn, const pmdb_oid *oid,
 		     uint64_t *meta, uint64_t *loc);
+/* putq.c, beyond env.h's */
+int pmdb_putq__running(struct pmdb_env *env);
+const void *pmdb_putq__pending_src(struct pmdb_env *env, uint64_t ticket);
+int pmdb_putq__submit_copy(struct pmdb_txn *txn, size_t obj, pmdb_otype type,
+			   const uint8_t *id, const void *src, size_t len,
+			   int copy, uint64_t *ticket);
 /* txn.c, for putq.c */
 int pmdb_txn__place(struct pmdb_txn *txn, size_t obj,
 		    const struct pmdb_rec *hdr, const void *data);

@@ -122,9 +122,15 @@ fi_parse_from(fi_state *s, fi_branch *b)
 	}
 	if (!pmdb_oid_is_zero(&oid))
 		b->del = 0;
+	/* b->mt holds b->tree between commands: "from" naming a commit with
+	 * that same tree (the usual "from" of a linear history) keeps the
+	 * loaded nodes, like git's parse_from, instead of reading back the
+	 * trees just written */
+	int same = b->mt && !pmdb_oid_is_zero(&tree) &&
+		   !memcmp(tree.id, b->tree.id, s->repo->hashlen);
 	b->tip = oid;
 	b->tree = tree;
-	if (b->mt) {
+	if (b->mt && !same) {
 		int rc = vcs_mtree_reset(b->mt, pmdb_oid_is_zero(&oid) ? NULL : &tree);
 		if (rc < 0)
 			return fi_fail(s, "loading tree: %s", vcs_errmsg());

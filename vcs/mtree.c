@@ -508,6 +508,52 @@ vcs_mtree_remove(vcs_mtree *t, const char *path, size_t len)
 	return remove_rec(t, t->root, path, len, path, path + len, &empty);
 }
 
+/* put_mode -- git's octal mode and a space at p (no printf: this runs
+ * for every entry of every tree an import writes); returns the end */
+static uint8_t *
+put_mode(uint8_t *p, uint32_t mode)
+{
+	uint8_t tmp[12];
+	size_t k = 0;
+
+	do {
+		tmp[k++] = (uint8_t)('0' + (mode & 7));
+		mode >>= 3;
+	} while (mode);
+	while (k)
+		*p++ = tmp[--k];
+	*p++ = ' ';
+	return p;
+}
+
+/* encode -- n's entries (merged: main only) as a git tree in t->buf */
+static int
+encode(vcs_mtree *t, const mnode *n, size_t hashlen)
+{
+	size_t need = 0, i;
+	uint8_t *p;
+	int err;
+
+	for (i = 0; i < n->n; i++)
+		need += 12 + n->e[i].name_len + 1 + hashlen;
+	vcs_str_reset(&t->buf);
+	if ((err = vcs_str_grow(&t->buf, need)))
+		return err;
+	p = t->buf.data;
+	for (i = 0; i < n->n; i++) {
+		const ment *e = &n->e[i];
+
+		p = put_mode(p, e->mode);
+		memcpy(p, e->name, e->name_len + 1);
+		p += e->name_len + 1;
+		memcpy(p, e->oid.id, hashlen);
+		p += hashlen;
+	}
+	t->buf.len = (size_t)(p - t->buf.data);
+	t->buf.data[t->buf.len] = '\0';
+	return 0;
+}
+
 /* write_node -- encode dirty subtrees bottom-up; with txn NULL only
  * compute ids (nothing stored, so nothing is marked clean) */
 static int
@@ -551,15 +597,8 @@ write_node(vcs_mtree *t, mnode *n, pmdb_txn *txn)
 	if ((err = merge(n)))
 		return err;
 	/* children are done: the one scratch buffer is free for this node */
-	vcs_str_reset(&t->buf);
-	for (i = 0; i < n->n; i++) {
-		const ment *e = &n->e[i];
-
-		if ((err = vcs_str_addf(&t->buf, "%o ", (unsigned)e->mode)) ||
-		    (err = vcs_str_add(&t->buf, e->name, e->name_len + 1)) ||
-		    (err = vcs_str_add(&t->buf, e->oid.id, hashlen)))
-			return err;
-	}
+	if ((err = encode(t, n, hashlen)))
+		return err;
 	if (!txn) {
 		err = pmdb_hash_object(&n->oid, t->repo->algo, PMDB_OBJ_TREE,
 				       t->buf.data ? t->buf.data : (uint8_t *)"",
