@@ -18,9 +18,9 @@
 /* Abbreviation                                                        */
 /* ------------------------------------------------------------------ */
 
-/* default_abbrev -- git's core.abbrev=auto: 7, or more in big pools. */
-static int
-default_abbrev(vcs_repo *repo)
+/* vcs_default_abbrev -- git's core.abbrev=auto: 7, or more in big pools */
+int
+vcs_default_abbrev(vcs_repo *repo)
 {
 	pmdb_stat st;
 	uint64_t count = 0;
@@ -37,23 +37,12 @@ default_abbrev(vcs_repo *repo)
 	return len < 7 ? 7 : len;
 }
 
-/*
- * vcs_oid_abbrev_checked -- vcs_oid_abbrev() that reports a failed lookup.
- * Declared here until diff.h (owned elsewhere) carries it; same contract
- * as vcs_oid_abbrev, but returns 0 or the negative PMDB_E* code of a
- * lookup that failed for another reason than "not found" / "ambiguous"
- * (message in vcs_errmsg()). On failure buf holds the full id, never a
- * prefix that may be ambiguous.
- */
-int vcs_oid_abbrev_checked(vcs_repo *repo, const pmdb_oid *oid, int minlen,
-			   char *buf);
-
 /* vcs_oid_abbrev_checked -- shortest unique prefix, or an error */
 int
 vcs_oid_abbrev_checked(vcs_repo *repo, const pmdb_oid *oid, int minlen,
 		       char *buf)
 {
-	int len = minlen > 0 ? minlen : default_abbrev(repo);
+	int len = minlen > 0 ? minlen : vcs_default_abbrev(repo);
 	int hexlen = (int)repo->hexlen;
 	int err = 0;
 
@@ -408,8 +397,9 @@ patch_one(vcs_repo *repo, vcs_str *out, const vcs_diff_side *a,
 				  a->mode, b->mode);
 	if (rc || same)
 		goto out;
-	vcs_oid_abbrev(repo, &oa, abbrev, ha);
-	vcs_oid_abbrev(repo, &ob, abbrev, hb);
+	if ((rc = vcs_oid_abbrev_checked(repo, &oa, abbrev, ha)) ||
+	    (rc = vcs_oid_abbrev_checked(repo, &ob, abbrev, hb)))
+		goto out;
 	if (!a->mode)
 		memset(ha, '0', strlen(hb)), ha[strlen(hb)] = '\0';
 	if (!b->mode)
@@ -496,7 +486,7 @@ vcs_diff_pair(vcs_repo *repo, vcs_str *out, const vcs_diff_side *pa,
 	    !memcmp(&a->oid, &b->oid, sizeof(a->oid)))
 		return 0;
 	if (!opts.abbrev && !opts.full_index)
-		opts.abbrev = default_abbrev(repo);
+		opts.abbrev = vcs_default_abbrev(repo);
 	if (a->mode && b->mode && mode_kind(a->mode) != mode_kind(b->mode)) {
 		/* git shows a type change as a deletion and an addition */
 		vcs_diff_side none = { a->path, 0, { { 0 } }, NULL, 0 };
@@ -657,7 +647,7 @@ vcs_diff_trees(vcs_repo *repo, const pmdb_oid *a, const pmdb_oid *b,
 	int rc;
 
 	if (!opts.abbrev && !opts.full_index)
-		opts.abbrev = default_abbrev(repo);
+		opts.abbrev = vcs_default_abbrev(repo);
 	if (opts.stat && !opts.acc)
 		opts.acc = &acc;
 	w.repo = repo;
@@ -797,10 +787,23 @@ add_ident_part(vcs_str *out, const char *ident, char what)
 	return 0;
 }
 
+/* add_abbrev -- sep, then the abbreviated id; a failed lookup is an
+ * error (a possibly ambiguous prefix must not be printed) */
+static int
+add_abbrev(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid, int abbrev,
+	   const char *sep)
+{
+	char h[PMDB_OID_HEXMAX + 1];
+	int rc = vcs_oid_abbrev_checked(repo, oid, abbrev, h);
+
+	rc = rc ? rc : vcs_str_adds(out, sep);
+	return rc ? rc : vcs_str_adds(out, h);
+}
+
 /* pretty_format -- expand a --format string. */
 static int
 pretty_format(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
-	      const vcs_commit *c, const char *f)
+	      const vcs_commit *c, const char *f, int abbrev)
 {
 	char h[PMDB_OID_HEXMAX + 1];
 	size_t n, rl;
@@ -815,14 +818,16 @@ pretty_format(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 		f++;
 		switch (*f) {
 		case 'H': rc = vcs_str_adds(out, vcs_oid_hex(repo, oid, h)); break;
-		case 'h': rc = vcs_str_adds(out, vcs_oid_abbrev(repo, oid, 0, h)); break;
+		case 'h': rc = add_abbrev(repo, out, oid, abbrev, ""); break;
 		case 'T': rc = vcs_str_adds(out, vcs_oid_hex(repo, &c->tree, h)); break;
-		case 't': rc = vcs_str_adds(out, vcs_oid_abbrev(repo, &c->tree, 0, h)); break;
+		case 't': rc = add_abbrev(repo, out, &c->tree, abbrev, ""); break;
 		case 'P': case 'p':
 			for (size_t i = 0; i < c->nparents && !rc; i++)
-				rc = vcs_str_addf(out, "%s%s", i ? " " : "",
-						  *f == 'P' ? vcs_oid_hex(repo, &c->parents[i], h)
-						  : vcs_oid_abbrev(repo, &c->parents[i], 0, h));
+				rc = *f == 'P' ? vcs_str_addf(out, "%s%s",
+						  i ? " " : "",
+						  vcs_oid_hex(repo, &c->parents[i], h))
+				     : add_abbrev(repo, out, &c->parents[i],
+						  abbrev, i ? " " : "");
 			break;
 		case 'a': case 'c':
 			if (f[1]) {
@@ -850,20 +855,26 @@ pretty_format(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 	return rc;
 }
 
+/* vcs_pretty_commit -- one commit in git log's formats (see diff.h) */
 int
 vcs_pretty_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
-		  const vcs_commit *c, vcs_pretty how, const char *format)
+		  const vcs_commit *c, vcs_pretty how, const char *format,
+		  int abbrev)
 {
 	char h[PMDB_OID_HEXMAX + 1];
 	const char *m, *rest;
 	size_t n, rl;
 	int rc;
 
+	if (abbrev <= 0)
+		abbrev = vcs_default_abbrev(repo);
 	if (how == VCS_PRETTY_FORMAT)
-		return pretty_format(repo, out, oid, c, format ? format : "");
+		return pretty_format(repo, out, oid, c, format ? format : "",
+				     abbrev);
 	m = msg_body(c, &n);
 	if (how == VCS_PRETTY_ONELINE) {
-		rc = vcs_str_addf(out, "%s ", vcs_oid_abbrev(repo, oid, 0, h));
+		rc = add_abbrev(repo, out, oid, abbrev, "");
+		rc = rc ? rc : vcs_str_adds(out, " ");
 		rc = rc ? rc : add_subject(out, m, n, &rest, &rl);
 		return rc ? rc : vcs_str_adds(out, "\n");
 	}
@@ -871,8 +882,7 @@ vcs_pretty_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 	if (!rc && c->nparents > 1) {
 		rc = vcs_str_adds(out, "Merge:");
 		for (size_t i = 0; i < c->nparents && !rc; i++)
-			rc = vcs_str_addf(out, " %s",
-					  vcs_oid_abbrev(repo, &c->parents[i], 0, h));
+			rc = add_abbrev(repo, out, &c->parents[i], abbrev, " ");
 		rc = rc ? rc : vcs_str_adds(out, "\n");
 	}
 	rc = rc ? rc : vcs_str_adds(out, "Author: ");
@@ -882,15 +892,24 @@ vcs_pretty_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 	rc = rc ? rc : vcs_str_adds(out, ">\nDate:   ");
 	rc = rc ? rc : add_ident_part(out, c->author, 'd');
 	rc = rc ? rc : vcs_str_adds(out, "\n\n");
-	/* drop trailing blank lines, indent the rest by 4 (blank: "    ") */
-	while (n && (m[n - 1] == '\n' || m[n - 1] == ' ' || m[n - 1] == '\t'))
+	/* as git's pp_remainder: drop leading and trailing blank lines and
+	 * each line's trailing blanks, indent the rest by 4 (blank: "    ") */
+	while (n && (m[n - 1] == '\n' || m[n - 1] == ' ' ||
+		     m[n - 1] == '\t' || m[n - 1] == '\r'))
 		n--;
-	while (n && !rc) {
+	for (int first = 1; n && !rc; ) {
 		const char *nl = memchr(m, '\n', n);
-		size_t l = nl ? (size_t)(nl - m) : n;
-		rc = vcs_str_adds(out, "    ");
-		rc = rc ? rc : vcs_str_add(out, m, l);
-		rc = rc ? rc : vcs_str_adds(out, "\n");
+		size_t l = nl ? (size_t)(nl - m) : n, t = l;
+
+		while (t && (m[t - 1] == ' ' || m[t - 1] == '\t' ||
+			     m[t - 1] == '\r'))
+			t--;
+		if (t || !first) {
+			rc = vcs_str_adds(out, "    ");
+			rc = rc ? rc : vcs_str_add(out, m, t);
+			rc = rc ? rc : vcs_str_adds(out, "\n");
+			first = 0;
+		}
 		m += nl ? l + 1 : l;
 		n -= nl ? l + 1 : l;
 	}

@@ -156,6 +156,26 @@ int vcs_diff_is_binary(const void *data, size_t len);
 char *vcs_oid_abbrev(vcs_repo *repo, const pmdb_oid *oid, int minlen,
 		     char *buf);
 
+/**
+ * vcs_oid_abbrev_checked -- vcs_oid_abbrev() that reports a failed lookup:
+ * same prefix, but a lookup that fails for another reason than "not
+ * found" / "ambiguous" is an error (it says nothing about uniqueness) and
+ * buf then holds the whole id, never a prefix that may be ambiguous.
+ * minlen 0 means vcs_default_abbrev(repo): pass the length instead when
+ * abbreviating many ids.
+ * @return 0, or a negative PMDB_E* code (message in vcs_errmsg()).
+ */
+int vcs_oid_abbrev_checked(vcs_repo *repo, const pmdb_oid *oid, int minlen,
+			   char *buf);
+
+/**
+ * vcs_default_abbrev -- git's core.abbrev=auto for this pool: 7, or
+ * (bits of the object count + 1) / 2 digits in big pools. Costs a
+ * pmdb_env_stat (which lists the pool's part files): compute it once per
+ * command and pass it on, not once per id.
+ */
+int vcs_default_abbrev(vcs_repo *repo);
+
 /* ------------------------------------------------------------------ */
 /* Commit headers as log and show print them                           */
 /* ------------------------------------------------------------------ */
@@ -173,10 +193,15 @@ typedef enum vcs_pretty {
  * "commit <id>", "Merge: <a> <b>", "Author: ", "Date:   " in the author's
  * zone, the message indented by 4; no separator line).
  * @param[in] format  the --format string for VCS_PRETTY_FORMAT.
- * @return 0, PMDB_ENOMEM.
+ * @param[in] abbrev  digits of abbreviated ids (%h, %t, %p, Merge:,
+ *  oneline); 0 = vcs_default_abbrev(repo), computed per call: callers
+ *  printing many commits pass it once computed.
+ * @return 0, PMDB_ENOMEM, or the error of an id lookup that failed
+ *  (vcs_oid_abbrev_checked).
  */
 int vcs_pretty_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
-		      const vcs_commit *c, vcs_pretty how, const char *format);
+		      const vcs_commit *c, vcs_pretty how, const char *format,
+		      int abbrev);
 
 /** vcs_pretty_date -- git's default date ("Tue Nov 14 23:13:20 2023
  *  +0100") for "<epoch> <+hhmm>". */

@@ -13,25 +13,76 @@
  * allocation per commit: the seen-set is open addressing keyed by the
  * id's first bytes, the queue and the arena are growing arrays.
  *
+ * Served walks (repo->borrowed: the pmvcs server's long-lived repo) keep
+ * the subject-mode records in a process-wide cache, the in-memory
+ * counterpart of git's commit-graph: a second log of the same history
+ * reads no commit from the pool at all, only the cache (a commit is
+ * immutable: its id fixes its parents, date and subject for good). The
+ * cache belongs to the first env that fills it; walks on any other env
+ * run uncached. It is only added to, never freed (the server keeps one
+ * env for its lifetime), and is bounded by CACHE_MAX bytes. It also
+ * remembers each commit's abbreviation length while the pool is unchanged
+ * (invariant 5). PMVCS_NO_LOG_CACHE set in the server's environment turns
+ * it off (for A/B measurements).
+ *
  * Invariants:
  *  1. Every id in the heap is in seen; an id enters the heap at most once.
  *  2. At most one view is held between calls (w->guard, the commit last
  *     returned by next, never in subject mode); views taken in queue()
  *     are released before it returns.
- *  3. Subject mode: the arena record of a queued commit is, at aoff,
- *     u32 nparents, nparents raw ids (hashlen bytes each), u32 n, n bytes
- *     of subject. Records are only appended (offsets stay valid).
+ *  3. Subject mode: a queued commit's record (qitem.rec), 8-aligned, is
+ *     i64 date, u64 abbrev stamp, u32 nparents, nparents raw ids (hashlen
+ *     bytes each), u32 n, n bytes of subject. Records live in blocks that
+ *     never move (the walk's own, or the cache's) and are immutable once
+ *     written, but for the stamp (atomic).
+ *  4. Cache: a record is reachable from the table only once complete;
+ *     table and blocks change only under cache.mu.
+ *  5. Abbreviation stamp: epoch << 16 | minlen << 8 | digits, where
+ *     digits is what vcs_oid_abbrev_checked gave for minlen while the
+ *     pool was in the state cache.epoch names (txn_seq and the object
+ *     count, which every commit and every gc that removes something
+ *     change). A stamp of an older epoch is ignored, so a cached length
+ *     never outlives the objects that made it unique, and a commit whose
+ *     length is reused was found in the index in this pool state.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff.h"
 #include "logwalk.h"
+
+#define BLOCK_MIN (64u << 10)      /* record block size */
+#define REC_HDR 20                 /* date, stamp, nparents */
+#define CACHE_MAX (256u << 20)     /* cache bytes: beyond, walks copy */
+
+/* A block of records; blocks never move (invariant 3). */
+typedef struct block {
+	struct block *next;
+	size_t used, cap;
+	uint8_t data[];
+} block;
+
+/* The served walks' record cache (see the header comment). */
+static struct {
+	pthread_mutex_t mu;
+	pmdb_env *env;         /* whose commits these are */
+	struct cslot {
+		pmdb_oid oid;
+		const uint8_t *rec;    /* NULL: empty slot */
+	} *slots;
+	size_t cap, n;         /* cap: a power of two, n <= cap / 2 */
+	block *blocks;
+	size_t bytes;
+	uint64_t txn_seq, objects;     /* the pool state of epoch */
+	uint64_t epoch;                /* invariant 5; 0: none yet */
+} cache = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0, 0, NULL, 0, 0, 0, 0 };
 
 typedef struct qitem {
 	pmdb_oid oid;
 	long long date;
 	uint64_t seq;
-	size_t aoff;           /* subject mode: its arena record */
+	const uint8_t *rec;    /* subject mode: its record (invariant 3) */
 } qitem;
 
 /* The set of commits queued so far: open addressing, linear probing. */
@@ -49,12 +100,41 @@ struct vcs_logwalk {
 	size_t n, cap;
 	uint64_t seq;
 	seenset seen;
-	vcs_str arena;         /* subject mode: see invariant 3 */
+	block *blocks;         /* subject mode: records not in the cache */
+	vcs_str scratch;       /* subject mode: the record being built */
+	int cached;            /* subject mode and served: use the cache */
+	uint64_t epoch;        /* cached: the pool state at the start */
+	const uint8_t *last;   /* subject mode: record last returned */
 	pmdb_view_guard *guard; /* view of the commit last returned */
 };
 
 static int queue(vcs_logwalk *w, const pmdb_oid *oid);
 static int seen_add(seenset *s, const pmdb_oid *oid);
+
+/* start_epoch -- a cached walk's pool state (invariant 5): a new epoch if
+ * the pool changed since the last walk looked; without a stat, no
+ * stamps are trusted or written (epoch 0) */
+static void
+start_epoch(vcs_logwalk *w)
+{
+	pmdb_stat st;
+	uint64_t objects;
+
+	w->epoch = 0;
+	if (pmdb_env_stat(w->repo->env, &st))
+		return;
+	objects = st.objects[1] + st.objects[2] + st.objects[3] +
+		  st.objects[4];
+	pthread_mutex_lock(&cache.mu);
+	if (!cache.epoch || cache.txn_seq != st.txn_seq ||
+	    cache.objects != objects) {
+		cache.epoch++;
+		cache.txn_seq = st.txn_seq;
+		cache.objects = objects;
+	}
+	w->epoch = cache.epoch;
+	pthread_mutex_unlock(&cache.mu);
+}
 
 /* vcs_logwalk_new -- an empty walk */
 int
@@ -68,6 +148,10 @@ vcs_logwalk_new(vcs_logwalk **out, vcs_repo *repo, unsigned flags)
 	w->repo = repo;
 	w->flags = flags;
 	w->hashlen = pmdb_hash_len(repo->algo);
+	w->cached = (flags & VCS_LOGWALK_SUBJECT) && repo->borrowed &&
+		    !getenv("PMVCS_NO_LOG_CACHE");
+	if (w->cached)
+		start_epoch(w);
 	*out = w;
 	return 0;
 }
@@ -116,25 +200,26 @@ vcs_logwalk_next(vcs_logwalk *w, pmdb_oid *oid, vcs_commit_hdr *hdr)
 		i = m;
 	}
 	if (w->flags & VCS_LOGWALK_SUBJECT) {
+		const uint8_t *r = top.rec + 16;
 		uint32_t np, sl;
 
-		memcpy(&np, w->arena.data + top.aoff, 4);
-		for (uint32_t p = 0; p < np; p++) {
+		memcpy(&np, r, 4);
+		r += 4;
+		for (uint32_t p = 0; p < np; p++, r += w->hashlen) {
 			pmdb_oid po;
 
 			memset(&po, 0, sizeof(po));
-			memcpy(po.id, w->arena.data + top.aoff + 4 +
-			       p * w->hashlen, w->hashlen);
-			if ((rc = queue(w, &po)))       /* may move arena */
+			memcpy(po.id, r, w->hashlen);
+			if ((rc = queue(w, &po)))
 				return rc;
 		}
 		memset(hdr, 0, sizeof(*hdr));
-		top.aoff += 4 + np * w->hashlen;
-		memcpy(&sl, w->arena.data + top.aoff, 4);
+		memcpy(&sl, r, 4);
 		hdr->nparents = np;
 		hdr->date = top.date;
-		hdr->message = (const char *)w->arena.data + top.aoff + 4;
+		hdr->message = (const char *)r + 4;
 		hdr->message_len = sl;
+		w->last = top.rec;
 		*oid = top.oid;
 		return 1;
 	}
@@ -161,7 +246,13 @@ vcs_logwalk_free(vcs_logwalk *w)
 	free(w->h);
 	free(w->seen.slots);
 	free(w->seen.used);
-	vcs_str_free(&w->arena);
+	while (w->blocks) {
+		block *b = w->blocks;
+
+		w->blocks = b->next;
+		free(b);
+	}
+	vcs_str_free(&w->scratch);
 	free(w);
 }
 
@@ -201,21 +292,46 @@ vcs_subject_append(vcs_str *out, const char *m, size_t n)
 	return rc;
 }
 
-/* arena_record -- subject mode: append h's record (invariant 3) */
-static int
-arena_record(vcs_logwalk *w, const vcs_commit_hdr *h, size_t *aoff)
+/* block_alloc -- n bytes that never move, from the block list *head */
+static uint8_t *
+block_alloc(block **head, size_t n)
 {
-	vcs_str *a = &w->arena;
-	uint32_t np = (uint32_t)h->nparents, sl;
-	size_t at;
-	int rc;
+	block *b = *head;
+	uint8_t *p;
 
-	*aoff = a->len;
+	n = (n + 7) & ~(size_t)7;       /* records are 8-aligned (inv. 3) */
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > BLOCK_MIN ? n : BLOCK_MIN;
+
+		if (!(b = malloc(sizeof(*b) + cap)))
+			return NULL;
+		b->next = *head;
+		b->used = 0;
+		b->cap = cap;
+		*head = b;
+	}
+	p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+/* build_record -- subject mode: h's record (invariant 3) into scratch */
+static int
+build_record(vcs_logwalk *w, const vcs_commit_hdr *h)
+{
+	vcs_str *a = &w->scratch;
+	uint32_t np = (uint32_t)h->nparents, sl;
+	int64_t date = h->date;
+	size_t at;
+
+	vcs_str_reset(a);
 	if (h->nparents > UINT32_MAX ||
-	    (rc = vcs_str_grow(a, 8 + h->nparents * w->hashlen + 80)))
+	    vcs_str_grow(a, REC_HDR + 4 + h->nparents * w->hashlen + 80))
 		return vcs_seterr(PMDB_ENOMEM, "walking history: out of memory");
-	memcpy(a->data + a->len, &np, 4);
-	a->len += 4;
+	memcpy(a->data, &date, 8);
+	memset(a->data + 8, 0, 8);      /* no abbreviation stamp yet */
+	memcpy(a->data + 16, &np, 4);
+	a->len = REC_HDR;
 	for (size_t p = 0; p < h->nparents; p++) {
 		pmdb_oid po;
 
@@ -225,8 +341,8 @@ arena_record(vcs_logwalk *w, const vcs_commit_hdr *h, size_t *aoff)
 	}
 	at = a->len;
 	a->len += 4;
-	if ((rc = vcs_subject_append(a, h->message, h->message_len)))
-		return vcs_seterr(rc, "walking history: out of memory");
+	if (vcs_subject_append(a, h->message, h->message_len))
+		return vcs_seterr(PMDB_ENOMEM, "walking history: out of memory");
 	if (a->len - at - 4 > UINT32_MAX)
 		return vcs_seterr(PMDB_ENOMEM, "walking history: subject too long");
 	sl = (uint32_t)(a->len - at - 4);
@@ -234,26 +350,159 @@ arena_record(vcs_logwalk *w, const vcs_commit_hdr *h, size_t *aoff)
 	return 0;
 }
 
-/* queue -- add a commit once: read it in place, push it on the heap */
+/* cslot_home -- home slot of an id in the cache table */
+static size_t
+cslot_home(const pmdb_oid *oid, size_t cap)
+{
+	uint64_t k;
+
+	memcpy(&k, oid->id, sizeof(k));
+	return (size_t)k & (cap - 1);
+}
+
+/* cache_find_locked -- the cached record of oid, or NULL */
+static const uint8_t *
+cache_find_locked(const pmdb_oid *oid)
+{
+	if (!cache.cap)
+		return NULL;
+	for (size_t j = cslot_home(oid, cache.cap); cache.slots[j].rec;
+	     j = (j + 1) & (cache.cap - 1))
+		if (!memcmp(&cache.slots[j].oid, oid, sizeof(*oid)))
+			return cache.slots[j].rec;
+	return NULL;
+}
+
+/* cache_find -- a served walk's lookup; NULL if not cached (or the cache
+ * belongs to another env) */
+static const uint8_t *
+cache_find(vcs_logwalk *w, const pmdb_oid *oid)
+{
+	const uint8_t *rec = NULL;
+
+	pthread_mutex_lock(&cache.mu);
+	if (cache.env == w->repo->env)
+		rec = cache_find_locked(oid);
+	pthread_mutex_unlock(&cache.mu);
+	return rec;
+}
+
+/* cache_grow_locked -- double the table; 0 or PMDB_ENOMEM */
 static int
-queue(vcs_logwalk *w, const pmdb_oid *oid)
+cache_grow_locked(void)
+{
+	size_t cap = cache.cap ? 2 * cache.cap : 4096;
+	struct cslot *ns = calloc(cap, sizeof(*ns));
+
+	if (!ns)
+		return PMDB_ENOMEM;
+	for (size_t i = 0; i < cache.cap; i++) {
+		size_t j;
+
+		if (!cache.slots[i].rec)
+			continue;
+		for (j = cslot_home(&cache.slots[i].oid, cap); ns[j].rec;
+		     j = (j + 1) & (cap - 1))
+			;
+		ns[j] = cache.slots[i];
+	}
+	free(cache.slots);
+	cache.slots = ns;
+	cache.cap = cap;
+	return 0;
+}
+
+/* cache_add -- store the record in scratch for oid; the stored record,
+ * or NULL if the cache is full, taken by another env, or out of memory
+ * (the caller then keeps its own copy: the cache is only a speed-up) */
+static const uint8_t *
+cache_add(vcs_logwalk *w, const pmdb_oid *oid)
+{
+	const uint8_t *rec = NULL;
+	uint8_t *p;
+	size_t j;
+
+	pthread_mutex_lock(&cache.mu);
+	if (!cache.env)
+		cache.env = w->repo->env;
+	if (cache.env != w->repo->env ||
+	    cache.bytes + w->scratch.len > CACHE_MAX)
+		goto out;
+	if ((rec = cache_find_locked(oid)))     /* another walk was first */
+		goto out;
+	if ((2 * (cache.n + 1) > cache.cap && cache_grow_locked()) ||
+	    !(p = block_alloc(&cache.blocks, w->scratch.len)))
+		goto out;
+	memcpy(p, w->scratch.data, w->scratch.len);
+	cache.bytes += w->scratch.len;
+	for (j = cslot_home(oid, cache.cap); cache.slots[j].rec;
+	     j = (j + 1) & (cache.cap - 1))
+		;
+	cache.slots[j].oid = *oid;
+	cache.slots[j].rec = rec = p;   /* complete: now findable (inv. 4) */
+	cache.n++;
+out:
+	pthread_mutex_unlock(&cache.mu);
+	return rec;
+}
+
+/* read_record -- subject mode: oid's record, from the cache or read in
+ * place (and then cached, or copied into the walk's blocks) */
+static int
+read_record(vcs_logwalk *w, const pmdb_oid *oid, const uint8_t **rec)
 {
 	pmdb_view_guard *g;
 	vcs_commit_hdr h;
-	size_t i, aoff = 0;
+	uint8_t *p;
+	int rc;
+
+	if (w->cached && (*rec = cache_find(w, oid)))
+		return 0;
+	if ((rc = vcs_commit_view(w->repo, oid, &h, &g)))
+		return rc;
+	rc = build_record(w, &h);
+	pmdb_view_release(g);
+	if (rc)
+		return rc;
+	if (w->cached && (*rec = cache_add(w, oid)))
+		return 0;
+	if (!(p = block_alloc(&w->blocks, w->scratch.len)))
+		return vcs_seterr(PMDB_ENOMEM, "walking history: out of memory");
+	memcpy(p, w->scratch.data, w->scratch.len);
+	*rec = p;
+	return 0;
+}
+
+/* queue -- add a commit once: read it (or its record), push it on the
+ * heap */
+static int
+queue(vcs_logwalk *w, const pmdb_oid *oid)
+{
+	const uint8_t *rec = NULL;
+	long long date;
+	size_t i;
 	int rc = seen_add(&w->seen, oid);
 
 	if (rc < 0)
 		return vcs_seterr(rc, "walking history: out of memory");
 	if (rc == 0)
 		return 0;
-	if ((rc = vcs_commit_view(w->repo, oid, &h, &g)))
-		return rc;
-	if (w->flags & VCS_LOGWALK_SUBJECT)
-		rc = arena_record(w, &h, &aoff);
-	pmdb_view_release(g);
-	if (rc)
-		return rc;
+	if (w->flags & VCS_LOGWALK_SUBJECT) {
+		int64_t d;
+
+		if ((rc = read_record(w, oid, &rec)))
+			return rc;
+		memcpy(&d, rec, 8);
+		date = d;
+	} else {
+		pmdb_view_guard *g;
+		vcs_commit_hdr h;
+
+		if ((rc = vcs_commit_view(w->repo, oid, &h, &g)))
+			return rc;
+		date = h.date;
+		pmdb_view_release(g);
+	}
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 256;
 		qitem *nh = realloc(w->h, cap * sizeof(*nh));
@@ -268,15 +517,50 @@ queue(vcs_logwalk *w, const pmdb_oid *oid)
 	while (i) {                     /* sift up */
 		size_t up = (i - 1) / 2;
 
-		if (!(h.date > w->h[up].date))  /* ties: the older seq wins */
+		if (!(date > w->h[up].date))    /* ties: the older seq wins */
 			break;
 		w->h[i] = w->h[up];
 		i = up;
 	}
 	w->h[i].oid = *oid;
-	w->h[i].date = h.date;
+	w->h[i].date = date;
 	w->h[i].seq = w->seq++;
-	w->h[i].aoff = aoff;
+	w->h[i].rec = rec;
+	return 0;
+}
+
+/* vcs_logwalk_abbrev -- the last commit's abbreviated id (logwalk.h) */
+int
+vcs_logwalk_abbrev(vcs_logwalk *w, const pmdb_oid *oid, int minlen, char *buf)
+{
+	uint64_t *stamp = w->last ? (uint64_t *)(void *)(w->last + 8) : NULL;
+	uint64_t st, want = w->epoch << 16 | (uint64_t)(minlen & 0xff) << 8;
+	int rc;
+
+	if (!w->cached || !w->epoch || !stamp || minlen <= 0 || minlen > 0xff)
+		return vcs_oid_abbrev_checked(w->repo, oid, minlen, buf);
+	st = __atomic_load_n(stamp, __ATOMIC_RELAXED);
+	if ((st & ~(uint64_t)0xff) == want) {
+		size_t n = st & 0xff;
+
+		pmdb_oid_fmt(buf, oid, w->repo->algo);
+		if (n < w->repo->hexlen)
+			buf[n] = '\0';
+		return 0;
+	}
+	if ((rc = vcs_oid_abbrev_checked(w->repo, oid, minlen, buf)))
+		return rc;
+	/* a cached record is not proof the commit is still in the pool
+	 * (a gc may have dropped it): the stamp is (invariant 5) */
+	if ((rc = pmdb_object_info(w->repo->env, oid, NULL, NULL))) {
+		char hex[PMDB_OID_HEXMAX + 1];
+
+		return rc == PMDB_ENOTFOUND ?
+		       vcs_seterr(rc, "object %s not found",
+				  vcs_oid_hex(w->repo, oid, hex)) :
+		       vcs_seterr_pmdb(rc, "walking history");
+	}
+	__atomic_store_n(stamp, want | (strlen(buf) & 0xff), __ATOMIC_RELAXED);
 	return 0;
 }
 

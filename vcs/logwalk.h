@@ -5,6 +5,8 @@
  * header fields the walk and --oneline need are scanned.
  *
  * Threads: a walk belongs to one thread (it holds views taken by it).
+ * Walks of a served repository (repo->borrowed) share a process-wide
+ * cache of commit records (see logwalk.c), safe across threads.
  */
 #ifndef VCS_LOGWALK_H
 #define VCS_LOGWALK_H
@@ -81,6 +83,17 @@ int vcs_logwalk_push(vcs_logwalk *w, const pmdb_oid *oid);
  *  missing or unreadable: the walk must stop, vcs_errmsg() says why).
  */
 int vcs_logwalk_next(vcs_logwalk *w, pmdb_oid *oid, vcs_commit_hdr *hdr);
+
+/**
+ * vcs_logwalk_abbrev -- the abbreviated id of the commit the last
+ * vcs_logwalk_next returned (oid), as vcs_oid_abbrev_checked(repo, oid,
+ * minlen, buf) gives it. A served walk in subject mode remembers the
+ * length per commit while the pool is unchanged, so a repeated log does
+ * not probe the index for each id.
+ * @return 0, or a negative PMDB_E* code (vcs_errmsg() says why).
+ */
+int vcs_logwalk_abbrev(vcs_logwalk *w, const pmdb_oid *oid, int minlen,
+		       char *buf);
 
 /** vcs_logwalk_free -- release the walk and any view it holds. NULL-safe. */
 void vcs_logwalk_free(vcs_logwalk *w);

@@ -40,57 +40,9 @@ each_ref(const char *name, const pmdb_oid *oid, const char *target, void *v)
 	return rc == PMDB_EINVAL ? 0 : rc;
 }
 
-/* abbrev_len -- git's core.abbrev=auto, computed once per log (the
- * object count comes from pmdb_env_stat, which lists the pool's part
- * files: far too slow to ask per commit) */
-static int
-abbrev_len(vcs_repo *repo)
-{
-	pmdb_stat st;
-	uint64_t count = 0;
-	int bits = 0, len;
-
-	if (pmdb_env_stat(repo->env, &st) == 0)
-		count = st.objects[1] + st.objects[2] + st.objects[3] +
-			st.objects[4];
-	while (count) {
-		bits++;
-		count >>= 1;
-	}
-	len = (bits + 1) / 2;
-	return len < 7 ? 7 : len;
-}
-
-/* abbrev_hex -- shortest unique prefix of at least len digits; a failed
- * lookup is an error (it says nothing about uniqueness), not a guess */
-static int
-abbrev_hex(vcs_repo *repo, const pmdb_oid *oid, int len, char *buf)
-{
-	int hexlen = (int)repo->hexlen;
-
-	pmdb_oid_fmt(buf, oid, repo->algo);
-	for (; len < hexlen; len++) {
-		pmdb_oid found;
-		int rc = pmdb_object_resolve_prefix(repo->env, buf, (size_t)len,
-						    &found);
-
-		if (rc == PMDB_ENOTFOUND ||
-		    (rc == 0 && !memcmp(&found, oid, sizeof(found))))
-			break;
-		if (rc != PMDB_EAMBIGUOUS) {
-			char what[PMDB_OID_HEXMAX + 32];
-
-			snprintf(what, sizeof(what), "abbreviating %s", buf);
-			return vcs_seterr_pmdb(rc < 0 ? rc : PMDB_ERROR, what);
-		}
-	}
-	buf[len < hexlen ? len : hexlen] = '\0';
-	return 0;
-}
-
 /* show_one -- append one commit to out in the chosen format */
 static int
-show_one(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
+show_one(vcs_repo *repo, vcs_logwalk *w, vcs_str *out, const pmdb_oid *oid,
 	 const vcs_commit_hdr *h, vcs_pretty how, const char *format,
 	 int abbrev)
 {
@@ -100,7 +52,7 @@ show_one(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 
 	if (how == VCS_PRETTY_ONELINE) {
 		/* only the id and the subject, kept by the walk */
-		if ((err = abbrev_hex(repo, oid, abbrev, hex)))
+		if ((err = vcs_logwalk_abbrev(w, oid, abbrev, hex)))
 			return err;
 		err = vcs_str_adds(out, hex);
 		err = err ? err : vcs_str_add(out, " ", 1);
@@ -110,7 +62,7 @@ show_one(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 	}
 	if ((err = vcs_commit_parse(&c, h->data, h->len, repo->algo)))
 		return err;
-	err = vcs_pretty_commit(repo, out, oid, &c, how, format);
+	err = vcs_pretty_commit(repo, out, oid, &c, how, format, abbrev);
 	vcs_commit_clear(&c);
 	return err;
 }
@@ -219,8 +171,8 @@ cmd_log(pmvcs_ctx *ctx)
 			free(br);
 		}
 	}
-	if (!rc && how == VCS_PRETTY_ONELINE)
-		abbrev = abbrev_len(repo);
+	if (!rc)        /* once per log: it costs a pmdb_env_stat */
+		abbrev = vcs_default_abbrev(repo);
 	while (!rc && (max < 0 || shown < max)) {
 		pmdb_oid oid;
 		vcs_commit_hdr h;
@@ -234,7 +186,8 @@ cmd_log(pmvcs_ctx *ctx)
 				   (how == VCS_PRETTY_FORMAT && !tformat)))
 			err = vcs_str_add(&buf, "\n", 1);
 		if (!err)
-			err = show_one(repo, &buf, &oid, &h, how, format, abbrev);
+			err = show_one(repo, w, &buf, &oid, &h, how, format,
+				       abbrev);
 		if (!err && how == VCS_PRETTY_FORMAT && tformat)
 			err = vcs_str_add(&buf, "\n", 1);
 		if (err) {

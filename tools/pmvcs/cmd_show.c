@@ -25,7 +25,8 @@ show_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 
 	if (rc)
 		return rc;
-	rc = vcs_pretty_commit(repo, out, oid, &c, VCS_PRETTY_MEDIUM, NULL);
+	rc = vcs_pretty_commit(repo, out, oid, &c, VCS_PRETTY_MEDIUM, NULL,
+			       o->abbrev);
 	if (!rc && c.nparents <= 1) {
 		if (c.nparents == 1)
 			rc = vcs_peel(repo, &c.parents[0], PMDB_OBJ_TREE, &ptree);
@@ -154,6 +155,8 @@ cmd_show(pmvcs_ctx *ctx)
 	}
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
+	/* once per command: it costs a pmdb_env_stat */
+	o.abbrev = vcs_default_abbrev(repo);
 	for (int i = 1; i < ctx->argc && !rc; i++)
 		if (ctx->argv[i][0] != '-')
 			rc = show_one(ctx, repo, ctx->argv[i], &o);
