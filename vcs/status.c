@@ -540,15 +540,18 @@ int
 vcs_status_compute_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
 		      int collapse_untracked, vcs_status *st)
 {
-	return vcs_status_compute_wt(repo, io, tree, collapse_untracked, NULL, st);
+	return vcs_status_compute_wt(repo, io, tree, collapse_untracked, NULL,
+				     NULL, st);
 }
 
-/** vcs_status_compute_wt -- the same, with the working tree's list (if
- *  wt) scanned by the caller. */
+/** vcs_status_compute_wt -- the same, with the working tree's list
+ *  (from wait) scanned by the caller. */
 int
 vcs_status_compute_wt(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
-		      int collapse_untracked, vcs_wt_list *wt, vcs_status *st)
+		      int collapse_untracked, vcs_wt_wait_fn wait, void *arg,
+		      vcs_status *st)
 {
+	vcs_wt_list *wt;
 	vcs_wt_reader rd = { VCS_STR_INIT };
 	const vcs_wt_entry **u = NULL;
 	size_t cap = 0, nu = 0, i = 0, j = 0;
@@ -574,6 +577,7 @@ vcs_status_compute_wt(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
 	} else if (!rc) {
 		rc = vcs_tree_flatten(repo, NULL, tree, &st->head);
 	}
+	wt = wait ? wait(arg) : NULL;
 	if (!rc && wt) {
 		st->wt = *wt;
 		*wt = (vcs_wt_list)VCS_WT_LIST_INIT;

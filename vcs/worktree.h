@@ -254,13 +254,18 @@ int vcs_status_compute(vcs_repo *repo, const pmdb_oid *tree,
 int vcs_status_compute_io(vcs_repo *repo, struct vcs_bulkio *io,
 			  const pmdb_oid *tree, int collapse_untracked,
 			  vcs_status *out);
-/** vcs_status_compute_wt -- the same with the working tree scanned
- *  already (vcs_wt_scan_root of repo->worktree): wt's entries and
- *  storage move into out, leaving wt empty (the caller frees wt in any
- *  case); NULL: scan here. */
+/** Returns the working tree's list scanned by the caller (its entries
+ *  and storage move into the status, leaving it empty; the caller frees
+ *  it in any case), or NULL for status to scan. */
+typedef vcs_wt_list *(*vcs_wt_wait_fn)(void *arg);
+/** vcs_status_compute_wt -- the same with the working tree scanned by
+ *  the caller (vcs_wt_scan_root of repo->worktree, on another thread):
+ *  wait(arg), if wait is not NULL, is called at most once, after HEAD's
+ *  tree and the stat cache are loaded, so that loading overlaps the
+ *  scan. */
 int vcs_status_compute_wt(vcs_repo *repo, struct vcs_bulkio *io,
 			  const pmdb_oid *tree, int collapse_untracked,
-			  vcs_wt_list *wt, vcs_status *out);
+			  vcs_wt_wait_fn wait, void *arg, vcs_status *out);
 void vcs_status_clear(vcs_status *st);
 /** vcs_status_cache_write -- after a status: record what it hashed and
  *  HEAD's tree (when it was not cached yet) in the stat cache, if either

@@ -114,10 +114,12 @@ print_long(pmvcs_ctx *ctx, vcs_repo *repo, const vcs_status *st,
  * vcs_repo_open finds it while the caller opens the repository. The
  * list is used only if the opened repository's work tree is the one
  * scanned, and the thread is always joined before status returns. In
- * the server the pool is open already and status scans in place.
+ * the server, whose pool is open, the thread scans while the caller
+ * reads HEAD's tree and the stat cache.
  */
 typedef struct prescan {
 	char *root;            /**< the work tree scanned (absolute) */
+	const vcs_repo *repo;  /**< the repository opened meanwhile */
 	vcs_wt_list wt;
 	int rc, started;
 	pthread_t tid;
@@ -156,13 +158,14 @@ prescan_main(void *arg)
 	return NULL;
 }
 
-/** prescan_start -- start scanning the work tree around start; without
- *  a thread (none found, no memory) status scans later, in place. */
+/** prescan_start -- start scanning the work tree root (NULL: the one
+ *  around start); without a thread (no repository found, no memory)
+ *  status scans later, in place. */
 static void
-prescan_start(prescan *p, const char *start)
+prescan_start(prescan *p, const char *root, const char *start)
 {
 	memset(p, 0, sizeof(*p));
-	p->root = find_root(start);
+	p->root = root ? strdup(root) : find_root(start);
 	if (p->root && pthread_create(&p->tid, NULL, prescan_main, p) == 0)
 		p->started = 1;
 }
@@ -178,6 +181,16 @@ prescan_take(prescan *p, const vcs_repo *repo)
 	if (!p->root || p->rc || !repo || strcmp(p->root, repo->worktree))
 		return NULL; /* status scans again and reports any error */
 	return &p->wt;
+}
+
+/** prescan_wait -- vcs_wt_wait_fn: status has loaded what it needs
+ *  from the pool and the stat cache; now it needs the scan. */
+static vcs_wt_list *
+prescan_wait(void *arg)
+{
+	prescan *p = arg;
+
+	return prescan_take(p, p->repo);
 }
 
 /** prescan_free -- join (if still running) and free. */
@@ -224,10 +237,8 @@ cmd_status(pmvcs_ctx *ctx)
 			return pmvcs_usage(ctx, status_usage);
 		}
 	}
-	if (!ctx->shared_repo)
-		prescan_start(&pre, ctx->git_dir ? ctx->git_dir : ctx->cwd);
-	else
-		memset(&pre, 0, sizeof(pre));
+	prescan_start(&pre, ctx->shared_repo ? ctx->shared_repo->worktree : NULL,
+		      ctx->git_dir ? ctx->git_dir : ctx->cwd);
 	repo = pmvcs_open_repo(ctx);
 	if (!repo) {
 		prescan_free(&pre);
@@ -236,9 +247,10 @@ cmd_status(pmvcs_ctx *ctx)
 	rc = pmdb_ref_read(repo->env, "HEAD", NULL, head_ref);
 	if (!rc)
 		rc = vcs_bulkio_open_env(&io, pmvcs_getenv, ctx);
+	pre.repo = repo;
 	if (!rc)
-		rc = vcs_status_compute_wt(repo, io, NULL, collapse,
-					   prescan_take(&pre, repo), &st);
+		rc = vcs_status_compute_wt(repo, io, NULL, collapse, prescan_wait,
+					   &pre, &st);
 	prescan_free(&pre);
 	if (io && iostats && *iostats && strcmp(iostats, "0"))
 		vcs_bulkio_print(ctx->err, io);
