@@ -442,9 +442,10 @@ new_kid(scan_worker *w, int dirfd, const char *name, const vcs_ignore *ign,
 			__atomic_sub_fetch(&sh->fds, 1, __ATOMIC_RELAXED);
 		if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP))
 			return 0; /* vanished or replaced since the dirent */
-		if (fd < 0)
+		if (fd < 0 && errno != EMFILE && errno != ENFILE)
 			return vcs_seterr(PMDB_ERROR, "cannot open directory '%s': %s",
 					  (char *)w->path.data, strerror(errno));
+		/* out of descriptors: open it by path when its turn comes */
 	} else {
 		__atomic_sub_fetch(&sh->fds, 1, __ATOMIC_RELAXED);
 	}
