@@ -282,17 +282,24 @@ typedef struct pmdb_stat {
 	uint64_t index_slots;      /**< capacity of the hash index */
 	uint64_t index_used;       /**< occupied index slots */
 	uint64_t refs;             /**< live refs */
-	uint64_t pool_bytes;       /**< size of the pool's files on disk */
-	uint64_t pool_free;        /**< pool_bytes minus the usable bytes of
-	                                every live allocation: free heap
-	                                space in the parts that exist now
-	                                (an upper bound: PMDK's own headers
-	                                count as free); the pool may grow
-	                                past it with new parts */
+	uint64_t pool_bytes;       /**< bytes the pool's part files take on
+	                                disk (allocated blocks, as du
+	                                counts them) */
+	uint64_t pool_free;        /**< the parts' length minus the usable
+	                                bytes of every live allocation: free
+	                                heap space in the parts that exist
+	                                now (an upper bound: PMDK's own
+	                                headers count as free; much of it
+	                                is holes, see pool_holes); the pool
+	                                may grow past it with new parts */
 	uint64_t txn_seq;          /**< last committed transaction number */
 	int is_pmem;               /**< 1: flushes are cache-line flushes;
 	                                0: msync path */
 	uint64_t recovered_records;/**< records rolled back at this open */
+	uint64_t pool_holes;       /**< the parts' length minus pool_bytes:
+	                                unused extent tails and free heap
+	                                space given back to the file system
+	                                (docs/design.md "Space") */
 } pmdb_stat;
 
 /**

@@ -22,14 +22,23 @@
 #define PMDB_EXT_MAX 16384u              /* extent table entries */
 #define PMDB_LOC_OFF_BITS 40
 #define PMDB_LOC_OFF_MASK ((1ULL << PMDB_LOC_OFF_BITS) - 1)
-#define PMDB_EXT_FIRST (4ULL << 20)      /* first extent: 4 MiB */
+#define PMDB_EXT_FIRST (4ULL << 20)      /* smallest extent: 4 MiB */
 #define PMDB_EXT_LAST (64ULL << 20)      /* extents grow to 64 MiB */
+#define PMDB_EXT_SHARE 4                 /* ... and to 1/4 of the extent
+                                            bytes the pool holds */
+#define PMDB_GRANULARITY (32ULL << 20)  /* PMDK's growth step (pool.c) */
+#define PMDB_EXT_HEADROOM 8              /* growth for an extent adds 1/8
+                                            (>= 1 MiB) for other tables */
+#define PMDB_CHUNK (256ULL << 10)        /* PMDK's huge-allocation unit */
+#define PMDB_ALLOC_HDR 16ULL             /* PMDK's header before a huge
+                                            allocation, in its first chunk */
 #define PMDB_REC_MAGIC 0x5052u           /* "RP" */
 #define PMDB_REC_LZ4 0x1u                /* record flag: lz4-compressed */
 
 /* pmemobj type numbers of our allocations */
 enum { PMDB_T_ROOT = 0, PMDB_T_EXTAB = 1, PMDB_T_INDEX = 2,
-       PMDB_T_REFTAB = 3, PMDB_T_EXTENT = 4 };
+       PMDB_T_REFTAB = 3, PMDB_T_EXTENT = 4,
+       PMDB_T_SCRATCH = 5 /* reservations never published (pool.c) */ };
 
 /** One extent: a large allocation records are appended to. */
 struct pmdb_pext {
@@ -186,6 +195,9 @@ struct pmdb_env {
 	/* counters */
 	uint64_t recovered;      /* records rolled back at open */
 	uint64_t persists;       /* flush/persist/drain calls made by pmdb */
+	uint64_t open_tables[3]; /* extents, index and ref table offsets
+	                            at open: changed = the heap changed */
+	int reshaped;            /* gc, sweep or extent growth ran */
 
 	struct pmdb_txn *txn;    /* the open write txn, if any (writer) */
 	int workers;             /* pmdb_open_opts.workers */
@@ -222,6 +234,9 @@ int pmdb_pool__alloc_error(struct pmdb_env *env, uint64_t size,
 			   const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int pmdb_pool__persist(struct pmdb_env *env, const void *p, size_t len);
+int pmdb_pool__parts(const char *partdir, uint64_t *size, uint64_t *disk);
+uint64_t pmdb_pool__discard(struct pmdb_env *env, const void *p, size_t len);
+uint64_t pmdb_pool__reclaim(const char *dir);
 void pmdb_pool__flush(struct pmdb_env *env, const void *p, size_t len);
 void pmdb_pool__drain(struct pmdb_env *env);
 int pmdb_view__publish(struct pmdb_env *env, struct pmdb_view *nv);
@@ -244,6 +259,9 @@ void pmdb_compress__state_free(void *st);
 
 /* extent.c */
 int pmdb_extent__add(struct pmdb_env *env, uint64_t minsize, uint32_t *ext);
+uint64_t pmdb_extent__size(uint64_t held, uint64_t minsize);
+int pmdb_extent__alloc(struct pmdb_env *env, PMEMoid *oid, uint64_t size);
+uint64_t pmdb_extent__trim(struct pmdb_env *env);
 uint32_t pmdb_rec__crc(const struct pmdb_rec *r);
 int pmdb_rec__check(struct pmdb_env *env, const struct pmdb_view *v,
 		    uint64_t loc, const struct pmdb_rec **out);

@@ -44,10 +44,12 @@ gc_room(struct gcstate *g, uint64_t need, uint32_t *x, uint64_t *off)
 	if (size < (64u << 10))
 		size = 64u << 10;  /* small stores get a small first extent */
 	size = (size + 4095) & ~4095ULL;
+	if (size > PMDB_CHUNK) /* whole chunks, PMDK's header included */
+		size = (size + PMDB_ALLOC_HDR + PMDB_CHUNK - 1) / PMDB_CHUNK *
+		       PMDB_CHUNK - PMDB_ALLOC_HDR;
 	e = &g->nxt->ent[g->n_ext];
 	/* the allocation is owned by the (still unreferenced) new table */
-	if (pmemobj_alloc(g->env->pop, &e->oid, size, PMDB_T_EXTENT, NULL,
-			  NULL))
+	if (pmdb_extent__alloc(g->env, &e->oid, size))
 		return pmdb_pool__alloc_error(g->env, size, "gc: cannot "
 					      "allocate an extent");
 	e->size = pmemobj_alloc_usable_size(e->oid);
@@ -278,6 +280,7 @@ pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
 	ov = NULL;
 	retire_old(env, oextab, oext, on_ext, oxt, oix);
 	pmdb_epoch__reclaim(env, 0);
+	env->reshaped = 1;  /* close gives the old store's space back */
 	if (st) {
 		st->kept = g.kept;
 		st->freed = total - g.kept;

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <stdarg.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,7 +33,6 @@
 #else
 #define PMDB_DEFAULT_MAX (1ULL << 40)   /* address space only, no memory */
 #endif
-#define PMDB_GRANULARITY (32ULL << 20)
 
 /* pmdb_pool__persist -- flush and drain a range (counted). */
 int
@@ -40,6 +40,185 @@ pmdb_pool__persist(struct pmdb_env *env, const void *p, size_t len)
 {
 	env->persists++;
 	pmemobj_persist(env->pop, p, len);
+	return 0;
+}
+
+/*
+ * pmdb_pool__discard -- give the whole pages inside [p, p + len) back to
+ * the file system (a hole: the blocks are freed, the range reads as
+ * zeros and is allocated again by the next write). PMDK fallocates every
+ * part whole, so bytes the pool does not need (an extent's unused tail,
+ * an allocation about to be freed) otherwise stay on disk.
+ *
+ * Only for bytes nothing reads again as data: the caller guarantees no
+ * thread writes or reads them meanwhile. A crash at any point is
+ * harmless: a range is either still there or zeros, and a caller only
+ * discards bytes for which both are fine. Partial pages at the ends are
+ * kept, so neighbours (an allocation's PMDK header, the last committed
+ * record) are never touched. Device DAX and file systems without hole
+ * punching refuse (EINVAL, EOPNOTSUPP): then nothing happens.
+ * @return the bytes discarded (0 when refused).
+ */
+uint64_t
+pmdb_pool__discard(struct pmdb_env *env, const void *p, size_t len)
+{
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t b = ((uintptr_t)p + len) & ~(uintptr_t)4095;
+
+	(void)env;
+	if (!p || b <= a)
+		return 0;
+	/* MADV_REMOVE punches the files behind every mapping in the range
+	 * (an extent may span two parts), as fallocate(PUNCH_HOLE) would */
+	if (madvise((void *)a, b - a, MADV_REMOVE))
+		return 0;
+	return b - a;
+}
+
+#define RECLAIM_MAX 4096  /* allocations per reclaim: bounds its cost */
+
+/* What pmdb_pool__reclaim holds while it punches. */
+struct grab {
+	PMEMobjpool *pop;
+	struct pobj_action *act;
+	uint64_t n, bytes;
+};
+
+/* grab_one -- reserve size bytes (flags: the class) and punch their
+ * pages. @return 0, -1 (no such free space, or enough). */
+static int
+grab_one(struct grab *g, size_t size, uint64_t flags)
+{
+	PMEMoid o;
+
+	if (g->n >= RECLAIM_MAX)
+		return -1;
+	o = pmemobj_xreserve(g->pop, &g->act[g->n], size, PMDB_T_SCRATCH,
+			     flags);
+	if (OID_IS_NULL(o))
+		return -1;
+	g->bytes += pmdb_pool__discard(NULL, pmemobj_direct(o),
+				       pmemobj_alloc_usable_size(o));
+	g->n++;
+	return 0;
+}
+
+/* grab_runs -- the free units of the allocation classes whose units
+ * hold a whole page next to PMDK's header: PMDK carves objects up to a few MiB (the extent
+ * table, index, ref table, its own log extensions) out of runs of up to
+ * 4 MiB, whose unused units are otherwise fallocated space. One unit per
+ * reservation: after a failed reservation PMDK sets a run that has
+ * reservations aside, so larger requests first would lose the rest.
+ * Runs only: the huge pass holds every free chunk, so no new run can be
+ * made. */
+static void
+grab_runs(struct grab *g)
+{
+	for (unsigned id = 1; id < 255 && g->n < RECLAIM_MAX; id++) {
+		struct pobj_alloc_class_desc d;
+		char q[64];
+		size_t hdr;
+
+		snprintf(q, sizeof(q), "heap.alloc_class.%u.desc", id);
+		if (pmemobj_ctl_get(g->pop, q, &d) || d.unit_size < 8192)
+			continue;
+		hdr = d.header_type == POBJ_HEADER_LEGACY ? 64 :
+		      d.header_type == POBJ_HEADER_COMPACT ? 16 : 0;
+		while (grab_one(g, d.unit_size - hdr,
+				POBJ_CLASS_ID(id)) == 0)
+			;
+	}
+}
+
+/*
+ * pmdb_pool__reclaim -- give the free heap space of the pool in dir back
+ * to the file system; dir's env is closed (pmdb_env_close calls this
+ * after pmemobj_close, when the session allocated or freed).
+ *
+ * PMDK fallocates each part whole and keeps no record we could read of
+ * which space is free, so the free space is taken the only way PMDK
+ * offers: reserve it (pmemobj_xreserve, growth off so nothing new is
+ * made): free chunks largest first, then the free units of runs; punch
+ * the pages of each reservation; cancel them all. A reservation is DRAM
+ * state only (the persistent heap changes at publish, which never
+ * happens): no flush, nothing left after a crash, and the blocks are
+ * ours while we punch them, so nothing inside PMDK is assumed.
+ *
+ * On a fresh open of the pool: in the session that just ended, runs its
+ * buckets still held and frees PMDK had not counted yet kept about 1.5
+ * of zlib's 40 MB out of reach. When another process took the pool in
+ * between, the open fails and nothing happens. @return the bytes given
+ * back.
+ */
+uint64_t
+pmdb_pool__reclaim(const char *dir)
+{
+	size_t off = 0, on = PMDB_GRANULARITY;
+	struct grab g = { NULL, NULL, 0, 0 };
+	uint64_t size = PMDB_EXT_LAST * 16, part;
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/pool", dir);
+	if (pmdb_pool__parts(path, &part, NULL))
+		return 0;
+	snprintf(path, sizeof(path), "%s/pool.set", dir);
+	if (!(g.pop = pmemobj_open(path, PMDB_LAYOUT)))
+		return 0;
+	if (!(g.act = malloc(RECLAIM_MAX * sizeof(struct pobj_action))) ||
+	    pmemobj_ctl_set(g.pop, "heap.size.granularity", &off)) {
+		free(g.act);
+		pmemobj_close(g.pop);
+		return 0;
+	}
+	while (size > part)
+		size /= 2;
+	/* whole chunks (PMDK's header included), halving on failure */
+	for (size = size / PMDB_CHUNK * PMDB_CHUNK; size >= PMDB_CHUNK; ) {
+		if (grab_one(&g, size - PMDB_ALLOC_HDR, 0)) {
+			if (g.n >= RECLAIM_MAX)
+				break;
+			size = size / 2 / PMDB_CHUNK * PMDB_CHUNK;
+		}
+	}
+	grab_runs(&g);
+	if (g.n)
+		pmemobj_cancel(g.pop, g.act, g.n);
+	pmemobj_ctl_set(g.pop, "heap.size.granularity", &on);
+	free(g.act);
+	pmemobj_close(g.pop);
+	return g.bytes;
+}
+
+/* pmdb_pool__parts -- the part files in partdir: *size their total
+ * length (the pool's mapping), *disk (if wanted) the bytes the file
+ * system has allocated for them (st_blocks, as du counts: holes from
+ * pmdb_pool__discard are not in it). @return 0, -1 (no directory). */
+int
+pmdb_pool__parts(const char *partdir, uint64_t *size, uint64_t *disk)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	DIR *dp = opendir(partdir);
+
+	*size = 0;
+	if (disk)
+		*disk = 0;
+	if (!dp)
+		return -1;
+	while ((d = readdir(dp))) {
+		size_t n = strlen(d->d_name);
+		struct stat st;
+
+		if (n < 6 || strcmp(d->d_name + n - 5, ".pmem") ||
+		    snprintf(path, sizeof(path), "%s/%s", partdir,
+			     d->d_name) >= (int)sizeof(path) ||
+		    stat(path, &st) || !S_ISREG(st.st_mode))
+			continue;
+		*size += (uint64_t)st.st_size;
+		if (disk)
+			*disk += (uint64_t)st.st_blocks * 512;
+	}
+	closedir(dp);
 	return 0;
 }
 
@@ -609,6 +788,9 @@ pmdb_env_open(pmdb_env **out, const char *dir, const pmdb_open_opts *opts)
 	env->is_pmem = detect_pmem(env->root, sizeof(*env->root));
 	if ((rc = pmdb_recover__run(env)) || (rc = pmdb_recover__sweep(env)))
 		goto fail_epoch;
+	env->open_tables[0] = env->n_ext;
+	env->open_tables[1] = env->root->index.off;
+	env->open_tables[2] = env->root->reftab.off;
 	free(setpath);
 	free(partdir);
 	*out = env;
@@ -635,16 +817,27 @@ fail:
 PMDB_EXPORT void
 pmdb_env_close(pmdb_env *env)
 {
+	int reclaim = 0;
+
 	if (!env)
 		return;
 	if (env->txn)
 		pmdb_txn_abort(env->txn);
 	pmdb_putq__stop(env);
-	pmdb_epoch__fini(env);
+	pmdb_epoch__fini(env);  /* frees what was retired: before reclaim */
+	if (!__atomic_load_n(&env->panic, __ATOMIC_ACQUIRE)) {
+		pmdb_extent__trim(env);
+		/* only after allocations or frees: costs an open */
+		reclaim = env->reshaped || env->open_tables[0] != env->n_ext ||
+			  env->open_tables[1] != env->root->index.off ||
+			  env->open_tables[2] != env->root->reftab.off;
+	}
 	free(env->view->ext);
 	free(env->view);
 	pthread_mutex_destroy(&env->wlock);
 	pmemobj_close(env->pop);
+	if (reclaim)
+		pmdb_pool__reclaim(env->dir);
 	free(env->dir);
 	free(env);
 }

@@ -98,6 +98,8 @@ pmdb_recover__sweep(struct pmdb_env *env)
 	/* freed after the walk: pmemobj_next must not see freed objects */
 	for (uint64_t i = 0; i < nfree; i++)
 		pmemobj_free(&dead[i]);
+	if (nfree)
+		env->reshaped = 1;  /* close gives the space back */
 	free(dead);
 	free(live);
 	return 0;

@@ -1,37 +1,9 @@
 /*
  * stat.c -- pmdb_env_stat.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "env.h"
-
-/* dir_bytes -- total size of the regular files in dir (the pool parts). */
-static uint64_t
-dir_bytes(const char *dir)
-{
-	char path[4096 + 512];
-	struct dirent *d;
-	uint64_t n = 0;
-	DIR *dp = opendir(dir);
-
-	if (!dp)
-		return 0;
-	while ((d = readdir(dp))) {
-		struct stat st;
-
-		if (d->d_name[0] == '.' ||
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-				     d->d_name) >= sizeof(path))
-			continue;
-		if (stat(path, &st) == 0 &&
-		    S_ISREG(st.st_mode))
-			n += (uint64_t)st.st_size;
-	}
-	closedir(dp);
-	return n;
-}
 
 /* pmdb_env_stat -- counters from the root and the current view. */
 PMDB_EXPORT int
@@ -41,7 +13,7 @@ pmdb_env_stat(pmdb_env *env, pmdb_stat *st)
 	struct pmdb_erec *rec;
 	struct pmdb_view *v;
 	char parts[4096];
-	uint64_t alloc;
+	uint64_t alloc, size, disk;
 
 	pmdb__clearerr(); /* no stale detail after this call */
 	if (!st)
@@ -77,11 +49,16 @@ pmdb_env_stat(pmdb_env *env, pmdb_stat *st)
 	alloc += st->extent_bytes;
 	pmdb_epoch__leave(rec);
 	snprintf(parts, sizeof(parts), "%s/pool", env->dir);
-	st->pool_bytes = dir_bytes(parts);
+	pmdb_pool__parts(parts, &size, &disk);
+	/* what du counts: the parts' allocated blocks, not their length
+	 * (unused extent tails and free heap space are holes after close,
+	 * pmdb_extent__trim and pmdb_pool__reclaim) */
+	st->pool_bytes = disk;
+	st->pool_holes = size > disk ? size - disk : 0;
 	/* stats.heap.curr_allocated is a persistent PMDK statistic and
 	 * stays 0 unless persistent stats are on (which costs a flush per
 	 * allocation), so count what the root reaches instead */
-	st->pool_free = alloc < st->pool_bytes ? st->pool_bytes - alloc : 0;
+	st->pool_free = alloc < size ? size - alloc : 0;
 	st->is_pmem = env->is_pmem;
 	st->recovered_records = env->recovered;
 	return 0;

@@ -79,7 +79,8 @@ cmd_stats(pmvcs_ctx *ctx)
 			"\"ratio\":%.4f,\"compressed\":%llu,\"extents\":%llu,"
 			"\"extent_bytes\":%llu,\"index_slots\":%llu,"
 			"\"index_used\":%llu,\"index_load\":%.4f,\"refs\":%llu,"
-			"\"pool_bytes\":%llu,\"pool_free\":%llu,\"is_pmem\":%s,"
+			"\"pool_bytes\":%llu,\"pool_holes\":%llu,"
+			"\"pool_free\":%llu,\"is_pmem\":%s,"
 			"\"txn_seq\":%llu,\"recovered_records\":%llu,",
 			(unsigned long long)raw, (unsigned long long)st.stored_bytes,
 			ratio(st.stored_bytes, raw), (unsigned long long)st.compressed,
@@ -89,6 +90,7 @@ cmd_stats(pmvcs_ctx *ctx)
 			(unsigned long long)st.index_used,
 			ratio(st.index_used, st.index_slots),
 			(unsigned long long)st.refs, (unsigned long long)st.pool_bytes,
+			(unsigned long long)st.pool_holes,
 			(unsigned long long)st.pool_free, st.is_pmem ? "true" : "false",
 			(unsigned long long)st.txn_seq,
 			(unsigned long long)st.recovered_records);
@@ -119,8 +121,13 @@ cmd_stats(pmvcs_ctx *ctx)
 			(unsigned long long)st.index_slots,
 			ratio(st.index_used, st.index_slots));
 		fprintf(ctx->out, "refs              %llu\n", (unsigned long long)st.refs);
-		fprintf(ctx->out, "pool file         %llu bytes on disk, %llu free\n",
+		/* on disk: allocated blocks (du); the parts are longer by
+		 * the holes the pool gave back (unused extent tails, free
+		 * heap space), and "free" is heap space, holes included */
+		fprintf(ctx->out, "pool files        %llu bytes on disk (%llu more "
+			"returned to the file system), %llu free in the heap\n",
 			(unsigned long long)st.pool_bytes,
+			(unsigned long long)st.pool_holes,
 			(unsigned long long)st.pool_free);
 		fprintf(ctx->out, "persistence       %s\n",
 			st.is_pmem ? "pmem (cache-line flushes)" : "msync");

@@ -1,0 +1,47 @@
+# fi_space.sh -- after an import the pool takes on disk (du of .pmvcs) at
+# most its records plus 1/8 plus 8 MiB (with the zlib stream: under twice
+# git's pack, the benchmark's target), `pmvcs stats` reports what du
+# counts, and a pool whose unused space went back to the file system
+# takes more data, reads it back and checks clean (docs/design.md
+# "Space").
+. "$(dirname "$0")/fi_lib.sh"
+S=${PMDB_SHARED:?}/streams
+[ -f "$S/zlib.fe.xz" ] || exit 77
+
+# parts_du DIR: allocated bytes of the pool's part files (st_blocks)
+parts_du() { stat -c '%b %B' "$1"/.pmvcs/pool/*.pmem | awk '{ n += $1 * $2 } END { print n }'; }
+# stats_field DIR NAME: a number from pmvcs stats --json
+stats_field() { pmvcs -C "$1" stats --json | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
+
+xz -dc "$S/zlib.fe.xz" >"$T/zlib.fe"
+mkpair z sha1
+import_both z "$T/zlib.fe"
+refs_equal z
+g=$(du -s -B1 "$T/z.g/.git/objects" | cut -f1)
+p=$(du -s -B1 "$T/z.p/.pmvcs" | cut -f1)
+r=$(stats_field "$T/z.p" stored_bytes)
+echo "git pack $g bytes, pool $p bytes, records $r bytes"
+[ "$p" -le $((r + r / 8 + 8388608)) ] || fail "pool $p bytes on disk for $r bytes of records"
+expect_eq "stats pool_bytes is du's" "$(parts_du "$T/z.p")" "$(stats_field "$T/z.p" pool_bytes)"
+[ "$(stats_field "$T/z.p" pool_holes)" -gt 0 ] || fail "no space returned"
+pmvcs -C "$T/z.p" fsck >/dev/null || fail "fsck after the import"
+
+# more data into the returned space: a 3 MB blob on a new branch
+head -c 3000000 /dev/urandom >"$T/big"
+{
+	printf 'commit refs/heads/extra\ncommitter I <i@e> 1800000000 +0000\n'; d 'big'
+	printf 'M 100644 inline big\ndata %d\n' "$(stat -c %s "$T/big")"
+	cat "$T/big"
+	echo
+} >"$T/extra.fe"
+pmvcs -C "$T/z.p" fast-import --quiet <"$T/extra.fe" || fail "append"
+pmvcs -C "$T/z.p" cat-file -p extra:big >"$T/big.out" || fail "read back"
+cmp -s "$T/big" "$T/big.out" || fail "the appended blob differs"
+expect_eq "refs kept" "$(git -C "$T/z.g" show-ref)" \
+	"$(pmvcs -C "$T/z.p" show-ref | grep -v refs/heads/extra)"
+pmvcs -C "$T/z.p" fsck >/dev/null || fail "fsck after the append"
+expect_eq "stats pool_bytes is du's after the append" "$(parts_du "$T/z.p")" \
+	"$(stats_field "$T/z.p" pool_bytes)"
+p2=$(du -s -B1 "$T/z.p/.pmvcs" | cut -f1)
+[ "$p2" -le $((p + 8000000)) ] || fail "appending 3 MB grew the pool from $p to $p2 bytes"
+echo ok
