@@ -27,6 +27,7 @@
  * have changed after it was hashed). A cache that fails any check (size,
  * magic, algo, offsets, order) is ignored: it only costs hashing.
  */
+#define _GNU_SOURCE /* mkostemp */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -261,7 +262,7 @@ wtc_write(vcs_repo *repo, const vcs_wt_list *l, const vcs_wt_list *tree,
 	char *buf = NULL, *paths;
 	wtc_hdr *h;
 	wtc_rec *r;
-	int rc, fd = -1;
+	int rc, fd = -1, created = 0;
 
 	/* sizes first: records of the union of the paths */
 	while (i < nl || j < nt) {
@@ -279,7 +280,7 @@ wtc_write(vcs_repo *repo, const vcs_wt_list *l, const vcs_wt_list *tree,
 	}
 	rc = cache_path(repo, &path, "");
 	if (!rc)
-		rc = cache_path(repo, &tmp, ".tmp");
+		rc = cache_path(repo, &tmp, ".tmp-XXXXXX");
 	if (!rc && !(buf = calloc(1, sizeof(*h) + n * sizeof(*r) + sbytes)))
 		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
 	if (rc)
@@ -324,7 +325,11 @@ wtc_write(vcs_repo *repo, const vcs_wt_list *l, const vcs_wt_list *tree,
 		}
 		r++;
 	}
-	fd = open((char *)tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* a temp name of its own: readers map the cache, so no writer may
+	 * ever truncate a file that is (or is renamed to) the cache, as two
+	 * writers sharing one temp name could (served commands run at once) */
+	fd = mkostemp((char *)tmp.data, O_CLOEXEC);
+	created = fd >= 0;
 	off = (size_t)((char *)paths + sbytes - buf);
 	if (fd < 0 || write(fd, buf, off) != (ssize_t)off ||
 	    close(fd) != 0 || (fd = -1, rename((char *)tmp.data,
@@ -333,7 +338,8 @@ wtc_write(vcs_repo *repo, const vcs_wt_list *l, const vcs_wt_list *tree,
 				(char *)path.data, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		unlink((char *)tmp.data);
+		if (created)
+			unlink((char *)tmp.data);
 	}
 out:
 	free(buf);

@@ -5,7 +5,8 @@
 # deletions, an untracked file and directory in many places, ignore rules
 # at several depths; the same answer in-process (--no-server) and served;
 # a file changed after the stat cache was written is reported, also when
-# only its mtime gives it away, and when nothing else changed.
+# only its mtime gives it away, and when nothing else changed; served
+# statuses at once write the cache safely.
 source "$(dirname "$0")/srv_lib.sh"
 
 p="$T/p" g="$T/g"
@@ -72,3 +73,15 @@ pmvcs -C "$p" --no-server commit -q -m three
 (cd "$g" && git add -A && git commit -qm three)
 echo "d17 a Y" > "$p/d17/a/f1.c"; echo "d17 a Y" > "$g/d17/a/f1.c"
 both "racy change"
+
+# served statuses running at once all hash the changed file and write the
+# stat cache at the same time: every answer is right, no temp file stays
+echo z >> "$p/d20/a/f1.c"; echo z >> "$g/d20/a/f1.c"
+want=$(cd "$g" && git status --short)
+srv_start "$p"
+for k in 1 2 3 4 5 6; do pmvcs -C "$p" status --short > "$T/par.$k" & done
+wait
+for k in 1 2 3 4 5 6; do expect_eq "at once $k" "$want" "$(cat "$T/par.$k")"; done
+"$PMVCS" -C "$p" server stop >/dev/null
+expect_eq "no temp files" "" "$(ls -a "$p/.pmvcs" | grep tmp || true)"
+expect_eq "after" "$want" "$(pmvcs -C "$p" --no-server status --short)"
