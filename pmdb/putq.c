@@ -36,6 +36,14 @@
  *     DRAM, and the record reaches the extent only at reap, past the
  *     txn's tail (txn.c invariant 2). Commit and abort reap every job
  *     first, so commit steps 4-6 are unchanged.
+ *  5. A job runs once, on the thread that claims it: its state goes from
+ *     k << 1 to k << 1 | 1 (k: its number on its worker) by a CAS. The
+ *     worker claims its jobs in order; the writer, instead of waiting for
+ *     one, claims it or else the newest unclaimed jobs and runs them on
+ *     its own lz4 state (so whichever side is slower gets help). A
+ *     worker whose CAS fails skips the job: its claimer stores done.
+ *     The k in the state stops a worker that is late to a slot from
+ *     claiming the later job the writer has put there since.
  */
 #define _GNU_SOURCE
 #include <numa.h>
@@ -65,12 +73,14 @@ struct putq_job {
 	/* results: worker, before done's release (2) */
 	int comp;                /* the scratch holds lz4 bytes */
 	int done;                /* atomic */
+	uint64_t state;          /* atomic: claim (5) */
 };
 
 struct putq_worker {
 	struct pmdb_putq *q;
 	pthread_t th;
 	void *lz4;               /* the worker's lz4 state */
+	struct pmdb_gate gate;   /* worker only: its lz4 gate (txn.h) */
 	uint64_t posted;         /* atomic: jobs published to this worker */
 	uint64_t taken;          /* worker only: jobs run */
 	int sleeping;            /* atomic: waits on q->work (3) */
@@ -100,14 +110,31 @@ spin_pause(void)
 	__builtin_ia32_pause();
 }
 
-/* run_job -- the worker's part of one job: lz4, header, crc. */
+/* claim -- take job number k (on its worker), if nobody has (5). */
+static inline int
+claim(struct putq_job *j, uint64_t k)
+{
+	uint64_t want = k << 1;
+
+	return __atomic_compare_exchange_n(&j->state, &want, k << 1 | 1, 0,
+					   __ATOMIC_ACQ_REL,
+					   __ATOMIC_RELAXED);
+}
+
+/* run_job -- the compressing part of one job: lz4, header, crc; on the
+ * claiming thread's lz4 state and gate. */
 static void
-run_job(struct putq_worker *w, struct putq_job *j)
+run_job(void *lz4, struct pmdb_gate *gate, struct putq_job *j)
 {
 	struct pmdb_rec *r = (struct pmdb_rec *)j->dst;
-	size_t c = pmdb_compress__try(w->lz4, (uint8_t *)(r + 1), j->src,
-				      j->len);
+	size_t c = 0;
 	uint32_t crc;
+
+	if (pmdb_gate__try(gate, j->type)) {
+		c = pmdb_compress__try(lz4, (uint8_t *)(r + 1), j->src,
+				       j->len);
+		pmdb_gate__note(gate, j->type, c != 0);
+	}
 
 	r->magic = PMDB_REC_MAGIC;
 	r->type = j->type;
@@ -138,7 +165,11 @@ worker_main(void *arg)
 		if (w->taken < __atomic_load_n(&w->posted, __ATOMIC_ACQUIRE)) {
 			struct putq_job *j = &w->ring[w->taken % PUTQ_RING];
 
-			run_job(w, j);
+			if (!claim(j, w->taken)) {
+				w->taken++; /* the writer ran it (5) */
+				continue;
+			}
+			run_job(w->lz4, &w->gate, j);
 			w->taken++;
 			spins = 0;
 			/* seq_cst: release of the results (2), and the
@@ -268,6 +299,32 @@ wait_done(struct pmdb_putq *q, struct putq_job *j)
 	pthread_mutex_unlock(&q->mu);
 }
 
+/* help -- the writer would wait for job j (number k on w): run it, or
+ * else the newest jobs nobody has claimed, until j is done (5).
+ * @return 1 if j is done. */
+static int
+help(struct pmdb_txn *txn, struct putq_worker *w, struct putq_job *j,
+     uint64_t k)
+{
+	struct putq_job *s;
+
+	if (claim(j, k)) {
+		run_job(txn->lz4, &txn->gate, j);
+		__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+		return 1;
+	}
+	for (uint64_t i = w->nsub - 1; i > k; i--) {
+		if (__atomic_load_n(&j->done, __ATOMIC_ACQUIRE))
+			return 1;
+		s = &w->ring[i % PUTQ_RING];
+		if (!claim(s, i))
+			break; /* the worker has reached it: nothing older */
+		run_job(txn->lz4, &txn->gate, s);
+		__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
+	}
+	return __atomic_load_n(&j->done, __ATOMIC_ACQUIRE);
+}
+
 /* reap_one -- place the oldest job (txn may be NULL or failed: then
  * discard it). @return 1 reaped, 0 not done yet (block == 0). */
 static int
@@ -281,7 +338,9 @@ reap_one(struct pmdb_txn *txn, struct pmdb_putq *q, int block)
 	if (!__atomic_load_n(&j->done, __ATOMIC_ACQUIRE)) {
 		if (!block)
 			return 0;
-		wait_done(q, j);
+		if (!txn || txn->failed || !txn->lz4 ||
+		    !help(txn, w, j, w->nreap))
+			wait_done(q, j);
 	}
 	if (txn && !txn->failed) {
 		const struct pmdb_rec *r = (const struct pmdb_rec *)j->dst;
@@ -432,6 +491,7 @@ pmdb_putq__submit_copy(struct pmdb_txn *txn, size_t obj, pmdb_otype type,
 	memcpy(j->id, id, sizeof(j->id));
 	j->comp = 0;
 	__atomic_store_n(&j->done, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&j->state, w->nsub << 1, __ATOMIC_RELAXED);
 	w->nsub++;
 	*ticket = ++q->submitted;
 	/* seq_cst: release of the job (2), and the store half of the

@@ -320,8 +320,16 @@ put_hashed(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
 	r = (struct pmdb_rec *)(env->view->ext[x->ext].base + x->end);
 	/* commits stay raw so readers can parse them in place
 	 * (pmdb_object_view) */
-	stored = pmdb_compress__put(type == PMDB_OBJ_COMMIT ? NULL : txn->lz4,
-				    (uint8_t *)(r + 1), data, len, &comp);
+	{
+		int try = type != PMDB_OBJ_COMMIT && len >= PMDB_LZ4_MIN &&
+			  pmdb_gate__try(&txn->gate, type);
+
+		stored = pmdb_compress__put(try ? txn->lz4 : NULL,
+					    (uint8_t *)(r + 1), data, len,
+					    &comp);
+		if (try)
+			pmdb_gate__note(&txn->gate, type, comp);
+	}
 	if (len <= TXN_DEFER_MAX && is_dup(txn, &id)) {
 		/* a duplicate: leave no valid header behind the bytes
 		 * (recovery walks records past the tail by magic and crc) */

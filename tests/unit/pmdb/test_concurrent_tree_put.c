@@ -116,11 +116,82 @@ test_pmdb__concurrent_tree_put_copies(void **state)
 	test_rmtree(dir);
 }
 
+/* gate_case -- NTREE/4 trees that lz4 cannot shrink, then as many that
+ * it can, and blobs that it cannot; workers as given. @return objects
+ * stored compressed. */
+static uint64_t
+gate_case(const char *tag, int workers)
+{
+	pmdb_open_opts o = PMDB_OPEN_OPTS_INIT;
+	char *dir = test_tmpdir(tag);
+	pmdb_env *env = NULL;
+	uint8_t buf[1024];
+	uint64_t x = 88172645463325252ULL;
+	pmdb_stat st;
+	pmdb_txn *txn;
+	pmdb_oid id;
+
+	o.flags = PMDB_CREATE;
+	o.workers = workers;
+	assert_int_equal(pmdb_env_open(&env, dir, &o), 0);
+	assert_int_equal(pmdb_txn_begin(env, &txn), 0);
+	if (workers) {
+		/* start them: tree puts use running workers only */
+		uint64_t t;
+
+		memset(buf, 0, sizeof(buf));
+		assert_int_equal(pmdb_txn_put_async(txn, PMDB_OBJ_BLOB, buf,
+						    300, &id, &t), 0);
+		assert_int_equal(pmdb_txn_put_wait(txn, t), 0);
+	}
+	for (int i = 0; i < NTREE / 4; i++) {
+		for (size_t k = 0; k < sizeof(buf); k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf[k] = (uint8_t)x;
+		}
+		assert_int_equal(pmdb_txn_put(txn, PMDB_OBJ_TREE, buf,
+					      sizeof(buf), &id), 0);
+		/* blobs are always tried: these do not shrink either */
+		assert_int_equal(pmdb_txn_put(txn, PMDB_OBJ_BLOB, buf + 1,
+					      sizeof(buf) - 1, &id), 0);
+	}
+	for (int i = 0; i < NTREE / 4; i++) {
+		fill(buf, sizeof(buf), (uint64_t)i);
+		assert_int_equal(pmdb_txn_put(txn, PMDB_OBJ_TREE, buf,
+					      sizeof(buf), &id), 0);
+	}
+	assert_int_equal(pmdb_txn_commit(txn), 0);
+	assert_int_equal(pmdb_env_stat(env, &st), 0);
+	pmdb_env_close(env);
+	test_rmtree(dir);
+	return st.compressed;
+}
+
+/* The gate skips lz4 for trees after a run of misses (so the first
+ * compressible trees after it stay raw), and a probe opens it again (at
+ * most PROBE - 1 of them raw per gate), inline and on workers alike; the
+ * blob that starts the workers compresses (zeros). */
+static void
+test_pmdb__concurrent_tree_put_gate(void **state)
+{
+	uint64_t c;
+
+	(void)state;
+	c = gate_case("tree-gate-inline", 0);
+	assert_true(c >= NTREE / 4 - 15);
+	assert_true(c < NTREE / 4);
+	/* the writer may run some jobs itself (on its own gate) */
+	c = gate_case("tree-gate-workers", 1);
+	assert_true(c >= NTREE / 4 - 2 * 15 + 1);
+	assert_true(c <= NTREE / 4 + 1);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pmdb__concurrent_tree_put_copies),
+		cmocka_unit_test(test_pmdb__concurrent_tree_put_gate),
 	};
 
 	if (argc > 1)
