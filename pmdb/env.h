@@ -236,6 +236,8 @@ int pmdb_pool__alloc_error(struct pmdb_env *env, uint64_t size,
 int pmdb_pool__persist(struct pmdb_env *env, const void *p, size_t len);
 int pmdb_pool__parts(const char *partdir, uint64_t *size, uint64_t *disk);
 uint64_t pmdb_pool__discard(struct pmdb_env *env, const void *p, size_t len);
+int pmdb_pool__zalloc(struct pmdb_env *env, PMEMoid *out, size_t size,
+		      uint64_t type);
 uint64_t pmdb_pool__reclaim(const char *dir, int runs);
 void pmdb_pool__flush(struct pmdb_env *env, const void *p, size_t len);
 void pmdb_pool__drain(struct pmdb_env *env);

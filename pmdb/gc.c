@@ -228,8 +228,8 @@ pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
 		rc = pmdb__seterr(PMDB_ENOMEM, "gc");
 		goto out;
 	}
-	if (pmemobj_zalloc(env->pop, &nxt, sizeof(struct pmdb_pextab),
-			   PMDB_T_EXTAB) ||
+	if (pmdb_pool__zalloc(env, &nxt, sizeof(struct pmdb_pextab),
+			      PMDB_T_EXTAB) ||
 	    (rc = pmdb_index__alloc(env, bits, &nix))) {
 		rc = rc ? rc : pmdb_pool__alloc_error(
 			env, sizeof(struct pmdb_pextab),

@@ -76,8 +76,8 @@ pmdb_index__alloc(struct pmdb_env *env, unsigned bits, PMEMoid *out)
 {
 	struct pmdb_pindex *ix;
 
-	if (pmemobj_zalloc(env->pop, out, sizeof(*ix) +
-			   (sizeof(struct pmdb_slot) << bits), PMDB_T_INDEX))
+	if (pmdb_pool__zalloc(env, out, sizeof(*ix) +
+			      (sizeof(struct pmdb_slot) << bits), PMDB_T_INDEX))
 		return pmdb_pool__alloc_error(env, sizeof(*ix) +
 					      (sizeof(struct pmdb_slot) << bits),
 					      "cannot allocate an index of "

@@ -75,6 +75,49 @@ pmdb_pool__discard(struct pmdb_env *env, const void *p, size_t len)
 	return b - a;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23   /* Linux 5.14 */
+#endif
+
+/*
+ * pmdb_pool__zalloc -- pmemobj_zalloc that fails with ENOSPC instead of
+ * raising SIGBUS. The free heap space of a closed pool is holes
+ * (pmdb_pool__reclaim), and PMDK's zeroing store into a hole the full
+ * file system cannot back is a SIGBUS. So: reserve (the header page is
+ * never a hole: reclaim keeps it), back every page with
+ * MADV_POPULATE_WRITE (EFAULT/ENOMEM/EIO when the file system cannot:
+ * cancel, errno ENOSPC; EINVAL on kernels before 5.14: go on as
+ * pmemobj_zalloc would), zero, publish. Same persistence as
+ * pmemobj_zalloc into a volatile *out: published once, unreferenced
+ * until the caller links it. @return 0, -1 with errno set.
+ */
+int
+pmdb_pool__zalloc(struct pmdb_env *env, PMEMoid *out, size_t size,
+		  uint64_t type)
+{
+	struct pobj_action act;
+	PMEMoid o = pmemobj_xreserve(env->pop, &act, size, type, 0);
+	uintptr_t a, b;
+	void *p;
+
+	if (OID_IS_NULL(o))
+		return -1;
+	p = pmemobj_direct(o);
+	a = (uintptr_t)p & ~(uintptr_t)4095;
+	b = ((uintptr_t)p + size + 4095) & ~(uintptr_t)4095;
+	if (madvise((void *)a, b - a, MADV_POPULATE_WRITE) &&
+	    (errno == EFAULT || errno == ENOMEM || errno == EIO)) {
+		pmemobj_cancel(env->pop, &act, 1);
+		errno = ENOSPC;
+		return -1;
+	}
+	pmemobj_memset_persist(env->pop, p, 0, size);
+	if (pmemobj_publish(env->pop, &act, 1))
+		return -1;
+	*out = o;
+	return 0;
+}
+
 #define RECLAIM_MAX 4096  /* allocations per reclaim: bounds its cost */
 
 /* What pmdb_pool__reclaim holds while it punches. */
@@ -97,8 +140,27 @@ grab_one(struct grab *g, size_t size, uint64_t flags)
 			     flags);
 	if (OID_IS_NULL(o))
 		return -1;
-	g->bytes += pmdb_pool__discard(NULL, pmemobj_direct(o),
-				       pmemobj_alloc_usable_size(o));
+	if (flags == 0) {
+		/* whole chunks: keep each chunk's first page, where PMDK
+		 * writes the header of whatever it allocates there next. A
+		 * store into a hole the full file system cannot back is a
+		 * SIGBUS inside PMDK; our own writes into holes are checked
+		 * first (txn.c prefault_ahead) and fail as PMDB_ENOSPC */
+		uint8_t *c = (uint8_t *)pmemobj_direct(o) - PMDB_ALLOC_HDR;
+		uint8_t *end = (uint8_t *)pmemobj_direct(o) +
+			       pmemobj_alloc_usable_size(o);
+
+		for (; c + 4096 < end; c += PMDB_CHUNK) {
+			uint8_t *ce = c + PMDB_CHUNK < end ? c + PMDB_CHUNK : end;
+
+			g->bytes += pmdb_pool__discard(NULL, c + 4096,
+						       (size_t)(ce - c - 4096));
+		}
+	} else {
+		/* a run's unit: its header page is kept (partial page) */
+		g->bytes += pmdb_pool__discard(NULL, pmemobj_direct(o),
+					       pmemobj_alloc_usable_size(o));
+	}
 	g->n++;
 	return 0;
 }

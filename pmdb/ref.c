@@ -58,8 +58,8 @@ pmdb_ref__alloc(struct pmdb_env *env, unsigned bits, PMEMoid *out)
 {
 	struct pmdb_preftab *t;
 
-	if (pmemobj_zalloc(env->pop, out, sizeof(*t) +
-			   (sizeof(struct pmdb_pref) << bits), PMDB_T_REFTAB))
+	if (pmdb_pool__zalloc(env, out, sizeof(*t) +
+			      (sizeof(struct pmdb_pref) << bits), PMDB_T_REFTAB))
 		return pmdb_pool__alloc_error(env, sizeof(*t) +
 					      (sizeof(struct pmdb_pref) << bits),
 					      "cannot allocate a ref table");

@@ -26,6 +26,7 @@
  *  7. Flushes per commit: one per touched extent + one index flush (one
  *     msync span on the msync path) + drains + the pmemobj tx's own.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,32 +134,43 @@ obj_grow(struct pmdb_txn *txn)
 #define TXN_PREFAULT (2ULL << 20)
 
 /* prefault_ahead -- map [x->end, x->end + need + TXN_PREFAULT) of x's
- * extent writable (clipped to the extent), if not done yet. pmem (and
- * emulated pmem) only: on the msync path it would dirty file pages.
- * Failure (a kernel without MADV_POPULATE_WRITE) is harmless: the pages
- * fault in as they are written. */
-static void
+ * extent writable (clipped to the extent), if not done yet. Besides
+ * saving a fault per page, this is where a full file system shows: the
+ * pages may be holes (a closed pool gives its unused extent tails back,
+ * docs/design.md "Space"), and a store into a hole the file system cannot
+ * back raises SIGBUS, while MADV_POPULATE_WRITE fails with EFAULT (or
+ * ENOMEM) instead. On the msync path too: the pages are written next
+ * anyway. A kernel without it (EINVAL, before 5.14) keeps the old
+ * behaviour. @return 0, PMDB_ENOSPC. */
+static int
 prefault_ahead(struct pmdb_txn *txn, const struct txn_ext *x, uint64_t need)
 {
 	struct pmdb_env *env = txn->env;
 	uint64_t size = env->view->extab->ent[x->ext].size, to;
 	uintptr_t base = (uintptr_t)env->view->ext[x->ext].base, a, b;
 
-	if (!env->is_pmem)
-		return;
 	if (txn->pf_ext != x->ext + 1) {
 		txn->pf_ext = x->ext + 1;
 		txn->pf_end = x->end;
 	}
 	if (x->end + need <= txn->pf_end)
-		return;
+		return 0;
 	to = x->end + need + TXN_PREFAULT;
 	to = to < size ? to : size;
 	a = (base + (txn->pf_end > x->end ? txn->pf_end : x->end)) &
 	    ~(uintptr_t)4095;
 	b = (base + to + 4095) & ~(uintptr_t)4095;
-	(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+	if (b > a && madvise((void *)a, b - a, MADV_POPULATE_WRITE) &&
+	    (errno == EFAULT || errno == ENOMEM || errno == EIO)) {
+		txn->pf_ext = 0;   /* nothing is known to be backed */
+		return pmdb__seterr(PMDB_ENOSPC, "No space left on device: "
+				    "cannot back %llu bytes of extent %u "
+				    "(pool '%s/pool.set')",
+				    (unsigned long long)(b - a), x->ext,
+				    env->dir);
+	}
 	txn->pf_end = to;
+	return 0;
 }
 
 /* room -- where a record of need bytes goes: the txn's current extent,
@@ -183,7 +195,8 @@ room(struct pmdb_txn *txn, uint64_t need, struct txn_ext **out)
 		x->start = x->end = env->view->extab->ent[e].committed_tail;
 	}
 	if (x && x->end + need <= env->view->extab->ent[x->ext].size) {
-		prefault_ahead(txn, x, need);
+		if ((rc = prefault_ahead(txn, x, need)))
+			return rc;
 		*out = x;
 		return 0;
 	}
@@ -201,7 +214,8 @@ room(struct pmdb_txn *txn, uint64_t need, struct txn_ext **out)
 	x = &txn->ext[txn->next++];
 	x->ext = e;
 	x->start = x->end = 0;
-	prefault_ahead(txn, x, need);
+	if ((rc = prefault_ahead(txn, x, need)))
+		return rc;
 	*out = x;
 	return 0;
 }
