@@ -39,8 +39,9 @@
  *  5. A job runs once, on the thread that claims it: its state goes from
  *     k << 1 to k << 1 | 1 (k: its number on its worker) by a CAS. The
  *     worker claims its jobs in order; the writer, instead of waiting for
- *     one, claims it or else the newest unclaimed jobs and runs them on
- *     its own lz4 state (so whichever side is slower gets help). A
+ *     one, claims it or else the newest unclaimed jobs (of at most
+ *     PUTQ_STEAL_MAX bytes) and runs them on its own lz4 state (so
+ *     whichever side is slower gets help). A
  *     worker whose CAS fails skips the job: its claimer stores done.
  *     The k in the state stops a worker that is late to a slot from
  *     claiming the later job the writer has put there since.
@@ -57,6 +58,9 @@
 #define PUTQ_RING 512            /* jobs in flight per worker */
 #define PUTQ_SCRATCH (4u << 20)  /* initial scratch per worker */
 #define PUTQ_MAXW 64             /* worker threads at most */
+#define PUTQ_STEAL_MAX (64u << 10) /* larger jobs are not stolen: the
+                                       writer would finish one long after
+                                       the job it waits for */
 #define PUTQ_SPIN 256            /* polls before sleeping (short: a spinning
                                     worker steals a busy machine's CPU) */
 
@@ -317,6 +321,8 @@ help(struct pmdb_txn *txn, struct putq_worker *w, struct putq_job *j,
 		if (__atomic_load_n(&j->done, __ATOMIC_ACQUIRE))
 			return 1;
 		s = &w->ring[i % PUTQ_RING];
+		if (s->len > PUTQ_STEAL_MAX)
+			continue; /* too long a detour from the wait */
 		if (!claim(s, i))
 			break; /* the worker has reached it: nothing older */
 		run_job(txn->lz4, &txn->gate, s);
