@@ -9,16 +9,26 @@
  * HEAD in a fresh .pmvcs.tmp-XXXXXX beside the work tree's .pmvcs,
  * closes it and renames it into place, so .pmvcs exists only complete.
  * A failed init removes its temporary directory; one left by a crash is
- * never taken for a repository. A .pmvcs without pool.set (left by an
- * interrupted init of an older pmvcs) is reported as incomplete.
+ * never taken for a repository, and the next init in the same work tree
+ * removes it: init holds an flock on <tmp>/init.lock while it builds, so
+ * a tmp dir whose lock nobody holds was left by a dead init (one without
+ * the lock file, made by an older pmvcs or killed before it made the
+ * lock, is removed once it is STALE_AGE_S old). A .pmvcs without pool.set
+ * (left by an interrupted init of an older pmvcs) is reported as
+ * incomplete.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "vcs.h"
 
@@ -142,6 +152,92 @@ rm_tree(const char *path)
 	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+#define TMP_PREFIX VCS_DOTDIR ".tmp-"
+#define INIT_LOCK "init.lock"
+/* a tmp dir without a lock file is taken for a leftover only this old:
+ * a live init makes the lock right after the dir */
+#define STALE_AGE_S (10 * 60)
+
+/* tmp_lock -- create <tmp>/init.lock and flock it; *fd holds the lock
+ * until init ends, telling other inits' sweeps the tmp dir is alive */
+static int
+tmp_lock(const char *tmp, int *fd)
+{
+	char path[PATH_MAX];
+	int e;
+
+	snprintf(path, sizeof(path), "%s/" INIT_LOCK, tmp);
+	*fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		   0600);
+	if (*fd >= 0 && !flock(*fd, LOCK_EX | LOCK_NB))
+		return 0;
+	e = errno;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	return vcs_seterr(PMDB_ERROR, "cannot lock '%s': %s", path,
+			  strerror(e));
+}
+
+/* unlock_tmp -- remove dir/init.lock and drop the lock held on *fd */
+static void
+unlock_tmp(const char *dir, int *fd)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/" INIT_LOCK, dir);
+	unlink(path);
+	close(*fd);
+	*fd = -1;
+}
+
+/* stale_tmp -- 1 if entry name of the directory pfd is a tmp dir left by
+ * a dead init: nobody holds its init.lock, or it has none and is old */
+static int
+stale_tmp(int pfd, const char *name)
+{
+	char lock[NAME_MAX + sizeof(INIT_LOCK) + 2];
+	struct stat st;
+	int fd, stale;
+
+	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) ||
+	    !S_ISDIR(st.st_mode))
+		return 0;
+	snprintf(lock, sizeof(lock), "%s/" INIT_LOCK, name);
+	fd = openat(pfd, lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT &&
+		       time(NULL) - st.st_mtime > STALE_AGE_S;
+	/* the owner holds the lock until its tmp dir is renamed or
+	 * removed, so getting it means the owner is gone */
+	stale = !flock(fd, LOCK_EX | LOCK_NB);
+	close(fd);
+	return stale;
+}
+
+/* sweep_stale -- remove the tmp dirs that killed inits left in worktree
+ * (best effort: what fails to go stays for the next init) */
+static void
+sweep_stale(const char *worktree)
+{
+	DIR *d = opendir(worktree);
+	struct dirent *e;
+	char *path;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) ||
+		    !stale_tmp(dirfd(d), e->d_name))
+			continue;
+		if ((path = path_join(worktree, e->d_name))) {
+			rm_tree(path);
+			free(path);
+		}
+	}
+	closedir(d);
+}
+
 /* incomplete -- 1 if dotdir is a directory without a pool.set: what an
  * interrupted init of an older pmvcs left */
 static int
@@ -172,7 +268,7 @@ vcs_repo_init(vcs_repo **out, const char *dir, pmdb_hash_algo algo,
 	vcs_repo *repo;
 	pmdb_txn *txn = NULL;
 	char *final = NULL, *tmp = NULL;
-	int err, n;
+	int err, n, lockfd = -1;
 
 	*out = NULL;
 	if (!pmdb_hash_len(algo))
@@ -202,6 +298,7 @@ vcs_repo_init(vcs_repo **out, const char *dir, pmdb_hash_algo algo,
 				     "supported)", repo->dotdir);
 		goto fail;
 	}
+	sweep_stale(repo->worktree);
 	final = repo->dotdir;
 	repo->dotdir = NULL;
 	if (!(tmp = malloc(strlen(final) + 16))) {
@@ -217,7 +314,8 @@ vcs_repo_init(vcs_repo **out, const char *dir, pmdb_hash_algo algo,
 		goto fail;
 	}
 	repo->dotdir = tmp;
-	if ((err = open_env(repo, PMDB_CREATE | PMDB_EXCL, algo, opts)))
+	if ((err = tmp_lock(tmp, &lockfd)) ||
+	    (err = open_env(repo, PMDB_CREATE | PMDB_EXCL, algo, opts)))
 		goto fail;
 	if ((err = pmdb_txn_begin(repo->env, &txn)) ||
 	    (err = pmdb_txn_ref_set_symbolic(txn, "HEAD", target))) {
@@ -244,6 +342,8 @@ vcs_repo_init(vcs_repo **out, const char *dir, pmdb_hash_algo algo,
 	}
 	repo->dotdir = final;
 	final = NULL;
+	/* renamed: no sweep looks here any more, the lock has done its job */
+	unlock_tmp(repo->dotdir, &lockfd);
 	if ((err = open_env(repo, 0, algo, opts)))
 		goto fail_open;
 	free(tmp);
@@ -253,6 +353,8 @@ fail:
 	if (tmp)
 		rm_tree(tmp);
 fail_open:
+	if (lockfd >= 0)
+		close(lockfd);
 	if (repo->dotdir != tmp)
 		free(tmp);
 	free(final);
