@@ -12,26 +12,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include "env.h"
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23   /* Linux 5.14 */
-#endif
-
-/* prefault -- map every page of a new extent writable in one call
- * instead of one page fault per 4 KiB on the put path. pmem (and
- * emulated pmem) only: on the msync path it would dirty the whole file
- * range. Failure (older kernel) is harmless: the faults happen later. */
-static void
-prefault(struct pmdb_env *env, void *base, uint64_t size)
-{
-	uintptr_t a = ((uintptr_t)base + 4095) & ~(uintptr_t)4095;
-	uintptr_t b = ((uintptr_t)base + size) & ~(uintptr_t)4095;
-
-	if (env->is_pmem && b > a)
-		(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
-}
 
 /* pmdb_extent__size -- the request size of a new extent when the pool's
  * extents hold held bytes and a record of minsize must fit: 1/4 of held,
@@ -124,7 +105,9 @@ pmdb_extent__add(struct pmdb_env *env, uint64_t minsize, uint32_t *ext)
 	e->size = pmemobj_alloc_usable_size(e->oid);
 	e->committed_tail = 0;
 	env->reshaped = 1;
-	prefault(env, pmemobj_direct(e->oid), e->size);
+	/* no prefault of the whole extent: the txn backs its pages 2 MiB
+	 * ahead of the records (txn.c prefault_ahead), so the tail that
+	 * stays unused is never populated (and punched again at close) */
 	/* persist size and tail: open trusts them for bounds checks */
 	pmdb_pool__persist(env, &e->size, 2 * sizeof(uint64_t));
 	__atomic_store_n(&v->ext[i].tail, 0, __ATOMIC_RELAXED);

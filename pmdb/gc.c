@@ -10,9 +10,15 @@
  * it, the new store. The old extents, table and index are retired through
  * the epochs, so readers still on the old view finish safely.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "env.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23   /* Linux 5.14 */
+#endif
 
 struct gcstate {
 	struct pmdb_env *env;
@@ -24,6 +30,28 @@ struct gcstate {
 	uint64_t hint;               /* old committed bytes: bounds the copy */
 };
 
+/* gc_back -- back every page of a new extent before the copies write
+ * into it, as txn.c prefault_ahead does for the put path: its pages may
+ * be holes (docs/design.md "Space"), and a store into a hole a full file
+ * system cannot back is a SIGBUS, while MADV_POPULATE_WRITE fails with
+ * EFAULT/ENOMEM/EIO. The extent is sized to what is left to copy, so it
+ * is backed whole. A kernel without it (EINVAL) keeps the old behaviour.
+ * @return 0, PMDB_ENOSPC. */
+static int
+gc_back(struct gcstate *g, void *base, uint64_t size)
+{
+	uintptr_t a = (uintptr_t)base & ~(uintptr_t)4095;
+	uintptr_t b = ((uintptr_t)base + size + 4095) & ~(uintptr_t)4095;
+
+	if (madvise((void *)a, b - a, MADV_POPULATE_WRITE) &&
+	    (errno == EFAULT || errno == ENOMEM || errno == EIO))
+		return pmdb__seterr(PMDB_ENOSPC, "No space left on device: "
+				    "gc cannot back %llu bytes of a new "
+				    "extent (pool '%s/pool.set')",
+				    (unsigned long long)(b - a), g->env->dir);
+	return 0;
+}
+
 /* gc_room -- a place for need bytes in the new extents. */
 static int
 gc_room(struct gcstate *g, uint64_t need, uint32_t *x, uint64_t *off)
@@ -31,6 +59,7 @@ gc_room(struct gcstate *g, uint64_t need, uint32_t *x, uint64_t *off)
 	struct pmdb_pext *e = g->n_ext ? &g->nxt->ent[g->n_ext - 1] : NULL;
 	uint64_t left = g->hint > g->bytes ? g->hint - g->bytes : 0;
 	uint64_t size = left < PMDB_EXT_LAST ? left : PMDB_EXT_LAST;
+	int rc;
 
 	if (e && e->committed_tail + need <= e->size) {
 		*x = (uint32_t)g->n_ext - 1;
@@ -55,7 +84,10 @@ gc_room(struct gcstate *g, uint64_t need, uint32_t *x, uint64_t *off)
 	e->size = pmemobj_alloc_usable_size(e->oid);
 	e->committed_tail = 0;
 	g->next[g->n_ext].base = pmemobj_direct(e->oid);
+	/* n_ext counts it first: an error frees it with the others */
 	*x = (uint32_t)g->n_ext++;
+	if ((rc = gc_back(g, pmemobj_direct(e->oid), e->size)))
+		return rc;
 	*off = 0;
 	return 0;
 }
