@@ -56,6 +56,14 @@ fi_import(vcs_repo *repo, const fi_opts *o, fi_read_fn rd, void *rdctx)
 	s->o = &opts;
 	s->rd = rd;
 	s->rdctx = rdctx;
+	if (o->in_map) {
+		/* the whole stream is there: buf never fills or switches */
+		s->mapped = 1;
+		s->buf = (char *)o->in_map;   /* read only (fastimport_read.c) */
+		s->cap = s->end = o->in_len;
+		s->eof = 1;
+		s->bytes_in = o->in_len;
+	}
 	s->hexlen = repo->hexlen;
 	s->force = o->force;
 	s->require_done = o->require_done;
@@ -139,8 +147,10 @@ out:
 	pmdb_txn_abort(s->txn);
 	fi_branches_free(s);
 	fi_marks_free(&s->marks);
-	free(s->buf);
+	if (!s->mapped)
+		free(s->buf);
 	free(s->spare);
+	free(s->linebuf);
 	free(s->author);
 	free(s->committer);
 	free(s->tagger);

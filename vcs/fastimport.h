@@ -60,6 +60,15 @@ typedef struct fi_opts {
 	FILE *out;                /**< `progress` echo (stdout) */
 	FILE *err;                /**< messages, progress meter */
 	FILE *cat_blob;           /**< answers to cat-blob/ls/get-mark */
+	const char *in_map;       /**< the whole stream mapped (PROT_READ,
+	                               a file mapping), or NULL: then it is
+	                               read through rd. Blobs are lent to
+	                               pmdb's workers straight from it (no
+	                               copy); pages behind the parser are
+	                               dropped (MADV_DONTNEED) so resident
+	                               memory stays bounded. Must stay
+	                               mapped until fi_import returns. */
+	size_t in_len;            /**< bytes at in_map */
 } fi_opts;
 
 /**
@@ -147,6 +156,11 @@ typedef struct fi_state {
 	size_t linelen;
 	int unread;               /**< current line to be returned again */
 	uint64_t bytes_in;
+	int mapped;               /**< buf is opts.in_map (read-only): lines
+	                               are copied to linebuf */
+	char *linebuf;
+	size_t linecap;
+	size_t map_dropped;       /**< map pages before this are dropped */
 	/* error */
 	int failed;
 	vcs_str errmsg;

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -30,6 +32,33 @@ static ssize_t
 read_fd(void *ctx, void *buf, size_t n)
 {
 	return read(*(int *)ctx, buf, n);
+}
+
+/** map_input -- map the rest of fd (from its offset) when it is a
+ *  non-empty regular file, so that fi_import lends blobs straight from
+ *  the page cache instead of copying them through read(2). The mapping,
+ *  to unmap, goes to base and blen; NULL when fd is read instead (pipes,
+ *  sockets, failures). */
+static const char *
+map_input(int fd, size_t *len, void **base, size_t *blen)
+{
+	struct stat st;
+	off_t off = lseek(fd, 0, SEEK_CUR), a;
+	void *m;
+
+	*base = NULL;
+	if (off < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size <= off || (uint64_t)st.st_size > SIZE_MAX / 2)
+		return NULL;
+	a = off & ~(off_t)(sysconf(_SC_PAGESIZE) - 1);
+	m = mmap(NULL, (size_t)(st.st_size - a), PROT_READ, MAP_PRIVATE, fd, a);
+	if (m == MAP_FAILED)
+		return NULL;
+	(void)madvise(m, (size_t)(st.st_size - a), MADV_SEQUENTIAL);
+	*base = m;
+	*blen = (size_t)(st.st_size - a);
+	*len = (size_t)(st.st_size - off);
+	return (const char *)m + (off - a);
 }
 
 /** starts -- if a starts with prefix, point *v after it. */
@@ -125,7 +154,12 @@ cmd_fast_import(pmvcs_ctx *ctx)
 	}
 	o.require_done = require_done;
 	int in_fd = ctx->in_fd;
+	void *mbase;
+	size_t mlen = 0;
+	o.in_map = map_input(in_fd, &o.in_len, &mbase, &mlen);
 	rc = fi_import(repo, &o, read_fd, &in_fd);
+	if (mbase)
+		munmap(mbase, mlen);
 	if (cat && cat != ctx->err)
 		fclose(cat);
 	vcs_repo_free(repo);
