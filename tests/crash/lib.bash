@@ -60,15 +60,6 @@ new_repo() {
 	(cd "$1" && pmvcs init -q >/dev/null) || fail "pmvcs init"
 }
 
-# fill_tree DIR N SEED: N small files in a few directories
-fill_tree() {
-	local d=$1 n=$2 s=$3 i
-	for ((i = 0; i < n; i++)); do
-		mkdir -p "$d/dir$((i % 4))"
-		printf 'file %d of seed %s\nline two\n' "$i" "$s" >"$d/dir$((i % 4))/f$i.txt"
-	done
-}
-
 # pmcrash_vcs REPO ARGS... -- CMD...: pmcrash with the default check (pmvcs
 # fsck, refs old or new); every point must pass
 pmcrash_vcs() {
@@ -85,16 +76,6 @@ rand_delay() { local us=$((RANDOM * 32768 + RANDOM)); us=$((us % ($1 * 1000 + 1)
 
 # kill_group PID: SIGKILL the process group PID leads (started with setsid)
 kill_group() { kill -9 -- "-$1" 2>/dev/null || kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-
-# fsck_ok DIR WHAT: pmvcs fsck in DIR must pass
-fsck_ok() {
-	local out rc=0
-	out=$(cd "$1" && "$PMVCS" fsck 2>&1) || rc=$?
-	[ "$rc" -eq 0 ] || { echo "$out" | head -20 >&2; fail "fsck after $2: exit $rc"; }
-}
-
-# refs_of DIR: `pmvcs show-ref` (empty when there are no refs)
-refs_of() { (cd "$1" && "$PMVCS" show-ref) || [ $? -eq 1 ]; }
 
 # flip_bit FILE OFFSET: invert the lowest bit of the byte at OFFSET
 flip_bit() {

@@ -8,9 +8,8 @@
 # stream ending in "done" (--use-done-feature), and never a marks file
 # that is half written or written for a failed export.
 # Every point is tried, so the test does not depend on call numbers.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/fault_lib.sh"
 [ -n "${FAULTINJECT:-}" ] || { echo "skip: FAULTINJECT not set"; exit 77; }
-export ASAN_OPTIONS="verify_asan_link_order=0:${ASAN_OPTIONS:-}"
 
 # a small history with every kind of output: nested paths, a path with a
 # space, a deletion, a merge, an annotated and a lightweight tag, a ref
@@ -75,64 +74,37 @@ pmvcs -C "$r" fast-export --export-marks="$T/base.marks" refs/heads/base >/dev/n
 	fail "base marks"
 M=$T/m   # the marks file an export under test writes
 
-# inject FUNC N PERSIST CMD...: run CMD in $r under the fault; $rc, $T/o, $T/e
-inject() {
-	local f=$1 n=$2 p=$3
-	shift 3
-	[ "$1" = "$PMVCS" ] && set -- "$PMVCS_CORE" "${@:2}"   # inject into the core, not the front end
-	rc=0
-	(cd "$r" && LD_PRELOAD="$FAULTINJECT" FAULT_FUNC="$f" FAULT_AT="$n" \
-		FAULT_PERSIST="$p" FAULT_CALLER=exe FAULT_COUNT_FILE="$T/cnt" \
-		"$@" </dev/null >"$T/o" 2>"$T/e") || rc=$?
+FI_DIR=$r
+fi_reset() { echo old >"$M"; }
+fi_ref() { cp "$M" "$T/ref.marks"; }
+# not_an_answer: a failure is never an answer nor a whole stream, and
+# leaves no temporary marks file behind
+not_an_answer() {
+	if [ "$FI_RC" -ne 0 ]; then
+		! grep -Eq 'unknown revision|object not found|not a ref' "$T/fi.err" ||
+			{ FI_WHY="failure reported as an answer"; return 1; }
+		[ "$(tail -n1 "$T/fi.out")" != done ] ||
+			{ FI_WHY="failed stream ends with done"; return 1; }
+	fi
+	! ls "$T" | grep -q '\.tmp\.' ||
+		{ FI_WHY="temporary marks file left behind"; return 1; }
 }
-
-# sweep CHECK CMD...: CHECK runs after each injected run ($rc, $T/o, $T/e);
-# $FUNC (default malloc) names the calls to fail
-sweep() {
-	local check=$1 f=${FUNC:-malloc} total n p
-	shift
-	echo old >"$M"
-	inject "$f" 0 0 "$@"
-	[ "$rc" -eq 0 ] || fail "counting run of $*: exit $rc: $(head -3 "$T/e")"
-	cp "$T/o" "$T/ref.out"
-	cp "$M" "$T/ref.marks"
-	read -r total _ <"$T/cnt"
-	[ "$total" -gt 0 ] || fail "$f: no call counted in $*"
-	for p in 0 1; do
-		for ((n = 1; n <= total; n++)); do
-			echo old >"$M"
-			inject "$f" "$n" "$p" "$@"
-			local at="$f N=$n persist=$p: $*"
-			if [ "$rc" -ne 0 ]; then
-				[ "$rc" -eq 128 ] && grep -q '^pmvcs: ' "$T/e" ||
-					fail "$at: exit $rc: $(head -3 "$T/e")"
-				! grep -Eq 'unknown revision|object not found|not a ref' "$T/e" ||
-					fail "$at: failure reported as an answer: $(head -3 "$T/e")"
-				[ "$(tail -n1 "$T/o")" != done ] || fail "$at: failed stream ends with done"
-			fi
-			"$check" || fail "$at: $(head -3 "$T/e")"
-			ls "$T" | grep -q '\.tmp\.' && fail "$at: temporary marks file left behind"
-		done
-	done
-	echo "$f $*: $total points, ok"
-}
-
-# same_output_if_ok: a run that exits 0 printed the whole answer
-same_output_if_ok() { [ "$rc" -ne 0 ] || cmp -s "$T/o" "$T/ref.out"; }
-# marks_all_or_nothing: the marks file is the old one, or (exit 0) the
-# complete new one; a failed export never replaces it
+# whole_stream: not_an_answer, and a run that exits 0 printed it all
+whole_stream() { not_an_answer && same_output_if_ok; }
+# marks_all_or_nothing: whole_stream, and the marks file is the old one,
+# or (exit 0) the complete new one; a failed export never replaces it
 marks_all_or_nothing() {
-	same_output_if_ok || return 1
-	if [ "$rc" -eq 0 ]; then cmp -s "$M" "$T/ref.marks"; else
+	whole_stream || return 1
+	if [ "$FI_RC" -eq 0 ]; then cmp -s "$M" "$T/ref.marks"; else
 		[ "$(cat "$M")" == old ]; fi
 }
 
-sweep same_output_if_ok "$PMVCS" fast-export --all
-sweep same_output_if_ok "$PMVCS" fast-export --all --use-done-feature
-sweep marks_all_or_nothing "$PMVCS" fast-export --all --export-marks="$M"
-sweep marks_all_or_nothing "$PMVCS" fast-export --import-marks="$T/base.marks" \
+fi_sweep whole_stream "$PMVCS" fast-export --all
+fi_sweep whole_stream "$PMVCS" fast-export --all --use-done-feature
+fi_sweep marks_all_or_nothing "$PMVCS" fast-export --all --export-marks="$M"
+fi_sweep marks_all_or_nothing "$PMVCS" fast-export --import-marks="$T/base.marks" \
 	--export-marks="$M" refs/heads/base..master v1 ^light
-FUNC=open,write,rename sweep marks_all_or_nothing "$PMVCS" fast-export --all \
+SWEEP_FUNC=open,write,rename fi_sweep marks_all_or_nothing "$PMVCS" fast-export --all \
 	--export-marks="$M"
 
 # the reference runs are real exports: git imports them to the same refs

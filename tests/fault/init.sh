@@ -57,10 +57,8 @@ init_loop() {
 	local n persist total
 	FI_FUNC=$1${2:+/$2}
 	rm -rf "$T/i" && mkdir -p "$T/i"
-	fi_exec "$T/i" "$1" 0 0 "$2" "$PMVCS" init -q r
-	[ "$FI_RC" -eq 0 ] || fail "counting run of init ($FI_FUNC): exit $FI_RC"
+	fi_count "$T/i" "$1" "$2" "$PMVCS" init -q r
 	total=$FI_CALLS
-	[ -s "$T/fi.count" ] || fail "counting run of init ($FI_FUNC): the library wrote no count"
 	for persist in 0 1; do
 		for n in $(fi_points "$total" "$([ $persist = 0 ] && echo "$3" || echo "$4")" "$((SEED * 31 + persist))"); do
 			init_point "$1" "$2" "$n" "$persist"

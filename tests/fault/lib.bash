@@ -21,14 +21,14 @@
 # on to the end and then fails, so one run lists every bug it can see.
 #
 # Gives: what ../e2e/lib.sh gives ($PMVCS, $T, identities, assertions) plus
-# $FAULTINJECT, $LONG (1 under PMDB_FAULT_LONG=1: every point), fi_* below.
-# shellcheck source=../e2e/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
+# $FAULTINJECT, $LONG (1 under PMDB_FAULT_LONG=1: every point), fi_* below
+# and fi_exec/fi_count from ../e2e/fault_lib.sh.
+# shellcheck source=../e2e/fault_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../e2e/fault_lib.sh"
 : "${FAULTINJECT:?FAULTINJECT must name pmdb_faultinject.so (ctest sets it)}"
 LONG=${PMDB_FAULT_LONG:-0}
 SEED=${PMDB_FAULT_SEED:-1}
-# the library is loaded before ASan's runtime: tell ASan that is fine
-export ASAN_OPTIONS="verify_asan_link_order=0:detect_leaks=1:${ASAN_OPTIONS:-}"
+export ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:${UBSAN_OPTIONS:-}"
 FI_NAME=$(basename "$0" .sh)
 FI_FAILS=0          # failing points so far
@@ -81,33 +81,6 @@ fi_snap() {
 fi_restore() {
 	rm -rf "$2"
 	cp -a --sparse=always "$T/snap.$1" "$2"
-}
-
-# refs_of DIR: `pmvcs show-ref` (empty when there are no refs)
-refs_of() { (cd "$1" && "$PMVCS" show-ref) || [ $? -eq 1 ]; }
-
-# fi_exec DIR FUNC AT PERSIST CALLER CMD...: run CMD in DIR under the
-# library (stdin from $FI_STDIN, else /dev/null); $FI_RC its exit code,
-# $T/fi.out and $T/fi.err its output, $FI_CALLS/$FI_INJECTED the counts
-fi_exec() {
-	local dir=$1 func=$2 at=$3 persist=$4 caller=$5
-	shift 5
-	[ "$1" = "$PMVCS" ] && set -- "$PMVCS_CORE" "${@:2}"   # inject into the core, not the front end
-	rm -f "$T/fi.count" "$T/fi.count.hit" "$T/fi.count.crash"
-	FI_RC=0
-	(cd "$dir" && LD_PRELOAD="$FAULTINJECT" FAULT_FUNC="$func" FAULT_AT="$at" \
-		FAULT_PERSIST="$persist" FAULT_CALLER="$caller" FAULT_COUNT_FILE="$T/fi.count" \
-		FAULT_TRACE="${PMDB_FAULT_TRACE:-0}" \
-		"$@" <"${FI_STDIN:-/dev/null}" >"$T/fi.out" 2>"$T/fi.err") || FI_RC=$?
-	FI_CALLS=0 FI_INJECTED=0 FI_HIT_BY=- FI_CRASH_IN=-
-	if [ -s "$T/fi.count" ]; then read -r FI_CALLS FI_INJECTED <"$T/fi.count"; fi
-	if [ -s "$T/fi.count.hit" ]; then read -r _ _ FI_HIT_BY <"$T/fi.count.hit"; fi
-	if [ -s "$T/fi.count.crash" ]; then read -r _ FI_CRASH_IN <"$T/fi.count.crash"; fi
-	if grep -q 'ERROR: AddressSanitizer' "$T/fi.err"; then
-		# the first frame of ASan's report: "#0 0x... in f (/path/obj+0x...)"
-		FI_CRASH_IN=$(grep -m1 -E '^ +#0 ' "$T/fi.err" | sed -nE 's|.*\(([^)+]*/)?([^/)+]+)\+0x[0-9a-f]+\)$|\2|p')
-		FI_CRASH_IN=${FI_CRASH_IN:--}
-	fi
 }
 
 # fi_in_pmdk: the crash just seen is PMDK's own (libpmemobj/libpmem died,
@@ -233,10 +206,8 @@ fi_loop() {
 	shift 4
 	FI_FUNC=$func${caller:+/$caller}
 	fi_restore "$FI_SNAP" "$T/w"
-	fi_exec "$T/w" "$func" 0 0 "$caller" "$@"
-	[ "$FI_RC" -eq 0 ] || { cat "$T/fi.err" >&2; fail "counting run of $FI_CMD ($FI_FUNC): exit $FI_RC"; }
+	fi_count "$T/w" "$func" "$caller" "$@"
 	total=$FI_CALLS
-	[ -s "$T/fi.count" ] || fail "counting run of $FI_CMD ($FI_FUNC): the library wrote no count (was it loaded into the program?)"
 	for persist in 0 1; do
 		limit=$max
 		[ "$persist" = 1 ] && limit=$pmax
@@ -272,20 +243,4 @@ fi_done() {
 	echo "$FI_NAME: $FI_POINTS fault points, $FI_FAILS failed, $FI_PMDK crashes inside PMDK (${SECONDS}s)"
 	[ "$FI_FAILS" -eq 0 ] || exit 1
 	echo "$FI_NAME: ok"
-}
-
-# fill_tree DIR N SEED: N small files in a few directories
-fill_tree() {
-	local d=$1 n=$2 s=$3 i
-	for ((i = 0; i < n; i++)); do
-		mkdir -p "$d/dir$((i % 4))"
-		printf 'file %d of seed %s\nline two\n' "$i" "$s" >"$d/dir$((i % 4))/f$i.txt"
-	done
-}
-
-# fsck_ok DIR WHAT: pmvcs fsck in DIR must pass
-fsck_ok() {
-	local out rc=0
-	out=$(cd "$1" && "$PMVCS" fsck 2>&1) || rc=$?
-	[ "$rc" -eq 0 ] || { echo "$out" | head -20 >&2; fail "fsck after $2: exit $rc"; }
 }
