@@ -161,6 +161,8 @@ typedef struct fi_state {
 	char *linebuf;
 	size_t linecap;
 	size_t map_dropped;       /**< map pages before this are dropped */
+	int map_lastline;         /**< map_line returned a last line without
+	                               LF (lineno counts it) */
 	/* error */
 	int failed;
 	vcs_str errmsg;

@@ -9,7 +9,9 @@
  *  1. buf[pos, end) holds unread input; lines handed out live in buf and
  *     stay valid until the next fi_next() or fi_data() call.
  *  2. lineno counts every LF consumed (data payloads included), so an
- *     error names the line a text editor shows.
+ *     error names the line a text editor shows. On a mapped stream (4)
+ *     it is computed from the position when an error needs it, so that
+ *     blob bytes are not read here at all (lz4 reads them first).
  *  3. The buffer only grows as input arrives (never to a size a `data`
  *     header merely claims), so a lying header cannot exhaust memory.
  *  4. A stream given mapped (fi_opts.in_map, a regular file) is buf
@@ -37,6 +39,7 @@
 
 static int fill(fi_state *s, size_t need);
 static uint64_t count_lf(const char *p, size_t n);
+static uint64_t map_lineno(const fi_state *s);
 static int valid_raw_date(const char *p, int strict);
 static int parse_rfc2822(const char *p, vcs_str *out);
 
@@ -54,6 +57,8 @@ fi_fail(fi_state *s, const char *fmt, ...)
 	if (s->failed)
 		return -1;
 	s->failed = 1;
+	if (s->mapped)
+		s->lineno = map_lineno(s);
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
@@ -151,6 +156,15 @@ map_drop(fi_state *s)
 	}
 }
 
+/** map_lineno -- lineno of a mapped stream at s->pos: the LFs consumed,
+ *  plus a final line without one if map_line returned it (raw_line
+ *  counts it too; the tail of a data payload is not counted). */
+static uint64_t
+map_lineno(const fi_state *s)
+{
+	return count_lf(s->buf, s->pos) + (uint64_t)s->map_lastline;
+}
+
 /** map_line -- raw_line on a mapped stream: the line is copied to
  *  linebuf (the mapping is read only). 1, 0 at EOF, -1. */
 static int
@@ -179,6 +193,7 @@ map_line(fi_state *s)
 		return 0;  /* "" at EOF */
 	s->pos += n + (nl != NULL);
 	s->lineno++;
+	s->map_lastline = !nl;
 	map_drop(s);
 	return 1;
 }
@@ -322,6 +337,7 @@ fi_data(fi_state *s, const char **p, size_t *len, vcs_str *copy)
 {
 	const char *v;
 	uint64_t start_line = s->lineno;
+	size_t start_pos = s->pos;
 
 	if (strncmp(s->line, "data ", 5) != 0)
 		return fi_fail(s, "Expected 'data n' command, found: %s", s->line);
@@ -340,6 +356,7 @@ fi_data(fi_state *s, const char **p, size_t *len, vcs_str *copy)
 				return -1;
 			if (rc == 0) {
 				s->lineno = start_line;  /* name the data command */
+				s->pos = start_pos;      /* same, if mapped */
 				return fi_fail(s, "EOF in data (terminator '%s' not found)",
 					       (char *)s->delim.data);
 			}
@@ -374,7 +391,8 @@ fi_data(fi_state *s, const char **p, size_t *len, vcs_str *copy)
 				       (unsigned long long)(n - (s->end - s->pos)));
 		const char *d = s->buf + s->pos;
 		s->pos += (size_t)n;
-		s->lineno += count_lf(d, (size_t)n);
+		if (!s->mapped)
+			s->lineno += count_lf(d, (size_t)n);
 		if (copy) {
 			size_t start = copy->len;
 			if (vcs_str_add(copy, d, (size_t)n) < 0)

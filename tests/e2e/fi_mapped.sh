@@ -69,3 +69,22 @@ lines=$(wc -l <"$T/big.fe")
 grep -q "line $((lines + 5)): Unsupported command: bogus" "$T/bad.map.err" ||
 	fail "mapped error: $(cat "$T/bad.map.err")"
 expect_eq "error message" "$(cat "$T/bad.map.err")" "$(cat "$T/bad.pipe.err")"
+
+# the same for errors after a data payload at the very end (no final LF)
+# and after an unterminated last line
+printf 'blob\nmark :1\ndata 3\nabc' >"$T/tail1.fe"
+{ printf 'blob\nmark :1\ndata 2\na\n\nbogus'; } >"$T/tail2.fe"
+for f in tail1 tail2; do
+	for how in map pipe; do
+		pmvcs init "$T/$f.$how.p" >/dev/null
+		set +e
+		if [ $how = map ]; then
+			pmvcs -C "$T/$f.$how.p" fast-import --quiet --done <"$T/$f.fe" 2>"$T/$f.$how.err"
+		else
+			cat "$T/$f.fe" | pmvcs -C "$T/$f.$how.p" fast-import --quiet --done 2>"$T/$f.$how.err"
+		fi
+		set -e
+	done
+	[ -s "$T/$f.map.err" ] || fail "$f: no error"
+	expect_eq "$f: message" "$(cat "$T/$f.map.err")" "$(cat "$T/$f.pipe.err")"
+done
