@@ -15,7 +15,9 @@
  *
  * Memory: the stream is never held whole: two read buffers as large as
  * the largest `data` block (blobs are lent from them to pmdb's compressing
- * workers, see fastimport_read.c), one mark entry per mark (a flat array indexed by
+ * workers, see fastimport_read.c), or, for a stream mapped from a regular
+ * file (fi_opts.in_map), a window of its pages around the parser (pages
+ * far behind are dropped), one mark entry per mark (a flat array indexed by
  * mark number), and the trees of at most FI_ACTIVE_BRANCHES branches.
  *
  * Threads: an import runs on the calling thread; nothing is global, so
