@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # profile.sh -- where the time goes: perf profiles (self time per symbol)
 # of the pmvcs side of the pairs in run.sh; short commands run 10 times
-# under one recording. (callgrind cannot run pmvcs: valgrind refuses the
-# pool's 1 TiB address-space reservation; this VM exposes no hardware
-# counters to perf stat.) Run bench/run.sh first: this reuses its
-# build ($BENCH_BUILD) and repositories ($BENCH_DATA). Writes the reports
-# to $BENCH_DATA/profile/ and prints the top of each.
-# Needs: perf (linux-perf).
+# under one recording; then instruction counts (callgrind, repeatable on a
+# noisy machine) of the short commands in-process. valgrind refuses the
+# pool's 1 TiB address-space reservation, so callgrind runs on a copy of
+# the repository whose pool.set reserves 16 GiB (the reservation is only
+# read at open). This VM exposes no hardware counters to perf stat. Run
+# bench/run.sh first: this reuses its build ($BENCH_BUILD) and
+# repositories ($BENCH_DATA). Writes the reports to $BENCH_DATA/profile/
+# and prints the top of each. Needs: perf (linux-perf), valgrind.
 set -uo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=${BENCH_BUILD:-$SRC/build-bench}
@@ -53,3 +55,27 @@ rm -rf "$D/prof-co"
 rm -rf "$D/prof-lk"
 perf_top lookup "$B/bench/bench_lookup" -n 1000000 -p 10000 -d "$D/prof-lk"
 rm -rf "$D/prof-lk"
+
+# callgrind NAME REPO CMD...: instruction counts of pmvcs-core CMD... on a
+# copy of REPO reserving 16 GiB; the top functions by inclusive count
+callgrind() {
+	local name=$1 repo=$2 c=$D/prof-cg
+	shift 2
+	command -v valgrind >/dev/null || { echo "callgrind: valgrind missing"; return; }
+	rm -rf "$c" && mkdir -p "$c" && cp -a "$repo/." "$c/" &&
+		sed -i -E "s#^[0-9]+M .*#16384M $c/.pmvcs/pool/#" "$c/.pmvcs/pool.set" || return
+	# one plain run first: a copied work tree has new inodes, and status
+	# must see its refreshed stat cache, as in the timed rows
+	(cd "$c" && PMVCS_NO_SERVER=1 "$B/tools/pmvcs-core" "$@" >/dev/null 2>&1)
+	(cd "$c" && PMVCS_NO_SERVER=1 valgrind -q --tool=callgrind \
+		--callgrind-out-file="$P/$name.cg" "$B/tools/pmvcs-core" "$@" >/dev/null 2>"$P/$name.err") ||
+		{ echo "$name: callgrind failed: $(tail -1 "$P/$name.err")"; rm -rf "$c"; return; }
+	callgrind_annotate --inclusive=yes "$P/$name.cg" 2>/dev/null |
+		grep -E '^ *[0-9,]+ \(' | head -"$TOP" | sed -E 's#/[^ ]*/([^/ ]+\.[ch]):#\1:#' >"$P/$name.cg.txt"
+	echo "== $name (callgrind, instructions, inclusive): pmvcs-core $*"
+	cat "$P/$name.cg.txt"
+	rm -rf "$c"
+}
+callgrind cg-rev-parse "$D/p-gen" rev-parse main
+callgrind cg-log "$D/p-gen" log --all --oneline
+[ -d "$D/st-pm/.pmvcs" ] && callgrind cg-status "$D/st-pm" status
