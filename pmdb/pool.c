@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -193,6 +195,253 @@ grab_runs(struct grab *g)
 }
 
 /*
+ * PMDK's DRAM runtime, on huge pages.
+ *
+ * pmemobj_open mallocs ~12 MB of runtime state however small the pool:
+ * per lane (1024, fixed in the pool header) three operation contexts with
+ * two 1 KiB log buffers each (~8 MB, ~9,000 mallocs), and a heap runtime
+ * with 65,528 run-lock mutexes (3 MB). On 4 KiB pages that is ~3,000 page
+ * faults, most of a read-only command's CPU time. So the mallocs made
+ * inside pmemobj_open (by the opening thread) are served from one 2 MiB
+ * aligned region advised MADV_HUGEPAGE: a handful of huge-page faults
+ * instead. Everything else, and whatever does not fit, goes to malloc.
+ * Only DRAM changes: nothing persistent, so crash safety and old pools
+ * are untouched.
+ *
+ * PMDK's malloc and strdup point at the arena only while a thread is
+ * inside pmemobj_open (arena_hooks); its free and realloc stay hooked
+ * from the first open on, since arena blocks live as long as the pool.
+ * A block carries its size in a 16-byte header. free puts an arena block
+ * on a LIFO list of its exact size (PMDK frees and makes the same sizes
+ * again on every open: recovery's temporary contexts, the next open of
+ * the same process), and hands any other pointer to free(), which also
+ * covers blocks PMDK malloc'd before the hooks were installed. realloc of
+ * an arena block moves it to malloc. Inside pmemobj_close (~13,000 frees)
+ * a free only counts: when no arena block is left the whole arena starts
+ * over (its pages stay, for the next open); a block freed there while
+ * another pool still holds arena blocks is merely not reused. The region
+ * lives as long as the process (address space only, until touched).
+ * PMDB_PMDK_ARENA=0 turns it off (A/B measurements), and so do TSan
+ * builds (PMDK reads its hook pointers unsynchronised); without THP it
+ * still works, on 4 KiB pages.
+ */
+#define ARENA_SIZE (32ULL << 20)
+#define ARENA_ALIGN (2ULL << 20)
+#define ARENA_SMALL 256          /* lists for sizes 16..4096, step 16 */
+#define ARENA_BIG 32             /* lists for distinct bigger sizes */
+
+struct ablk {
+	size_t size;             /* usable bytes (multiple of 16) */
+	struct ablk *next;       /* on a free list */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	char *base, *top;
+	size_t live;             /* blocks handed out and not freed */
+	struct ablk *small[ARENA_SMALL];
+	size_t big_size[ARENA_BIG];
+	struct ablk *big[ARENA_BIG];
+} arena = { .lock = PTHREAD_MUTEX_INITIALIZER };
+static __thread int arena_on;    /* this thread is inside pmemobj_open */
+static __thread int arena_closing; /* ... inside pmemobj_close */
+static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
+
+static int
+arena_has(const void *p)
+{
+	return arena.base && (const char *)p >= arena.base &&
+	       (const char *)p < arena.base + ARENA_SIZE;
+}
+
+/* arena_list -- the free list for size (locked); NULL when the big lists
+ * are all taken by other sizes. */
+static struct ablk **
+arena_list(size_t size)
+{
+	if (size <= ARENA_SMALL * 16)
+		return &arena.small[size / 16 - 1];
+	for (int i = 0; i < ARENA_BIG; i++) {
+		if (arena.big_size[i] == size)
+			return &arena.big[i];
+		if (!arena.big_size[i]) {
+			arena.big_size[i] = size;
+			return &arena.big[i];
+		}
+	}
+	return NULL;
+}
+
+static void *
+arena_malloc(size_t n)
+{
+	size_t size = (n + 15) & ~(size_t)15;
+	struct ablk *b = NULL, **l;
+
+	if (!arena_on || !arena.base || !n || size > ARENA_SIZE / 4)
+		return malloc(n);
+	pthread_mutex_lock(&arena.lock);
+	if ((l = arena_list(size)) && *l) {
+		b = *l;
+		*l = b->next;
+	} else if ((size_t)(arena.base + ARENA_SIZE - arena.top) >=
+		   size + sizeof(*b)) {
+		b = (struct ablk *)arena.top;
+		b->size = size;
+		arena.top += size + sizeof(*b);
+	}
+	if (b)
+		__atomic_add_fetch(&arena.live, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&arena.lock);
+	return b ? b + 1 : malloc(n);
+}
+
+static void
+arena_free(void *p)
+{
+	struct ablk *b, **l;
+
+	if (!arena_has(p)) {
+		free(p);
+		return;
+	}
+	b = (struct ablk *)p - 1;
+	if (arena_closing) {
+		/* the last block out resets the arena; live is rechecked
+		 * under the lock, which every allocation takes */
+		if (__atomic_sub_fetch(&arena.live, 1, __ATOMIC_ACQ_REL))
+			return;
+		pthread_mutex_lock(&arena.lock);
+		if (!__atomic_load_n(&arena.live, __ATOMIC_ACQUIRE)) {
+			arena.top = arena.base;
+			memset(arena.small, 0, sizeof(arena.small));
+			memset(arena.big, 0, sizeof(arena.big));
+			memset(arena.big_size, 0, sizeof(arena.big_size));
+		}
+		pthread_mutex_unlock(&arena.lock);
+		return;
+	}
+	pthread_mutex_lock(&arena.lock);
+	__atomic_sub_fetch(&arena.live, 1, __ATOMIC_RELAXED);
+	if ((l = arena_list(b->size))) {   /* else the block stays unused */
+		b->next = *l;
+		*l = b;
+	}
+	pthread_mutex_unlock(&arena.lock);
+}
+
+static void *
+arena_realloc(void *p, size_t n)
+{
+	struct ablk *b;
+	void *q;
+
+	if (!p)
+		return arena_malloc(n);
+	if (!arena_has(p))
+		return realloc(p, n);
+	b = (struct ablk *)p - 1;
+	if (n && n <= b->size)
+		return p;
+	if (!n) {
+		arena_free(p);
+		return NULL;
+	}
+	if (!(q = malloc(n)))
+		return NULL;
+	memcpy(q, p, b->size);
+	arena_free(p);
+	return q;
+}
+
+static char *
+arena_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = arena_malloc(n);
+
+	return d ? memcpy(d, s, n) : NULL;
+}
+
+/* arena_init -- map the region and install the hooks (once). */
+static void
+arena_init(void)
+{
+	const char *e = getenv("PMDB_PMDK_ARENA");
+	size_t len = ARENA_SIZE + ARENA_ALIGN;
+	char *m, *a;
+
+#if defined(__SANITIZE_THREAD__)
+	e = "0";
+#endif
+	if (e && !strcmp(e, "0"))
+		return;
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED)
+		return;
+	a = (char *)(((uintptr_t)m + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1));
+	if (a > m)
+		munmap(m, (size_t)(a - m));
+	if (m + len > a + ARENA_SIZE)
+		munmap(a + ARENA_SIZE, (size_t)(m + len - (a + ARENA_SIZE)));
+	(void)madvise(a, ARENA_SIZE, MADV_HUGEPAGE);   /* best effort */
+	arena.base = arena.top = a;
+	/* from now on until the process ends: arena blocks can be freed
+	 * or resized at any time */
+	pmemobj_set_funcs(NULL, arena_free, arena_realloc, NULL);
+}
+
+/*
+ * arena_hooks -- route PMDK's malloc and strdup to the arena while any
+ * thread is inside pmemobj_open (+1 on entry, -1 on exit). Outside, they
+ * are libc's own again: PMDK's allocations stay PMDK's calls (the fault
+ * injector counts only the program's own), and cost nothing extra.
+ */
+static void
+arena_hooks(int d)
+{
+	static int opening;
+
+	if (!arena.base)
+		return;
+	pthread_mutex_lock(&arena.lock);
+	if (d > 0 && opening++ == 0)
+		pmemobj_set_funcs(arena_malloc, arena_free, arena_realloc,
+				  arena_strdup);
+	else if (d < 0 && --opening == 0)
+		pmemobj_set_funcs(NULL, arena_free, arena_realloc, NULL);
+	pthread_mutex_unlock(&arena.lock);
+}
+
+/* pmdk_open -- pmemobj_open with its runtime state in the arena. */
+static PMEMobjpool *
+pmdk_open(const char *setpath)
+{
+	PMEMobjpool *pop;
+	int e;
+
+	pthread_once(&arena_once, arena_init);
+	arena_hooks(1);
+	arena_on = 1;
+	pop = pmemobj_open(setpath, PMDB_LAYOUT);
+	e = errno;
+	arena_on = 0;
+	arena_hooks(-1);
+	errno = e;
+	return pop;
+}
+
+/* pmdk_close -- pmemobj_close, its frees only counted (see above). */
+static void
+pmdk_close(PMEMobjpool *pop)
+{
+	arena_closing = 1;
+	pmemobj_close(pop);
+	arena_closing = 0;
+}
+
+/*
  * pmdb_pool__reclaim -- give the free heap space of the pool in dir back
  * to the file system; dir's env is closed (pmdb_env_close calls this
  * after pmemobj_close, when the session allocated or freed).
@@ -229,12 +478,12 @@ pmdb_pool__reclaim(const char *dir, int runs)
 	if (pmdb_pool__parts(path, &part, NULL))
 		return 0;
 	snprintf(path, sizeof(path), "%s/pool.set", dir);
-	if (!(g.pop = pmemobj_open(path, PMDB_LAYOUT)))
+	if (!(g.pop = pmdk_open(path)))
 		return 0;
 	if (!(g.act = malloc(RECLAIM_MAX * sizeof(struct pobj_action))) ||
 	    pmemobj_ctl_set(g.pop, "heap.size.granularity", &off)) {
 		free(g.act);
-		pmemobj_close(g.pop);
+		pmdk_close(g.pop);
 		return 0;
 	}
 	while (size > part)
@@ -253,7 +502,7 @@ pmdb_pool__reclaim(const char *dir, int runs)
 		pmemobj_cancel(g.pop, g.act, g.n);
 	pmemobj_ctl_set(g.pop, "heap.size.granularity", &on);
 	free(g.act);
-	pmemobj_close(g.pop);
+	pmdk_close(g.pop);
 	return g.bytes;
 }
 
@@ -672,7 +921,7 @@ open_locked(PMEMobjpool **out, const char *setpath, unsigned timeout_ms)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		PMEMobjpool *pop = pmemobj_open(setpath, PMDB_LAYOUT);
+		PMEMobjpool *pop = pmdk_open(setpath);
 		int e = errno;
 		long ms;
 
@@ -872,7 +1121,7 @@ fail_epoch:
 	pthread_mutex_destroy(&env->wlock);
 fail:
 	if (env && env->pop)
-		pmemobj_close(env->pop);
+		pmdk_close(env->pop);
 	if (env)
 		free(env->dir);
 	free(env);
@@ -903,7 +1152,7 @@ pmdb_env_close(pmdb_env *env)
 	free(env->view->ext);
 	free(env->view);
 	pthread_mutex_destroy(&env->wlock);
-	pmemobj_close(env->pop);
+	pmdk_close(env->pop);
 	if (reclaim)
 		pmdb_pool__reclaim(env->dir, env->is_pmem);
 	free(env->dir);
