@@ -26,6 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "env.h"
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
 
 #if defined(__SANITIZE_THREAD__)
 /* ThreadSanitizer's shadow layout cannot fit a 1 TiB reservation
@@ -216,11 +219,12 @@ grab_runs(struct grab *g)
  * again on every open: recovery's temporary contexts, the next open of
  * the same process), and hands any other pointer to free(), which also
  * covers blocks PMDK malloc'd before the hooks were installed. realloc of
- * an arena block moves it to malloc. Inside pmemobj_close (~13,000 frees)
- * a free only counts: when no arena block is left the whole arena starts
- * over (its pages stay, for the next open); a block freed there while
- * another pool still holds arena blocks is merely not reused. The region
- * lives as long as the process (address space only, until touched).
+ * an arena block moves it to a bigger arena block (malloc when full).
+ * Some blocks outlive the pool (e.g. PMDK's per-thread lane table, made
+ * inside the first open of each thread), so the arena is never reset as a
+ * whole. The region lives as long as the process (address space only,
+ * until touched); LSan scans it (PMDK's state in it points at blocks
+ * PMDK malloc'd later).
  * PMDB_PMDK_ARENA=0 turns it off (A/B measurements), and so do TSan
  * builds (PMDK reads its hook pointers unsynchronised); without THP it
  * still works, on 4 KiB pages.
@@ -238,13 +242,11 @@ struct ablk {
 static struct {
 	pthread_mutex_t lock;
 	char *base, *top;
-	size_t live;             /* blocks handed out and not freed */
 	struct ablk *small[ARENA_SMALL];
 	size_t big_size[ARENA_BIG];
 	struct ablk *big[ARENA_BIG];
 } arena = { .lock = PTHREAD_MUTEX_INITIALIZER };
 static __thread int arena_on;    /* this thread is inside pmemobj_open */
-static __thread int arena_closing; /* ... inside pmemobj_close */
 static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
 
 static int
@@ -272,14 +274,29 @@ arena_list(size_t size)
 	return NULL;
 }
 
+/*
+ * The hooks below hand PMDK's calls on to libc as tail calls, so libc
+ * (and an LD_PRELOAD fault injector that counts only the program's own
+ * allocations, tests/fault) sees libpmemobj as the caller, as without the
+ * hooks. GCC makes them tail calls only when optimising: these functions
+ * are optimised in every build type.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define ARENA_HOOK __attribute__((optimize("O2")))
+#else
+#define ARENA_HOOK
+#endif
+
+/* arena_take -- a block of size bytes from the arena (a free list or
+ * the unused end); NULL when it does not fit. */
 static void *
-arena_malloc(size_t n)
+arena_take(size_t n)
 {
 	size_t size = (n + 15) & ~(size_t)15;
 	struct ablk *b = NULL, **l;
 
-	if (!arena_on || !arena.base || !n || size > ARENA_SIZE / 4)
-		return malloc(n);
+	if (!arena.base || !n || size > ARENA_SIZE / 4)
+		return NULL;
 	pthread_mutex_lock(&arena.lock);
 	if ((l = arena_list(size)) && *l) {
 		b = *l;
@@ -290,13 +307,21 @@ arena_malloc(size_t n)
 		b->size = size;
 		arena.top += size + sizeof(*b);
 	}
-	if (b)
-		__atomic_add_fetch(&arena.live, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&arena.lock);
-	return b ? b + 1 : malloc(n);
+	return b ? b + 1 : NULL;
 }
 
-static void
+ARENA_HOOK static void *
+arena_malloc(size_t n)
+{
+	void *p = arena_on ? arena_take(n) : NULL;
+
+	if (p)
+		return p;
+	return malloc(n);
+}
+
+ARENA_HOOK static void
 arena_free(void *p)
 {
 	struct ablk *b, **l;
@@ -306,23 +331,7 @@ arena_free(void *p)
 		return;
 	}
 	b = (struct ablk *)p - 1;
-	if (arena_closing) {
-		/* the last block out resets the arena; live is rechecked
-		 * under the lock, which every allocation takes */
-		if (__atomic_sub_fetch(&arena.live, 1, __ATOMIC_ACQ_REL))
-			return;
-		pthread_mutex_lock(&arena.lock);
-		if (!__atomic_load_n(&arena.live, __ATOMIC_ACQUIRE)) {
-			arena.top = arena.base;
-			memset(arena.small, 0, sizeof(arena.small));
-			memset(arena.big, 0, sizeof(arena.big));
-			memset(arena.big_size, 0, sizeof(arena.big_size));
-		}
-		pthread_mutex_unlock(&arena.lock);
-		return;
-	}
 	pthread_mutex_lock(&arena.lock);
-	__atomic_sub_fetch(&arena.live, 1, __ATOMIC_RELAXED);
 	if ((l = arena_list(b->size))) {   /* else the block stays unused */
 		b->next = *l;
 		*l = b;
@@ -330,7 +339,7 @@ arena_free(void *p)
 	pthread_mutex_unlock(&arena.lock);
 }
 
-static void *
+ARENA_HOOK static void *
 arena_realloc(void *p, size_t n)
 {
 	struct ablk *b;
@@ -347,7 +356,9 @@ arena_realloc(void *p, size_t n)
 		arena_free(p);
 		return NULL;
 	}
-	if (!(q = malloc(n)))
+	/* a log buffer from open outgrown: from the arena too, so PMDK's
+	 * allocation is never the program's own */
+	if (!(q = arena_take(n)) && !(q = malloc(n)))
 		return NULL;
 	memcpy(q, p, b->size);
 	arena_free(p);
@@ -386,6 +397,10 @@ arena_init(void)
 	if (m + len > a + ARENA_SIZE)
 		munmap(a + ARENA_SIZE, (size_t)(m + len - (a + ARENA_SIZE)));
 	(void)madvise(a, ARENA_SIZE, MADV_HUGEPAGE);   /* best effort */
+#if defined(__SANITIZE_ADDRESS__)
+	/* PMDK's state in the arena points at blocks it malloc'd later */
+	__lsan_register_root_region(a, ARENA_SIZE);
+#endif
 	arena.base = arena.top = a;
 	/* from now on until the process ends: arena blocks can be freed
 	 * or resized at any time */
@@ -432,15 +447,6 @@ pmdk_open(const char *setpath)
 	return pop;
 }
 
-/* pmdk_close -- pmemobj_close, its frees only counted (see above). */
-static void
-pmdk_close(PMEMobjpool *pop)
-{
-	arena_closing = 1;
-	pmemobj_close(pop);
-	arena_closing = 0;
-}
-
 /*
  * pmdb_pool__reclaim -- give the free heap space of the pool in dir back
  * to the file system; dir's env is closed (pmdb_env_close calls this
@@ -483,7 +489,7 @@ pmdb_pool__reclaim(const char *dir, int runs)
 	if (!(g.act = malloc(RECLAIM_MAX * sizeof(struct pobj_action))) ||
 	    pmemobj_ctl_set(g.pop, "heap.size.granularity", &off)) {
 		free(g.act);
-		pmdk_close(g.pop);
+		pmemobj_close(g.pop);
 		return 0;
 	}
 	while (size > part)
@@ -502,7 +508,7 @@ pmdb_pool__reclaim(const char *dir, int runs)
 		pmemobj_cancel(g.pop, g.act, g.n);
 	pmemobj_ctl_set(g.pop, "heap.size.granularity", &on);
 	free(g.act);
-	pmdk_close(g.pop);
+	pmemobj_close(g.pop);
 	return g.bytes;
 }
 
@@ -1121,7 +1127,7 @@ fail_epoch:
 	pthread_mutex_destroy(&env->wlock);
 fail:
 	if (env && env->pop)
-		pmdk_close(env->pop);
+		pmemobj_close(env->pop);
 	if (env)
 		free(env->dir);
 	free(env);
@@ -1152,7 +1158,7 @@ pmdb_env_close(pmdb_env *env)
 	free(env->view->ext);
 	free(env->view);
 	pthread_mutex_destroy(&env->wlock);
-	pmdk_close(env->pop);
+	pmemobj_close(env->pop);
 	if (reclaim)
 		pmdb_pool__reclaim(env->dir, env->is_pmem);
 	free(env->dir);

@@ -1,10 +1,10 @@
 /*
  * test_pool_arena.c -- PMDK's runtime state lives in pool.c's arena while
  * a pool is open: pools opened side by side, closed in any order and
- * opened again keep working (a close that empties the arena resets it;
- * one that does not must leave the other pool's blocks alone), and
- * transactions big enough to grow PMDK's logs (realloc out of the arena)
- * still commit and read back after a reopen.
+ * opened again keep working (blocks freed by one close are reused by the
+ * next open while the other pool's stay untouched), and transactions big
+ * enough to grow PMDK's logs (realloc of arena blocks) still commit and
+ * read back after a reopen.
  */
 #include "helpers.h"
 
