@@ -356,6 +356,7 @@ reap_one(struct pmdb_txn *txn, struct pmdb_putq *q, int block)
 		if (rc) {
 			txn->failed = 1;
 			txn->arc = txn->arc ? txn->arc : rc;
+			pmdb_txn__why(txn);
 		}
 	}
 	w->sr = j->span_end;

@@ -293,7 +293,7 @@ put_begin(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
 	int rc;
 
 	if (!txn || txn->failed)
-		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");
+		return pmdb_txn__earlier(txn);
 	if (!pmdb_otype__valid(type) || (!data && len) ||
 	    len >= (1ULL << 56)) {
 		txn->failed = 1;
@@ -373,7 +373,8 @@ put_hashed(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
 fail:
 	txn->failed = 1;
 	if (rc == PMDB_ENOMEM)
-		return pmdb__seterr(rc, "out of memory in put");
+		pmdb__seterr(rc, "out of memory in put");
+	pmdb_txn__why(txn);
 	return rc;
 }
 
@@ -475,6 +476,24 @@ fail:
 	return pmdb__seterr(rc, "out of memory in put");
 }
 
+/* pmdb_txn__why -- see txn.h */
+void
+pmdb_txn__why(struct pmdb_txn *txn)
+{
+	if (!txn->why[0])
+		snprintf(txn->why, sizeof(txn->why), "%s", pmdb_errdetail());
+}
+
+/* pmdb_txn__earlier -- see txn.h */
+int
+pmdb_txn__earlier(const struct pmdb_txn *txn)
+{
+	if (txn && txn->why[0])
+		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier: %s",
+				    txn->why);
+	return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");
+}
+
 /* pmdb_txn_put_wait -- reap async puts up to ticket. */
 PMDB_EXPORT int
 pmdb_txn_put_wait(pmdb_txn *txn, uint64_t ticket)
@@ -484,7 +503,7 @@ pmdb_txn_put_wait(pmdb_txn *txn, uint64_t ticket)
 	if (txn->arc)
 		return txn->arc;
 	if (txn->failed)
-		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");
+		return pmdb_txn__earlier(txn);
 	return pmdb_putq__reap(txn, ticket, 1);
 }
 
@@ -734,7 +753,7 @@ pmdb_txn_commit(pmdb_txn *txn)
 	}
 	if (txn->failed) {
 		txn_free(txn);
-		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");
+		return pmdb_txn__earlier(txn);
 	}
 	/* step 2: compare-and-swap checks, before any side effect */
 	if ((rc = pmdb_txn__check_refs(txn)))

@@ -81,6 +81,8 @@ struct pmdb_txn {
 	size_t nref, capref;
 	void *lz4;
 	struct pmdb_gate gate;   /* for lz4 on this thread */
+	char why[256];           /* the first failure's detail, for the
+	                            "failed earlier" errors after it */
 	uint32_t pf_ext;         /* extent + 1 prefaulted up to pf_end */
 	uint64_t pf_end;
 	uint64_t d_objects[5], d_raw[5], d_stored, d_compressed;
@@ -100,5 +102,10 @@ int pmdb_putq__submit_copy(struct pmdb_txn *txn, size_t obj, pmdb_otype type,
 /* txn.c, for putq.c */
 int pmdb_txn__place(struct pmdb_txn *txn, size_t obj,
 		    const struct pmdb_rec *hdr, const void *data);
+
+/* txn.c: keep the calling thread's current detail as the first failure's
+ * (no-op once one is kept); EBADTXN naming it. */
+void pmdb_txn__why(struct pmdb_txn *txn);
+int pmdb_txn__earlier(const struct pmdb_txn *txn);
 
 #endif

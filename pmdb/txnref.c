@@ -49,7 +49,7 @@ pmdb_txn_ref_set(pmdb_txn *txn, const char *name, const pmdb_oid *oid,
 
 	pmdb__clearerr(); /* no stale detail after this call */
 	if (!txn || txn->failed)
-		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");
+		return pmdb_txn__earlier(txn);
 	if (!pmdb_ref_name_valid(name))
 		return pmdb__seterr(PMDB_EINVAL, "bad ref name '%s'",
 				    name ? name : "(null)");
@@ -72,7 +72,7 @@ pmdb_txn_ref_set_symbolic(pmdb_txn *txn, const char *name, const char *target)
 
 	pmdb__clearerr(); /* no stale detail after this call */
 	if (!txn || txn->failed)
-		return pmdb__seterr(PMDB_EBADTXN, "txn failed earlier");
+		return pmdb_txn__earlier(txn);
 	if (!pmdb_ref_name_valid(name) || !pmdb_ref_name_valid(target))
 		return pmdb__seterr(PMDB_EINVAL, "bad ref name '%s' -> '%s'",
 				    name ? name : "(null)",
