@@ -752,8 +752,9 @@ pmdb_txn_commit(pmdb_txn *txn)
 		return rc;
 	}
 	if (txn->failed) {
+		rc = pmdb_txn__earlier(txn);   /* names the cause: before free */
 		txn_free(txn);
-		return pmdb_txn__earlier(txn);
+		return rc;
 	}
 	/* step 2: compare-and-swap checks, before any side effect */
 	if ((rc = pmdb_txn__check_refs(txn)))
