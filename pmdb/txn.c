@@ -173,6 +173,30 @@ prefault_ahead(struct pmdb_txn *txn, const struct txn_ext *x, uint64_t need)
 	return 0;
 }
 
+/* release_filled -- after a commit: drop the page-table entries of the
+ * extents this txn filled and moved past (all but its last). Their records
+ * are durable and no writer stores there again, so a long import keeps
+ * about one txn's worth of pool pages mapped instead of every page it
+ * wrote (the 1 GB stream: RSS 808 MB, of which 28 MB heap). MADV_DONTNEED
+ * on the pool's shared file mapping (or DAX) drops mappings only: the
+ * bytes stay in the file, and a reader that touches them faults them back
+ * in. Whole pages; a failure changes nothing. */
+static void
+release_filled(struct pmdb_txn *txn)
+{
+	for (size_t i = 0; i + 1 < txn->next; i++) {
+		const struct txn_ext *x = &txn->ext[i];
+		uintptr_t base = (uintptr_t)txn->env->view->ext[x->ext].base;
+		/* from the extent's start: earlier txns' records there are
+		 * durable too, and only a txn that moves on knows it is full */
+		uintptr_t a = base & ~(uintptr_t)4095;
+		uintptr_t b = (base + x->end + 4095) & ~(uintptr_t)4095;
+
+		if (b > a)
+			(void)madvise((void *)a, b - a, MADV_DONTNEED);
+	}
+}
+
 /* room -- where a record of need bytes goes: the txn's current extent,
  * or a new one. @return 0, PMDB_ENOSPC, PMDB_ENOMEM. */
 static int
@@ -787,6 +811,7 @@ pmdb_txn_commit(pmdb_txn *txn)
 		rc = PMDB_EPANIC;
 		goto out;
 	}
+	release_filled(txn);
 out:
 	txn_free(txn);
 	return rc;
