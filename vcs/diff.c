@@ -714,6 +714,23 @@ vcs_pretty_date(vcs_str *out, const char *epoch_tz)
 			    tm.tm_min, tm.tm_sec, tm.tm_year + 1900, tz);
 }
 
+/* vcs_msg_skip_blank -- see diff.h */
+const char *
+vcs_msg_skip_blank(const char *m, size_t *n)
+{
+	while (*n) {
+		const char *nl = memchr(m, '\n', *n);
+		size_t l = nl ? (size_t)(nl - m) : *n, k;
+		for (k = 0; k < l && (m[k] == ' ' || m[k] == '\t'); k++)
+			;
+		if (k < l || !nl)
+			break;
+		m += l + 1;
+		*n -= l + 1;
+	}
+	return m;
+}
+
 /* msg_body -- message without leading blank lines. */
 static const char *
 msg_body(const vcs_commit *c, size_t *len)
@@ -721,16 +738,7 @@ msg_body(const vcs_commit *c, size_t *len)
 	const char *m = c->message ? c->message : "";
 	size_t n = c->message ? c->message_len : 0;
 
-	while (n) {
-		const char *nl = memchr(m, '\n', n);
-		size_t l = nl ? (size_t)(nl - m) : n, k;
-		for (k = 0; k < l && (m[k] == ' ' || m[k] == '\t'); k++)
-			;
-		if (k < l || !nl)
-			break;
-		m += l + 1;
-		n -= l + 1;
-	}
+	m = vcs_msg_skip_blank(m, &n);
 	*len = n;
 	return m;
 }

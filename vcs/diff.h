@@ -176,6 +176,13 @@ int vcs_oid_abbrev_checked(vcs_repo *repo, const pmdb_oid *oid, int minlen,
  */
 int vcs_default_abbrev(vcs_repo *repo);
 
+/**
+ * vcs_msg_skip_blank -- skip a commit message's leading lines that hold
+ * only blanks and tabs (git's rule before %s and the medium format); *n
+ * is reduced by what was skipped. Pure; thread-safe.
+ */
+const char *vcs_msg_skip_blank(const char *m, size_t *n);
+
 /* ------------------------------------------------------------------ */
 /* Commit headers as log and show print them                           */
 /* ------------------------------------------------------------------ */

@@ -262,17 +262,7 @@ vcs_subject_append(vcs_str *out, const char *m, size_t n)
 {
 	int rc = 0, first = 1;
 
-	while (n) {                     /* skip blank leading lines */
-		const char *nl = memchr(m, '\n', n);
-		size_t l = nl ? (size_t)(nl - m) : n, k;
-
-		for (k = 0; k < l && (m[k] == ' ' || m[k] == '\t'); k++)
-			;
-		if (k < l || !nl)
-			break;
-		m += l + 1;
-		n -= l + 1;
-	}
+	m = vcs_msg_skip_blank(m, &n);
 	while (n && !rc) {              /* the first paragraph */
 		const char *nl = memchr(m, '\n', n);
 		size_t l = nl ? (size_t)(nl - m) : n, t = l;
