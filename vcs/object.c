@@ -289,6 +289,20 @@ vcs_commit_hdr_parent(const vcs_commit_hdr *h, size_t i, size_t hashlen,
 	(void)parse_hex(out, p, p + 2 * hashlen, hashlen);
 }
 
+/* read_error -- the vcs error for a failed read of oid: "object X not
+ * found", or pmdb's error with "reading X" */
+static int
+read_error(vcs_repo *repo, const pmdb_oid *oid, int err)
+{
+	char hex[PMDB_OID_HEXMAX + 1], ctx[PMDB_OID_HEXMAX + 16];
+
+	if (err == PMDB_ENOTFOUND)
+		return vcs_seterr(err, "object %s not found",
+				  vcs_oid_hex(repo, oid, hex));
+	snprintf(ctx, sizeof(ctx), "reading %s", vcs_oid_hex(repo, oid, hex));
+	return vcs_seterr_pmdb(err, ctx);
+}
+
 /* vcs_commit_view -- borrow a commit in place and scan it; on success
  * release *guard when done with out's pointers */
 int
@@ -301,16 +315,8 @@ vcs_commit_view(vcs_repo *repo, const pmdb_oid *oid, vcs_commit_hdr *out,
 	size_t len;
 	int err = pmdb_object_view(repo->env, oid, &type, &ptr, &len, guard);
 
-	if (err == PMDB_ENOTFOUND)
-		return vcs_seterr(err, "object %s not found",
-				  vcs_oid_hex(repo, oid, hex));
-	if (err) {
-		char ctx[PMDB_OID_HEXMAX + 16];
-
-		snprintf(ctx, sizeof(ctx), "reading %s",
-			 vcs_oid_hex(repo, oid, hex));
-		return vcs_seterr_pmdb(err, ctx);
-	}
+	if (err)
+		return read_error(repo, oid, err);
 	if (type != PMDB_OBJ_COMMIT) {
 		const char *tn = pmdb_otype_name(type);
 
@@ -615,21 +621,12 @@ int
 vcs_object_read(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *oid,
 		pmdb_otype *type, vcs_str *out)
 {
-	char hex[PMDB_OID_HEXMAX + 1];
 	int err;
 
 	err = txn ? pmdb_txn_read(txn, oid, type, out)
 		  : pmdb_object_read(repo->env, oid, type, out);
-	if (err == PMDB_ENOTFOUND)
-		return vcs_seterr(err, "object %s not found",
-				  vcs_oid_hex(repo, oid, hex));
-	if (err) {
-		char ctx[PMDB_OID_HEXMAX + 16];
-
-		snprintf(ctx, sizeof(ctx), "reading %s",
-			 vcs_oid_hex(repo, oid, hex));
-		return vcs_seterr_pmdb(err, ctx);
-	}
+	if (err)
+		return read_error(repo, oid, err);
 	return 0;
 }
 
