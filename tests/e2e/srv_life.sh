@@ -82,5 +82,7 @@ pid=$("$PMVCS" -C "$A" server status | sed -n 's/^pid //p')
 for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && fail "idle timeout did not end the server"
 [ ! -e "$A/.pmvcs/server.sock" ] || fail "socket left after idle exit"
-"$PMVCS" server -h | grep -q 'pmvcs server start' || fail "server -h"
+# -h: the usage on stdout, exit 129 (git's parse-options)
+expect_rc 129 bash -c "'$PMVCS' server -h > '$T/h.out'"
+grep -q 'pmvcs server start' "$T/h.out" || fail "server -h"
 echo ok

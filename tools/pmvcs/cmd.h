@@ -4,8 +4,11 @@
  * Each command is a function of its context and returns the process exit
  * code. It never calls exit(), never reads the process environment or cwd
  * and never writes to stdin/stdout/stderr directly: everything comes
- * through pmvcs_ctx, so that a resident server can run several commands at
- * once on threads (../shared/ROADMAP.md).
+ * through pmvcs_ctx, so that the resident server (server.c) runs several
+ * commands at once on threads.
+ *
+ * Options are parsed by pmvcs_parse (parse_options.h: a table per command,
+ * git's rules and messages), never by hand.
  *
  * Exit codes follow git: 0 success; 1 "differences" / "not found" where git
  * uses 1 (diff --exit-code, cat-file -e, fsck problems); 128 fatal error
@@ -16,6 +19,7 @@
 
 #include <stdio.h>
 
+#include "parse_options.h"
 #include "vcs.h"
 
 #define PMVCS_EXIT_OK 0
@@ -50,15 +54,66 @@ typedef struct pmvcs_cmd_def {
 /** pmvcs_cmd_find -- the command named name, or NULL (main.c). */
 const pmvcs_cmd_def *pmvcs_cmd_find(const char *name);
 
-/** ctx_getenv -- look name up in ctx->envp (matches vcs_getenv_fn). */
+/** pmvcs_getenv -- look name up in ctx->envp (matches vcs_getenv_fn). */
 const char *pmvcs_getenv(void *ctx, const char *name);
 
 /** pmvcs_fatal -- print "pmvcs: <msg>\n" on ctx->err; return 128. */
 int pmvcs_fatal(pmvcs_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/** pmvcs_usage -- print "usage: <text>\n" on ctx->err; return 129. */
-int pmvcs_usage(pmvcs_ctx *ctx, const char *usage);
+/**
+ * pmvcs_parse -- parse the command's options (ctx->argv[1..]) against
+ * opts with pmvcs_parse_options (flags PMVCS_PARSE_*), on the command's
+ * streams. Afterwards ctx->argv[0..ctx->argc) holds the operands.
+ * @return the number of operands, or -1 when the command must return
+ *  PMVCS_EXIT_USAGE (help or error printed, as git does).
+ */
+int pmvcs_parse(pmvcs_ctx *ctx, const pmvcs_option *opts,
+		const char *const *usage, unsigned flags);
+
+/** pmvcs_usage -- the usage generated from usage and opts on ctx->err
+ *  (a command's own usage error: wrong operands); return 129. */
+int pmvcs_usage(pmvcs_ctx *ctx, const char *const *usage,
+		const pmvcs_option *opts);
+
+/** pmvcs_msg_opt -- the -m/--message values of commit and tag: each one a
+ *  paragraph, joined by a blank line; --no-message drops them. */
+typedef struct pmvcs_msg_opt {
+	vcs_str text;
+	int n;                  /**< messages given */
+	int oom;                /**< text is incomplete: out of memory */
+} pmvcs_msg_opt;
+
+/** pmvcs_opt_message -- the callback behind OPT_PMVCS_MESSAGE. */
+int pmvcs_opt_message(const pmvcs_option *opt, const char *arg, int unset,
+		      FILE *err);
+#define OPT_PMVCS_MESSAGE(v, h) \
+	OPT_CALLBACK('m', "message", (v), "message", (h), pmvcs_opt_message)
+
+/** pmvcs_diff_format_cb -- -p, --stat, --name-only, --name-status on the
+ *  vcs_diff_opts in opt->value (diff_options.c). */
+int pmvcs_diff_format_cb(const pmvcs_option *opt, const char *arg,
+			 int unset, FILE *err);
+#define OPT_PMVCS_DIFF_FORMAT(o) \
+	OPT_CALLBACK_F('p', "patch", (o), NULL, "generate patch", \
+		       PMVCS_OPTF_NOARG, pmvcs_diff_format_cb), \
+	OPT_CALLBACK_F(0, "stat", (o), NULL, "generate diffstat", \
+		       PMVCS_OPTF_NOARG, pmvcs_diff_format_cb), \
+	OPT_CALLBACK_F(0, "name-only", (o), NULL, "show only names of " \
+		       "changed files", PMVCS_OPTF_NOARG, pmvcs_diff_format_cb), \
+	OPT_CALLBACK_F(0, "name-status", (o), NULL, "show only names and " \
+		       "status of changed files", PMVCS_OPTF_NOARG, \
+		       pmvcs_diff_format_cb), \
+	OPT_INTEGER_F('U', "unified", &(o)->context, "n", "generate diffs " \
+		      "with <n> lines context", PMVCS_OPTF_NONEG)
+
+/**
+ * pmvcs_ref_read_error -- set the vcs error for a ref read that failed for
+ * another reason than absence: "<name>: <cause> (<libpmdb detail>)", so
+ * that the cause is named even when the detail alone does not say it.
+ * @return rc.
+ */
+int pmvcs_ref_read_error(int rc, const char *name);
 
 /** pmvcs_open_repo -- open the repository around ctx->cwd; on failure
  *  prints the cause (path included) and returns NULL. In the server it

@@ -10,12 +10,12 @@
 #include "fsck.h"
 #include "worktree.h"
 
-static const char branch_usage[] =
-	"pmvcs branch [-v] [--list]\n"
-	"   or: pmvcs branch [-f] <name> [<start-point>]\n"
-	"   or: pmvcs branch (-d | -D) <name>...";
-
-static int read_error(int rc, const char *name);
+static const char *const branch_usage[] = {
+	"pmvcs branch [<options>] [-v] [-l | --list]",
+	"pmvcs branch [<options>] [-f] <branch-name> [<start-point>]",
+	"pmvcs branch [<options>] (-d | -D) <branch-name>...",
+	NULL
+};
 
 /** list_state -- what the listing callback needs. */
 typedef struct list_state {
@@ -77,7 +77,7 @@ list_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 		fputc('\n', ctx->out);
 		vcs_str_free(&line);
 	} else if (rc && rc != PMDB_ENOTFOUND) {
-		read_error(rc, "HEAD");
+		pmvcs_ref_read_error(rc, "HEAD");
 		return pmvcs_report(ctx, rc, "listing branches", 0);
 	}
 	if (verbose)
@@ -87,7 +87,7 @@ list_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 		rc = pmdb_ref_foreach(repo->env, "refs/heads/", list_cb, &ls);
 	if (rc) {
 		if (!ls.err)
-			read_error(rc, "refs");
+			pmvcs_ref_read_error(rc, "refs");
 		return pmvcs_report(ctx, rc, "listing branches", 0);
 	}
 	return PMVCS_EXIT_OK;
@@ -100,21 +100,6 @@ branch_ref(char *buf, size_t size, const char *name)
 	if ((size_t)snprintf(buf, size, "refs/heads/%s", name) >= size)
 		return 0;
 	return pmdb_ref_name_valid(buf) && strcmp(name, "HEAD") && name[0] != '-';
-}
-
-/** read_error -- set the message for a ref read that failed for another
- *  reason than absence: "<name>: <cause> (<libpmdb detail>)", so that
- *  the cause is named even when the detail alone does not say it. */
-static int
-read_error(int rc, const char *name)
-{
-	const char *d = pmdb_errdetail();
-	char detail[256];
-
-	snprintf(detail, sizeof(detail), "%s", d ? d : "");
-	if (!detail[0] || !strcmp(detail, pmdb_strerror(rc)))
-		return vcs_seterr(rc, "%s: %s", name, pmdb_strerror(rc));
-	return vcs_seterr(rc, "%s: %s (%s)", name, pmdb_strerror(rc), detail);
 }
 
 /**
@@ -186,7 +171,7 @@ delete_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 	int born = rc == 0;
 
 	if (rc && rc != PMDB_ENOTFOUND) {
-		read_error(rc, "HEAD");
+		pmvcs_ref_read_error(rc, "HEAD");
 		return pmvcs_report(ctx, rc, "cannot delete branch", 0);
 	}
 	for (int i = 0; i < n; i++) {
@@ -202,7 +187,7 @@ delete_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 		}
 		if (rc) {
 			/* a read that failed says nothing about the branch */
-			read_error(rc, ref);
+			pmvcs_ref_read_error(rc, ref);
 			return pmvcs_report(ctx, rc, "cannot delete branch", 0);
 		}
 		if (!strcmp(ref, head_ref)) {
@@ -256,7 +241,7 @@ create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 		return pmvcs_fatal(ctx, "'%s' is not a valid branch name", name);
 	rc = pmdb_ref_read(repo->env, ref, &old, NULL);
 	if (rc && rc != PMDB_ENOTFOUND) {
-		read_error(rc, ref);
+		pmvcs_ref_read_error(rc, ref);
 		return pmvcs_report(ctx, rc, "cannot create branch", 0);
 	}
 	if (rc == 0) {
@@ -293,7 +278,7 @@ create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 	if (rc == PMDB_ECONFLICT)
 		return pmvcs_fatal(ctx, "a branch named '%s' already exists", name);
 	if (rc) {
-		read_error(rc, ref);
+		pmvcs_ref_read_error(rc, ref);
 		return pmvcs_report(ctx, rc, "cannot create branch", 0);
 	}
 	return PMVCS_EXIT_OK;
@@ -304,57 +289,38 @@ int
 cmd_branch(pmvcs_ctx *ctx)
 {
 	char head_ref[PMDB_REF_NAME_MAX + 1] = "";
-	int del = 0, force = 0, verbose = 0, list = 0, first = 0, i, ret;
-	int dashdash = 0;
+	int del = 0, del_force = 0, force = 0, verbose = 0, list = 0, first, ret;
 	vcs_repo *repo;
-	char **pos = calloc((size_t)ctx->argc + 1, sizeof(*pos));
+	char **pos;
+	const pmvcs_option opts[] = {
+		OPT__VERBOSE(&verbose, "show hash and subject"),
+		OPT_GROUP("Specific git-branch actions:"),
+		OPT_SET_INT('d', "delete", &del, "delete fully merged branch", 1),
+		OPT_BOOL('D', NULL, &del_force, "delete branch (even if not "
+			 "merged)"),
+		OPT_BOOL('l', "list", &list, "list branch names"),
+		OPT__FORCE(&force, "force creation, move/rename, deletion"),
+		OPT_END()
+	};
 
-	if (!pos)
-		return pmvcs_fatal(ctx, "out of memory");
-	/* options may follow the names, as git's parse_options allows */
-	for (i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (dashdash || a[0] != '-' || !a[1]) {
-			pos[first++] = ctx->argv[i];
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", branch_usage);
-			free(pos);
-			return 0;
-		} else if (!strcmp(a, "-d") || !strcmp(a, "--delete")) {
-			del = 1;
-		} else if (!strcmp(a, "-D")) {
-			del = force = 1;
-		} else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
-			force = 1;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			verbose = 1;
-		} else if (!strcmp(a, "-l") || !strcmp(a, "--list")) {
-			list = 1;
-		} else if (!strcmp(a, "--")) {
-			dashdash = 1;
-		} else {
-			fprintf(ctx->err, "pmvcs: unknown option '%s'\n", a);
-			free(pos);
-			return pmvcs_usage(ctx, branch_usage);
-		}
-	}
-	if ((del && !first) || (!del && first > 2) || (list && first)) {
-		free(pos);
-		return pmvcs_usage(ctx, branch_usage);
-	}
+	if ((first = pmvcs_parse(ctx, opts, branch_usage,
+				 PMVCS_PARSE_HELP_STDERR)) < 0)
+		return PMVCS_EXIT_USAGE;
+	pos = ctx->argv;
+	if (del_force)          /* -D is --delete --force */
+		del = force = 1;
+	if ((del && !first) || (!del && first > 2) || (list && first))
+		return pmvcs_usage(ctx, branch_usage, opts);
 	repo = pmvcs_open_repo(ctx);
-	if (!repo) {
-		free(pos);
+	if (!repo)
 		return PMVCS_EXIT_FATAL;
-	}
 	/* a HEAD that cannot be read is not a detached one: -d would
 	 * delete the checked-out branch */
 	ret = pmdb_ref_read(repo->env, "HEAD", NULL, head_ref);
 	if (ret && ret != PMDB_ENOTFOUND) {
-		read_error(ret, "HEAD");
+		pmvcs_ref_read_error(ret, "HEAD");
 		ret = pmvcs_report(ctx, ret, "branch", 0);
 		vcs_repo_free(repo);
-		free(pos);
 		return ret;
 	}
 	if (ret)
@@ -367,6 +333,5 @@ cmd_branch(pmvcs_ctx *ctx)
 		ret = create_branch(ctx, repo, head_ref, pos[0],
 				    first > 1 ? pos[1] : NULL, force);
 	vcs_repo_free(repo);
-	free(pos);
 	return ret;
 }

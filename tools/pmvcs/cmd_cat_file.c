@@ -11,9 +11,33 @@
 #include "cmd.h"
 #include "diff.h"
 
-#define CAT_FILE_USAGE                                                      \
-	"pmvcs cat-file (-t | -s | -e | -p | <type>) <object>\n"           \
-	"   or: pmvcs cat-file (--batch | --batch-check) [--batch-all-objects]"
+static const char *const cat_file_usage[] = {
+	"pmvcs cat-file <type> <object>",
+	"pmvcs cat-file (-e | -p) <object>",
+	"pmvcs cat-file (-t | -s) <object>",
+	"pmvcs cat-file (--batch | --batch-check) [--batch-all-objects]",
+	NULL
+};
+
+/* mode_cb -- -e, -p, -t, -s: one of them (git's OPT_CMDMODE) */
+static int
+mode_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
+{
+	static const char *const modes[] = { "-e", "-p", "-t", "-s" };
+	const char **mode = opt->value;
+	const char *want = NULL;
+
+	(void)arg;
+	(void)unset;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (modes[i][1] == opt->short_name)
+			want = modes[i];
+	if (*mode && *mode != want)
+		return pmvcs_opt_error(err, "switch `%c' is incompatible with %s",
+				       opt->short_name, *mode);
+	*mode = want;
+	return 0;
+}
 
 /* print_tree -- a tree in ls-tree's format (cat-file -p). */
 static int
@@ -469,7 +493,7 @@ single(pmvcs_ctx *ctx, vcs_repo *repo, const char *mode, const char *spec)
 	if (strcmp(mode, "-p")) {
 		/* cat-file <type> <obj>: peel to that type, print raw */
 		if (pmdb_otype_from_name(&want, mode, strlen(mode)))
-			return pmvcs_usage(ctx, CAT_FILE_USAGE);
+			return pmvcs_usage(ctx, cat_file_usage, NULL);
 		if (vcs_peel(repo, &oid, want, &oid))
 			return pmvcs_fatal(ctx, "git cat-file %s: bad file", spec);
 		type = want;
@@ -491,35 +515,45 @@ int
 cmd_cat_file(pmvcs_ctx *ctx)
 {
 	const char *mode = NULL, *spec = NULL;
-	int do_batch = 0, check = 0, all = 0, rc;
+	int batch_full = 0, check = 0, all = 0, do_batch, rc, n;
 	vcs_repo *repo;
+	const pmvcs_option opts[] = {
+		OPT_GROUP("Check object existence or emit object contents"),
+		OPT_CALLBACK_F('e', NULL, &mode, NULL, "check if <object> exists",
+			       PMVCS_OPTF_NOARG | PMVCS_OPTF_NONEG, mode_cb),
+		OPT_CALLBACK_F('p', NULL, &mode, NULL, "pretty-print <object> "
+			       "content", PMVCS_OPTF_NOARG | PMVCS_OPTF_NONEG,
+			       mode_cb),
+		OPT_GROUP(""),
+		OPT_CALLBACK_F('t', NULL, &mode, NULL, "show object type",
+			       PMVCS_OPTF_NOARG | PMVCS_OPTF_NONEG, mode_cb),
+		OPT_CALLBACK_F('s', NULL, &mode, NULL, "show object size",
+			       PMVCS_OPTF_NOARG | PMVCS_OPTF_NONEG, mode_cb),
+		OPT_GROUP("Batch objects requested on stdin (or "
+			  "--batch-all-objects)"),
+		OPT_BOOL(0, "batch", &batch_full, "show full <object> or <rev> "
+			 "contents"),
+		OPT_BOOL(0, "batch-check", &check, "like --batch, but don't emit "
+			 "<contents>"),
+		OPT_BOOL(0, "batch-all-objects", &all, "with --batch[-check]: "
+			 "ignores stdin, batches all known objects"),
+		OPT_END()
+	};
 
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", CAT_FILE_USAGE);
-			return 0;
-		} else if (!strcmp(a, "--batch")) {
-			do_batch = 1;
-		} else if (!strcmp(a, "--batch-check")) {
-			do_batch = check = 1;
-		} else if (!strcmp(a, "--batch-all-objects")) {
-			all = 1;
-		} else if (!mode && (!strcmp(a, "-t") || !strcmp(a, "-s") ||
-				     !strcmp(a, "-e") || !strcmp(a, "-p"))) {
-			mode = a;
-		} else if (a[0] == '-') {
-			return pmvcs_usage(ctx, CAT_FILE_USAGE);
-		} else if (!mode) {
-			mode = a;
-		} else if (!spec) {
-			spec = a;
-		} else {
-			return pmvcs_usage(ctx, CAT_FILE_USAGE);
-		}
+	if ((n = pmvcs_parse(ctx, opts, cat_file_usage, 0)) < 0)
+		return PMVCS_EXIT_USAGE;
+	do_batch = batch_full || check;
+	/* "<type> <object>": the type is the first operand */
+	if (!mode && n > 0) {
+		mode = ctx->argv[0];
+		spec = n > 1 ? ctx->argv[1] : NULL;
+		n -= 2;
+	} else if (n > 0) {
+		spec = ctx->argv[0];
+		n -= 1;
 	}
-	if (do_batch ? (mode || spec) : (!mode || !spec || all))
-		return pmvcs_usage(ctx, CAT_FILE_USAGE);
+	if (n > 0 || (do_batch ? (mode || spec) : (!mode || !spec || all)))
+		return pmvcs_usage(ctx, cat_file_usage, opts);
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
 	rc = do_batch ? batch(ctx, repo, !check, all)

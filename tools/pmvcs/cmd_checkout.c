@@ -9,9 +9,11 @@
 #include "bulkio.h"
 #include "worktree.h"
 
-static const char checkout_usage[] =
-	"pmvcs checkout [-f | --force] [-q] <branch> | <revision>\n"
-	"   or: pmvcs checkout [-f] [-q] -b <new-branch> [<start-point>]";
+static const char *const checkout_usage[] = {
+	"pmvcs checkout [<options>] <branch>",
+	"pmvcs checkout [<options>] -b <new-branch> [<start-point>]",
+	NULL
+};
 
 /** target -- where the checkout goes. */
 typedef struct target {
@@ -129,7 +131,7 @@ update_head(vcs_repo *repo, const target *t)
 int
 cmd_checkout(pmvcs_ctx *ctx)
 {
-	const char *newb = NULL, *spec = NULL, *spec2 = NULL;
+	const char *newb = NULL, *spec = NULL;
 	char head_ref[PMDB_REF_NAME_MAX + 1] = "";
 	vcs_checkout_result res = { 0 };
 	vcs_str line = VCS_STR_INIT;
@@ -138,33 +140,27 @@ cmd_checkout(pmvcs_ctx *ctx)
 	vcs_repo *repo = NULL;
 	pmdb_oid head, htree;
 	unsigned flags = 0;
-	int quiet = 0, born = 0, rc, ret;
+	int quiet = 0, force = 0, born = 0, rc, ret, n;
 	target t;
+	const pmvcs_option opts[] = {
+		OPT__QUIET(&quiet, "suppress progress reporting"),
+		OPT_STRING('b', NULL, &newb, "branch", "create and checkout a new "
+			   "branch"),
+		OPT_BOOL('f', "force", &force, "force checkout (throw away local "
+			 "modifications)"),
+		OPT_END()
+	};
 
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", checkout_usage);
-			return 0;
-		} else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
-			flags |= VCS_CHECKOUT_FORCE;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			quiet = 1;
-		} else if (!strcmp(a, "-b") && i + 1 < ctx->argc) {
-			newb = ctx->argv[++i];
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(ctx->err, "pmvcs: unknown option '%s'\n", a);
-			return pmvcs_usage(ctx, checkout_usage);
-		} else if (!spec) {
-			spec = a;
-		} else if (!spec2) {
-			spec2 = a;
-		} else {
-			return pmvcs_usage(ctx, checkout_usage);
-		}
-	}
-	if ((!newb && !spec) || spec2)
-		return pmvcs_usage(ctx, checkout_usage);
+	/* "--" stays: paths after it (git's file checkout) are not
+	 * supported, and must not be taken for a branch */
+	if ((n = pmvcs_parse(ctx, opts, checkout_usage,
+			     PMVCS_PARSE_KEEP_DASHDASH)) < 0)
+		return PMVCS_EXIT_USAGE;
+	if ((!newb && !n) || n > 1 || (n && !strcmp(ctx->argv[0], "--")))
+		return pmvcs_usage(ctx, checkout_usage, opts);
+	spec = n ? ctx->argv[0] : NULL;
+	if (force)
+		flags |= VCS_CHECKOUT_FORCE;
 	repo = pmvcs_open_repo(ctx);
 	if (!repo)
 		return PMVCS_EXIT_FATAL;

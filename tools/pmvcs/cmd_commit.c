@@ -15,8 +15,10 @@
 #include "diff.h"
 #include "worktree.h"
 
-static const char commit_usage[] =
-	"pmvcs commit -m <msg> [-m <msg>...] [-q | --quiet] [--allow-empty]";
+static const char *const commit_usage[] = {
+	"pmvcs commit [-q | --quiet] [--allow-empty] -m <msg> [-m <msg>...]",
+	NULL
+};
 
 /** head_state -- what HEAD points to, read once at the start. */
 typedef struct head_state {
@@ -184,47 +186,34 @@ out:
 	return rc;
 }
 
-/** parse_args -- options into msg/quiet/allow_empty; -1 to go on, else
+/** parse_args -- options into m/quiet/allow_empty; -1 to go on, else
  *  the exit code. */
 static int
-parse_args(pmvcs_ctx *ctx, vcs_str *raw, int *nmsg, int *quiet,
-	   int *allow_empty)
+parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, int *quiet, int *allow_empty)
 {
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i], *m = NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", commit_usage);
-			return 0;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			*quiet = 1;
-		} else if (!strcmp(a, "--allow-empty")) {
-			*allow_empty = 1;
-		} else if (!strcmp(a, "-m") || !strcmp(a, "--message")) {
-			if (i + 1 >= ctx->argc) {
-				fprintf(ctx->err, "pmvcs: option '%s' requires a value\n", a);
-				return pmvcs_usage(ctx, commit_usage);
-			}
-			m = ctx->argv[++i];
-		} else if (!strncmp(a, "-m", 2)) {
-			m = a + 2;
-		} else if (!strncmp(a, "--message=", 10)) {
-			m = a + 10;
-		} else {
-			fprintf(ctx->err, "pmvcs: unknown argument '%s' (pmvcs commit "
-				"takes no paths: it records the whole working tree)\n", a);
-			return pmvcs_usage(ctx, commit_usage);
-		}
-		if (m) {
-			if ((*nmsg)++ && vcs_str_adds(raw, "\n\n"))
-				return pmvcs_fatal(ctx, "out of memory");
-			if (vcs_str_adds(raw, m))
-				return pmvcs_fatal(ctx, "out of memory");
-		}
+	const pmvcs_option opts[] = {
+		OPT__QUIET(quiet, "suppress summary after successful commit"),
+		OPT_PMVCS_MESSAGE(m, "commit message"),
+		OPT_BOOL(0, "allow-empty", allow_empty, "ok to record an empty "
+			 "change"),
+		OPT_END()
+	};
+	int n = pmvcs_parse(ctx, opts, commit_usage, PMVCS_PARSE_HELP_STDERR);
+
+	if (n < 0)
+		return PMVCS_EXIT_USAGE;
+	if (m->oom)
+		return pmvcs_fatal(ctx, "out of memory");
+	if (n) {
+		fprintf(ctx->err, "pmvcs: unknown argument '%s' (pmvcs commit "
+			"takes no paths: it records the whole working tree)\n",
+			ctx->argv[0]);
+		return pmvcs_usage(ctx, commit_usage, opts);
 	}
-	if (!*nmsg) {
+	if (!m->n) {
 		fprintf(ctx->err, "pmvcs: commit needs a message: use -m <msg> "
 			"(there is no editor)\n");
-		return pmvcs_usage(ctx, commit_usage);
+		return pmvcs_usage(ctx, commit_usage, opts);
 	}
 	return -1;
 }
@@ -233,7 +222,8 @@ parse_args(pmvcs_ctx *ctx, vcs_str *raw, int *nmsg, int *quiet,
 int
 cmd_commit(pmvcs_ctx *ctx)
 {
-	vcs_str raw = VCS_STR_INIT, msg = VCS_STR_INIT, line = VCS_STR_INIT;
+	vcs_str msg = VCS_STR_INIT, line = VCS_STR_INIT;
+	pmvcs_msg_opt m = { VCS_STR_INIT, 0, 0 };
 	vcs_wt_list wt = VCS_WT_LIST_INIT;
 	vcs_repo *repo = NULL;
 	vcs_bulkio *io = NULL;
@@ -241,14 +231,15 @@ cmd_commit(pmvcs_ctx *ctx)
 	const char *iostats;
 	head_state hs;
 	pmdb_oid tree, commit;
-	int nmsg = 0, quiet = 0, allow_empty = 0, rc, ret;
+	int quiet = 0, allow_empty = 0, rc, ret;
 	char hex[PMDB_OID_HEXMAX + 1];
 
-	ret = parse_args(ctx, &raw, &nmsg, &quiet, &allow_empty);
+	ret = parse_args(ctx, &m, &quiet, &allow_empty);
 	if (ret >= 0)
 		goto out;
 	ret = PMVCS_EXIT_FATAL;
-	if (vcs_stripspace(&msg, (char *)raw.data, raw.len, 0))
+	if (vcs_stripspace(&msg, m.text.data ? (char *)m.text.data : "",
+			   m.text.len, 0))
 		goto fail;
 	if (!msg.len) {
 		fprintf(ctx->err, "Aborting commit due to empty commit message.\n");
@@ -335,7 +326,7 @@ out:
 	pmdb_txn_abort(txn);
 	vcs_wt_list_free(&wt);
 	vcs_repo_free(repo);
-	vcs_str_free(&raw);
+	vcs_str_free(&m.text);
 	vcs_str_free(&msg);
 	vcs_str_free(&line);
 	return ret;

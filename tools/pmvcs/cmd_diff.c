@@ -10,9 +10,11 @@
 #include "diff.h"
 #include "worktree.h"
 
-static const char diff_usage[] =
-	"pmvcs diff [--stat] [--name-only] [--name-status] [--exit-code] "
-	"[--quiet] [-U<n>] [<rev> [<rev>]]";
+static const char *const diff_usage[] = {
+	"pmvcs diff [<options>] [<commit>]",
+	"pmvcs diff [<options>] <commit> <commit>",
+	NULL
+};
 
 /** tree_of -- resolve spec to a tree id. Exit code or -1. */
 static int
@@ -150,45 +152,41 @@ cmd_diff(pmvcs_ctx *ctx)
 	pmdb_oid t1, t2;
 	size_t changed = 0;
 
-	for (int i = 1; i < ctx->argc; i++) {
+	int quiet = 0, n;
+	const pmvcs_option opts[] = {
+		OPT_PMVCS_DIFF_FORMAT(&o),
+		OPT_BOOL(0, "full-index", &o.full_index, "show full pre- and "
+			 "post-image object names on the \"index\" lines"),
+		OPT_BOOL(0, "exit-code", &exit_code, "exit with 1 if there were "
+			 "differences, 0 otherwise"),
+		OPT_BOOL(0, "quiet", &quiet, "disable all output of the program"),
+		OPT_END()
+	};
+
+	/* git's diff options take no abbreviations and name an unknown
+	 * one in diff's own words: KEEP_UNKNOWN, reported below */
+	if ((n = pmvcs_parse(ctx, opts, diff_usage, PMVCS_PARSE_KEEP_UNKNOWN |
+			     PMVCS_PARSE_KEEP_DASHDASH |
+			     PMVCS_PARSE_HELP_STDERR)) < 0)
+		return PMVCS_EXIT_USAGE;
+	if (quiet)
+		o.quiet = exit_code = 1;
+	for (int i = 0; i < n; i++) {
 		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", diff_usage);
-			return 0;
-		} else if (!strcmp(a, "--stat")) {
-			o.stat = 1;
-			o.patch = 0;
-		} else if (!strcmp(a, "--name-only")) {
-			o.name_only = 1;
-			o.patch = 0;
-		} else if (!strcmp(a, "--name-status")) {
-			o.name_status = 1;
-			o.patch = 0;
-		} else if (!strcmp(a, "--exit-code")) {
-			exit_code = 1;
-		} else if (!strcmp(a, "--quiet")) {
-			o.quiet = 1;
-			exit_code = 1;
-		} else if (!strcmp(a, "-p") || !strcmp(a, "--patch")) {
-			o.patch = 1;
-		} else if (!strcmp(a, "--full-index")) {
-			o.full_index = 1;
-		} else if (!strncmp(a, "-U", 2) && a[2]) {
-			o.context = atoi(a + 2);
-		} else if (!strncmp(a, "--unified=", 10)) {
-			o.context = atoi(a + 10);
-		} else if (!strcmp(a, "--")) {
-			if (i + 1 < ctx->argc) {
+		if (!strcmp(a, "--")) {
+			if (i + 1 < n) {
 				fprintf(ctx->err, "pmvcs: diff does not take paths yet\n");
-				return pmvcs_usage(ctx, diff_usage);
+				return pmvcs_usage(ctx, diff_usage, opts);
 			}
-		} else if (a[0] == '-') {
-			fprintf(ctx->err, "pmvcs: unknown option '%s'\n", a);
-			return pmvcs_usage(ctx, diff_usage);
+		} else if (a[0] == '-' && a[1]) {
+			/* git's words, without a usage; git exits 255 (its
+			 * cmd_diff returns error()), pmvcs the usage code */
+			fprintf(ctx->err, "error: invalid option: %s\n", a);
+			return PMVCS_EXIT_USAGE;
 		} else if (nrev < 2) {
 			revs[nrev++] = a;
 		} else {
-			return pmvcs_usage(ctx, diff_usage);
+			return pmvcs_usage(ctx, diff_usage, opts);
 		}
 	}
 	if (o.stat && nrev < 2)

@@ -12,20 +12,77 @@
 #include "cmd.h"
 #include "fastimport.h"
 
-static const char usage_text[] =
-	"pmvcs fast-import [<options>] < <stream>\n\n"
-	"    --import-marks=<file>        load marks before the stream\n"
-	"    --import-marks-if-exists=<file>  same, if the file exists\n"
-	"    --export-marks=<file>        write marks at checkpoints and at the end\n"
-	"    --force                      allow non-fast-forward branch updates\n"
-	"    --quiet                      no progress meter\n"
-	"    --stats                      print statistics at the end\n"
-	"    --cat-blob-fd=<fd>           answers to cat-blob, ls and get-mark\n"
-	"    --date-format=<fmt>          raw (default), raw-permissive, rfc2822, now\n"
-	"    --done                       require a final 'done' command\n"
-	"    --allow-unsafe-features      let the stream name marks files\n"
-	"  (accepted and ignored, as they concern git's packs: --max-pack-size,\n"
-	"   --big-file-threshold, --depth, --active-branches, --export-pack-edges)";
+static const char *const fast_import_usage[] = {
+	"pmvcs fast-import [<options>] < <stream>",
+	NULL
+};
+
+/** fi_args -- the command line: git's fast-import reads "--<name>=<value>"
+ *  only (no "--<name> <value>", no prefixes), hence OPTARG callbacks and
+ *  KEEP_UNKNOWN below. The server (server.c) relies on that too: it
+ *  rewrites "--cat-blob-fd=<n>" in place. */
+typedef struct fi_args {
+	fi_opts *o;
+	int catfd;
+	const char *missing;    /**< an option given without its value */
+	const char *bad_name;   /**< cat-blob-fd or date-format ... */
+	const char *bad_arg;    /**< ... with this value it cannot take */
+} fi_args;
+
+/** value_cb -- the options with a value */
+static int
+value_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
+{
+	fi_args *f = opt->value;
+	const char *name = opt->long_name;
+	char *end;
+	long fd;
+
+	(void)unset;
+	(void)err;
+	if (!arg) {
+		if (!f->missing)
+			f->missing = name;
+		return 0;
+	}
+	if (!strcmp(name, "import-marks") ||
+	    !strcmp(name, "import-marks-if-exists")) {
+		f->o->import_marks = arg;
+		f->o->import_marks_if_exists = name[12] != '\0';
+	} else if (!strcmp(name, "export-marks")) {
+		f->o->export_marks = arg;
+	} else if (!strcmp(name, "cat-blob-fd")) {
+		fd = strtol(arg, &end, 10);
+		if (!*arg || *end || fd < 0 || fd > 65535) {
+			f->bad_name = name;
+			f->bad_arg = arg;
+		} else {
+			f->catfd = (int)fd;
+		}
+	} else if (!strcmp(name, "date-format")) {
+		if (!strcmp(arg, "raw"))
+			f->o->date_format = FI_DATE_RAW;
+		else if (!strcmp(arg, "raw-permissive"))
+			f->o->date_format = FI_DATE_RAW_PERMISSIVE;
+		else if (!strcmp(arg, "rfc2822"))
+			f->o->date_format = FI_DATE_RFC2822;
+		else if (!strcmp(arg, "now"))
+			f->o->date_format = FI_DATE_NOW;
+		else if (!f->bad_name) {
+			f->bad_name = name;
+			f->bad_arg = arg;
+		}
+	}       /* else git's pack tuning: nothing to do here */
+	return 0;
+}
+
+#define FI_VALUE(name, argh, help) \
+	OPT_CALLBACK_F(0, name, &args, argh, help, \
+		       PMVCS_OPTF_OPTARG | PMVCS_OPTF_NONEG, value_cb)
+#define FI_IGNORED(name) \
+	OPT_CALLBACK_F(0, name, &args, "n", "accepted, ignored (git's " \
+		       "packs)", PMVCS_OPTF_OPTARG | PMVCS_OPTF_NONEG | \
+		       PMVCS_OPTF_HIDDEN, value_cb)
 
 /** read_fd -- fi_read_fn over a file descriptor. */
 static ssize_t
@@ -61,83 +118,67 @@ map_input(int fd, size_t *len, void **base, size_t *blen)
 	return (const char *)m + (off - a);
 }
 
-/** starts -- if a starts with prefix, point *v after it. */
-static int
-starts(const char *a, const char *prefix, const char **v)
-{
-	size_t n = strlen(prefix);
-
-	if (strncmp(a, prefix, n))
-		return 0;
-	*v = a + n;
-	return 1;
-}
-
 int
 cmd_fast_import(pmvcs_ctx *ctx)
 {
 	fi_opts o;
-	const char *v;
-	int catfd = -1, require_done = 0, rc;
+	int require_done = 0, relative = 0, rc, n;
 	FILE *cat = NULL;
 	vcs_repo *repo;
+	fi_args args = { &o, -1, NULL, NULL, NULL };
+	const pmvcs_option opts[] = {
+		FI_VALUE("import-marks", "file", "load marks before the stream"),
+		FI_VALUE("import-marks-if-exists", "file", "same, if the file "
+			 "exists"),
+		FI_VALUE("export-marks", "file", "write marks at checkpoints and "
+			 "at the end"),
+		OPT_BOOL_F(0, "force", &o.force, "allow non-fast-forward branch "
+			   "updates", PMVCS_OPTF_NONEG),
+		OPT_BOOL_F(0, "quiet", &o.quiet, "no progress meter",
+			   PMVCS_OPTF_NONEG),
+		OPT_BOOL_F(0, "stats", &o.stats, "print statistics at the end",
+			   PMVCS_OPTF_NONEG),
+		FI_VALUE("cat-blob-fd", "fd", "answers to cat-blob, ls and "
+			 "get-mark"),
+		FI_VALUE("date-format", "fmt", "raw (default), raw-permissive, "
+			 "rfc2822, now"),
+		OPT_BOOL_F(0, "done", &require_done, "require a final 'done' "
+			   "command", PMVCS_OPTF_NONEG),
+		OPT_BOOL_F(0, "allow-unsafe-features", &o.allow_unsafe, "let the "
+			   "stream name marks files", PMVCS_OPTF_NONEG),
+		FI_IGNORED("max-pack-size"),
+		FI_IGNORED("big-file-threshold"),
+		FI_IGNORED("depth"),
+		FI_IGNORED("active-branches"),
+		FI_IGNORED("export-pack-edges"),
+		OPT_BOOL_F(0, "relative-marks", &relative, "accepted, ignored",
+			   PMVCS_OPTF_HIDDEN),
+		OPT_END()
+	};
 
 	memset(&o, 0, sizeof(o));
 	o.cwd = ctx->cwd;
 	o.out = ctx->out;
 	o.err = ctx->err;
 	o.show_progress = ctx->err_is_tty;
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", usage_text);
-			return PMVCS_EXIT_USAGE;
-		} else if (starts(a, "--import-marks=", &v)) {
-			o.import_marks = v;
-			o.import_marks_if_exists = 0;
-		} else if (starts(a, "--import-marks-if-exists=", &v)) {
-			o.import_marks = v;
-			o.import_marks_if_exists = 1;
-		} else if (starts(a, "--export-marks=", &v)) {
-			o.export_marks = v;
-		} else if (!strcmp(a, "--force")) {
-			o.force = 1;
-		} else if (!strcmp(a, "--quiet")) {
-			o.quiet = 1;
-		} else if (!strcmp(a, "--stats")) {
-			o.stats = 1;
-		} else if (!strcmp(a, "--done")) {
-			require_done = 1;
-		} else if (!strcmp(a, "--allow-unsafe-features")) {
-			o.allow_unsafe = 1;
-		} else if (starts(a, "--cat-blob-fd=", &v)) {
-			char *end;
-			long fd = strtol(v, &end, 10);
-			if (!*v || *end || fd < 0 || fd > 65535)
-				return pmvcs_fatal(ctx, "fast-import: invalid --cat-blob-fd: %s", v);
-			catfd = (int)fd;
-		} else if (starts(a, "--date-format=", &v)) {
-			if (!strcmp(v, "raw"))
-				o.date_format = FI_DATE_RAW;
-			else if (!strcmp(v, "raw-permissive"))
-				o.date_format = FI_DATE_RAW_PERMISSIVE;
-			else if (!strcmp(v, "rfc2822"))
-				o.date_format = FI_DATE_RFC2822;
-			else if (!strcmp(v, "now"))
-				o.date_format = FI_DATE_NOW;
-			else
-				return pmvcs_fatal(ctx, "fast-import: unknown --date-format: %s", v);
-		} else if (starts(a, "--max-pack-size=", &v) ||
-			   starts(a, "--big-file-threshold=", &v) ||
-			   starts(a, "--depth=", &v) || starts(a, "--active-branches=", &v) ||
-			   starts(a, "--export-pack-edges=", &v) ||
-			   !strcmp(a, "--relative-marks") || !strcmp(a, "--no-relative-marks")) {
-			/* git's pack tuning: nothing to do here */
-		} else {
-			fprintf(ctx->err, "pmvcs: fast-import: unknown option: %s\n", a);
-			return pmvcs_usage(ctx, usage_text);
-		}
-	}
+	if ((n = pmvcs_parse(ctx, opts, fast_import_usage,
+			     PMVCS_PARSE_KEEP_UNKNOWN |
+			     PMVCS_PARSE_HELP_STDERR)) < 0)
+		return PMVCS_EXIT_USAGE;
+	/* git dies on these (fatal, not a usage error) */
+	if (args.missing)
+		return pmvcs_fatal(ctx, "unknown option --%s", args.missing);
+	if (args.bad_name && !strcmp(args.bad_name, "cat-blob-fd"))
+		return pmvcs_fatal(ctx, "fast-import: invalid --cat-blob-fd: %s",
+				   args.bad_arg);
+	if (args.bad_name)
+		return pmvcs_fatal(ctx, "fast-import: unknown --date-format: %s",
+				   args.bad_arg);
+	if (n && ctx->argv[0][0] == '-')
+		return pmvcs_fatal(ctx, "unknown option %s", ctx->argv[0]);
+	if (n)
+		return pmvcs_usage(ctx, fast_import_usage, opts);
+	int catfd = args.catfd;
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
 	if (catfd >= 0 && catfd != ctx->out_fd) {

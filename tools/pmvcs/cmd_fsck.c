@@ -9,38 +9,41 @@
 #include "cmd.h"
 #include "fsck.h"
 
-#define FSCK_USAGE \
-	"pmvcs fsck [--full] [--connectivity-only] [--no-dangling] [--verbose]"
+static const char *const fsck_usage[] = {
+	"pmvcs fsck [--[no-]full] [--connectivity-only] [--[no-]dangling]\n"
+	"           [--verbose]",
+	NULL
+};
 
 /* cmd_fsck -- entry point. */
 int
 cmd_fsck(pmvcs_ctx *ctx)
 {
-	unsigned flags = VCS_FSCK_FULL | VCS_FSCK_DANGLING;
+	unsigned flags = 0;
 	vcs_fsck_result res;
 	vcs_repo *repo;
 	pmdb_stat st;
-	int rc;
+	int rc, full = 1, connectivity_only = 0, dangling = 1, verbose = 0;
+	const pmvcs_option opts[] = {
+		OPT__VERBOSE(&verbose, "be verbose"),
+		OPT_BOOL(0, "dangling", &dangling, "show dangling objects"),
+		OPT_BOOL(0, "full", &full, "re-hash every object (default)"),
+		OPT_BOOL(0, "connectivity-only", &connectivity_only,
+			 "check only connectivity"),
+		OPT_END()
+	};
 
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", FSCK_USAGE);
-			return 0;
-		} else if (!strcmp(a, "--full")) {
-			flags |= VCS_FSCK_FULL;
-		} else if (!strcmp(a, "--connectivity-only")) {
-			flags &= ~VCS_FSCK_FULL;
-		} else if (!strcmp(a, "--dangling")) {
-			flags |= VCS_FSCK_DANGLING;
-		} else if (!strcmp(a, "--no-dangling")) {
-			flags &= ~VCS_FSCK_DANGLING;
-		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			flags |= VCS_FSCK_VERBOSE;
-		} else {
-			return pmvcs_usage(ctx, FSCK_USAGE);
-		}
-	}
+	if ((rc = pmvcs_parse(ctx, opts, fsck_usage, 0)) < 0)
+		return PMVCS_EXIT_USAGE;
+	if (rc)     /* checking single objects is not supported */
+		return pmvcs_usage(ctx, fsck_usage, opts);
+	/* --connectivity-only wins over --full, as in git */
+	if (full && !connectivity_only)
+		flags |= VCS_FSCK_FULL;
+	if (dangling)
+		flags |= VCS_FSCK_DANGLING;
+	if (verbose)
+		flags |= VCS_FSCK_VERBOSE;
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
 	if ((flags & VCS_FSCK_VERBOSE) && pmdb_env_stat(repo->env, &st) == 0) {

@@ -7,7 +7,7 @@
 #include "cmd.h"
 #include "fsck.h"
 
-#define GC_USAGE "pmvcs gc [-q | --quiet]"
+static const char *const gc_usage[] = { "pmvcs gc [<options>]", NULL };
 
 /* cmd_gc -- entry point. */
 int
@@ -16,18 +16,15 @@ cmd_gc(pmvcs_ctx *ctx)
 	pmdb_gc_stat st;
 	vcs_repo *repo;
 	int quiet = 0, rc;
+	const pmvcs_option opts[] = {
+		OPT__QUIET(&quiet, "suppress progress reporting"),
+		OPT_END()
+	};
 
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", GC_USAGE);
-			return 0;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			quiet = 1;
-		} else {
-			return pmvcs_usage(ctx, GC_USAGE);
-		}
-	}
+	if ((rc = pmvcs_parse(ctx, opts, gc_usage, PMVCS_PARSE_HELP_STDERR)) < 0)
+		return PMVCS_EXIT_USAGE;
+	if (rc)     /* git gc takes no operands either */
+		return pmvcs_usage(ctx, gc_usage, opts);
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
 	memset(&st, 0, sizeof(st));

@@ -5,8 +5,10 @@
 
 #include "cmd.h"
 
-static const char init_usage[] =
-	"pmvcs init [--object-format=<sha1|sha256>] [-q | --quiet] [<directory>]";
+static const char *const init_usage[] = {
+	"pmvcs init [-q | --quiet] [--object-format=<format>] [<directory>]",
+	NULL
+};
 
 /** cmd_init -- "pmvcs init [--object-format=F] [-q] [DIR]". */
 int
@@ -17,35 +19,24 @@ cmd_init(pmvcs_ctx *ctx)
 	const char *dir = NULL;
 	vcs_str path = VCS_STR_INIT;
 	vcs_repo *repo = NULL;
+	const char *format = NULL;
 	int quiet = 0, rc;
+	const pmvcs_option options[] = {
+		OPT__QUIET(&quiet, "be quiet"),
+		OPT_STRING(0, "object-format", &format, "hash",
+			   "specify the hash algorithm to use (sha1, sha256)"),
+		OPT_END()
+	};
 
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", init_usage);
-			return 0;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			quiet = 1;
-		} else if (!strncmp(a, "--object-format=", 16) ||
-			   (!strcmp(a, "--object-format") && i + 1 < ctx->argc)) {
-			const char *v = a[15] == '=' ? a + 16 : ctx->argv[++i];
-			if (pmdb_hash_from_name(&algo, v) != 0) {
-				fprintf(ctx->err, "pmvcs: unknown object format '%s' "
-					"(use sha1 or sha256)\n", v);
-				return PMVCS_EXIT_USAGE;
-			}
-		} else if (!strcmp(a, "--")) {
-			if (i + 1 < ctx->argc)
-				dir = ctx->argv[++i];
-			break;
-		} else if (a[0] == '-') {
-			fprintf(ctx->err, "pmvcs: unknown option '%s'\n", a);
-			return pmvcs_usage(ctx, init_usage);
-		} else if (dir) {
-			return pmvcs_usage(ctx, init_usage);
-		} else {
-			dir = a;
-		}
+	if ((rc = pmvcs_parse(ctx, options, init_usage, 0)) < 0)
+		return PMVCS_EXIT_USAGE;
+	if (rc > 1)
+		return pmvcs_usage(ctx, init_usage, options);
+	dir = rc ? ctx->argv[0] : NULL;
+	if (format && pmdb_hash_from_name(&algo, format) != 0) {
+		fprintf(ctx->err, "pmvcs: unknown object format '%s' "
+			"(use sha1 or sha256)\n", format);
+		return PMVCS_EXIT_USAGE;
 	}
 	if (!dir || !*dir)
 		rc = vcs_str_adds(&path, ctx->cwd);

@@ -14,8 +14,18 @@
 #include "diff.h"
 #include "logwalk.h"
 
-#define LOG_USAGE \
-	"pmvcs log [--oneline] [-n <n> | -<n>] [--all] [--format=<fmt>] [<rev>...]"
+static const char *const log_usage[] = {
+	"pmvcs log [<options>] [<revision>...]",
+	NULL
+};
+
+/** pretty_state -- the output format: the last of --oneline, --format
+ *  and --pretty wins, as in git. */
+typedef struct pretty_state {
+	vcs_pretty how;
+	const char *format;     /**< with VCS_PRETTY_FORMAT */
+	int tformat;            /**< a newline ends each entry */
+} pretty_state;
 
 #define LOG_FLUSH (64u << 10)   /* write out in chunks of this size */
 
@@ -76,71 +86,94 @@ flush_out(pmvcs_ctx *ctx, vcs_str *out)
 	vcs_str_reset(out);
 }
 
+/* pretty_cb -- --oneline, --format=<fmt>, --pretty[=<fmt>] */
+static int
+pretty_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
+{
+	pretty_state *p = opt->value;
+
+	(void)err;
+	p->format = NULL;
+	p->tformat = 1;
+	if (unset || !strcmp(opt->long_name, "oneline") || !arg) {
+		/* --no-format, --no-pretty: back to the default */
+		p->how = !unset && !strcmp(opt->long_name, "oneline") ?
+			VCS_PRETTY_ONELINE : VCS_PRETTY_MEDIUM;
+		return 0;
+	}
+	p->how = VCS_PRETTY_FORMAT;
+	p->format = arg;
+	if (!strncmp(arg, "format:", 7)) {
+		p->format += 7;
+		p->tformat = 0;
+	} else if (!strncmp(arg, "tformat:", 8)) {
+		p->format += 8;
+	} else if (!strcmp(arg, "oneline")) {
+		p->how = VCS_PRETTY_ONELINE;
+	} else if (!strcmp(arg, "medium")) {
+		p->how = VCS_PRETTY_MEDIUM;
+	}
+	return 0;
+}
+
+/* max_cb -- -n <n>, --max-count=<n>, -<n>: read as git does (atoi: a
+ * number that does not parse is 0) */
+static int
+max_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
+{
+	(void)err;
+	*(long long *)opt->value = unset ? -1 : atoll(arg);
+	return 0;
+}
+
 /* cmd_log -- entry point. */
 int
 cmd_log(pmvcs_ctx *ctx)
 {
-	vcs_pretty how = VCS_PRETTY_MEDIUM;
-	const char *format = NULL;
+	pretty_state p = { VCS_PRETTY_MEDIUM, NULL, 1 };
 	long long max = -1, shown = 0;
-	int all = 0, rc = 0, nrevs = 0, tformat = 1;
+	int all = 0, rc = 0, nrevs;
 	int abbrev = 0;
 	vcs_logwalk *w = NULL;
 	vcs_repo *repo;
 	vcs_str buf = VCS_STR_INIT;
+	const pmvcs_option opts[] = {
+		OPT_CALLBACK_F(0, "oneline", &p, NULL, "shorthand for "
+			       "--pretty=oneline --abbrev-commit",
+			       PMVCS_OPTF_NOARG, pretty_cb),
+		OPT_CALLBACK(0, "format", &p, "format", "pretty-print the "
+			     "commits in the given format", pretty_cb),
+		OPT_CALLBACK_F(0, "pretty", &p, "format", "pretty-print the "
+			       "commits in the given format", PMVCS_OPTF_OPTARG,
+			       pretty_cb),
+		OPT_CALLBACK('n', "max-count", &max, "n", "limit the number of "
+			     "commits to output", max_cb),
+		OPT_NUMBER_CALLBACK(&max, "limit the number of commits to "
+				    "output", max_cb),
+		OPT_BOOL(0, "all", &all, "every ref, and HEAD"),
+		OPT_END()
+	};
 
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", LOG_USAGE);
-			return 0;
-		} else if (!strcmp(a, "--oneline")) {
-			how = VCS_PRETTY_ONELINE;
-		} else if (!strcmp(a, "--all")) {
-			all = 1;
-		} else if (!strcmp(a, "-n") && i + 1 < ctx->argc) {
-			max = atoll(ctx->argv[++i]);
-		} else if (!strncmp(a, "-n", 2) && a[2]) {
-			max = atoll(a + 2);
-		} else if (!strncmp(a, "--max-count=", 12)) {
-			max = atoll(a + 12);
-		} else if (a[0] == '-' && a[1] >= '0' && a[1] <= '9') {
-			max = atoll(a + 1);
-		} else if (!strncmp(a, "--format=", 9) || !strncmp(a, "--pretty=", 9)) {
-			format = a + 9;
-			how = VCS_PRETTY_FORMAT;
-			if (!strncmp(format, "format:", 7)) {
-				format += 7;
-				tformat = 0;
-			} else if (!strncmp(format, "tformat:", 8)) {
-				format += 8;
-			} else if (!strcmp(format, "oneline")) {
-				how = VCS_PRETTY_ONELINE;
-			} else if (!strcmp(format, "medium")) {
-				how = VCS_PRETTY_MEDIUM;
-			}
-		} else if (a[0] == '-') {
-			return pmvcs_usage(ctx, LOG_USAGE);
-		} else {
-			nrevs++;
-		}
-	}
+	/* git's revision options take no abbreviations and an unknown one
+	 * is fatal in its own words: KEEP_UNKNOWN, reported below */
+	if ((nrevs = pmvcs_parse(ctx, opts, log_usage,
+				 PMVCS_PARSE_KEEP_UNKNOWN)) < 0)
+		return PMVCS_EXIT_USAGE;
+	for (int i = 0; i < nrevs; i++)
+		if (ctx->argv[i][0] == '-' && ctx->argv[i][1])
+			return pmvcs_fatal(ctx, "unrecognized argument: %s",
+					   ctx->argv[i]);
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
-	if ((rc = vcs_logwalk_new(&w, repo, how == VCS_PRETTY_ONELINE ?
+	if ((rc = vcs_logwalk_new(&w, repo, p.how == VCS_PRETTY_ONELINE ?
 				  VCS_LOGWALK_SUBJECT : 0))) {
 		rc = pmvcs_report(ctx, rc, NULL, 0);
 		vcs_repo_free(repo);
 		return rc;
 	}
-	for (int i = 1; i < ctx->argc && !rc; i++) {
+	for (int i = 0; i < nrevs && !rc; i++) {
 		const char *a = ctx->argv[i];
 		pmdb_oid oid;
-		if (a[0] == '-') {
-			if (!strcmp(a, "-n"))
-				i++;
-			continue;
-		}
 		if ((rc = vcs_revparse(repo, a, &oid)) || (rc = vcs_logwalk_push(w, &oid)))
 			rc = pmvcs_report(ctx, rc, NULL, 0);
 	}
@@ -182,13 +215,13 @@ cmd_log(pmvcs_ctx *ctx)
 		if (err == 0)
 			break;
 		err = err < 0 ? err : 0;
-		if (!err && shown && (how == VCS_PRETTY_MEDIUM ||
-				   (how == VCS_PRETTY_FORMAT && !tformat)))
+		if (!err && shown && (p.how == VCS_PRETTY_MEDIUM ||
+				   (p.how == VCS_PRETTY_FORMAT && !p.tformat)))
 			err = vcs_str_add(&buf, "\n", 1);
 		if (!err)
-			err = show_one(repo, w, &buf, &oid, &h, how, format,
+			err = show_one(repo, w, &buf, &oid, &h, p.how, p.format,
 				       abbrev);
-		if (!err && how == VCS_PRETTY_FORMAT && tformat)
+		if (!err && p.how == VCS_PRETTY_FORMAT && p.tformat)
 			err = vcs_str_add(&buf, "\n", 1);
 		if (err) {
 			buf.len = mark;         /* whole commits only */

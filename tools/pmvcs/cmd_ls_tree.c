@@ -7,8 +7,10 @@
 
 #include "cmd.h"
 
-#define LS_TREE_USAGE \
-	"pmvcs ls-tree [-r] [-t] [-d] [-l] [--name-only] <tree-ish> [<path>...]"
+static const char *const ls_tree_usage[] = {
+	"pmvcs ls-tree [<options>] <tree-ish> [<path>...]",
+	NULL
+};
 
 typedef struct ls_opts {
 	int recurse, show_trees, only_trees, long_fmt, name_only;
@@ -115,33 +117,23 @@ cmd_ls_tree(pmvcs_ctx *ctx)
 	int rc;
 
 	memset(&o, 0, sizeof(o));
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", LS_TREE_USAGE);
-			return 0;
-		} else if (!strcmp(a, "-r")) {
-			o.recurse = 1;
-		} else if (!strcmp(a, "-t")) {
-			o.show_trees = 1;
-		} else if (!strcmp(a, "-d")) {
-			o.only_trees = 1;
-		} else if (!strcmp(a, "-l") || !strcmp(a, "--long")) {
-			o.long_fmt = 1;
-		} else if (!strcmp(a, "--name-only") || !strcmp(a, "--name-status")) {
-			o.name_only = 1;
-		} else if (a[0] == '-') {
-			return pmvcs_usage(ctx, LS_TREE_USAGE);
-		} else if (!spec) {
-			spec = a;
-		} else {
-			if (!o.paths)
-				o.paths = &ctx->argv[i];
-			o.npaths++;
-		}
-	}
-	if (!spec)
-		return pmvcs_usage(ctx, LS_TREE_USAGE);
+	const pmvcs_option opts[] = {
+		OPT_BOOL('d', NULL, &o.only_trees, "only show trees"),
+		OPT_BOOL('r', NULL, &o.recurse, "recurse into subtrees"),
+		OPT_BOOL('t', NULL, &o.show_trees, "show trees when recursing"),
+		OPT_BOOL('l', "long", &o.long_fmt, "include object size"),
+		OPT_BOOL(0, "name-only", &o.name_only, "list only filenames"),
+		OPT_BOOL(0, "name-status", &o.name_only, "list only filenames"),
+		OPT_END()
+	};
+
+	if ((rc = pmvcs_parse(ctx, opts, ls_tree_usage, 0)) < 0)
+		return PMVCS_EXIT_USAGE;
+	if (rc < 1)
+		return pmvcs_usage(ctx, ls_tree_usage, opts);
+	spec = ctx->argv[0];
+	o.paths = ctx->argv + 1;
+	o.npaths = rc - 1;
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
 	rc = vcs_revparse(repo, spec, &oid);

@@ -7,8 +7,10 @@
 #include "cmd.h"
 #include "diff.h"
 
-#define REV_PARSE_USAGE \
-	"pmvcs rev-parse [--verify] [-q] [--short[=<n>]] [--abbrev-ref] <rev>..."
+static const char *const rev_parse_usage[] = {
+	"pmvcs rev-parse [--verify] [-q] [--short[=<n>]] [--abbrev-ref] <rev>...",
+	NULL
+};
 
 /* abbrev_ref -- --abbrev-ref: the branch HEAD (or a ref) names. */
 static int
@@ -62,31 +64,29 @@ int
 cmd_rev_parse(pmvcs_ctx *ctx)
 {
 	int verify = 0, quiet = 0, shortlen = -1, abbrev = 0, rc = 0, nrev = 0;
+	const char *shortarg = NULL;
 	vcs_repo *repo;
 	char h[PMDB_OID_HEXMAX + 1];
+	const pmvcs_option opts[] = {
+		OPT_BOOL(0, "verify", &verify, "exactly one revision, or fail"),
+		OPT__QUIET(&quiet, "no message when --verify fails"),
+		{ PMVCS_OPT_STRING, 0, "short", &shortarg, "n", "abbreviated ids",
+		  PMVCS_OPTF_OPTARG, (intptr_t)"", NULL },
+		OPT_BOOL(0, "abbrev-ref", &abbrev, "the short name of a ref"),
+		OPT_END()
+	};
 
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", REV_PARSE_USAGE);
-			return 0;
-		} else if (!strcmp(a, "--verify")) {
-			verify = 1;
-		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			quiet = 1;
-		} else if (!strcmp(a, "--short")) {
-			shortlen = 0;
-		} else if (!strncmp(a, "--short=", 8)) {
-			shortlen = atoi(a + 8);
-			if (shortlen < 4)
-				shortlen = 4;
-		} else if (!strcmp(a, "--abbrev-ref")) {
-			abbrev = 1;
-		} else if (a[0] == '-' && a[1]) {
-			return pmvcs_usage(ctx, REV_PARSE_USAGE);
-		} else {
-			nrev++;
-		}
+	/* git's rev-parse takes no abbreviated options and passes the
+	 * options it does not know through as output: KEEP_UNKNOWN */
+	if ((nrev = pmvcs_parse(ctx, opts, rev_parse_usage,
+				PMVCS_PARSE_KEEP_UNKNOWN |
+				PMVCS_PARSE_KEEP_DASHDASH |
+				PMVCS_PARSE_HELP_STDERR)) < 0)
+		return PMVCS_EXIT_USAGE;
+	if (shortarg) {
+		shortlen = *shortarg ? atoi(shortarg) : 0;
+		if (*shortarg && shortlen < 4)
+			shortlen = 4;
 	}
 	if (verify && nrev != 1) {
 		if (quiet)
@@ -95,11 +95,13 @@ cmd_rev_parse(pmvcs_ctx *ctx)
 	}
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
-	for (int i = 1; i < ctx->argc && !rc; i++) {
+	for (int i = 0; i < ctx->argc && !rc; i++) {
 		const char *a = ctx->argv[i];
 		pmdb_oid oid;
-		if (a[0] == '-' && a[1])
+		if (a[0] == '-' && a[1] && !verify) {
+			fprintf(ctx->out, "%s\n", a);
 			continue;
+		}
 		if (abbrev) {
 			rc = abbrev_ref(ctx, repo, a);
 			continue;

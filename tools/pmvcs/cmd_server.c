@@ -17,14 +17,17 @@
 
 #include "cmd.h"
 
-static const char usage_text[] =
-	"pmvcs server start [--idle-timeout=<sec>] [--foreground]\n"
-	"   or: pmvcs server stop\n"
-	"   or: pmvcs server status\n\n"
-	"Keep the repository's pool open in a resident process that runs\n"
-	"pmvcs commands for its owner (socket .pmvcs/" PMVCS_SOCK_NAME ").\n"
-	"The idle timeout defaults to 600 s (0: never). Commands run\n"
-	"in-process with --no-server or PMVCS_NO_SERVER=1.";
+static const char *const server_usage[] = {
+	"pmvcs server start [--idle-timeout=<sec>] [--foreground]",
+	"pmvcs server stop",
+	"pmvcs server status",
+	"",
+	"Keep the repository's pool open in a resident process that runs",
+	"pmvcs commands for its owner (socket .pmvcs/" PMVCS_SOCK_NAME ").",
+	"The idle timeout defaults to 600 s (0: never). Commands run",
+	"in-process with --no-server or PMVCS_NO_SERVER=1.",
+	NULL
+};
 
 /* The server a signal stops: the only process-wide state of a server
  * process, set once before the signals are installed. */
@@ -153,30 +156,36 @@ start(pmvcs_ctx *ctx, const char *sock, unsigned idle, int foreground)
 int
 cmd_server(pmvcs_ctx *ctx)
 {
-	char sock[PATH_MAX];
+	char sock[PATH_MAX], *end;
 	unsigned long idle = 600;
 	int foreground = 0, r;
-	const char *verb = ctx->argc > 1 ? ctx->argv[1] : NULL;
+	const char *verb, *idle_arg = NULL;
+	const pmvcs_option none[] = { OPT_END() };
+	const pmvcs_option start_opts[] = {
+		OPT_STRING(0, "idle-timeout", &idle_arg, "sec", "stop after "
+			   "this many idle seconds (default 600; 0: never)"),
+		OPT_BOOL(0, "foreground", &foreground, "serve from this process"),
+		OPT_END()
+	};
 
-	if (verb && (!strcmp(verb, "-h") || !strcmp(verb, "--help"))) {
-		fprintf(ctx->out, "usage: %s\n", usage_text);
-		return PMVCS_EXIT_OK;
-	}
-	if (!verb)
-		return pmvcs_usage(ctx, usage_text);
-	for (int i = 2; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		char *end;
-		if (!strcmp(verb, "start") && !strncmp(a, "--idle-timeout=", 15)) {
-			idle = strtoul(a + 15, &end, 10);
-			if (!a[15] || *end || idle > 86400 * 365)
-				return pmvcs_fatal(ctx, "server: invalid "
-						   "--idle-timeout: %s", a + 15);
-		} else if (!strcmp(verb, "start") && !strcmp(a, "--foreground")) {
-			foreground = 1;
-		} else {
-			return pmvcs_usage(ctx, usage_text);
-		}
+	/* "server <verb> [<options>]": the verb first, then its options
+	 * (parsed with the verb as the command's name) */
+	if ((r = pmvcs_parse(ctx, none, server_usage,
+			     PMVCS_PARSE_STOP_AT_NON_OPTION)) < 0)
+		return PMVCS_EXIT_USAGE;
+	if (!r)
+		return pmvcs_usage(ctx, server_usage, none);
+	verb = ctx->argv[0];
+	if ((r = pmvcs_parse(ctx, strcmp(verb, "start") ? none : start_opts,
+			     server_usage, 0)) < 0)
+		return PMVCS_EXIT_USAGE;
+	if (r)
+		return pmvcs_usage(ctx, server_usage, none);
+	if (idle_arg) {
+		idle = strtoul(idle_arg, &end, 10);
+		if (!*idle_arg || *end || idle > 86400 * 365)
+			return pmvcs_fatal(ctx, "server: invalid "
+					   "--idle-timeout: %s", idle_arg);
 	}
 	if ((r = locate(ctx, sock, sizeof(sock))) < 0)
 		return PMVCS_EXIT_FATAL;
@@ -199,5 +208,5 @@ cmd_server(pmvcs_ctx *ctx)
 		}
 		return r ? PMVCS_EXIT_FATAL : PMVCS_EXIT_OK;
 	}
-	return pmvcs_usage(ctx, usage_text);
+	return pmvcs_usage(ctx, server_usage, none);
 }

@@ -11,7 +11,10 @@
 #include "cmd.h"
 #include "diff.h"
 
-#define SHOW_USAGE "pmvcs show [--stat] [--name-only] [--name-status] [<object>...]"
+static const char *const show_usage[] = {
+	"pmvcs show [<options>] <object>...",
+	NULL
+};
 
 /* show_commit -- header, then the patch against the first parent. */
 static int
@@ -131,35 +134,26 @@ cmd_show(pmvcs_ctx *ctx)
 	vcs_repo *repo;
 	int rc = 0, n = 0;
 
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", SHOW_USAGE);
-			return 0;
-		} else if (!strcmp(a, "--stat")) {
-			o.stat = 1;
-			o.patch = 0;
-		} else if (!strcmp(a, "--name-only")) {
-			o.name_only = 1;
-			o.patch = 0;
-		} else if (!strcmp(a, "--name-status")) {
-			o.name_status = 1;
-			o.patch = 0;
-		} else if (!strncmp(a, "-U", 2)) {
-			o.context = atoi(a + 2);
-		} else if (a[0] == '-') {
-			return pmvcs_usage(ctx, SHOW_USAGE);
-		} else {
-			n++;
-		}
-	}
+	const pmvcs_option opts[] = {
+		OPT_PMVCS_DIFF_FORMAT(&o),
+		OPT_END()
+	};
+
+	/* git's revision options take no abbreviations and an unknown one
+	 * is fatal in its own words: KEEP_UNKNOWN, reported below */
+	if ((n = pmvcs_parse(ctx, opts, show_usage,
+			     PMVCS_PARSE_KEEP_UNKNOWN)) < 0)
+		return PMVCS_EXIT_USAGE;
+	for (int i = 0; i < n; i++)
+		if (ctx->argv[i][0] == '-' && ctx->argv[i][1])
+			return pmvcs_fatal(ctx, "unrecognized argument: %s",
+					   ctx->argv[i]);
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
 	/* once per command: it costs a pmdb_env_stat */
 	o.abbrev = vcs_default_abbrev(repo);
-	for (int i = 1; i < ctx->argc && !rc; i++)
-		if (ctx->argv[i][0] != '-')
-			rc = show_one(ctx, repo, ctx->argv[i], &o);
+	for (int i = 0; i < n && !rc; i++)
+		rc = show_one(ctx, repo, ctx->argv[i], &o);
 	if (!n)
 		rc = show_one(ctx, repo, "HEAD", &o);
 	vcs_repo_free(repo);

@@ -6,7 +6,10 @@
 
 #include "cmd.h"
 
-#define SHOW_REF_USAGE "pmvcs show-ref [--heads] [--tags] [-s|--hash] [<pattern>...]"
+static const char *const show_ref_usage[] = {
+	"pmvcs show-ref [-s | --hash] [--tags] [--heads] [--] [<pattern>...]",
+	NULL
+};
 
 typedef struct show_ref {
 	pmvcs_ctx *ctx;
@@ -70,27 +73,19 @@ cmd_show_ref(pmvcs_ctx *ctx)
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", SHOW_REF_USAGE);
-			return 0;
-		} else if (!strcmp(a, "--heads")) {
-			s.heads = 1;
-		} else if (!strcmp(a, "--tags")) {
-			s.tags = 1;
-		} else if (!strcmp(a, "-s") || !strcmp(a, "--hash")) {
-			s.hash_only = 1;
-		} else if (a[0] == '-') {
-			return pmvcs_usage(ctx, SHOW_REF_USAGE);
-		} else {
-			if (!s.patterns)
-				s.patterns = &ctx->argv[i];
-			s.npatterns++;
-			if (s.patterns + s.npatterns - 1 != &ctx->argv[i])
-				return pmvcs_usage(ctx, SHOW_REF_USAGE);
-		}
-	}
+	const pmvcs_option opts[] = {
+		OPT_BOOL(0, "tags", &s.tags, "only show tags (can be combined "
+			 "with heads)"),
+		OPT_BOOL(0, "heads", &s.heads, "only show heads (can be combined "
+			 "with tags)"),
+		OPT_BOOL('s', "hash", &s.hash_only, "only show SHA1 hash"),
+		OPT_END()
+	};
+
+	if ((rc = pmvcs_parse(ctx, opts, show_ref_usage, 0)) < 0)
+		return PMVCS_EXIT_USAGE;
+	s.patterns = ctx->argv;
+	s.npatterns = rc;
 	if (!(s.repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
 	rc = pmdb_ref_foreach(s.repo->env, "refs/", each_ref, &s);

@@ -9,7 +9,7 @@
 #include "bulkio.h"
 #include "cmd.h"
 
-#define STATS_USAGE "pmvcs stats [--json]"
+static const char *const stats_usage[] = { "pmvcs stats [--json]", NULL };
 
 /* ratio -- stored / raw, 0 when nothing is stored. */
 static double
@@ -29,18 +29,15 @@ cmd_stats(pmvcs_ctx *ctx)
 	const char *iomode = pmvcs_getenv(ctx, "PMVCS_IO");
 	char why[128], io_desc[200];
 	int json = 0, rc, uring;
+	const pmvcs_option opts[] = {
+		OPT_BOOL(0, "json", &json, "print one JSON object"),
+		OPT_END()
+	};
 
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", STATS_USAGE);
-			return 0;
-		} else if (!strcmp(a, "--json")) {
-			json = 1;
-		} else {
-			return pmvcs_usage(ctx, STATS_USAGE);
-		}
-	}
+	if ((rc = pmvcs_parse(ctx, opts, stats_usage, 0)) < 0)
+		return PMVCS_EXIT_USAGE;
+	if (rc)
+		return pmvcs_usage(ctx, stats_usage, opts);
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
 	rc = pmdb_env_stat(repo->env, &st);

@@ -19,8 +19,10 @@
 #include "diff.h"
 #include "worktree.h"
 
-static const char status_usage[] =
-	"pmvcs status [-s | --short] [--porcelain[=v1]] [-u[no|normal|all]]";
+static const char *const status_usage[] = {
+	"pmvcs status [<options>]",
+	NULL
+};
 
 /** print_path -- a path as git quotes it. */
 static void
@@ -202,41 +204,70 @@ prescan_free(prescan *p)
 	free(p->root);
 }
 
+/** fmt_state -- the output format: the last of -s, --porcelain and
+ *  --long wins, as in git (the two short forms print the same here). */
+typedef struct fmt_state {
+	int shortfmt;
+	const char *bad_version;   /**< --porcelain=<this> is not v1 */
+} fmt_state;
+
+/** porcelain_cb -- "--porcelain[=v1]"; another version fails after the
+ *  parse, with git's message (a fatal error, not a usage one) */
+static int
+porcelain_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
+{
+	fmt_state *f = opt->value;
+
+	(void)unset;
+	(void)err;
+	f->shortfmt = 1;
+	if (arg && strcmp(arg, "v1"))
+		f->bad_version = arg;
+	return 0;
+}
+
 /** cmd_status -- "pmvcs status [-s] [--porcelain]". */
 int
 cmd_status(pmvcs_ctx *ctx)
 {
 	char head_ref[PMDB_REF_NAME_MAX + 1] = "";
-	int shortfmt = 0, untracked = 1, collapse = 1, rc;
+	int untracked = 1, collapse = 1, rc;
+	fmt_state fmt = { 0, NULL };
+	const char *umode = NULL;
 	const char *iostats = pmvcs_getenv(ctx, "PMVCS_IO_STATS");
 	vcs_bulkio *io = NULL;
 	vcs_repo *repo;
 	vcs_status st;
 	prescan pre;
 
-	for (int i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", status_usage);
-			return 0;
-		} else if (!strcmp(a, "-s") || !strcmp(a, "--short") ||
-			   !strcmp(a, "--porcelain") || !strcmp(a, "--porcelain=v1")) {
-			shortfmt = 1;
-		} else if (!strcmp(a, "--long")) {
-			shortfmt = 0;
-		} else if (!strcmp(a, "-uno") || !strcmp(a, "--untracked-files=no")) {
-			untracked = 0;
-		} else if (!strcmp(a, "-uall") || !strcmp(a, "--untracked-files=all") ||
-			   !strcmp(a, "-u")) {
-			collapse = 0;
-		} else if (!strcmp(a, "-unormal") ||
-			   !strcmp(a, "--untracked-files=normal")) {
-			collapse = 1;
-		} else {
-			fprintf(ctx->err, "pmvcs: unknown argument '%s'\n", a);
-			return pmvcs_usage(ctx, status_usage);
-		}
-	}
+	const pmvcs_option opts[] = {
+		OPT_SET_INT('s', "short", &fmt.shortfmt, "show status concisely",
+			    1),
+		OPT_CALLBACK_F(0, "porcelain", &fmt, "version",
+			       "machine-readable output",
+			       PMVCS_OPTF_OPTARG | PMVCS_OPTF_NONEG, porcelain_cb),
+		OPT_SET_INT(0, "long", &fmt.shortfmt, "show status in long "
+			    "format (default)", 0),
+		{ PMVCS_OPT_STRING, 'u', "untracked-files", &umode, "mode",
+		  "show untracked files, optional modes: all, normal, no. "
+		  "(Default: all)", PMVCS_OPTF_OPTARG, (intptr_t)"all", NULL },
+		OPT_END()
+	};
+
+	if ((rc = pmvcs_parse(ctx, opts, status_usage,
+			      PMVCS_PARSE_HELP_STDERR)) < 0)
+		return PMVCS_EXIT_USAGE;
+	if (rc)         /* pathspecs are not supported */
+		return pmvcs_usage(ctx, status_usage, opts);
+	if (fmt.bad_version)
+		return pmvcs_fatal(ctx, "unsupported porcelain version '%s'",
+				   fmt.bad_version);
+	if (umode && !strcmp(umode, "no"))
+		untracked = 0;
+	else if (umode && !strcmp(umode, "all"))
+		collapse = 0;
+	else if (umode && strcmp(umode, "normal"))
+		return pmvcs_fatal(ctx, "Invalid untracked files mode '%s'", umode);
 	prescan_start(&pre, ctx->shared_repo ? ctx->shared_repo->worktree : NULL,
 		      ctx->git_dir ? ctx->git_dir : ctx->cwd);
 	repo = pmvcs_open_repo(ctx);
@@ -260,7 +291,7 @@ cmd_status(pmvcs_ctx *ctx)
 		vcs_repo_free(repo);
 		return rc;
 	}
-	if (shortfmt)
+	if (fmt.shortfmt)
 		print_short(ctx, &st, untracked);
 	else
 		print_long(ctx, repo, &st, head_ref, untracked);

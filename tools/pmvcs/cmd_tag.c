@@ -9,11 +9,12 @@
 #include "diff.h"
 #include "worktree.h"
 
-static const char tag_usage[] =
-	"pmvcs tag [-l | --list] [<pattern>...]\n"
-	"   or: pmvcs tag [-f] <name> [<object>]\n"
-	"   or: pmvcs tag [-f] (-a | -m <msg>) [-m <msg>...] <name> [<object>]\n"
-	"   or: pmvcs tag -d <name>...";
+static const char *const tag_usage[] = {
+	"pmvcs tag [-a] [-f] [-m <msg>] <tagname> [<commit> | <object>]",
+	"pmvcs tag -d <tagname>...",
+	"pmvcs tag [-l] [<pattern>...]",
+	NULL
+};
 
 /** list_state -- patterns for the listing callback. */
 typedef struct list_state {
@@ -46,21 +47,6 @@ tag_ref(char *buf, size_t size, const char *name)
 	return pmdb_ref_name_valid(buf) && name[0] != '-';
 }
 
-/** read_error -- set the message for a ref read that failed for another
- *  reason than absence: "<name>: <cause> (<libpmdb detail>)", so that
- *  the cause is named even when the detail alone does not say it. */
-static int
-read_error(int rc, const char *name)
-{
-	const char *d = pmdb_errdetail();
-	char detail[256];
-
-	snprintf(detail, sizeof(detail), "%s", d ? d : "");
-	if (!detail[0] || !strcmp(detail, pmdb_strerror(rc)))
-		return vcs_seterr(rc, "%s: %s", name, pmdb_strerror(rc));
-	return vcs_seterr(rc, "%s: %s (%s)", name, pmdb_strerror(rc), detail);
-}
-
 /** delete_tags -- "tag -d NAME...". */
 static int
 delete_tags(pmvcs_ctx *ctx, vcs_repo *repo, char **names, int n)
@@ -80,7 +66,7 @@ delete_tags(pmvcs_ctx *ctx, vcs_repo *repo, char **names, int n)
 		}
 		if (rc) {
 			/* a read that failed says nothing about the tag */
-			read_error(rc, ref);
+			pmvcs_ref_read_error(rc, ref);
 			return pmvcs_report(ctx, rc, "cannot delete tag", 0);
 		}
 		rc = pmvcs_ref_delete(repo, ref, &old);
@@ -109,7 +95,7 @@ create_tag(pmvcs_ctx *ctx, vcs_repo *repo, const char *name, const char *rev,
 		return pmvcs_fatal(ctx, "'%s' is not a valid tag name", name);
 	rc = pmdb_ref_read(repo->env, ref, &old, NULL);
 	if (rc && rc != PMDB_ENOTFOUND) {
-		read_error(rc, ref);
+		pmvcs_ref_read_error(rc, ref);
 		return pmvcs_fatal(ctx, "cannot create tag '%s': %s", name,
 				   vcs_errmsg());
 	}
@@ -190,61 +176,39 @@ out:
 int
 cmd_tag(pmvcs_ctx *ctx)
 {
-	int del = 0, list = 0, annotate = 0, force = 0, nmsg = 0, dashdash = 0;
-	int first = 0, i, ret;
-	vcs_str msg = VCS_STR_INIT;
+	int del = 0, list = 0, annotate = 0, force = 0, first, ret;
+	pmvcs_msg_opt msg = { VCS_STR_INIT, 0, 0 };
 	vcs_repo *repo;
-	char **pos = calloc((size_t)ctx->argc + 1, sizeof(*pos));
+	char **pos;
+	const pmvcs_option opts[] = {
+		OPT_BOOL('l', "list", &list, "list tag names"),
+		OPT_BOOL('d', "delete", &del, "delete tags"),
+		OPT_GROUP("Tag creation options"),
+		OPT_BOOL('a', "annotate", &annotate, "annotated tag, needs a "
+			 "message"),
+		OPT_PMVCS_MESSAGE(&msg, "tag message"),
+		OPT__FORCE(&force, "replace the tag if exists"),
+		OPT_END()
+	};
 
-	if (!pos)
-		return pmvcs_fatal(ctx, "out of memory");
-	/* options may follow the names, as git's parse_options allows */
-	for (i = 1; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i], *m = NULL;
-		if (dashdash || a[0] != '-' || !a[1]) {
-			pos[first++] = ctx->argv[i];
-			continue;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fprintf(ctx->out, "usage: %s\n", tag_usage);
-			ret = 0;
-			goto out;
-		} else if (!strcmp(a, "-d") || !strcmp(a, "--delete")) {
-			del = 1;
-		} else if (!strcmp(a, "-l") || !strcmp(a, "--list")) {
-			list = 1;
-		} else if (!strcmp(a, "-a") || !strcmp(a, "--annotate")) {
-			annotate = 1;
-		} else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
-			force = 1;
-		} else if ((!strcmp(a, "-m") || !strcmp(a, "--message")) &&
-			   i + 1 < ctx->argc) {
-			m = ctx->argv[++i];
-		} else if (!strncmp(a, "-m", 2) && a[2]) {
-			m = a + 2;
-		} else if (!strncmp(a, "--message=", 10)) {
-			m = a + 10;
-		} else if (!strcmp(a, "--")) {
-			dashdash = 1;
-		} else {
-			fprintf(ctx->err, "pmvcs: unknown option '%s'\n", a);
-			ret = pmvcs_usage(ctx, tag_usage);
-			goto out;
-		}
-		if (m && ((nmsg++ && vcs_str_adds(&msg, "\n\n")) ||
-			  vcs_str_adds(&msg, m))) {
-			ret = pmvcs_fatal(ctx, "out of memory");
-			goto out;
-		}
-	}
-	if (annotate && !nmsg) {
-		fprintf(ctx->err, "pmvcs: an annotated tag needs a message: "
-			"use -m <msg> (there is no editor)\n");
-		ret = pmvcs_usage(ctx, tag_usage);
+	if ((first = pmvcs_parse(ctx, opts, tag_usage, 0)) < 0) {
+		ret = PMVCS_EXIT_USAGE;
 		goto out;
 	}
-	if ((del && (!first || nmsg)) || (!del && !list && first > 2) ||
-	    (!del && !list && !first && nmsg)) {
-		ret = pmvcs_usage(ctx, tag_usage);
+	pos = ctx->argv;
+	if (msg.oom) {
+		ret = pmvcs_fatal(ctx, "out of memory");
+		goto out;
+	}
+	if (annotate && !msg.n) {
+		fprintf(ctx->err, "pmvcs: an annotated tag needs a message: "
+			"use -m <msg> (there is no editor)\n");
+		ret = pmvcs_usage(ctx, tag_usage, opts);
+		goto out;
+	}
+	if ((del && (!first || msg.n)) || (!del && !list && first > 2) ||
+	    (!del && !list && !first && msg.n)) {
+		ret = pmvcs_usage(ctx, tag_usage, opts);
 		goto out;
 	}
 	repo = pmvcs_open_repo(ctx);
@@ -258,16 +222,15 @@ cmd_tag(pmvcs_ctx *ctx)
 		list_state ls = { ctx, pos, first };
 		int rc = pmdb_ref_foreach(repo->env, "refs/tags/", list_cb, &ls);
 		if (rc)
-			read_error(rc, "refs");
+			pmvcs_ref_read_error(rc, "refs");
 		ret = rc ? pmvcs_report(ctx, rc, "cannot list tags", 0) :
 			PMVCS_EXIT_OK;
 	} else {
 		ret = create_tag(ctx, repo, pos[0], first > 1 ? pos[1] : "HEAD",
-				 nmsg ? &msg : NULL, force);
+				 msg.n ? &msg.text : NULL, force);
 	}
 	vcs_repo_free(repo);
 out:
-	free(pos);
-	vcs_str_free(&msg);
+	vcs_str_free(&msg.text);
 	return ret;
 }

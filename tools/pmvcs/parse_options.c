@@ -31,15 +31,15 @@
 enum step { STEP_DONE = 0, STEP_ERROR = -1, STEP_HELP = -2,
 	    STEP_UNKNOWN = -3 };
 
-/** state -- one parse */
-typedef struct state {
+/** pstate -- one parse */
+typedef struct pstate {
 	char **argv;
 	int argc, i;            /**< argv[i] is the current word */
 	const char *opt;        /**< the rest of the current word still to
 	                             read (a bundle, an attached value) */
 	FILE *out, *err;
 	unsigned flags;         /**< PMVCS_PARSE_* */
-} state;
+} pstate;
 
 int
 pmvcs_opt_error(FILE *err, const char *fmt, ...)
@@ -56,7 +56,7 @@ pmvcs_opt_error(FILE *err, const char *fmt, ...)
 
 /* optname_error -- "error: <switch `x'|option `name'> <what>" */
 static int
-optname_error(state *s, const pmvcs_option *o, int by, const char *what)
+optname_error(pstate *s, const pmvcs_option *o, int by, const char *what)
 {
 	if (by & BY_SHORT)
 		return pmvcs_opt_error(s->err, "switch `%c' %s", o->short_name,
@@ -69,7 +69,7 @@ optname_error(state *s, const pmvcs_option *o, int by, const char *what)
 
 /* get_arg -- the option's value: the attached rest, else the next word */
 static int
-get_arg(state *s, const pmvcs_option *o, int by, const char **arg)
+get_arg(pstate *s, const pmvcs_option *o, int by, const char **arg)
 {
 	if (s->opt) {
 		*arg = s->opt;
@@ -84,7 +84,7 @@ get_arg(state *s, const pmvcs_option *o, int by, const char **arg)
 
 /* get_value -- apply option o (git's get_value) */
 static int
-get_value(state *s, const pmvcs_option *o, int by)
+get_value(pstate *s, const pmvcs_option *o, int by)
 {
 	int unset = !!(by & BY_UNSET);
 	const char *arg = NULL;
@@ -145,7 +145,7 @@ get_value(state *s, const pmvcs_option *o, int by)
 
 /* parse_short -- the option at s->opt[0] (git's parse_short_opt) */
 static int
-parse_short(state *s, const pmvcs_option *opts)
+parse_short(pstate *s, const pmvcs_option *opts)
 {
 	const pmvcs_option *num = NULL;
 	char digits[32];
@@ -174,7 +174,7 @@ parse_short(state *s, const pmvcs_option *opts)
 
 /* parse_long -- "--<arg>" (git's parse_long_opt, same precedence) */
 static int
-parse_long(state *s, const char *arg, const pmvcs_option *opts)
+parse_long(pstate *s, const char *arg, const pmvcs_option *opts)
 {
 	const char *arg_end = strchr(arg, '=');
 	const pmvcs_option *abbrev = NULL, *ambiguous = NULL;
@@ -260,7 +260,7 @@ is_abbreviated:
 /* check_typos -- "-list" meant "--list": git stops there (exit 129, no
  * usage) rather than reading it as -l -i -s -t */
 static int
-check_typos(state *s, const char *arg, const pmvcs_option *opts)
+check_typos(pstate *s, const char *arg, const pmvcs_option *opts)
 {
 	if (strlen(arg) < 3)
 		return 0;
@@ -369,7 +369,7 @@ pmvcs_usage_with_options(FILE *f, const char *const *usage,
 
 /* step -- one word starting with '-' (not "-" or "--") */
 static int
-step(state *s, const char *arg, const pmvcs_option *opts)
+step(pstate *s, const char *arg, const pmvcs_option *opts)
 {
 	int rc;
 
@@ -405,7 +405,7 @@ pmvcs_parse_options(int argc, char **argv, const pmvcs_option *opts,
 		    const char *const *usage, unsigned flags,
 		    FILE *out, FILE *err)
 {
-	state s = { argv, argc, 1, NULL, out, err, flags };
+	pstate s = { argv, argc, 1, NULL, out, err, flags };
 	int n = 0;
 
 	if ((flags & PMVCS_PARSE_HELP_STDERR) && argc == 2 &&

@@ -398,9 +398,12 @@ writer(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
 		if (!strcmp(argv[0], w[i]))
 			return 1;
+	/* fast-export takes no option prefixes (its parser keeps unknown
+	 * options for the revision parser, see cmd_fast_export.c), so
+	 * "--export-marks" is always spelled out: "=<file>" or " <file>" */
 	if (!strcmp(argv[0], "fast-export"))
 		for (int i = 1; i < argc; i++)
-			if (!strncmp(argv[i], "--export-marks=", 15))
+			if (!strncmp(argv[i], "--export-marks", 14))
 				return 1;
 	return 0;
 }

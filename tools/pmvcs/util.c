@@ -1,7 +1,8 @@
 /*
  * util.c -- helpers shared by the pmvcs commands: environment lookup in
- * the command's own environment, error reporting, opening the repository
- * (or borrowing the server's, see server.c).
+ * the command's own environment, option parsing and usage on the
+ * command's streams, error reporting, opening the repository (or
+ * borrowing the server's, see server.c).
  */
 #include <stdarg.h>
 #include <string.h>
@@ -34,10 +35,55 @@ pmvcs_fatal(pmvcs_ctx *ctx, const char *fmt, ...)
 }
 
 int
-pmvcs_usage(pmvcs_ctx *ctx, const char *usage)
+pmvcs_parse(pmvcs_ctx *ctx, const pmvcs_option *opts,
+	    const char *const *usage, unsigned flags)
 {
-	fprintf(ctx->err, "usage: %s\n", usage);
+	int n = pmvcs_parse_options(ctx->argc, ctx->argv, opts, usage, flags,
+				    ctx->out, ctx->err);
+
+	if (n >= 0)
+		ctx->argc = n;
+	return n;
+}
+
+int
+pmvcs_usage(pmvcs_ctx *ctx, const char *const *usage,
+	    const pmvcs_option *opts)
+{
+	pmvcs_usage_with_options(ctx->err, usage, opts);
 	return PMVCS_EXIT_USAGE;
+}
+
+/* pmvcs_opt_message -- see cmd.h */
+int
+pmvcs_opt_message(const pmvcs_option *opt, const char *arg, int unset,
+		  FILE *err)
+{
+	pmvcs_msg_opt *m = opt->value;
+
+	(void)err;
+	if (unset) {
+		vcs_str_reset(&m->text);
+		m->n = 0;
+		return 0;
+	}
+	if ((m->n++ && vcs_str_adds(&m->text, "\n\n")) ||
+	    vcs_str_adds(&m->text, arg))
+		m->oom = 1;     /* the command reports it: a fatal error */
+	return 0;
+}
+
+/* pmvcs_ref_read_error -- see cmd.h */
+int
+pmvcs_ref_read_error(int rc, const char *name)
+{
+	const char *d = pmdb_errdetail();
+	char detail[256];
+
+	snprintf(detail, sizeof(detail), "%s", d ? d : "");
+	if (!detail[0] || !strcmp(detail, pmdb_strerror(rc)))
+		return vcs_seterr(rc, "%s: %s", name, pmdb_strerror(rc));
+	return vcs_seterr(rc, "%s: %s (%s)", name, pmdb_strerror(rc), detail);
 }
 
 int

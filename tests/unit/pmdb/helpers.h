@@ -44,7 +44,7 @@ reopen(pmdb_env *env, const char *dir)
 	return n;
 }
 
-/* put_str -- put a NUL-terminated string as an object in its own txn. */
+/* put_one -- put a NUL-terminated string as an object in its own txn. */
 static inline pmdb_oid
 put_one(pmdb_env *env, pmdb_otype t, const char *s)
 {

@@ -15,6 +15,7 @@
 #include "vcstest.h"
 #include "../../../tools/pmvcs/cmd.h"
 #include "../../../tools/pmvcs/util.c"
+#include "../../../tools/pmvcs/parse_options.c"
 #include "../../../tools/pmvcs/client.c"
 #include "../../../tools/pmvcs/server.c"
 
