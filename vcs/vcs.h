@@ -193,6 +193,34 @@ int vcs_peel(vcs_repo *repo, const pmdb_oid *oid, pmdb_otype want,
 	     pmdb_oid *out);
 
 /* ------------------------------------------------------------------ */
+/* Commit and tag messages (vcs/message.c)                             */
+/* ------------------------------------------------------------------ */
+
+/**
+ * vcs_stripspace -- git's stripspace(): drop trailing whitespace of each
+ * line, collapse runs of blank lines, drop leading and trailing blank
+ * lines, end with '\n' (unless empty); skip_comments also drops lines
+ * starting with '#'. Appends to out.
+ */
+int vcs_stripspace(vcs_str *out, const char *text, size_t len,
+		   int skip_comments);
+
+/** vcs_subject -- git's %s of a commit message: the first paragraph
+ *  with its lines joined by spaces. Appends to out. */
+int vcs_subject(vcs_str *out, const char *msg, size_t len);
+
+/** vcs_commit_oneline -- "<abbrev> <subject>" of a commit (git's
+ *  "HEAD is now at" form). Appends to out. */
+int vcs_commit_oneline(vcs_repo *repo, const pmdb_oid *oid, vcs_str *out);
+
+/**
+ * vcs_msg_skip_blank -- skip a commit message's leading lines that hold
+ * only blanks and tabs (git's rule before %s and the medium format); *n
+ * is reduced by what was skipped. Pure; thread-safe.
+ */
+const char *vcs_msg_skip_blank(const char *m, size_t *n);
+
+/* ------------------------------------------------------------------ */
 /* Identities (vcs/ident.c)                                            */
 /* ------------------------------------------------------------------ */
 
@@ -263,6 +291,40 @@ int vcs_revparse(vcs_repo *repo, const char *spec, pmdb_oid *out);
  *  On an unborn branch *branch_ref is still set (caller frees it too).
  *  oid and branch_ref may be NULL. */
 int vcs_head(vcs_repo *repo, pmdb_oid *oid, char **branch_ref);
+
+/* ------------------------------------------------------------------ */
+/* Id abbreviation (vcs/revparse.c)                                    */
+/* ------------------------------------------------------------------ */
+
+/**
+ * vcs_oid_abbrev -- hex prefix of oid, at least minlen digits (4..hexlen;
+ * 0 means 7), extended like git until no other object in the pool shares
+ * it. The id itself need not be in the pool (a working-tree blob).
+ * @param[out] buf at least PMDB_OID_HEXMAX+1 bytes.
+ * @return buf.
+ */
+char *vcs_oid_abbrev(vcs_repo *repo, const pmdb_oid *oid, int minlen,
+		     char *buf);
+
+/**
+ * vcs_oid_abbrev_checked -- vcs_oid_abbrev() that reports a failed lookup:
+ * same prefix, but a lookup that fails for another reason than "not
+ * found" / "ambiguous" is an error (it says nothing about uniqueness) and
+ * buf then holds the whole id, never a prefix that may be ambiguous.
+ * minlen 0 means vcs_default_abbrev(repo): pass the length instead when
+ * abbreviating many ids.
+ * @return 0, or a negative PMDB_E* code (message in vcs_errmsg()).
+ */
+int vcs_oid_abbrev_checked(vcs_repo *repo, const pmdb_oid *oid, int minlen,
+			   char *buf);
+
+/**
+ * vcs_default_abbrev -- git's core.abbrev=auto for this pool: 7, or
+ * (bits of the object count + 1) / 2 digits in big pools. Costs a
+ * pmdb_env_stat (which lists the pool's part files): compute it once per
+ * command and pass it on, not once per id.
+ */
+int vcs_default_abbrev(vcs_repo *repo);
 
 /* ------------------------------------------------------------------ */
 /* Path quoting (vcs/quote.c)                                          */

@@ -59,7 +59,7 @@ int vcs_ignore_match(const vcs_ignore *ign, const char *path, size_t len,
 int vcs_wildmatch(const char *pattern, const char *text, int pathname);
 
 /* ------------------------------------------------------------------ */
-/* Entry lists (vcs/worktree.c)                                        */
+/* Entry lists and file reads (vcs/worktree.c), scan (worktree_scan.c) */
 /* ------------------------------------------------------------------ */
 
 /** One file: of the working tree (stat fields set) or of a tree. */
@@ -97,6 +97,13 @@ void *vcs_wt_list_reserve(vcs_wt_list *l, size_t bytes);
  *  (private), unmapped by vcs_wt_list_free; NULL on failure (errno).
  *  For files replaced only by rename, never truncated in place. */
 const void *vcs_wt_list_map(vcs_wt_list *l, int fd, size_t size);
+/** vcs_wt_list_adopt -- move src's path storage (blocks and mappings)
+ *  into dst, so entries copied from src to dst keep valid paths after
+ *  src is freed; src's entries must not be used after that. */
+void vcs_wt_list_adopt(vcs_wt_list *dst, vcs_wt_list *src);
+/** vcs_wt_list_sort -- sort l by path (bytewise, git's index order)
+ *  unless it is sorted already (checked first: one pass). */
+void vcs_wt_list_sort(vcs_wt_list *l);
 /** vcs_wt_find -- binary search by path; NULL if absent. */
 vcs_wt_entry *vcs_wt_find(const vcs_wt_list *l, const char *path, size_t len);
 
@@ -160,6 +167,10 @@ int vcs_wt_read_many(vcs_repo *repo, struct vcs_bulkio *io, vcs_wt_entry **v,
 /** vcs_wt_hash_many -- set the blob ids of v[0..n) (read in batches). */
 int vcs_wt_hash_many(vcs_repo *repo, struct vcs_bulkio *io, vcs_wt_entry **v,
 		     size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Trees <-> sorted lists (vcs/tree_build.c)                           */
+/* ------------------------------------------------------------------ */
 
 /**
  * vcs_tree_flatten -- every blob, symlink and gitlink under tree (NULL:
@@ -304,26 +315,5 @@ int vcs_checkout_tree_io(vcs_repo *repo, struct vcs_bulkio *io,
 			 const pmdb_oid *from_tree, const pmdb_oid *to_tree,
 			 unsigned flags, vcs_checkout_result *res);
 void vcs_checkout_result_clear(vcs_checkout_result *res);
-
-/* ------------------------------------------------------------------ */
-/* Helpers shared by the commands                                      */
-/* ------------------------------------------------------------------ */
-
-/**
- * vcs_stripspace -- git's stripspace(): drop trailing whitespace of each
- * line, collapse runs of blank lines, drop leading and trailing blank
- * lines, end with '\n' (unless empty); skip_comments also drops lines
- * starting with '#'. Appends to out.
- */
-int vcs_stripspace(vcs_str *out, const char *text, size_t len,
-		   int skip_comments);
-
-/** vcs_subject -- git's %s of a commit message: the first paragraph
- *  with its lines joined by spaces. Appends to out. */
-int vcs_subject(vcs_str *out, const char *msg, size_t len);
-
-/** vcs_commit_oneline -- "<abbrev> <subject>" of a commit (git's
- *  "HEAD is now at" form). Appends to out. */
-int vcs_commit_oneline(vcs_repo *repo, const pmdb_oid *oid, vcs_str *out);
 
 #endif /* VCS_WORKTREE_H */

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "diff.h"
+#include "pretty.h"
 #include "logwalk.h"
 
 #define LOG_USAGE \

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "diff.h"
+#include "pretty.h"
 
 #define SHOW_USAGE "pmvcs show [--stat] [--name-only] [--name-status] [<object>...]"
 
