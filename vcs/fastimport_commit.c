@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastimport.h"
+#include "fastimport_int.h"
 
 static int next_line(fi_state *s);
 static int parse_merges(fi_state *s, vcs_str *parents);

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastimport.h"
+#include "fastimport_int.h"
 
 /** A note found at the wrong place: moved after the walk. */
 typedef struct note_move {
