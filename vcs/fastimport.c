@@ -7,7 +7,7 @@
  *  1. s->txn is always open between commands; it holds objects only until
  *     fi_publish() adds the ref updates and commits it.
  *  2. The objects txn is committed (no refs) once it holds about
- *     txn_bytes of data, only between commands, so that no vcs_mtree
+ *     txn_bytes of data, only between commands, so that no vcs_tree_editor
  *     holds unwritten edits across the switch.
  *  3. On failure the open txn is aborted: refs stay as at the last
  *     checkpoint, and objects committed earlier stay (deduplicated on
@@ -317,7 +317,7 @@ fi_cmd_reset(fi_state *s, const char *arg)
 		memset(&b->tip, 0, sizeof(b->tip));
 		memset(&b->tree, 0, sizeof(b->tree));
 		b->num_notes = 0;
-		if (b->mt && vcs_mtree_reset(b->mt, NULL) < 0)
+		if (b->mt && vcs_tree_editor_reset(b->mt, NULL) < 0)
 			return fi_fail(s, "%s", vcs_errmsg());
 	} else if (fi_branch_new(s, arg, &b) < 0) {
 		return -1;
@@ -459,7 +459,7 @@ rotate(fi_state *s)
 	s->txn_data = 0;
 	for (size_t i = 0; i < s->nbranches; i++)
 		if (s->branches[i]->mt)
-			vcs_mtree_set_txn(s->branches[i]->mt, s->txn);
+			vcs_tree_editor_set_txn(s->branches[i]->mt, s->txn);
 	return 0;
 }
 

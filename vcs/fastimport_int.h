@@ -46,7 +46,7 @@ typedef struct fi_branch {
 	int dirty;                /**< tip changed since last publish */
 	int refuse;               /**< FI_REFUSE_*: update refused at the
 	                               last publication (set by it) */
-	vcs_mtree *mt;            /**< loaded tree, or NULL */
+	vcs_tree_editor *mt;            /**< loaded tree, or NULL */
 	uint64_t lru;
 	uint64_t num_notes;
 } fi_branch;

@@ -10,7 +10,7 @@
  *     first named or at the last publication: every ref update of a
  *     publication compares-and-swaps against it, so a concurrent writer
  *     makes the import fail rather than be overwritten.
- *  2. At most FI_ACTIVE_BRANCHES branches hold a loaded vcs_mtree; an
+ *  2. At most FI_ACTIVE_BRANCHES branches hold a loaded vcs_tree_editor; an
  *     evicted branch reloads from its tree id, which is always written
  *     (eviction only happens between commands).
  */
@@ -128,13 +128,13 @@ fi_branch_load(fi_state *s, fi_branch *b)
 				v = c;
 		}
 		if (v) {
-			vcs_mtree_free(v->mt);
+			vcs_tree_editor_free(v->mt);
 			v->mt = NULL;
 			s->nactive--;
 		}
 	}
 	int zero = pmdb_oid_is_zero(&b->tip);
-	int rc = vcs_mtree_new(&b->mt, s->repo, s->txn, zero ? NULL : &b->tree);
+	int rc = vcs_tree_editor_new(&b->mt, s->repo, s->txn, zero ? NULL : &b->tree);
 	if (rc < 0)
 		return fi_fail(s, "loading the tree of %s: %s", b->name, vcs_errmsg());
 	s->nactive++;
@@ -146,7 +146,7 @@ void
 fi_branches_free(fi_state *s)
 {
 	for (size_t i = 0; i < s->nbranches; i++) {
-		vcs_mtree_free(s->branches[i]->mt);
+		vcs_tree_editor_free(s->branches[i]->mt);
 		free(s->branches[i]->name);
 		free(s->branches[i]);
 	}
@@ -496,6 +496,6 @@ fi_publish(fi_state *s, int final)
 	}
 	for (size_t i = 0; i < s->nbranches; i++)
 		if (s->branches[i]->mt)
-			vcs_mtree_set_txn(s->branches[i]->mt, s->txn);
+			vcs_tree_editor_set_txn(s->branches[i]->mt, s->txn);
 	return 0;
 }

@@ -35,7 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bulkio.h"
+#include "file_io.h"
 #include "worktree.h"
 
 #define CACHE_NAME "wtcache"
@@ -506,7 +506,7 @@ untracked(vcs_status *st, size_t *cap, const vcs_wt_entry **u, size_t nu,
  *  comparison with st->head will look at and the cache did not vouch
  *  for (same path, not a gitlink, same file/symlink kind). */
 static int
-hash_stale(vcs_repo *repo, vcs_bulkio *io, vcs_status *st)
+hash_stale(vcs_repo *repo, vcs_file_io *io, vcs_status *st)
 {
 	vcs_wt_entry **v = NULL;
 	size_t n = 0, i = 0, j = 0;
@@ -542,7 +542,7 @@ vcs_status_compute(vcs_repo *repo, const pmdb_oid *tree,
 
 /** vcs_status_compute_io -- the same, reading stale files through io. */
 int
-vcs_status_compute_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
+vcs_status_compute_io(vcs_repo *repo, vcs_file_io *io, const pmdb_oid *tree,
 		      int collapse_untracked, vcs_status *st)
 {
 	return vcs_status_compute_wt(repo, io, tree, collapse_untracked, NULL,
@@ -552,7 +552,7 @@ vcs_status_compute_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
 /** vcs_status_compute_wt -- the same, with the working tree's list
  *  (from wait) scanned by the caller. */
 int
-vcs_status_compute_wt(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
+vcs_status_compute_wt(vcs_repo *repo, vcs_file_io *io, const pmdb_oid *tree,
 		      int collapse_untracked, vcs_wt_wait_fn wait, void *arg,
 		      vcs_status *st)
 {

@@ -9,7 +9,7 @@
  * ../shared/ROADMAP.md: commands will run concurrently in a server).
  *
  * Threads: a vcs_repo may be used by many threads for reads (libpmdb reads
- * are lock-free); a vcs_mtree belongs to one thread.
+ * are lock-free); a vcs_tree_editor belongs to one thread.
  */
 #ifndef VCS_H
 #define VCS_H
@@ -239,7 +239,7 @@ int vcs_ident_make(vcs_str *out, const char *role, vcs_getenv_fn getenv_fn,
 		   void *env_ctx);
 
 /* ------------------------------------------------------------------ */
-/* Mutable trees (vcs/mtree.c): build new trees from old ones          */
+/* Tree editor (vcs/tree_editor.c): new trees from old ones by path    */
 /* ------------------------------------------------------------------ */
 
 /**
@@ -247,30 +247,30 @@ int vcs_ident_make(vcs_str *out, const char *role, vcs_getenv_fn getenv_fn,
  * written back as tree objects (only the changed subtrees). pmvcs commit
  * and fast-import both build trees with it.
  */
-typedef struct vcs_mtree vcs_mtree;
+typedef struct vcs_tree_editor vcs_tree_editor;
 
 /** root NULL: empty tree. Reads go through txn when non-NULL. */
-int vcs_mtree_new(vcs_mtree **out, vcs_repo *repo, pmdb_txn *txn,
+int vcs_tree_editor_new(vcs_tree_editor **out, vcs_repo *repo, pmdb_txn *txn,
 		  const pmdb_oid *root);
-void vcs_mtree_free(vcs_mtree *t);
+void vcs_tree_editor_free(vcs_tree_editor *t);
 /** Replace the whole tree (root NULL = empty): fast-import's deleteall. */
-int vcs_mtree_reset(vcs_mtree *t, const pmdb_oid *root);
+int vcs_tree_editor_reset(vcs_tree_editor *t, const pmdb_oid *root);
 /** Set path (slash-separated, no leading/trailing slash) to (mode, oid),
  *  creating parent directories; mode VCS_MODE_TREE grafts a subtree.
  *  Replaces a file or directory in the way. PMDB_EINVAL on bad path. */
-int vcs_mtree_set(vcs_mtree *t, const char *path, size_t len, uint32_t mode,
+int vcs_tree_editor_set(vcs_tree_editor *t, const char *path, size_t len, uint32_t mode,
 		  const pmdb_oid *oid);
 /** Remove a file or directory; empty parents vanish. PMDB_ENOTFOUND. */
-int vcs_mtree_remove(vcs_mtree *t, const char *path, size_t len);
+int vcs_tree_editor_remove(vcs_tree_editor *t, const char *path, size_t len);
 /** Look up a path ("" is the root: mode VCS_MODE_TREE). A directory with
  *  unwritten changes gets its id computed (written into txn). */
-int vcs_mtree_get(vcs_mtree *t, const char *path, size_t len, uint32_t *mode,
+int vcs_tree_editor_get(vcs_tree_editor *t, const char *path, size_t len, uint32_t *mode,
 		  pmdb_oid *oid);
 /** Write every changed subtree with pmdb_txn_put(txn, ...) and return
  *  the root id. The empty tree is a valid result. */
-int vcs_mtree_write(vcs_mtree *t, pmdb_txn *txn, pmdb_oid *root);
+int vcs_tree_editor_write(vcs_tree_editor *t, pmdb_txn *txn, pmdb_oid *root);
 /** Point reads at another txn (or NULL) after the previous one ended. */
-void vcs_mtree_set_txn(vcs_mtree *t, pmdb_txn *txn);
+void vcs_tree_editor_set_txn(vcs_tree_editor *t, pmdb_txn *txn);
 
 /* ------------------------------------------------------------------ */
 /* Revisions (vcs/revparse.c)                                          */

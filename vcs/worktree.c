@@ -3,7 +3,7 @@
  * the list, sorted by path, binary search) and the reads of their
  * contents.
  *
- * File reads go through vcs/bulkio.c: vcs_wt_read() reads one file by
+ * File reads go through vcs/file_io.c: vcs_wt_read() reads one file by
  * the plain path, vcs_wt_read_many() reads many in batches (io_uring
  * when the caller's handle has a ring), two batches in flight so the
  * caller consumes one while the next is read. The scan that fills a
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "bulkio.h"
+#include "file_io.h"
 #include "worktree.h"
 
 /** A block of path storage; a list chains its blocks. */
@@ -216,7 +216,7 @@ vcs_wt_read(vcs_repo *repo, vcs_wt_reader *rd, const vcs_wt_entry *e)
 
 	if (wt_abspath(repo, &path, e->path))
 		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	rc = vcs_bulkio_read_one((char *)path.data, e->path,
+	rc = vcs_file_io_read_one((char *)path.data, e->path,
 				 e->mode == VCS_MODE_LINK, e->size, &rd->buf);
 	vcs_str_free(&path);
 	return rc;
@@ -224,9 +224,9 @@ vcs_wt_read(vcs_repo *repo, vcs_wt_reader *rd, const vcs_wt_entry *e)
 
 /** wave -- one batch of bulk reads and the entries they are for. */
 typedef struct wave {
-	vcs_bulkio_rd rd[VCS_BULKIO_BATCH];
-	vcs_str path[VCS_BULKIO_BATCH];
-	vcs_wt_entry *e[VCS_BULKIO_BATCH];
+	vcs_file_io_rd rd[VCS_FILE_IO_BATCH];
+	vcs_str path[VCS_FILE_IO_BATCH];
+	vcs_wt_entry *e[VCS_FILE_IO_BATCH];
 	size_t n;
 	int submitted;
 } wave;
@@ -240,7 +240,7 @@ wave_fill(vcs_repo *repo, wave *w, vcs_wt_entry **v, size_t n, size_t *next)
 	uint64_t bytes = 0;
 
 	w->n = 0;
-	while (*next < n && w->n < VCS_BULKIO_BATCH &&
+	while (*next < n && w->n < VCS_FILE_IO_BATCH &&
 	       (!w->n || bytes + v[*next]->size <= WAVE_BYTES)) {
 		vcs_wt_entry *e = v[(*next)++];
 		size_t k = w->n++;
@@ -258,32 +258,32 @@ wave_fill(vcs_repo *repo, wave *w, vcs_wt_entry **v, size_t n, size_t *next)
 
 /** vcs_wt_read_many -- read v[0..n) in batches through io, in order. */
 int
-vcs_wt_read_many(vcs_repo *repo, vcs_bulkio *io, vcs_wt_entry **v, size_t n,
+vcs_wt_read_many(vcs_repo *repo, vcs_file_io *io, vcs_wt_entry **v, size_t n,
 		 vcs_wt_each_fn fn, void *arg)
 {
-	vcs_bulkio *own = NULL;
+	vcs_file_io *own = NULL;
 	wave *w = calloc(2, sizeof(*w));
 	size_t next = 0;
 	int cur = 0, rc = 0;
 
 	if (!w)
 		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	if (!io && (rc = vcs_bulkio_open(&own, VCS_BULKIO_SYNC)) != 0)
+	if (!io && (rc = vcs_file_io_open(&own, VCS_FILE_IO_SYNC)) != 0)
 		goto out;
 	if (!io)
 		io = own;
 	rc = wave_fill(repo, &w[0], v, n, &next);
-	if (!rc && w[0].n && !(rc = vcs_bulkio_read_submit(io, w[0].rd, w[0].n)))
+	if (!rc && w[0].n && !(rc = vcs_file_io_read_submit(io, w[0].rd, w[0].n)))
 		w[0].submitted = 1;
 	while (!rc && w[cur].n) {
 		wave *c = &w[cur], *o = &w[cur ^ 1];
 		/* queue the next batch before consuming this one, so the
 		 * kernel reads it while fn hashes (when it works async) */
 		rc = wave_fill(repo, o, v, n, &next);
-		if (!rc && o->n && !(rc = vcs_bulkio_read_submit(io, o->rd, o->n)))
+		if (!rc && o->n && !(rc = vcs_file_io_read_submit(io, o->rd, o->n)))
 			o->submitted = 1;
 		if (!rc) {
-			rc = vcs_bulkio_read_reap(io, c->rd, c->n);
+			rc = vcs_file_io_read_reap(io, c->rd, c->n);
 			c->submitted = 0;
 		}
 		for (size_t k = 0; k < c->n && !rc; k++)
@@ -295,14 +295,14 @@ out:
 	for (int k = 0; k < 2; k++) {
 		/* never free buffers the kernel may still write */
 		if (w[k].submitted)
-			vcs_bulkio_read_reap(io, w[k].rd, w[k].n);
-		for (size_t i = 0; i < VCS_BULKIO_BATCH; i++) {
+			vcs_file_io_read_reap(io, w[k].rd, w[k].n);
+		for (size_t i = 0; i < VCS_FILE_IO_BATCH; i++) {
 			vcs_str_free(&w[k].rd[i].buf);
 			vcs_str_free(&w[k].path[i]);
 		}
 	}
 	free(w);
-	vcs_bulkio_free(own);
+	vcs_file_io_free(own);
 	return rc;
 }
 
@@ -322,7 +322,7 @@ hash_cb(void *arg, vcs_wt_entry *e, const vcs_str *data)
 
 /** vcs_wt_hash_many -- blob ids of v[0..n), read in batches. */
 int
-vcs_wt_hash_many(vcs_repo *repo, vcs_bulkio *io, vcs_wt_entry **v, size_t n)
+vcs_wt_hash_many(vcs_repo *repo, vcs_file_io *io, vcs_wt_entry **v, size_t n)
 {
 	return vcs_wt_read_many(repo, io, v, n, hash_cb, repo);
 }

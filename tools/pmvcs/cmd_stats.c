@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "bulkio.h"
+#include "file_io.h"
 #include "cmd.h"
 
 #define STATS_USAGE "pmvcs stats [--json]"
@@ -54,7 +54,7 @@ cmd_stats(pmvcs_ctx *ctx)
 		uring = 0;
 		snprintf(why, sizeof(why), "PMVCS_IO=sync");
 	} else {
-		uring = vcs_bulkio_probe(why, sizeof(why));
+		uring = vcs_file_io_probe(why, sizeof(why));
 	}
 	if (uring)
 		snprintf(io_desc, sizeof(io_desc), "io_uring");
