@@ -9,7 +9,7 @@
  * its directory, then renamed over the real name, so that a crash never
  * leaves a half-written file under a tracked name.
  *
- * File writes go through vcs/bulkio.c in batches (io_uring when the
+ * File writes go through vcs/file_io.c in batches (io_uring when the
  * caller's handle has a ring): blobs of a batch are read from the pool
  * and their directories created, then the batch's temp-write-close-
  * rename chains are submitted at once.
@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bulkio.h"
+#include "file_io.h"
 #include "worktree.h"
 
 typedef struct plan {
@@ -260,7 +260,7 @@ new_top(writer *wr, const char *real, size_t len)
 	for (;;) {
 		/* a temp name beside the real one: same parent, so the final
 		 * rename is atomic and never crosses a filesystem */
-		rc = vcs_bulkio_temp_name(&tmp, name, attempt++);
+		rc = vcs_file_io_temp_name(&tmp, name, attempt++);
 		if (rc) {
 			free(name);
 			return rc;
@@ -388,10 +388,10 @@ enter_dir(writer *wr, const char *path, size_t dl)
 
 /** wave -- up to a batch of files to write, with their buffers. */
 typedef struct wave {
-	vcs_bulkio_wr wr[VCS_BULKIO_BATCH];
-	vcs_str buf[VCS_BULKIO_BATCH];
+	vcs_file_io_wr wr[VCS_FILE_IO_BATCH];
+	vcs_str buf[VCS_FILE_IO_BATCH];
 	size_t n;
-	int oldfds[VCS_BULKIO_BATCH + 1]; /**< dirs of this wave to close
+	int oldfds[VCS_FILE_IO_BATCH + 1]; /**< dirs of this wave to close
 	                                       after it is written */
 	size_t noldfds;
 } wave;
@@ -403,7 +403,7 @@ typedef struct wave {
 static int
 prepare(writer *wr, const vcs_wt_entry *e, wave *w, size_t k)
 {
-	vcs_bulkio_wr *b = &w->wr[k];
+	vcs_file_io_wr *b = &w->wr[k];
 	const char *slash = memrchr(e->path, '/', e->len);
 	size_t dl = slash ? (size_t)(slash - e->path) : 0;
 	pmdb_otype type;
@@ -432,7 +432,7 @@ prepare(writer *wr, const vcs_wt_entry *e, wave *w, size_t k)
 
 /** note_stat -- keep what the write saw of e for the stat cache. */
 static void
-note_stat(vcs_wt_entry *e, const vcs_bulkio_wr *b)
+note_stat(vcs_wt_entry *e, const vcs_file_io_wr *b)
 {
 	e->ino = 0;
 	if (!b->have_st)
@@ -484,7 +484,7 @@ finish_newdirs(writer *wr, int ok)
  *  in directories that did not exist: written straight, inside the new
  *  directory's temp name, which is renamed into place at the end. */
 static int
-write_all(vcs_repo *repo, vcs_bulkio *io, plan *pl, vcs_checkout_result *res)
+write_all(vcs_repo *repo, vcs_file_io *io, plan *pl, vcs_checkout_result *res)
 {
 	writer wr = { repo, -1, VCS_STR_INIT, 0, -1, 0, VCS_STR_INIT,
 		      VCS_STR_INIT, NULL, 0, 0 };
@@ -501,14 +501,14 @@ write_all(vcs_repo *repo, vcs_bulkio *io, plan *pl, vcs_checkout_result *res)
 	while (!rc && i < pl->nwr) {
 		size_t bytes = 0, first = i;
 		w->n = 0;
-		while (!rc && i < pl->nwr && w->n < VCS_BULKIO_BATCH &&
+		while (!rc && i < pl->nwr && w->n < VCS_FILE_IO_BATCH &&
 		       bytes < WAVE_BYTES) {
 			rc = prepare(&wr, pl->wr[i++], w, w->n);
 			bytes += w->buf[w->n].len;
 			w->n++;
 		}
 		if (!rc)
-			rc = vcs_bulkio_write(io, w->wr, w->n);
+			rc = vcs_file_io_write(io, w->wr, w->n);
 		for (size_t k = 0; !rc && k < w->n; k++)
 			note_stat(pl->wr[first + k], &w->wr[k]);
 		if (!rc)
@@ -523,8 +523,8 @@ write_all(vcs_repo *repo, vcs_bulkio *io, plan *pl, vcs_checkout_result *res)
 		rc = frc;
 	if (wr.rootfd >= 0)
 		close(wr.rootfd);
-	for (size_t k = 0; k < VCS_BULKIO_BATCH; k++) {
-		vcs_bulkio_wr_clear(&w->wr[k]);
+	for (size_t k = 0; k < VCS_FILE_IO_BATCH; k++) {
+		vcs_file_io_wr_clear(&w->wr[k]);
 		vcs_str_free(&w->buf[k]);
 	}
 	free(w);
@@ -536,7 +536,7 @@ write_all(vcs_repo *repo, vcs_bulkio *io, plan *pl, vcs_checkout_result *res)
 
 /** execute -- apply the plan: removals, then writes. */
 static int
-execute(vcs_repo *repo, vcs_bulkio *io, plan *pl, vcs_checkout_result *res)
+execute(vcs_repo *repo, vcs_file_io *io, plan *pl, vcs_checkout_result *res)
 {
 	vcs_str abs = VCS_STR_INIT;
 	size_t rootlen = strlen(repo->worktree);
@@ -628,11 +628,11 @@ vcs_checkout_tree(vcs_repo *repo, const pmdb_oid *from_tree,
 /** vcs_checkout_tree_io -- move the working tree from from_tree to
  *  to_tree, writing files in batches through io. */
 int
-vcs_checkout_tree_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *from_tree,
+vcs_checkout_tree_io(vcs_repo *repo, vcs_file_io *io, const pmdb_oid *from_tree,
 		     const pmdb_oid *to_tree, unsigned flags,
 		     vcs_checkout_result *res)
 {
-	vcs_bulkio *own = NULL;
+	vcs_file_io *own = NULL;
 	vcs_wt_list old = VCS_WT_LIST_INIT, nw = VCS_WT_LIST_INIT;
 	vcs_wt_list wt = VCS_WT_LIST_INIT, *oldp = &old;
 	plan pl = { 0 };
@@ -652,7 +652,7 @@ vcs_checkout_tree_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *from_tree,
 		rc = make_plan(repo, oldp, &nw, &wt, flags, &pl, res);
 	if (!rc && (res->dirty.n || res->untracked.n))
 		rc = vcs_seterr(PMDB_ECONFLICT, "local changes would be overwritten");
-	if (!rc && !io && !(rc = vcs_bulkio_open(&own, VCS_BULKIO_SYNC)))
+	if (!rc && !io && !(rc = vcs_file_io_open(&own, VCS_FILE_IO_SYNC)))
 		io = own;
 	if (!rc)
 		rc = execute(repo, io, &pl, res);
@@ -664,7 +664,7 @@ vcs_checkout_tree_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *from_tree,
 	vcs_wt_list_free(&old);
 	vcs_wt_list_free(&nw);
 	vcs_wt_list_free(&wt);
-	vcs_bulkio_free(own);
+	vcs_file_io_free(own);
 	return rc;
 }
 

@@ -122,6 +122,10 @@ int vcs_diff_trees(vcs_repo *repo, const pmdb_oid *a, const pmdb_oid *b,
  */
 int vcs_diff_stat_format(vcs_str *out, const vcs_diff_stat *st, int width);
 
+/** vcs_diff_stat_add -- append an entry for path (copied; counts zero,
+ *  for the caller to fill); NULL when out of memory. */
+vcs_diff_filestat *vcs_diff_stat_add(vcs_diff_stat *st, const char *path);
+
 /** vcs_diff_stat_free -- release the list and reset it. NULL-safe. */
 void vcs_diff_stat_free(vcs_diff_stat *st);
 
@@ -141,82 +145,5 @@ int vcs_diff_text(vcs_str *out, const void *a, size_t alen, const void *b,
 /** vcs_diff_is_binary -- git's default test: a NUL in the first 8000
  *  bytes. */
 int vcs_diff_is_binary(const void *data, size_t len);
-
-/* ------------------------------------------------------------------ */
-/* Id abbreviation                                                     */
-/* ------------------------------------------------------------------ */
-
-/**
- * vcs_oid_abbrev -- hex prefix of oid, at least minlen digits (4..hexlen;
- * 0 means 7), extended like git until no other object in the pool shares
- * it. The id itself need not be in the pool (a working-tree blob).
- * @param[out] buf at least PMDB_OID_HEXMAX+1 bytes.
- * @return buf.
- */
-char *vcs_oid_abbrev(vcs_repo *repo, const pmdb_oid *oid, int minlen,
-		     char *buf);
-
-/**
- * vcs_oid_abbrev_checked -- vcs_oid_abbrev() that reports a failed lookup:
- * same prefix, but a lookup that fails for another reason than "not
- * found" / "ambiguous" is an error (it says nothing about uniqueness) and
- * buf then holds the whole id, never a prefix that may be ambiguous.
- * minlen 0 means vcs_default_abbrev(repo): pass the length instead when
- * abbreviating many ids.
- * @return 0, or a negative PMDB_E* code (message in vcs_errmsg()).
- */
-int vcs_oid_abbrev_checked(vcs_repo *repo, const pmdb_oid *oid, int minlen,
-			   char *buf);
-
-/**
- * vcs_default_abbrev -- git's core.abbrev=auto for this pool: 7, or
- * (bits of the object count + 1) / 2 digits in big pools. Costs a
- * pmdb_env_stat (which lists the pool's part files): compute it once per
- * command and pass it on, not once per id.
- */
-int vcs_default_abbrev(vcs_repo *repo);
-
-/**
- * vcs_msg_skip_blank -- skip a commit message's leading lines that hold
- * only blanks and tabs (git's rule before %s and the medium format); *n
- * is reduced by what was skipped. Pure; thread-safe.
- */
-const char *vcs_msg_skip_blank(const char *m, size_t *n);
-
-/* ------------------------------------------------------------------ */
-/* Commit headers as log and show print them                           */
-/* ------------------------------------------------------------------ */
-
-/** Output formats of vcs_pretty_commit(). */
-typedef enum vcs_pretty {
-	VCS_PRETTY_MEDIUM,     /**< git log's default */
-	VCS_PRETTY_ONELINE,    /**< "<abbrev> <subject>" */
-	VCS_PRETTY_FORMAT      /**< --format=<fmt>: %H %h %T %t %P %p %an
-	                            %ae %ad %at %cn %ce %cd %ct %s %b %B %n %% */
-} vcs_pretty;
-
-/**
- * vcs_pretty_commit -- append one commit as git log prints it (medium:
- * "commit <id>", "Merge: <a> <b>", "Author: ", "Date:   " in the author's
- * zone, the message indented by 4; no separator line).
- * @param[in] format  the --format string for VCS_PRETTY_FORMAT.
- * @param[in] abbrev  digits of abbreviated ids (%h, %t, %p, Merge:,
- *  oneline); 0 = vcs_default_abbrev(repo), computed per call: callers
- *  printing many commits pass it once computed.
- * @return 0, PMDB_ENOMEM, or the error of an id lookup that failed
- *  (vcs_oid_abbrev_checked).
- */
-int vcs_pretty_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
-		      const vcs_commit *c, vcs_pretty how, const char *format,
-		      int abbrev);
-
-/** vcs_pretty_date -- git's default date ("Tue Nov 14 23:13:20 2023
- *  +0100") for "<epoch> <+hhmm>". */
-int vcs_pretty_date(vcs_str *out, const char *epoch_tz);
-
-/** vcs_ident_split -- split "Name <email> <epoch> <tz>" into its parts
- *  (pointers into ident; lengths exclude delimiters). 0 or EINVAL. */
-int vcs_ident_split(const char *ident, const char **name, size_t *nlen,
-		    const char **email, size_t *elen, const char **date);
 
 #endif /* VCS_DIFF_H */

@@ -7,7 +7,7 @@
  *  1. s->txn is always open between commands; it holds objects only until
  *     fi_publish() adds the ref updates and commits it.
  *  2. The objects txn is committed (no refs) once it holds about
- *     txn_bytes of data, only between commands, so that no vcs_mtree
+ *     txn_bytes of data, only between commands, so that no vcs_tree_editor
  *     holds unwritten edits across the switch.
  *  3. On failure the open txn is aborted: refs stay as at the last
  *     checkpoint, and objects committed earlier stay (deduplicated on
@@ -17,16 +17,16 @@
 #include <string.h>
 #include <time.h>
 
-#include "fastimport.h"
+#include "fastimport_int.h"
 
 #define FI_TXN_BYTES (64u << 20)
 
-static int cmd_blob(fi_state *s);
-static int cmd_tag(fi_state *s, const char *arg);
-static int cmd_reset(fi_state *s, const char *arg);
-static int cmd_alias(fi_state *s);
-static int cmd_feature(fi_state *s, const char *f);
-static int cmd_option(fi_state *s, const char *opt);
+static int fi_cmd_blob(fi_state *s);
+static int fi_cmd_tag(fi_state *s, const char *arg);
+static int fi_cmd_reset(fi_state *s, const char *arg);
+static int fi_cmd_alias(fi_state *s);
+static int fi_cmd_feature(fi_state *s, const char *f);
+static int fi_cmd_option(fi_state *s, const char *opt);
 static int rotate(fi_state *s);
 static int publish(fi_state *s, int final);
 static void marks_on_failure(fi_state *s);
@@ -83,13 +83,13 @@ fi_import(vcs_repo *repo, const fi_opts *o, fi_read_fn rd, void *rdctx)
 			break;
 		const char *l = s->line, *v;
 		if (!strcmp(l, "blob"))
-			rc = cmd_blob(s);
+			rc = fi_cmd_blob(s);
 		else if (!strncmp(l, "commit ", 7))
 			rc = fi_cmd_commit(s, l + 7);
 		else if (!strncmp(l, "tag ", 4))
-			rc = cmd_tag(s, l + 4);
+			rc = fi_cmd_tag(s, l + 4);
 		else if (!strncmp(l, "reset ", 6))
-			rc = cmd_reset(s, l + 6);
+			rc = fi_cmd_reset(s, l + 6);
 		else if (!strncmp(l, "ls ", 3))
 			rc = fi_cmd_ls(s, l + 3, NULL);
 		else if (!strncmp(l, "cat-blob ", 9))
@@ -104,27 +104,23 @@ fi_import(vcs_repo *repo, const fi_opts *o, fi_read_fn rd, void *rdctx)
 			s->seen_done = 1;
 			break;
 		} else if (!strcmp(l, "alias"))
-			rc = cmd_alias(s);
+			rc = fi_cmd_alias(s);
 		else if (!strncmp(l, "progress ", 9)) {
 			fwrite(l, 1, s->linelen, opts.out);
 			fputc('\n', opts.out);
 			fflush(opts.out);
 			rc = fi_skip_optional_lf(s);
 		} else if ((v = l, !strncmp(l, "feature ", 8)))
-			rc = cmd_feature(s, v + 8);
+			rc = fi_cmd_feature(s, v + 8);
 		else if (!strncmp(l, "option ", 7))
-			rc = cmd_option(s, l + 7);
+			rc = fi_cmd_option(s, l + 7);
 		else
 			rc = fi_fail(s, "Unsupported command: %s", l);
 		if (rc < 0 || (s->txn_data >= opts.txn_bytes && rotate(s) < 0))
 			break;
 	}
-	if (!s->failed && !s->marks_read) {
-		s->marks_read = 1;
-		if (!s->import_marks ||
-		    fi_marks_read(s, s->import_marks, s->import_if_exists) == 0)
-			s->marks_done = 1;
-	}
+	if (!s->failed && !s->marks_read)
+		(void)fi_marks_import(s); /* a failure is in s->failed */
 	if (!s->failed && s->require_done && !s->seen_done)
 		fi_fail(s, "stream ends early");
 	if (!s->failed)
@@ -195,7 +191,7 @@ skip_original_oid(fi_state *s)
 
 /** cmd_blob -- "blob" mark? original-oid? data. */
 static int
-cmd_blob(fi_state *s)
+fi_cmd_blob(fi_state *s)
 {
 	uint64_t mark;
 	const char *d;
@@ -210,7 +206,7 @@ cmd_blob(fi_state *s)
 
 /** cmd_tag -- "tag <name>" mark? from original-oid? tagger? data. */
 static int
-cmd_tag(fi_state *s, const char *arg)
+fi_cmd_tag(fi_state *s, const char *arg)
 {
 	char *name = strdup(arg);
 	uint64_t mark;
@@ -313,7 +309,7 @@ out:
 
 /** cmd_reset -- "reset <ref>" from?: the branch restarts empty or at from. */
 static int
-cmd_reset(fi_state *s, const char *arg)
+fi_cmd_reset(fi_state *s, const char *arg)
 {
 	fi_branch *b = fi_branch_lookup(s, arg);
 
@@ -321,7 +317,7 @@ cmd_reset(fi_state *s, const char *arg)
 		memset(&b->tip, 0, sizeof(b->tip));
 		memset(&b->tree, 0, sizeof(b->tree));
 		b->num_notes = 0;
-		if (b->mt && vcs_mtree_reset(b->mt, NULL) < 0)
+		if (b->mt && vcs_tree_editor_reset(b->mt, NULL) < 0)
 			return fi_fail(s, "%s", vcs_errmsg());
 	} else if (fi_branch_new(s, arg, &b) < 0) {
 		return -1;
@@ -337,7 +333,7 @@ cmd_reset(fi_state *s, const char *arg)
 
 /** cmd_alias -- "alias" mark "to <commit-ish>": a second mark name. */
 static int
-cmd_alias(fi_state *s)
+fi_cmd_alias(fi_state *s)
 {
 	uint64_t mark;
 	pmdb_oid oid;
@@ -363,7 +359,7 @@ cmd_alias(fi_state *s)
 
 /** cmd_feature -- "feature <name>[=<arg>]" (git's parse_one_feature). */
 static int
-cmd_feature(fi_state *s, const char *f)
+fi_cmd_feature(fi_state *s, const char *f)
 {
 	const char *a;
 	int unsafe = 0;
@@ -415,7 +411,7 @@ cmd_feature(fi_state *s, const char *f)
 
 /** cmd_option -- "option git <opt>" (others are ignored, as git does). */
 static int
-cmd_option(fi_state *s, const char *opt)
+fi_cmd_option(fi_state *s, const char *opt)
 {
 	static const char *const known[] = {
 		"max-pack-size=", "big-file-threshold=", "depth=", "active-branches=",
@@ -463,7 +459,7 @@ rotate(fi_state *s)
 	s->txn_data = 0;
 	for (size_t i = 0; i < s->nbranches; i++)
 		if (s->branches[i]->mt)
-			vcs_mtree_set_txn(s->branches[i]->mt, s->txn);
+			vcs_tree_editor_set_txn(s->branches[i]->mt, s->txn);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /*
  * fastimport_commit.c -- fast-import's `commit` command: header, from and
  * merge, the file changes (M, D, R, C, deleteall, N) applied to the
- * branch's vcs_mtree, and the query commands that may appear inside a
+ * branch's vcs_tree_editor, and the query commands that may appear inside a
  * commit (`ls`, `cat-blob`) or at top level (`get-mark`).
  *
  * The commit object is encoded exactly as git's fast-import encodes it:
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastimport.h"
+#include "fastimport_int.h"
 
 static int next_line(fi_state *s);
 static int parse_merges(fi_state *s, vcs_str *parents);
@@ -131,7 +131,7 @@ fi_parse_from(fi_state *s, fi_branch *b)
 	b->tip = oid;
 	b->tree = tree;
 	if (b->mt && !same) {
-		int rc = vcs_mtree_reset(b->mt, pmdb_oid_is_zero(&oid) ? NULL : &tree);
+		int rc = vcs_tree_editor_reset(b->mt, pmdb_oid_is_zero(&oid) ? NULL : &tree);
 		if (rc < 0)
 			return fi_fail(s, "loading tree: %s", vcs_errmsg());
 	}
@@ -255,7 +255,7 @@ change_m(fi_state *s, fi_branch *b)
 	if (quoted && *p)
 		return fi_fail(s, "Garbage after path in: %s", s->line);
 	if (mode == VCS_MODE_TREE && !is_inline && is_empty_tree(s, &oid) && s->path.len) {
-		rc = vcs_mtree_remove(b->mt, (char *)s->path.data, s->path.len);
+		rc = vcs_tree_editor_remove(b->mt, (char *)s->path.data, s->path.len);
 		if (rc < 0 && rc != PMDB_ENOTFOUND)
 			return fi_fail(s, "%s: %s", s->line, vcs_errmsg());
 		return 0;
@@ -284,9 +284,9 @@ change_m(fi_state *s, fi_branch *b)
 	if (!s->path.len) {
 		if (mode != VCS_MODE_TREE)
 			return fi_fail(s, "Invalid path: %s", s->line);
-		rc = vcs_mtree_reset(b->mt, &oid);
+		rc = vcs_tree_editor_reset(b->mt, &oid);
 	} else {
-		rc = vcs_mtree_set(b->mt, (char *)s->path.data, s->path.len, mode, &oid);
+		rc = vcs_tree_editor_set(b->mt, (char *)s->path.data, s->path.len, mode, &oid);
 	}
 	if (rc < 0)
 		return fi_fail(s, "Invalid path '%s': %s", (char *)s->path.data,
@@ -306,8 +306,8 @@ change_d(fi_state *s, fi_branch *b)
 	if (quoted && *p)
 		return fi_fail(s, "Garbage after path in: %s", s->line);
 	if (!s->path.len)
-		return vcs_mtree_reset(b->mt, NULL) < 0 ? fi_fail(s, "%s", vcs_errmsg()) : 0;
-	int rc = vcs_mtree_remove(b->mt, (char *)s->path.data, s->path.len);
+		return vcs_tree_editor_reset(b->mt, NULL) < 0 ? fi_fail(s, "%s", vcs_errmsg()) : 0;
+	int rc = vcs_tree_editor_remove(b->mt, (char *)s->path.data, s->path.len);
 	if (rc < 0 && rc != PMDB_ENOTFOUND)
 		return fi_fail(s, "%s: %s", s->line, vcs_errmsg());
 	return 0;
@@ -334,16 +334,16 @@ change_cr(fi_state *s, fi_branch *b, int rename)
 		return -1;
 	if (quoted && *p)
 		return fi_fail(s, "Garbage after dest in: %s", s->line);
-	rc = vcs_mtree_get(b->mt, (char *)s->path.data, s->path.len, &mode, &oid);
+	rc = vcs_tree_editor_get(b->mt, (char *)s->path.data, s->path.len, &mode, &oid);
 	if (rc < 0)
 		return fi_fail(s, "Path %s not in branch", (char *)s->path.data);
 	if (rename && s->path.len &&
-	    vcs_mtree_remove(b->mt, (char *)s->path.data, s->path.len) < 0)
+	    vcs_tree_editor_remove(b->mt, (char *)s->path.data, s->path.len) < 0)
 		return fi_fail(s, "%s: %s", s->line, vcs_errmsg());
 	if (!s->path2.len)
-		rc = mode == VCS_MODE_TREE ? vcs_mtree_reset(b->mt, &oid) : PMDB_EINVAL;
+		rc = mode == VCS_MODE_TREE ? vcs_tree_editor_reset(b->mt, &oid) : PMDB_EINVAL;
 	else
-		rc = vcs_mtree_set(b->mt, (char *)s->path2.data, s->path2.len, mode, &oid);
+		rc = vcs_tree_editor_set(b->mt, (char *)s->path2.data, s->path2.len, mode, &oid);
 	if (rc < 0)
 		return fi_fail(s, "Invalid dest '%s': %s", (char *)s->path2.data,
 			       vcs_errmsg());
@@ -403,7 +403,7 @@ change_n(fi_state *s, fi_branch *b, unsigned *old_fanout)
 	pmdb_oid_fmt(hex, &commit, s->repo->algo);
 	if (fi_notes_path(s, hex, *old_fanout, path, &len) < 0)
 		return -1;
-	rc = vcs_mtree_remove(b->mt, path, len);
+	rc = vcs_tree_editor_remove(b->mt, path, len);
 	if (rc == 0 && b->num_notes)
 		b->num_notes--;
 	else if (rc < 0 && rc != PMDB_ENOTFOUND)
@@ -415,14 +415,14 @@ change_n(fi_state *s, fi_branch *b, unsigned *old_fanout)
 	b->num_notes++;
 	if (fi_notes_path(s, hex, fi_notes_fanout(b->num_notes), path, &len) < 0)
 		return -1;
-	if (vcs_mtree_set(b->mt, path, len, VCS_MODE_BLOB, &oid) < 0)
+	if (vcs_tree_editor_set(b->mt, path, len, VCS_MODE_BLOB, &oid) < 0)
 		return fi_fail(s, "%s", vcs_errmsg());
 	return 0;
 }
 
 /**
  * fi_cmd_commit -- "commit <ref>" up to its blank line: builds the tree
- * through the branch's mtree and stores the commit.
+ * through the branch's tree editor and stores the commit.
  */
 int
 fi_cmd_commit(fi_state *s, const char *arg)
@@ -484,7 +484,7 @@ fi_cmd_commit(fi_state *s, const char *arg)
 		else if (l[0] == 'N' && l[1] == ' ')
 			rc = change_n(s, b, &prev_fanout);
 		else if (!strcmp(l, "deleteall")) {
-			rc = vcs_mtree_reset(b->mt, NULL) < 0 ? fi_fail(s, "%s", vcs_errmsg()) : 0;
+			rc = vcs_tree_editor_reset(b->mt, NULL) < 0 ? fi_fail(s, "%s", vcs_errmsg()) : 0;
 			b->num_notes = 0;
 		} else if (!strncmp(l, "ls ", 3))
 			rc = fi_cmd_ls(s, l + 3, b);
@@ -508,7 +508,7 @@ fi_cmd_commit(fi_state *s, const char *arg)
 	if (new_fanout != prev_fanout &&
 	    fi_notes_rewrite(s, b, new_fanout, &b->num_notes) < 0)
 		goto out;
-	if (vcs_mtree_write(b->mt, s->txn, &tree) < 0) {
+	if (vcs_tree_editor_write(b->mt, s->txn, &tree) < 0) {
 		fi_fail(s, "writing trees: %s", vcs_errmsg());
 		goto out;
 	}
@@ -556,7 +556,7 @@ out:
 int
 fi_cmd_ls(fi_state *s, const char *p, fi_branch *b)
 {
-	vcs_mtree *tmp = NULL, *mt;
+	vcs_tree_editor *tmp = NULL, *mt;
 	pmdb_oid oid;
 	uint32_t mode;
 	char hex[PMDB_OID_HEXMAX + 1];
@@ -581,7 +581,7 @@ fi_cmd_ls(fi_state *s, const char *p, fi_branch *b)
 		}
 		if (peel(s, &oid, PMDB_OBJ_TREE) < 0)
 			return fi_fail(s, "Not a tree-ish: %s", s->line);
-		if (vcs_mtree_new(&tmp, s->repo, s->txn, &oid) < 0)
+		if (vcs_tree_editor_new(&tmp, s->repo, s->txn, &oid) < 0)
 			return fi_fail(s, "%s", vcs_errmsg());
 		mt = tmp;
 	}
@@ -589,30 +589,30 @@ fi_cmd_ls(fi_state *s, const char *p, fi_branch *b)
 		const char *q = p;
 		vcs_str_reset(&s->path);
 		if (vcs_unquote(&s->path, &q, s->line + s->linelen) < 0) {
-			vcs_mtree_free(tmp);
+			vcs_tree_editor_free(tmp);
 			return fi_fail(s, "Invalid path: %s", s->line);
 		}
 		if (*q) {
-			vcs_mtree_free(tmp);
+			vcs_tree_editor_free(tmp);
 			return fi_fail(s, "Garbage after path in: %s", s->line);
 		}
 		if (!s->path.data && vcs_str_add(&s->path, "", 0) < 0) {
-			vcs_mtree_free(tmp);
+			vcs_tree_editor_free(tmp);
 			return fi_fail(s, "out of memory");
 		}
 	} else {
 		vcs_str_reset(&s->path);
 		if (vcs_str_adds(&s->path, p) < 0) {
-			vcs_mtree_free(tmp);
+			vcs_tree_editor_free(tmp);
 			return fi_fail(s, "out of memory");
 		}
 	}
-	rc = vcs_mtree_get(mt, (char *)s->path.data, s->path.len, &mode, &oid);
+	rc = vcs_tree_editor_get(mt, (char *)s->path.data, s->path.len, &mode, &oid);
 	vcs_str_reset(&s->path2);
 	if (rc == PMDB_ENOTFOUND) {
 		rc = vcs_str_adds(&s->path2, "missing ");
 	} else if (rc < 0) {
-		vcs_mtree_free(tmp);
+		vcs_tree_editor_free(tmp);
 		return fi_fail(s, "%s", vcs_errmsg());
 	} else {
 		rc = vcs_str_addf(&s->path2, "%06o %s %s\t", mode,
@@ -620,7 +620,7 @@ fi_cmd_ls(fi_state *s, const char *p, fi_branch *b)
 				  mode == VCS_MODE_TREE ? "tree" : "blob",
 				  pmdb_oid_fmt(hex, &oid, s->repo->algo));
 	}
-	vcs_mtree_free(tmp);
+	vcs_tree_editor_free(tmp);
 	if (rc < 0 || vcs_quote_path(&s->path2, (char *)s->path.data, s->path.len) < 0 ||
 	    vcs_str_add(&s->path2, "\n", 1) < 0)
 		return fi_fail(s, "out of memory");

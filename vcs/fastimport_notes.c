@@ -14,14 +14,14 @@
  *     even length and whose concatenation is exactly hexlen hex digits
  *     (git's test in do_change_note_fanout); directories with a shorter
  *     hex prefix are searched, everything else is left alone.
- *  3. The walk reads the tree as written: vcs_mtree_get("") first stores
+ *  3. The walk reads the tree as written: vcs_tree_editor_get("") first stores
  *     the branch's pending edits into the objects txn (trees that a later
  *     edit may leave unreferenced: harmless, as objects only).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastimport.h"
+#include "fastimport_int.h"
 
 /** A note found at the wrong place: moved after the walk. */
 typedef struct note_move {
@@ -94,7 +94,7 @@ fi_notes_rewrite(fi_state *s, fi_branch *b, unsigned fanout, uint64_t *count)
 	size_t len;
 	int rc = -1;
 
-	if (vcs_mtree_get(b->mt, "", 0, &mode, &root) < 0)
+	if (vcs_tree_editor_get(b->mt, "", 0, &mode, &root) < 0)
 		return fi_fail(s, "notes of %s: %s", b->name, vcs_errmsg());
 	if (walk(&w, &root, hex, 0, full, 0, 0) < 0)
 		goto out;
@@ -109,8 +109,8 @@ fi_notes_rewrite(fi_state *s, fi_branch *b, unsigned fanout, uint64_t *count)
 		hex[n] = '\0';
 		if (fi_notes_path(s, hex, fanout, to, &len) < 0)
 			goto out;
-		if (vcs_mtree_remove(b->mt, m->from, strlen(m->from)) < 0 ||
-		    vcs_mtree_set(b->mt, to, len, m->mode, &m->oid) < 0) {
+		if (vcs_tree_editor_remove(b->mt, m->from, strlen(m->from)) < 0 ||
+		    vcs_tree_editor_set(b->mt, to, len, m->mode, &m->oid) < 0) {
 			fi_fail(s, "notes fan-out of %s: %s", b->name, vcs_errmsg());
 			goto out;
 		}

@@ -1,9 +1,9 @@
 /*
  * fastimport_read.c -- the stream side of fast-import: a buffered line
  * reader that hands out lines and `data` blocks in place (no copy for
- * data that fits the buffer), error messages naming the input line, and
- * the small parsers shared by all commands (idents and dates, marks, ids,
- * quoted paths).
+ * data that fits the buffer), error messages naming the input line, the
+ * small parsers shared by all commands (idents and dates, marks, ids,
+ * quoted paths), and the progress meter and cat-blob output.
  *
  * Invariants:
  *  1. buf[pos, end) holds unread input; lines handed out live in buf and
@@ -30,7 +30,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "fastimport.h"
+#include "fastimport_int.h"
 
 #define FI_BUF_INIT (1u << 20)
 #define FI_MAP_DROP (16u << 20) /* mapped stream: pages this far behind
@@ -258,11 +258,8 @@ fi_next(fi_state *s)
 		if (!s->seen_data && strncmp(s->line, "feature ", 8) &&
 		    strncmp(s->line, "option ", 7)) {
 			s->seen_data = 1;
-			s->marks_read = 1;
-			if (s->import_marks &&
-			    fi_marks_read(s, s->import_marks, s->import_if_exists) < 0)
+			if (fi_marks_import(s) < 0)
 				return -1;
-			s->marks_done = 1;
 		}
 		if (s->line[0] != '#')
 			return 1;
@@ -614,94 +611,8 @@ fi_path(fi_state *s, const char **p, vcs_str *out, int to_space)
 }
 
 /* ------------------------------------------------------------------ */
-/* Objects and output                                                  */
+/* Output                                                              */
 /* ------------------------------------------------------------------ */
-
-/** fi_put -- store an object in the import's txn and count it. */
-int
-fi_put(fi_state *s, pmdb_otype type, const void *data, size_t len,
-       pmdb_oid *oid)
-{
-	int rc = pmdb_txn_put(s->txn, type, data, len, oid);
-
-	if (rc < 0) {
-		vcs_seterr_pmdb(rc, "storing an object");
-		return fi_fail(s, "%s", vcs_errmsg());
-	}
-	s->nobj[type]++;
-	s->txn_data += len;
-	fi_progress(s, 0);
-	return 0;
-}
-
-/** fi_put_blob -- fi_put for a blob; when data lies in the input buffer
- *  it is lent to pmdb's workers (compressed while the parser goes on) and
- *  the buffer is not reused before the put's ticket is waited for. */
-int
-fi_put_blob(fi_state *s, const char *data, size_t len, pmdb_oid *oid)
-{
-	uintptr_t d = (uintptr_t)data, b = (uintptr_t)s->buf;
-	uint64_t ticket = 0;
-	int rc;
-
-	if (!(d >= b && d + len <= b + s->cap))
-		return fi_put(s, PMDB_OBJ_BLOB, data, len, oid);
-	rc = pmdb_txn_put_async(s->txn, PMDB_OBJ_BLOB, data, len, oid, &ticket);
-	if (rc < 0) {
-		vcs_seterr_pmdb(rc, "storing an object");
-		return fi_fail(s, "%s", vcs_errmsg());
-	}
-	if (ticket)
-		s->buf_ticket = ticket;
-	s->nobj[PMDB_OBJ_BLOB]++;
-	s->txn_data += len;
-	fi_progress(s, 0);
-	return 0;
-}
-
-/** fi_type_of -- type of a stored object; PMDB_ENOTFOUND quietly. */
-int
-fi_type_of(fi_state *s, const pmdb_oid *oid, pmdb_otype *type)
-{
-	return pmdb_txn_info(s->txn, oid, type, NULL);
-}
-
-/** fi_type_or_none -- type of oid, PMDB_OBJ_NONE if it is not stored;
- *  0, or -1 (fi_fail) when the lookup itself failed (out of memory, I/O):
- *  such a failure is never taken for "not stored". */
-int
-fi_type_or_none(fi_state *s, const pmdb_oid *oid, pmdb_otype *type)
-{
-	char hex[PMDB_OID_HEXMAX + 1];
-	int rc = pmdb_txn_info(s->txn, oid, type, NULL);
-
-	if (rc == PMDB_ENOTFOUND)
-		*type = PMDB_OBJ_NONE;
-	if (rc == 0 || rc == PMDB_ENOTFOUND)
-		return 0;
-	pmdb_oid_fmt(hex, oid, s->repo->algo);
-	vcs_seterr_pmdb(rc, hex);
-	return fi_fail(s, "looking up %s: %s", hex, vcs_errmsg());
-}
-
-/** fi_read_ref -- the pool's value of ref name as a publication's
- *  compare-and-swap base: *absent is 1 when the ref does not exist (or is
- *  symbolic). 0, or -1 (fi_fail) when it cannot be read. */
-int
-fi_read_ref(fi_state *s, const char *name, pmdb_oid *oid, int *absent)
-{
-	char target[PMDB_REF_NAME_MAX + 1] = "";
-	int rc = pmdb_ref_read(s->repo->env, name, oid, target);
-
-	if (rc < 0 && rc != PMDB_ENOTFOUND) {
-		vcs_seterr_pmdb(rc, name);
-		return fi_fail(s, "reading %s: %s", name, vcs_errmsg());
-	}
-	*absent = rc < 0 || target[0];
-	if (*absent)
-		memset(oid, 0, sizeof(*oid));
-	return 0;
-}
 
 /** now_ns -- monotonic clock in ns (coarse: cheap enough per object). */
 static uint64_t

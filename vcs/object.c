@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "logwalk.h"
+#include "revwalk.h"
 #include "vcs.h"
 
 static const char hexdig[] = "0123456789abcdef";

@@ -11,6 +11,7 @@
  * "unknown revision": callers tell the two apart.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,4 +253,73 @@ vcs_head(vcs_repo *repo, pmdb_oid *oid, char **branch_ref)
 	if (oid)
 		*oid = o;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Abbreviation: the shortest unique prefix of an id                   */
+/* ------------------------------------------------------------------ */
+
+/* vcs_default_abbrev -- git's core.abbrev=auto: 7, or more in big pools */
+int
+vcs_default_abbrev(vcs_repo *repo)
+{
+	pmdb_stat st;
+	uint64_t count = 0;
+	int bits = 0, len;
+
+	if (pmdb_env_stat(repo->env, &st) == 0)
+		count = st.objects[1] + st.objects[2] + st.objects[3] +
+			st.objects[4];
+	while (count) {
+		bits++;
+		count >>= 1;
+	}
+	len = (bits + 1) / 2;
+	return len < 7 ? 7 : len;
+}
+
+/* vcs_oid_abbrev_checked -- shortest unique prefix, or an error */
+int
+vcs_oid_abbrev_checked(vcs_repo *repo, const pmdb_oid *oid, int minlen,
+		       char *buf)
+{
+	int len = minlen > 0 ? minlen : vcs_default_abbrev(repo);
+	int hexlen = (int)repo->hexlen;
+	int err = 0;
+
+	pmdb_oid_fmt(buf, oid, repo->algo);
+	if (len < 4)
+		len = 4;
+	if (len > hexlen)
+		len = hexlen;
+	if (!pmdb_oid_is_zero(oid)) {
+		for (; len < hexlen; len++) {
+			pmdb_oid found;
+			int rc = pmdb_object_resolve_prefix(repo->env, buf,
+							    (size_t)len, &found);
+			if (rc == PMDB_ENOTFOUND ||
+			    (rc == 0 && !memcmp(&found, oid, sizeof(found))))
+				break;
+			if (rc != 0 && rc != PMDB_EAMBIGUOUS) {
+				/* a failed lookup says nothing about
+				 * uniqueness: keep the whole id */
+				char ctx[PMDB_OID_HEXMAX + 32];
+
+				snprintf(ctx, sizeof(ctx), "abbreviating %s", buf);
+				err = vcs_seterr_pmdb(rc < 0 ? rc : PMDB_ERROR, ctx);
+				len = hexlen;
+				break;
+			}
+		}
+	}
+	buf[len] = '\0';
+	return err;
+}
+
+/* vcs_oid_abbrev -- unchecked form: on a failed lookup, the full id */
+char *
+vcs_oid_abbrev(vcs_repo *repo, const pmdb_oid *oid, int minlen, char *buf)
+{
+	(void)vcs_oid_abbrev_checked(repo, oid, minlen, buf);
+	return buf;
 }

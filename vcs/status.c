@@ -1,7 +1,6 @@
 /*
  * status.c -- compare the working tree with a tree (HEAD's), the stat
- * cache that lets that comparison skip hashing and reading trees, and
- * git's stripspace.
+ * cache that lets that comparison skip hashing and reading trees.
  *
  * Stat cache (.pmvcs/wtcache), binary, host byte order (a local cache,
  * never shared or copied), mapped read-only and used in place:
@@ -36,7 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bulkio.h"
+#include "file_io.h"
 #include "worktree.h"
 
 #define CACHE_NAME "wtcache"
@@ -507,7 +506,7 @@ untracked(vcs_status *st, size_t *cap, const vcs_wt_entry **u, size_t nu,
  *  comparison with st->head will look at and the cache did not vouch
  *  for (same path, not a gitlink, same file/symlink kind). */
 static int
-hash_stale(vcs_repo *repo, vcs_bulkio *io, vcs_status *st)
+hash_stale(vcs_repo *repo, vcs_file_io *io, vcs_status *st)
 {
 	vcs_wt_entry **v = NULL;
 	size_t n = 0, i = 0, j = 0;
@@ -543,7 +542,7 @@ vcs_status_compute(vcs_repo *repo, const pmdb_oid *tree,
 
 /** vcs_status_compute_io -- the same, reading stale files through io. */
 int
-vcs_status_compute_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
+vcs_status_compute_io(vcs_repo *repo, vcs_file_io *io, const pmdb_oid *tree,
 		      int collapse_untracked, vcs_status *st)
 {
 	return vcs_status_compute_wt(repo, io, tree, collapse_untracked, NULL,
@@ -553,7 +552,7 @@ vcs_status_compute_io(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
 /** vcs_status_compute_wt -- the same, with the working tree's list
  *  (from wait) scanned by the caller. */
 int
-vcs_status_compute_wt(vcs_repo *repo, vcs_bulkio *io, const pmdb_oid *tree,
+vcs_status_compute_wt(vcs_repo *repo, vcs_file_io *io, const pmdb_oid *tree,
 		      int collapse_untracked, vcs_wt_wait_fn wait, void *arg,
 		      vcs_status *st)
 {
@@ -664,36 +663,4 @@ vcs_status_cache_write(vcs_repo *repo, const vcs_status *st)
 		vcs_wtcache_write_tree(repo, &st->wt, &st->head, &st->tree_id);
 	else if (st->hashed)
 		vcs_wtcache_write(repo, &st->wt);
-}
-
-/** vcs_stripspace -- git's stripspace() of text into out. */
-int
-vcs_stripspace(vcs_str *out, const char *text, size_t len, int skip_comments)
-{
-	const char *p = text, *end = text + len;
-	size_t empties = 0, start = out->len;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		const char *line = p;
-
-		p += ll + (nl ? 1 : 0);
-		if (skip_comments && ll && line[0] == '#')
-			continue;
-		while (ll && (line[ll - 1] == ' ' || line[ll - 1] == '\t' ||
-			      line[ll - 1] == '\r' || line[ll - 1] == '\v' ||
-			      line[ll - 1] == '\f'))
-			ll--;
-		if (!ll) {
-			empties++;
-			continue;
-		}
-		if (empties && out->len > start && vcs_str_add(out, "\n", 1))
-			return vcs_seterr(PMDB_ENOMEM, "out of memory");
-		empties = 0;
-		if (vcs_str_add(out, line, ll) || vcs_str_add(out, "\n", 1))
-			return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	}
-	return 0;
 }

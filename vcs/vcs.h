@@ -9,7 +9,7 @@
  * ../shared/ROADMAP.md: commands will run concurrently in a server).
  *
  * Threads: a vcs_repo may be used by many threads for reads (libpmdb reads
- * are lock-free); a vcs_mtree belongs to one thread.
+ * are lock-free); a vcs_tree_editor belongs to one thread.
  */
 #ifndef VCS_H
 #define VCS_H
@@ -193,6 +193,34 @@ int vcs_peel(vcs_repo *repo, const pmdb_oid *oid, pmdb_otype want,
 	     pmdb_oid *out);
 
 /* ------------------------------------------------------------------ */
+/* Commit and tag messages (vcs/message.c)                             */
+/* ------------------------------------------------------------------ */
+
+/**
+ * vcs_stripspace -- git's stripspace(): drop trailing whitespace of each
+ * line, collapse runs of blank lines, drop leading and trailing blank
+ * lines, end with '\n' (unless empty); skip_comments also drops lines
+ * starting with '#'. Appends to out.
+ */
+int vcs_stripspace(vcs_str *out, const char *text, size_t len,
+		   int skip_comments);
+
+/** vcs_subject -- git's %s of a commit message: the first paragraph
+ *  with its lines joined by spaces. Appends to out. */
+int vcs_subject(vcs_str *out, const char *msg, size_t len);
+
+/** vcs_commit_oneline -- "<abbrev> <subject>" of a commit (git's
+ *  "HEAD is now at" form). Appends to out. */
+int vcs_commit_oneline(vcs_repo *repo, const pmdb_oid *oid, vcs_str *out);
+
+/**
+ * vcs_msg_skip_blank -- skip a commit message's leading lines that hold
+ * only blanks and tabs (git's rule before %s and the medium format); *n
+ * is reduced by what was skipped. Pure; thread-safe.
+ */
+const char *vcs_msg_skip_blank(const char *m, size_t *n);
+
+/* ------------------------------------------------------------------ */
 /* Identities (vcs/ident.c)                                            */
 /* ------------------------------------------------------------------ */
 
@@ -211,7 +239,7 @@ int vcs_ident_make(vcs_str *out, const char *role, vcs_getenv_fn getenv_fn,
 		   void *env_ctx);
 
 /* ------------------------------------------------------------------ */
-/* Mutable trees (vcs/mtree.c): build new trees from old ones          */
+/* Tree editor (vcs/tree_editor.c): new trees from old ones by path    */
 /* ------------------------------------------------------------------ */
 
 /**
@@ -219,30 +247,30 @@ int vcs_ident_make(vcs_str *out, const char *role, vcs_getenv_fn getenv_fn,
  * written back as tree objects (only the changed subtrees). pmvcs commit
  * and fast-import both build trees with it.
  */
-typedef struct vcs_mtree vcs_mtree;
+typedef struct vcs_tree_editor vcs_tree_editor;
 
 /** root NULL: empty tree. Reads go through txn when non-NULL. */
-int vcs_mtree_new(vcs_mtree **out, vcs_repo *repo, pmdb_txn *txn,
+int vcs_tree_editor_new(vcs_tree_editor **out, vcs_repo *repo, pmdb_txn *txn,
 		  const pmdb_oid *root);
-void vcs_mtree_free(vcs_mtree *t);
+void vcs_tree_editor_free(vcs_tree_editor *t);
 /** Replace the whole tree (root NULL = empty): fast-import's deleteall. */
-int vcs_mtree_reset(vcs_mtree *t, const pmdb_oid *root);
+int vcs_tree_editor_reset(vcs_tree_editor *t, const pmdb_oid *root);
 /** Set path (slash-separated, no leading/trailing slash) to (mode, oid),
  *  creating parent directories; mode VCS_MODE_TREE grafts a subtree.
  *  Replaces a file or directory in the way. PMDB_EINVAL on bad path. */
-int vcs_mtree_set(vcs_mtree *t, const char *path, size_t len, uint32_t mode,
+int vcs_tree_editor_set(vcs_tree_editor *t, const char *path, size_t len, uint32_t mode,
 		  const pmdb_oid *oid);
 /** Remove a file or directory; empty parents vanish. PMDB_ENOTFOUND. */
-int vcs_mtree_remove(vcs_mtree *t, const char *path, size_t len);
+int vcs_tree_editor_remove(vcs_tree_editor *t, const char *path, size_t len);
 /** Look up a path ("" is the root: mode VCS_MODE_TREE). A directory with
  *  unwritten changes gets its id computed (written into txn). */
-int vcs_mtree_get(vcs_mtree *t, const char *path, size_t len, uint32_t *mode,
+int vcs_tree_editor_get(vcs_tree_editor *t, const char *path, size_t len, uint32_t *mode,
 		  pmdb_oid *oid);
 /** Write every changed subtree with pmdb_txn_put(txn, ...) and return
  *  the root id. The empty tree is a valid result. */
-int vcs_mtree_write(vcs_mtree *t, pmdb_txn *txn, pmdb_oid *root);
+int vcs_tree_editor_write(vcs_tree_editor *t, pmdb_txn *txn, pmdb_oid *root);
 /** Point reads at another txn (or NULL) after the previous one ended. */
-void vcs_mtree_set_txn(vcs_mtree *t, pmdb_txn *txn);
+void vcs_tree_editor_set_txn(vcs_tree_editor *t, pmdb_txn *txn);
 
 /* ------------------------------------------------------------------ */
 /* Revisions (vcs/revparse.c)                                          */
@@ -263,6 +291,40 @@ int vcs_revparse(vcs_repo *repo, const char *spec, pmdb_oid *out);
  *  On an unborn branch *branch_ref is still set (caller frees it too).
  *  oid and branch_ref may be NULL. */
 int vcs_head(vcs_repo *repo, pmdb_oid *oid, char **branch_ref);
+
+/* ------------------------------------------------------------------ */
+/* Id abbreviation (vcs/revparse.c)                                    */
+/* ------------------------------------------------------------------ */
+
+/**
+ * vcs_oid_abbrev -- hex prefix of oid, at least minlen digits (4..hexlen;
+ * 0 means 7), extended like git until no other object in the pool shares
+ * it. The id itself need not be in the pool (a working-tree blob).
+ * @param[out] buf at least PMDB_OID_HEXMAX+1 bytes.
+ * @return buf.
+ */
+char *vcs_oid_abbrev(vcs_repo *repo, const pmdb_oid *oid, int minlen,
+		     char *buf);
+
+/**
+ * vcs_oid_abbrev_checked -- vcs_oid_abbrev() that reports a failed lookup:
+ * same prefix, but a lookup that fails for another reason than "not
+ * found" / "ambiguous" is an error (it says nothing about uniqueness) and
+ * buf then holds the whole id, never a prefix that may be ambiguous.
+ * minlen 0 means vcs_default_abbrev(repo): pass the length instead when
+ * abbreviating many ids.
+ * @return 0, or a negative PMDB_E* code (message in vcs_errmsg()).
+ */
+int vcs_oid_abbrev_checked(vcs_repo *repo, const pmdb_oid *oid, int minlen,
+			   char *buf);
+
+/**
+ * vcs_default_abbrev -- git's core.abbrev=auto for this pool: 7, or
+ * (bits of the object count + 1) / 2 digits in big pools. Costs a
+ * pmdb_env_stat (which lists the pool's part files): compute it once per
+ * command and pass it on, not once per id.
+ */
+int vcs_default_abbrev(vcs_repo *repo);
 
 /* ------------------------------------------------------------------ */
 /* Path quoting (vcs/quote.c)                                          */

@@ -59,7 +59,7 @@ int vcs_ignore_match(const vcs_ignore *ign, const char *path, size_t len,
 int vcs_wildmatch(const char *pattern, const char *text, int pathname);
 
 /* ------------------------------------------------------------------ */
-/* Entry lists (vcs/worktree.c)                                        */
+/* Entry lists and file reads (vcs/worktree.c), scan (worktree_scan.c) */
 /* ------------------------------------------------------------------ */
 
 /** One file: of the working tree (stat fields set) or of a tree. */
@@ -97,6 +97,13 @@ void *vcs_wt_list_reserve(vcs_wt_list *l, size_t bytes);
  *  (private), unmapped by vcs_wt_list_free; NULL on failure (errno).
  *  For files replaced only by rename, never truncated in place. */
 const void *vcs_wt_list_map(vcs_wt_list *l, int fd, size_t size);
+/** vcs_wt_list_adopt -- move src's path storage (blocks and mappings)
+ *  into dst, so entries copied from src to dst keep valid paths after
+ *  src is freed; src's entries must not be used after that. */
+void vcs_wt_list_adopt(vcs_wt_list *dst, vcs_wt_list *src);
+/** vcs_wt_list_sort -- sort l by path (bytewise, git's index order)
+ *  unless it is sorted already (checked first: one pass). */
+void vcs_wt_list_sort(vcs_wt_list *l);
 /** vcs_wt_find -- binary search by path; NULL if absent. */
 vcs_wt_entry *vcs_wt_find(const vcs_wt_list *l, const char *path, size_t len);
 
@@ -141,7 +148,7 @@ int vcs_wt_read(vcs_repo *repo, vcs_wt_reader *rd, const vcs_wt_entry *e);
 /** vcs_wt_hash -- read and hash e (blob id) unless e->have_oid. */
 int vcs_wt_hash(vcs_repo *repo, vcs_wt_reader *rd, vcs_wt_entry *e);
 
-struct vcs_bulkio;
+struct vcs_file_io;
 
 /** Called once per file, in list order; data is valid during the call.
  *  A non-zero return stops the reads and is returned. */
@@ -149,17 +156,21 @@ typedef int (*vcs_wt_each_fn)(void *arg, vcs_wt_entry *e, const vcs_str *data);
 
 /**
  * vcs_wt_read_many -- read v[0..n) (contents of files, targets of
- * symlinks) in batches through io (vcs/bulkio.h; NULL: the plain path)
+ * symlinks) in batches through io (vcs/file_io.h; NULL: the plain path)
  * and call fn for each in order. The next batch is read while fn works
  * on the current one. Errors as vcs_wt_read(), naming the path.
  * Threads: io belongs to the calling thread.
  */
-int vcs_wt_read_many(vcs_repo *repo, struct vcs_bulkio *io, vcs_wt_entry **v,
+int vcs_wt_read_many(vcs_repo *repo, struct vcs_file_io *io, vcs_wt_entry **v,
 		     size_t n, vcs_wt_each_fn fn, void *arg);
 
 /** vcs_wt_hash_many -- set the blob ids of v[0..n) (read in batches). */
-int vcs_wt_hash_many(vcs_repo *repo, struct vcs_bulkio *io, vcs_wt_entry **v,
+int vcs_wt_hash_many(vcs_repo *repo, struct vcs_file_io *io, vcs_wt_entry **v,
 		     size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Trees <-> sorted lists (vcs/tree_build.c)                           */
+/* ------------------------------------------------------------------ */
 
 /**
  * vcs_tree_flatten -- every blob, symlink and gitlink under tree (NULL:
@@ -249,9 +260,9 @@ typedef struct vcs_status {
 int vcs_status_compute(vcs_repo *repo, const pmdb_oid *tree,
 		       int collapse_untracked, vcs_status *out);
 /** vcs_status_compute_io -- the same; the files the stat cache does not
- *  vouch for are read in batches through io (vcs/bulkio.h; NULL: the
+ *  vouch for are read in batches through io (vcs/file_io.h; NULL: the
  *  plain path, which is what vcs_status_compute uses). */
-int vcs_status_compute_io(vcs_repo *repo, struct vcs_bulkio *io,
+int vcs_status_compute_io(vcs_repo *repo, struct vcs_file_io *io,
 			  const pmdb_oid *tree, int collapse_untracked,
 			  vcs_status *out);
 /** Returns the working tree's list scanned by the caller (its entries
@@ -263,7 +274,7 @@ typedef vcs_wt_list *(*vcs_wt_wait_fn)(void *arg);
  *  wait(arg), if wait is not NULL, is called at most once, after HEAD's
  *  tree and the stat cache are loaded, so that loading overlaps the
  *  scan. */
-int vcs_status_compute_wt(vcs_repo *repo, struct vcs_bulkio *io,
+int vcs_status_compute_wt(vcs_repo *repo, struct vcs_file_io *io,
 			  const pmdb_oid *tree, int collapse_untracked,
 			  vcs_wt_wait_fn wait, void *arg, vcs_status *out);
 void vcs_status_clear(vcs_status *st);
@@ -299,31 +310,10 @@ int vcs_checkout_tree(vcs_repo *repo, const pmdb_oid *from_tree,
 		      const pmdb_oid *to_tree, unsigned flags,
 		      vcs_checkout_result *res);
 /** vcs_checkout_tree_io -- the same, writing files in batches through
- *  io (vcs/bulkio.h; NULL: the plain path, as vcs_checkout_tree). */
-int vcs_checkout_tree_io(vcs_repo *repo, struct vcs_bulkio *io,
+ *  io (vcs/file_io.h; NULL: the plain path, as vcs_checkout_tree). */
+int vcs_checkout_tree_io(vcs_repo *repo, struct vcs_file_io *io,
 			 const pmdb_oid *from_tree, const pmdb_oid *to_tree,
 			 unsigned flags, vcs_checkout_result *res);
 void vcs_checkout_result_clear(vcs_checkout_result *res);
-
-/* ------------------------------------------------------------------ */
-/* Helpers shared by the commands                                      */
-/* ------------------------------------------------------------------ */
-
-/**
- * vcs_stripspace -- git's stripspace(): drop trailing whitespace of each
- * line, collapse runs of blank lines, drop leading and trailing blank
- * lines, end with '\n' (unless empty); skip_comments also drops lines
- * starting with '#'. Appends to out.
- */
-int vcs_stripspace(vcs_str *out, const char *text, size_t len,
-		   int skip_comments);
-
-/** vcs_subject -- git's %s of a commit message: the first paragraph
- *  with its lines joined by spaces. Appends to out. */
-int vcs_subject(vcs_str *out, const char *msg, size_t len);
-
-/** vcs_commit_oneline -- "<abbrev> <subject>" of a commit (git's
- *  "HEAD is now at" form). Appends to out. */
-int vcs_commit_oneline(vcs_repo *repo, const pmdb_oid *oid, vcs_str *out);
 
 #endif /* VCS_WORKTREE_H */

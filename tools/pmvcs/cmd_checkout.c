@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "bulkio.h"
+#include "file_io.h"
 #include "worktree.h"
 
 static const char *const checkout_usage[] = {
@@ -136,7 +136,7 @@ cmd_checkout(pmvcs_ctx *ctx)
 	vcs_checkout_result res = { 0 };
 	vcs_str line = VCS_STR_INIT;
 	const char *iostats = pmvcs_getenv(ctx, "PMVCS_IO_STATS");
-	vcs_bulkio *io = NULL;
+	vcs_file_io *io = NULL;
 	vcs_repo *repo = NULL;
 	pmdb_oid head, htree;
 	unsigned flags = 0;
@@ -181,13 +181,13 @@ cmd_checkout(pmvcs_ctx *ctx)
 		ret = PMVCS_EXIT_OK;
 		goto out;
 	}
-	rc = vcs_bulkio_open_env(&io, pmvcs_getenv, ctx);
+	rc = vcs_file_io_open_env(&io, pmvcs_getenv, ctx);
 	if (!rc)
 		rc = vcs_checkout_tree_io(repo, io, born ? &htree : NULL, &t.tree,
 					  flags, &res);
 	if (io && iostats && *iostats && strcmp(iostats, "0"))
-		vcs_bulkio_print(ctx->err, io);
-	vcs_bulkio_free(io);
+		vcs_file_io_print(ctx->err, io);
+	vcs_file_io_free(io);
 	io = NULL;
 	if (rc == PMDB_ECONFLICT) {
 		print_conflicts(ctx, &res);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "bulkio.h"
+#include "file_io.h"
 #include "diff.h"
 #include "worktree.h"
 
@@ -73,7 +73,7 @@ put_cb(void *arg, vcs_wt_entry *e, const vcs_str *data)
  *  cached id is already stored); fills the oids. Files are read in
  *  batches through io while the previous batch is hashed and stored. */
 static int
-store_blobs(vcs_repo *repo, vcs_bulkio *io, pmdb_txn *txn, vcs_wt_list *l)
+store_blobs(vcs_repo *repo, vcs_file_io *io, pmdb_txn *txn, vcs_wt_list *l)
 {
 	vcs_wt_entry **v = malloc((l->n ? l->n : 1) * sizeof(*v));
 	size_t n = 0;
@@ -226,7 +226,7 @@ cmd_commit(pmvcs_ctx *ctx)
 	pmvcs_msg_opt m = { VCS_STR_INIT, 0, 0 };
 	vcs_wt_list wt = VCS_WT_LIST_INIT;
 	vcs_repo *repo = NULL;
-	vcs_bulkio *io = NULL;
+	vcs_file_io *io = NULL;
 	pmdb_txn *txn = NULL;
 	const char *iostats;
 	head_state hs;
@@ -261,7 +261,7 @@ cmd_commit(pmvcs_ctx *ctx)
 		vcs_seterr_pmdb(rc, "starting a transaction");
 		goto fail;
 	}
-	rc = vcs_bulkio_open_env(&io, pmvcs_getenv, ctx);
+	rc = vcs_file_io_open_env(&io, pmvcs_getenv, ctx);
 	if (!rc)
 		rc = store_blobs(repo, io, txn, &wt);
 	if (!rc)
@@ -321,8 +321,8 @@ fail:
 out:
 	iostats = pmvcs_getenv(ctx, "PMVCS_IO_STATS");
 	if (io && iostats && *iostats && strcmp(iostats, "0"))
-		vcs_bulkio_print(ctx->err, io);
-	vcs_bulkio_free(io);
+		vcs_file_io_print(ctx->err, io);
+	vcs_file_io_free(io);
 	pmdb_txn_abort(txn);
 	vcs_wt_list_free(&wt);
 	vcs_repo_free(repo);

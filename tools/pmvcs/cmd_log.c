@@ -12,7 +12,8 @@
 
 #include "cmd.h"
 #include "diff.h"
-#include "logwalk.h"
+#include "pretty.h"
+#include "revwalk.h"
 
 static const char *const log_usage[] = {
 	"pmvcs log [<options>] [<revision>...]",
@@ -30,7 +31,7 @@ typedef struct pretty_state {
 #define LOG_FLUSH (64u << 10)   /* write out in chunks of this size */
 
 typedef struct all_cb {
-	vcs_logwalk *w;
+	vcs_revwalk *w;
 } all_cb;
 
 /* each_ref -- --all: every ref that leads to a commit. A ref to a tree
@@ -46,13 +47,13 @@ each_ref(const char *name, const pmdb_oid *oid, const char *target, void *v)
 	(void)name;
 	if (target && *target)
 		return 0;
-	rc = vcs_logwalk_push(a->w, oid);
+	rc = vcs_revwalk_push(a->w, oid);
 	return rc == PMDB_EINVAL ? 0 : rc;
 }
 
 /* show_one -- append one commit to out in the chosen format */
 static int
-show_one(vcs_repo *repo, vcs_logwalk *w, vcs_str *out, const pmdb_oid *oid,
+show_one(vcs_repo *repo, vcs_revwalk *w, vcs_str *out, const pmdb_oid *oid,
 	 const vcs_commit_hdr *h, vcs_pretty how, const char *format,
 	 int abbrev)
 {
@@ -62,11 +63,11 @@ show_one(vcs_repo *repo, vcs_logwalk *w, vcs_str *out, const pmdb_oid *oid,
 
 	if (how == VCS_PRETTY_ONELINE) {
 		/* only the id and the subject, kept by the walk */
-		if ((err = vcs_logwalk_abbrev(w, oid, abbrev, hex)))
+		if ((err = vcs_revwalk_abbrev(w, oid, abbrev, hex)))
 			return err;
 		err = vcs_str_adds(out, hex);
 		err = err ? err : vcs_str_add(out, " ", 1);
-		/* the walk runs with VCS_LOGWALK_SUBJECT: message is %s */
+		/* the walk runs with VCS_REVWALK_SUBJECT: message is %s */
 		err = err ? err : vcs_str_add(out, h->message, h->message_len);
 		return err ? err : vcs_str_add(out, "\n", 1);
 	}
@@ -134,7 +135,7 @@ cmd_log(pmvcs_ctx *ctx)
 	long long max = -1, shown = 0;
 	int all = 0, rc = 0, nrevs;
 	int abbrev = 0;
-	vcs_logwalk *w = NULL;
+	vcs_revwalk *w = NULL;
 	vcs_repo *repo;
 	vcs_str buf = VCS_STR_INIT;
 	const pmvcs_option opts[] = {
@@ -165,8 +166,8 @@ cmd_log(pmvcs_ctx *ctx)
 					   ctx->argv[i]);
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
-	if ((rc = vcs_logwalk_new(&w, repo, p.how == VCS_PRETTY_ONELINE ?
-				  VCS_LOGWALK_SUBJECT : 0))) {
+	if ((rc = vcs_revwalk_new(&w, repo, p.how == VCS_PRETTY_ONELINE ?
+				  VCS_REVWALK_SUBJECT : 0))) {
 		rc = pmvcs_report(ctx, rc, NULL, 0);
 		vcs_repo_free(repo);
 		return rc;
@@ -174,7 +175,7 @@ cmd_log(pmvcs_ctx *ctx)
 	for (int i = 0; i < nrevs && !rc; i++) {
 		const char *a = ctx->argv[i];
 		pmdb_oid oid;
-		if ((rc = vcs_revparse(repo, a, &oid)) || (rc = vcs_logwalk_push(w, &oid)))
+		if ((rc = vcs_revparse(repo, a, &oid)) || (rc = vcs_revwalk_push(w, &oid)))
 			rc = pmvcs_report(ctx, rc, NULL, 0);
 	}
 	if (!rc && all) {
@@ -190,7 +191,7 @@ cmd_log(pmvcs_ctx *ctx)
 		pmdb_oid head;
 		int err = vcs_head(repo, &head, NULL);
 		if (!err) {
-			if ((err = vcs_logwalk_push(w, &head)))
+			if ((err = vcs_revwalk_push(w, &head)))
 				rc = pmvcs_report(ctx, err, "HEAD", 0);
 		} else if (err != PMDB_ENOTFOUND) {
 			/* HEAD unreadable is not an unborn branch */
@@ -210,7 +211,7 @@ cmd_log(pmvcs_ctx *ctx)
 		pmdb_oid oid;
 		vcs_commit_hdr h;
 		size_t mark = buf.len;
-		int err = vcs_logwalk_next(w, &oid, &h);
+		int err = vcs_revwalk_next(w, &oid, &h);
 
 		if (err == 0)
 			break;
@@ -236,7 +237,7 @@ cmd_log(pmvcs_ctx *ctx)
 	if (!rc)
 		flush_out(ctx, &buf);
 	vcs_str_free(&buf);
-	vcs_logwalk_free(w);
+	vcs_revwalk_free(w);
 	vcs_repo_free(repo);
 	return rc;
 }

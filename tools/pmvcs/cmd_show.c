@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "diff.h"
+#include "pretty.h"
 
 static const char *const show_usage[] = {
 	"pmvcs show [<options>] <object>...",

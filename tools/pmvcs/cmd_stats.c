@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "bulkio.h"
+#include "file_io.h"
 #include "cmd.h"
 
 static const char *const stats_usage[] = { "pmvcs stats [--json]", NULL };
@@ -51,7 +51,7 @@ cmd_stats(pmvcs_ctx *ctx)
 		uring = 0;
 		snprintf(why, sizeof(why), "PMVCS_IO=sync");
 	} else {
-		uring = vcs_bulkio_probe(why, sizeof(why));
+		uring = vcs_file_io_probe(why, sizeof(why));
 	}
 	if (uring)
 		snprintf(io_desc, sizeof(io_desc), "io_uring");

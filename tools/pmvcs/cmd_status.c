@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
-#include "bulkio.h"
+#include "file_io.h"
 #include "diff.h"
 #include "worktree.h"
 
@@ -235,7 +235,7 @@ cmd_status(pmvcs_ctx *ctx)
 	fmt_state fmt = { 0, NULL };
 	const char *umode = NULL;
 	const char *iostats = pmvcs_getenv(ctx, "PMVCS_IO_STATS");
-	vcs_bulkio *io = NULL;
+	vcs_file_io *io = NULL;
 	vcs_repo *repo;
 	vcs_status st;
 	prescan pre;
@@ -277,15 +277,15 @@ cmd_status(pmvcs_ctx *ctx)
 	}
 	rc = pmdb_ref_read(repo->env, "HEAD", NULL, head_ref);
 	if (!rc)
-		rc = vcs_bulkio_open_env(&io, pmvcs_getenv, ctx);
+		rc = vcs_file_io_open_env(&io, pmvcs_getenv, ctx);
 	pre.repo = repo;
 	if (!rc)
 		rc = vcs_status_compute_wt(repo, io, NULL, collapse, prescan_wait,
 					   &pre, &st);
 	prescan_free(&pre);
 	if (io && iostats && *iostats && strcmp(iostats, "0"))
-		vcs_bulkio_print(ctx->err, io);
-	vcs_bulkio_free(io);
+		vcs_file_io_print(ctx->err, io);
+	vcs_file_io_free(io);
 	if (rc) {
 		rc = pmvcs_report(ctx, rc, "status", 0);
 		vcs_repo_free(repo);

@@ -3,7 +3,7 @@
  */
 #define _GNU_SOURCE
 #include "vcstest.h"
-#include "logwalk.h"
+#include "revwalk.h"
 
 static const pmdb_hash_algo algos[] = { PMDB_HASH_SHA1, PMDB_HASH_SHA256 };
 

@@ -17,15 +17,15 @@ static pmdb_oid
 mk_tree(hist *h, pmdb_txn *txn, const char *const *paths,
 	const pmdb_oid *blobs, size_t n)
 {
-	vcs_mtree *t;
+	vcs_tree_editor *t;
 	pmdb_oid root;
 
-	assert_int_equal(vcs_mtree_new(&t, h->r, txn, NULL), 0);
+	assert_int_equal(vcs_tree_editor_new(&t, h->r, txn, NULL), 0);
 	for (size_t i = 0; i < n; i++)
-		assert_int_equal(vcs_mtree_set(t, paths[i], strlen(paths[i]),
+		assert_int_equal(vcs_tree_editor_set(t, paths[i], strlen(paths[i]),
 					       VCS_MODE_BLOB, &blobs[i]), 0);
-	assert_int_equal(vcs_mtree_write(t, txn, &root), 0);
-	vcs_mtree_free(t);
+	assert_int_equal(vcs_tree_editor_write(t, txn, &root), 0);
+	vcs_tree_editor_free(t);
 	return root;
 }
 

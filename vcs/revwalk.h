@@ -1,15 +1,15 @@
 /*
- * logwalk.h -- the history walk behind `pmvcs log`: commits reachable from
+ * revwalk.h -- the history walk behind `pmvcs log`: commits reachable from
  * the pushed starting points, newest committer date first, each once, in
  * git's order; commits are read in place (pmdb_object_view) and only the
  * header fields the walk and --oneline need are scanned.
  *
  * Threads: a walk belongs to one thread (it holds views taken by it).
  * Walks of a served repository (repo->borrowed) share a process-wide
- * cache of commit records (see logwalk.c), safe across threads.
+ * cache of commit records (see revwalk.c), safe across threads.
  */
-#ifndef VCS_LOGWALK_H
-#define VCS_LOGWALK_H
+#ifndef VCS_REVWALK_H
+#define VCS_REVWALK_H
 
 #include "vcs.h"
 
@@ -52,51 +52,51 @@ int vcs_commit_view(vcs_repo *repo, const pmdb_oid *oid, vcs_commit_hdr *out,
 		    pmdb_view_guard **guard);
 
 /* ------------------------------------------------------------------ */
-/* The walk (vcs/logwalk.c)                                            */
+/* The walk (vcs/revwalk.c)                                            */
 /* ------------------------------------------------------------------ */
 
-typedef struct vcs_logwalk vcs_logwalk;
+typedef struct vcs_revwalk vcs_revwalk;
 
 /** Walk flag: the caller needs only id, date and subject (--oneline):
  *  each commit is read once, when queued, and its subject kept. */
-#define VCS_LOGWALK_SUBJECT 0x1u
+#define VCS_REVWALK_SUBJECT 0x1u
 
-/** vcs_logwalk_new -- an empty walk over repo (flags: VCS_LOGWALK_*).
+/** vcs_revwalk_new -- an empty walk over repo (flags: VCS_REVWALK_*).
  *  0, PMDB_ENOMEM. */
-int vcs_logwalk_new(vcs_logwalk **out, vcs_repo *repo, unsigned flags);
+int vcs_revwalk_new(vcs_revwalk **out, vcs_repo *repo, unsigned flags);
 
 /**
- * vcs_logwalk_push -- add a starting point (tags are peeled); a commit
+ * vcs_revwalk_push -- add a starting point (tags are peeled); a commit
  * already queued or shown is ignored.
  * @return 0, PMDB_EINVAL (leads to no commit), PMDB_ENOTFOUND,
  *  PMDB_ECORRUPT, PMDB_ENOMEM.
  */
-int vcs_logwalk_push(vcs_logwalk *w, const pmdb_oid *oid);
+int vcs_revwalk_push(vcs_revwalk *w, const pmdb_oid *oid);
 
 /**
- * vcs_logwalk_next -- the next commit to show; its parents are queued.
+ * vcs_revwalk_next -- the next commit to show; its parents are queued.
  * @param[out] oid, hdr  the commit; hdr's pointers are valid until the
- *  next call of next or free. With VCS_LOGWALK_SUBJECT, hdr->message is
+ *  next call of next or free. With VCS_REVWALK_SUBJECT, hdr->message is
  *  already git's %s of the commit (vcs_subject_append gives it back
  *  unchanged), hdr->data and hdr->parents are NULL.
  * @return 1 (a commit), 0 (walk done), or a negative code (a parent is
  *  missing or unreadable: the walk must stop, vcs_errmsg() says why).
  */
-int vcs_logwalk_next(vcs_logwalk *w, pmdb_oid *oid, vcs_commit_hdr *hdr);
+int vcs_revwalk_next(vcs_revwalk *w, pmdb_oid *oid, vcs_commit_hdr *hdr);
 
 /**
- * vcs_logwalk_abbrev -- the abbreviated id of the commit the last
- * vcs_logwalk_next returned (oid), as vcs_oid_abbrev_checked(repo, oid,
+ * vcs_revwalk_abbrev -- the abbreviated id of the commit the last
+ * vcs_revwalk_next returned (oid), as vcs_oid_abbrev_checked(repo, oid,
  * minlen, buf) gives it. A served walk in subject mode remembers the
  * length per commit while the pool is unchanged, so a repeated log does
  * not probe the index for each id.
  * @return 0, or a negative PMDB_E* code (vcs_errmsg() says why).
  */
-int vcs_logwalk_abbrev(vcs_logwalk *w, const pmdb_oid *oid, int minlen,
+int vcs_revwalk_abbrev(vcs_revwalk *w, const pmdb_oid *oid, int minlen,
 		       char *buf);
 
-/** vcs_logwalk_free -- release the walk and any view it holds. NULL-safe. */
-void vcs_logwalk_free(vcs_logwalk *w);
+/** vcs_revwalk_free -- release the walk and any view it holds. NULL-safe. */
+void vcs_revwalk_free(vcs_revwalk *w);
 
 /**
  * vcs_subject_append -- git's %s of a message (leading blank lines
@@ -106,4 +106,4 @@ void vcs_logwalk_free(vcs_logwalk *w);
  */
 int vcs_subject_append(vcs_str *out, const char *msg, size_t len);
 
-#endif /* VCS_LOGWALK_H */
+#endif /* VCS_REVWALK_H */

@@ -1,5 +1,5 @@
 /*
- * mtree.c -- mutable trees: load lazily, edit by path, write back only
+ * tree_editor.c -- mutable trees: load lazily, edit by path, write back only
  * what changed.
  *
  * Each directory is an mnode. Its entries live in a main array sorted in
@@ -47,7 +47,7 @@ struct mnode {
 	unsigned dirty : 1;
 };
 
-struct vcs_mtree {
+struct vcs_tree_editor {
 	vcs_repo *repo;
 	pmdb_txn *txn;          /* reads go through it when non-NULL */
 	mnode *root;
@@ -109,7 +109,7 @@ live(const mnode *n)
 
 /* node_load -- read a node's entries from the pool (invariant 1) */
 static int
-node_load(vcs_mtree *t, mnode *n)
+node_load(vcs_tree_editor *t, mnode *n)
 {
 	vcs_tree tree;
 	size_t i;
@@ -343,12 +343,12 @@ valid_path(const char *path, size_t len)
 	return 1;
 }
 
-/* vcs_mtree_new -- a tree starting at root (NULL: empty) */
+/* vcs_tree_editor_new -- a tree starting at root (NULL: empty) */
 int
-vcs_mtree_new(vcs_mtree **out, vcs_repo *repo, pmdb_txn *txn,
+vcs_tree_editor_new(vcs_tree_editor **out, vcs_repo *repo, pmdb_txn *txn,
 	      const pmdb_oid *root)
 {
-	vcs_mtree *t = calloc(1, sizeof(*t));
+	vcs_tree_editor *t = calloc(1, sizeof(*t));
 
 	*out = NULL;
 	if (!t || !(t->root = node_new(root))) {
@@ -361,9 +361,9 @@ vcs_mtree_new(vcs_mtree **out, vcs_repo *repo, pmdb_txn *txn,
 	return 0;
 }
 
-/* vcs_mtree_free -- free the tree. NULL-safe */
+/* vcs_tree_editor_free -- free the tree. NULL-safe */
 void
-vcs_mtree_free(vcs_mtree *t)
+vcs_tree_editor_free(vcs_tree_editor *t)
 {
 	if (!t)
 		return;
@@ -372,9 +372,9 @@ vcs_mtree_free(vcs_mtree *t)
 	free(t);
 }
 
-/* vcs_mtree_reset -- replace everything (fast-import's deleteall) */
+/* vcs_tree_editor_reset -- replace everything (fast-import's deleteall) */
 int
-vcs_mtree_reset(vcs_mtree *t, const pmdb_oid *root)
+vcs_tree_editor_reset(vcs_tree_editor *t, const pmdb_oid *root)
 {
 	mnode *n = node_new(root);
 
@@ -385,16 +385,16 @@ vcs_mtree_reset(vcs_mtree *t, const pmdb_oid *root)
 	return 0;
 }
 
-/* vcs_mtree_set_txn -- point reads at another txn */
+/* vcs_tree_editor_set_txn -- point reads at another txn */
 void
-vcs_mtree_set_txn(vcs_mtree *t, pmdb_txn *txn)
+vcs_tree_editor_set_txn(vcs_tree_editor *t, pmdb_txn *txn)
 {
 	t->txn = txn;
 }
 
 /* descend -- the directory node for entry e, expanding it; NULL + err */
 static mnode *
-descend(vcs_mtree *t, ment *e, int *err)
+descend(vcs_tree_editor *t, ment *e, int *err)
 {
 	if (!e->sub && !(e->sub = node_new(&e->oid))) {
 		*err = vcs_seterr(PMDB_ENOMEM, "out of memory");
@@ -405,9 +405,9 @@ descend(vcs_mtree *t, ment *e, int *err)
 	return e->sub;
 }
 
-/* vcs_mtree_set -- put (mode, oid) at path, making directories */
+/* vcs_tree_editor_set -- put (mode, oid) at path, making directories */
 int
-vcs_mtree_set(vcs_mtree *t, const char *path, size_t len, uint32_t mode,
+vcs_tree_editor_set(vcs_tree_editor *t, const char *path, size_t len, uint32_t mode,
 	      const pmdb_oid *oid)
 {
 	const char *p = path, *end = path + len, *c;
@@ -466,7 +466,7 @@ vcs_mtree_set(vcs_mtree *t, const char *path, size_t len, uint32_t mode,
 
 /* remove_rec -- remove path under n; sets *empty when n ends up empty */
 static int
-remove_rec(vcs_mtree *t, mnode *n, const char *path, size_t len,
+remove_rec(vcs_tree_editor *t, mnode *n, const char *path, size_t len,
 	   const char *p, const char *end, int *empty)
 {
 	const char *c;
@@ -497,9 +497,9 @@ remove_rec(vcs_mtree *t, mnode *n, const char *path, size_t len,
 	return 0;
 }
 
-/* vcs_mtree_remove -- remove path; parents left empty go too */
+/* vcs_tree_editor_remove -- remove path; parents left empty go too */
 int
-vcs_mtree_remove(vcs_mtree *t, const char *path, size_t len)
+vcs_tree_editor_remove(vcs_tree_editor *t, const char *path, size_t len)
 {
 	int empty = 0;
 
@@ -528,7 +528,7 @@ put_mode(uint8_t *p, uint32_t mode)
 
 /* encode -- n's entries (merged: main only) as a git tree in t->buf */
 static int
-encode(vcs_mtree *t, const mnode *n, size_t hashlen)
+encode(vcs_tree_editor *t, const mnode *n, size_t hashlen)
 {
 	size_t need = 0, i;
 	uint8_t *p;
@@ -557,7 +557,7 @@ encode(vcs_mtree *t, const mnode *n, size_t hashlen)
 /* write_node -- encode dirty subtrees bottom-up; with txn NULL only
  * compute ids (nothing stored, so nothing is marked clean) */
 static int
-write_node(vcs_mtree *t, mnode *n, pmdb_txn *txn)
+write_node(vcs_tree_editor *t, mnode *n, pmdb_txn *txn)
 {
 	size_t hashlen = t->repo->hashlen, i;
 	int err;
@@ -614,23 +614,23 @@ write_node(vcs_mtree *t, mnode *n, pmdb_txn *txn)
 	return 0;
 }
 
-/* vcs_mtree_write -- store every changed subtree; return the root id */
+/* vcs_tree_editor_write -- store every changed subtree; return the root id */
 int
-vcs_mtree_write(vcs_mtree *t, pmdb_txn *txn, pmdb_oid *root)
+vcs_tree_editor_write(vcs_tree_editor *t, pmdb_txn *txn, pmdb_oid *root)
 {
 	int err;
 
 	if (!txn)
-		return vcs_seterr(PMDB_EINVAL, "vcs_mtree_write needs a txn");
+		return vcs_seterr(PMDB_EINVAL, "vcs_tree_editor_write needs a txn");
 	if ((err = write_node(t, t->root, txn)))
 		return err;
 	*root = t->root->oid;
 	return 0;
 }
 
-/* vcs_mtree_get -- mode and id at path ("" = root) */
+/* vcs_tree_editor_get -- mode and id at path ("" = root) */
 int
-vcs_mtree_get(vcs_mtree *t, const char *path, size_t len, uint32_t *mode,
+vcs_tree_editor_get(vcs_tree_editor *t, const char *path, size_t len, uint32_t *mode,
 	      pmdb_oid *oid)
 {
 	const char *p = path, *end = path + len, *c;

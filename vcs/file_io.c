@@ -1,6 +1,6 @@
 /*
- * bulkio.c -- batched file reads and writes through io_uring, with a
- * plain open/read/write fallback (see bulkio.h for the contract).
+ * file_io.c -- batched file reads and writes through io_uring, with a
+ * plain open/read/write fallback (see file_io.h for the contract).
  *
  * Invariants:
  * 1. Every SQE submitted produces exactly one CQE (no CQE_SKIP flags), so
@@ -29,46 +29,46 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bulkio.h"
+#include "file_io.h"
 
 #define RING_ENTRIES 256
 #define CQ_ENTRIES 1024
-#define NSLOTS (3 * VCS_BULKIO_BATCH)
+#define NSLOTS (3 * VCS_FILE_IO_BATCH)
 
-_Static_assert(2 * 3 * VCS_BULKIO_BATCH <= CQ_ENTRIES,
+_Static_assert(2 * 3 * VCS_FILE_IO_BATCH <= CQ_ENTRIES,
 	       "two read batches in flight must fit the completion queue");
 _Static_assert(4 <= RING_ENTRIES, "a write chain must fit the ring");
 
 enum { RD_OPEN, RD_READ, RD_CLOSE, WR_OPEN = 4, WR_WRITE, WR_CLOSE, WR_RENAME };
 
-struct vcs_bulkio {
+struct vcs_file_io {
 	struct io_uring ring;
 	int have_ring;
 	unsigned rd_parity;     /**< slot set of the next read batch */
 	unsigned rd_inflight;   /**< read batches submitted, not reaped */
-	vcs_bulkio_stats st;
+	vcs_file_io_stats st;
 };
 
-static int ring_setup(vcs_bulkio *io);
-static int wait_for(vcs_bulkio *io, const void *lo, const void *hi,
+static int ring_setup(vcs_file_io *io);
+static int wait_for(vcs_file_io *io, const void *lo, const void *hi,
 		    size_t isz, size_t n);
-static int write_one(vcs_bulkio_wr *w, unsigned attempt);
-static int write_direct(vcs_bulkio_wr *w);
+static int write_one(vcs_file_io_wr *w, unsigned attempt);
+static int write_direct(vcs_file_io_wr *w);
 
 /* ------------------------------------------------------------------ */
 /* API                                                                 */
 /* ------------------------------------------------------------------ */
 
-/** vcs_bulkio_open -- a handle; io_uring unless refused or mode SYNC. */
+/** vcs_file_io_open -- a handle; io_uring unless refused or mode SYNC. */
 int
-vcs_bulkio_open(vcs_bulkio **out, int mode)
+vcs_file_io_open(vcs_file_io **out, int mode)
 {
-	vcs_bulkio *io = calloc(1, sizeof(*io));
+	vcs_file_io *io = calloc(1, sizeof(*io));
 
 	*out = NULL;
 	if (!io)
 		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	if (mode == VCS_BULKIO_SYNC)
+	if (mode == VCS_FILE_IO_SYNC)
 		snprintf(io->st.why, sizeof(io->st.why), "PMVCS_IO=sync");
 	else
 		ring_setup(io);
@@ -77,19 +77,19 @@ vcs_bulkio_open(vcs_bulkio **out, int mode)
 	return 0;
 }
 
-/** vcs_bulkio_open_env -- PMVCS_IO=sync from the command's env. */
+/** vcs_file_io_open_env -- PMVCS_IO=sync from the command's env. */
 int
-vcs_bulkio_open_env(vcs_bulkio **out, vcs_getenv_fn getenv_fn, void *env_ctx)
+vcs_file_io_open_env(vcs_file_io **out, vcs_getenv_fn getenv_fn, void *env_ctx)
 {
 	const char *v = getenv_fn ? getenv_fn(env_ctx, "PMVCS_IO") : NULL;
 
-	return vcs_bulkio_open(out, v && !strcmp(v, "sync") ? VCS_BULKIO_SYNC :
-			       VCS_BULKIO_AUTO);
+	return vcs_file_io_open(out, v && !strcmp(v, "sync") ? VCS_FILE_IO_SYNC :
+			       VCS_FILE_IO_AUTO);
 }
 
-/** vcs_bulkio_free -- close the ring and free. */
+/** vcs_file_io_free -- close the ring and free. */
 void
-vcs_bulkio_free(vcs_bulkio *io)
+vcs_file_io_free(vcs_file_io *io)
 {
 	if (!io)
 		return;
@@ -98,16 +98,16 @@ vcs_bulkio_free(vcs_bulkio *io)
 	free(io);
 }
 
-/** vcs_bulkio_stats_get -- the counters. */
-const vcs_bulkio_stats *
-vcs_bulkio_stats_get(const vcs_bulkio *io)
+/** vcs_file_io_stats_get -- the counters. */
+const vcs_file_io_stats *
+vcs_file_io_stats_get(const vcs_file_io *io)
 {
 	return &io->st;
 }
 
-/** vcs_bulkio_describe -- human-readable backend. */
+/** vcs_file_io_describe -- human-readable backend. */
 char *
-vcs_bulkio_describe(const vcs_bulkio_stats *st, char *buf, size_t n)
+vcs_file_io_describe(const vcs_file_io_stats *st, char *buf, size_t n)
 {
 	if (st->uring)
 		snprintf(buf, n, "io_uring");
@@ -116,16 +116,16 @@ vcs_bulkio_describe(const vcs_bulkio_stats *st, char *buf, size_t n)
 	return buf;
 }
 
-/** vcs_bulkio_print -- the counters on one line. */
+/** vcs_file_io_print -- the counters on one line. */
 void
-vcs_bulkio_print(FILE *f, const vcs_bulkio *io)
+vcs_file_io_print(FILE *f, const vcs_file_io *io)
 {
 	char b[200];
-	const vcs_bulkio_stats *st = &io->st;
+	const vcs_file_io_stats *st = &io->st;
 
 	fprintf(f, "io: %s: %llu files read (%llu bytes), %llu written "
 		"(%llu bytes), %llu batches, %llu redone\n",
-		vcs_bulkio_describe(st, b, sizeof(b)),
+		vcs_file_io_describe(st, b, sizeof(b)),
 		(unsigned long long)st->files_read,
 		(unsigned long long)st->bytes_read,
 		(unsigned long long)st->files_written,
@@ -133,11 +133,11 @@ vcs_bulkio_print(FILE *f, const vcs_bulkio *io)
 		(unsigned long long)st->batches, (unsigned long long)st->redone);
 }
 
-/** vcs_bulkio_probe -- open a ring as a command would. */
+/** vcs_file_io_probe -- open a ring as a command would. */
 int
-vcs_bulkio_probe(char *why, size_t n)
+vcs_file_io_probe(char *why, size_t n)
 {
-	vcs_bulkio io;
+	vcs_file_io io;
 
 	memset(&io, 0, sizeof(io));
 	ring_setup(&io);
@@ -148,31 +148,31 @@ vcs_bulkio_probe(char *why, size_t n)
 	return io.have_ring;
 }
 
-/** vcs_bulkio_read_submit -- queue one read chain per file. */
+/** vcs_file_io_read_submit -- queue one read chain per file. */
 int
-vcs_bulkio_read_submit(vcs_bulkio *io, vcs_bulkio_rd *v, size_t n)
+vcs_file_io_read_submit(vcs_file_io *io, vcs_file_io_rd *v, size_t n)
 {
 	unsigned base;
 	size_t queued = 0;
 
-	if (n > VCS_BULKIO_BATCH || io->rd_inflight >= 2)
-		return vcs_seterr(PMDB_EINVAL, "bulkio: too many reads in flight");
+	if (n > VCS_FILE_IO_BATCH || io->rd_inflight >= 2)
+		return vcs_seterr(PMDB_EINVAL, "file_io: too many reads in flight");
 	for (size_t i = 0; i < n; i++)
 		v[i]._pending = 0;
 	if (!io->have_ring)
 		return 0;
 	io->rd_inflight++;
-	base = io->rd_parity * VCS_BULKIO_BATCH;
+	base = io->rd_parity * VCS_FILE_IO_BATCH;
 	io->rd_parity ^= 1;
 	for (size_t i = 0; i < n; i++) {
-		vcs_bulkio_rd *r = &v[i];
+		vcs_file_io_rd *r = &v[i];
 		struct io_uring_sqe *sqe;
 		unsigned slot = base + (unsigned)i;
 
 		r->_open = r->_read = -ECANCELED;
 		vcs_str_reset(&r->buf);
 		/* small, empty and huge files, symlinks: plain path at reap */
-		if (r->is_link || !r->size || r->size >= VCS_BULKIO_MAX_IO)
+		if (r->is_link || !r->size || r->size >= VCS_FILE_IO_MAX_IO)
 			continue;
 		if (vcs_str_grow(&r->buf, (size_t)r->size + 2))
 			continue; /* reap retries and reports ENOMEM */
@@ -219,9 +219,9 @@ vcs_bulkio_read_submit(vcs_bulkio *io, vcs_bulkio_rd *v, size_t n)
 	return 0;
 }
 
-/** vcs_bulkio_read_reap -- wait for a batch, redo what fell short. */
+/** vcs_file_io_read_reap -- wait for a batch, redo what fell short. */
 int
-vcs_bulkio_read_reap(vcs_bulkio *io, vcs_bulkio_rd *v, size_t n)
+vcs_file_io_read_reap(vcs_file_io *io, vcs_file_io_rd *v, size_t n)
 {
 	int rc = 0;
 
@@ -231,7 +231,7 @@ vcs_bulkio_read_reap(vcs_bulkio *io, vcs_bulkio_rd *v, size_t n)
 			io->rd_inflight--;
 	}
 	for (size_t i = 0; i < n; i++) {
-		vcs_bulkio_rd *r = &v[i];
+		vcs_file_io_rd *r = &v[i];
 		int err;
 		if (io->have_ring && !rc && r->_open == 0 &&
 		    r->_read >= 0 && (uint64_t)r->_read == r->size) {
@@ -239,9 +239,9 @@ vcs_bulkio_read_reap(vcs_bulkio *io, vcs_bulkio_rd *v, size_t n)
 			r->buf.data[r->buf.len] = '\0';
 		} else {
 			if (io->have_ring && !r->is_link && r->size &&
-			    r->size < VCS_BULKIO_MAX_IO)
+			    r->size < VCS_FILE_IO_MAX_IO)
 				io->st.redone++;
-			err = vcs_bulkio_read_one(r->path, r->name, r->is_link,
+			err = vcs_file_io_read_one(r->path, r->name, r->is_link,
 						  r->size, &r->buf);
 			if (err && !rc)
 				rc = err;
@@ -254,9 +254,9 @@ vcs_bulkio_read_reap(vcs_bulkio *io, vcs_bulkio_rd *v, size_t n)
 	return rc;
 }
 
-/** vcs_bulkio_read_one -- open, fstat, read (or readlink) one file. */
+/** vcs_file_io_read_one -- open, fstat, read (or readlink) one file. */
 int
-vcs_bulkio_read_one(const char *path, const char *name, int is_link,
+vcs_file_io_read_one(const char *path, const char *name, int is_link,
 		    uint64_t size, vcs_str *buf)
 {
 	struct stat st;
@@ -319,26 +319,26 @@ out:
 	return rc;
 }
 
-/** vcs_bulkio_write -- write a batch: temp, write, close, rename. */
+/** vcs_file_io_write -- write a batch: temp, write, close, rename. */
 int
-vcs_bulkio_write(vcs_bulkio *io, vcs_bulkio_wr *v, size_t n)
+vcs_file_io_write(vcs_file_io *io, vcs_file_io_wr *v, size_t n)
 {
 	size_t queued = 0;
 	int rc = 0;
 
-	if (n > VCS_BULKIO_BATCH)
-		return vcs_seterr(PMDB_EINVAL, "bulkio: batch too large");
+	if (n > VCS_FILE_IO_BATCH)
+		return vcs_seterr(PMDB_EINVAL, "file_io: batch too large");
 	for (size_t i = 0; i < n && io->have_ring; i++) {
-		vcs_bulkio_wr *w = &v[i];
-		unsigned slot = 2 * VCS_BULKIO_BATCH + (unsigned)i;
+		vcs_file_io_wr *w = &v[i];
+		unsigned slot = 2 * VCS_FILE_IO_BATCH + (unsigned)i;
 		struct io_uring_sqe *sqe;
 		unsigned ops = w->len ? 4 : 3;
 
 		w->_pending = 0;
 		w->_open = w->_write = w->_close = w->_rename = -ECANCELED;
-		if (w->is_link || w->direct || w->len >= VCS_BULKIO_MAX_IO)
+		if (w->is_link || w->direct || w->len >= VCS_FILE_IO_MAX_IO)
 			continue;
-		if (vcs_bulkio_temp_name(&w->tmp, w->path, 0))
+		if (vcs_file_io_temp_name(&w->tmp, w->path, 0))
 			continue; /* redone (and reported) by the plain path */
 		if (io_uring_sq_space_left(&io->ring) < ops)
 			io_uring_submit(&io->ring); /* invariant 2 */
@@ -382,7 +382,7 @@ vcs_bulkio_write(vcs_bulkio *io, vcs_bulkio_wr *v, size_t n)
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		vcs_bulkio_wr *w = &v[i];
+		vcs_file_io_wr *w = &v[i];
 		int err;
 		w->have_st = 0;
 		if (w->direct) {
@@ -395,7 +395,7 @@ vcs_bulkio_write(vcs_bulkio *io, vcs_bulkio_wr *v, size_t n)
 			}
 			continue;
 		}
-		if (io->have_ring && !rc && !w->is_link && w->len < VCS_BULKIO_MAX_IO &&
+		if (io->have_ring && !rc && !w->is_link && w->len < VCS_FILE_IO_MAX_IO &&
 		    w->_rename == 0) {
 			io->st.files_written++;
 			io->st.bytes_written += w->len;
@@ -404,7 +404,7 @@ vcs_bulkio_write(vcs_bulkio *io, vcs_bulkio_wr *v, size_t n)
 					      AT_SYMLINK_NOFOLLOW);
 			continue;
 		}
-		if (io->have_ring && !w->is_link && w->len < VCS_BULKIO_MAX_IO) {
+		if (io->have_ring && !w->is_link && w->len < VCS_FILE_IO_MAX_IO) {
 			io->st.redone++;
 			if (w->_open == 0) /* we made the temp: drop it */
 				unlinkat(w->dirfd, (char *)w->tmp.data, 0);
@@ -420,16 +420,16 @@ vcs_bulkio_write(vcs_bulkio *io, vcs_bulkio_wr *v, size_t n)
 	return rc;
 }
 
-/** vcs_bulkio_wr_clear -- free the temp name buffer. */
+/** vcs_file_io_wr_clear -- free the temp name buffer. */
 void
-vcs_bulkio_wr_clear(vcs_bulkio_wr *w)
+vcs_file_io_wr_clear(vcs_file_io_wr *w)
 {
 	vcs_str_free(&w->tmp);
 }
 
-/** vcs_bulkio_temp_name -- "<dir of path>/.pmvcs-tmp-<ns>-<addr>-<n>". */
+/** vcs_file_io_temp_name -- "<dir of path>/.pmvcs-tmp-<ns>-<addr>-<n>". */
 int
-vcs_bulkio_temp_name(vcs_str *tmp, const char *path, unsigned attempt)
+vcs_file_io_temp_name(vcs_str *tmp, const char *path, unsigned attempt)
 {
 	const char *slash = strrchr(path, '/');
 	struct timespec ts;
@@ -450,7 +450,7 @@ vcs_bulkio_temp_name(vcs_str *tmp, const char *path, unsigned attempt)
 /** ring_setup -- init the ring and its fixed-file table; on failure
  *  leave have_ring 0 and the reason in st.why. */
 static int
-ring_setup(vcs_bulkio *io)
+ring_setup(vcs_file_io *io)
 {
 	struct io_uring_params p;
 	int rc;
@@ -485,14 +485,14 @@ apply_cqe(struct io_uring_cqe *cqe)
 	void *item = (void *)(uintptr_t)(ud & ~(uint64_t)7);
 
 	if (tag < 4) {
-		vcs_bulkio_rd *r = item;
+		vcs_file_io_rd *r = item;
 		if (tag == RD_OPEN)
 			r->_open = cqe->res;
 		else if (tag == RD_READ)
 			r->_read = cqe->res;
 		r->_pending--;
 	} else {
-		vcs_bulkio_wr *w = item;
+		vcs_file_io_wr *w = item;
 		if (tag == WR_OPEN)
 			w->_open = cqe->res;
 		else if (tag == WR_WRITE)
@@ -511,14 +511,14 @@ pending_in(const void *lo, size_t isz, size_t i)
 {
 	const char *p = (const char *)lo + i * isz;
 
-	return isz == sizeof(vcs_bulkio_rd) ? ((const vcs_bulkio_rd *)p)->_pending :
-		((const vcs_bulkio_wr *)p)->_pending;
+	return isz == sizeof(vcs_file_io_rd) ? ((const vcs_file_io_rd *)p)->_pending :
+		((const vcs_file_io_wr *)p)->_pending;
 }
 
 /** wait_for -- reap CQEs (of any batch) until every item of the array
  *  [lo, hi) of n items has none pending (invariant 1). */
 static int
-wait_for(vcs_bulkio *io, const void *lo, const void *hi, size_t isz, size_t n)
+wait_for(vcs_file_io *io, const void *lo, const void *hi, size_t isz, size_t n)
 {
 	size_t i = 0;
 
@@ -543,12 +543,12 @@ wait_for(vcs_bulkio *io, const void *lo, const void *hi, size_t isz, size_t n)
 
 /** write_one -- the plain path: temp (or symlink), write, close, rename. */
 static int
-write_one(vcs_bulkio_wr *w, unsigned attempt)
+write_one(vcs_file_io_wr *w, unsigned attempt)
 {
 	int fd = -1, rc = 0;
 
 	for (;;) {
-		if (vcs_bulkio_temp_name(&w->tmp, w->path, attempt++))
+		if (vcs_file_io_temp_name(&w->tmp, w->path, attempt++))
 			return PMDB_ENOMEM;
 		if (w->is_link) {
 			char *target = strndup(w->data, w->len);
@@ -604,7 +604,7 @@ write_one(vcs_bulkio_wr *w, unsigned attempt)
  *  yet, so nothing can see it half-written): open, write, fstat (the
  *  stat cache's data without a path walk), close. */
 static int
-write_direct(vcs_bulkio_wr *w)
+write_direct(vcs_file_io_wr *w)
 {
 	size_t off = 0;
 	int fd, rc = 0;

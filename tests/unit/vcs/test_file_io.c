@@ -1,5 +1,5 @@
 /*
- * test_bulkio.c -- batched file I/O (vcs/bulkio.c): both backends read
+ * test_file_io.c -- batched file I/O (vcs/file_io.c): both backends read
  * and write the same bytes and modes; errors name the path; the
  * fallback works when forced and when the kernel refuses io_uring.
  */
@@ -13,7 +13,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "bulkio.h"
+#include "file_io.h"
 #include "vcstest.h"
 
 #define NFILES 150      /* more than two batches */
@@ -53,12 +53,12 @@ make_files(const char *dir)
  * overlapping batches at a time, as vcs_wt_read_many does) and compare;
  * size_of_3 is the size the caller claims for f003 (a stale scan) */
 static void
-read_all(const char *dir, int mode, uint64_t size_of_3, vcs_bulkio_stats *out)
+read_all(const char *dir, int mode, uint64_t size_of_3, vcs_file_io_stats *out)
 {
 	static char want[200000];
-	static vcs_bulkio_rd rd[NFILES + 1];
+	static vcs_file_io_rd rd[NFILES + 1];
 	char paths[NFILES + 1][4200];
-	vcs_bulkio *io = NULL;
+	vcs_file_io *io = NULL;
 	struct stat st;
 
 	memset(rd, 0, sizeof(rd));
@@ -73,15 +73,15 @@ read_all(const char *dir, int mode, uint64_t size_of_3, vcs_bulkio_stats *out)
 		rd[i].is_link = i == NFILES;
 		rd[i].size = i == 3 ? size_of_3 : (uint64_t)st.st_size;
 	}
-	assert_int_equal(vcs_bulkio_open(&io, mode), 0);
+	assert_int_equal(vcs_file_io_open(&io, mode), 0);
 	/* batches [0,64) [64,128) [128,151): submit one ahead */
 	size_t b[4] = { 0, 64, 128, NFILES + 1 };
-	assert_int_equal(vcs_bulkio_read_submit(io, rd + b[0], b[1] - b[0]), 0);
+	assert_int_equal(vcs_file_io_read_submit(io, rd + b[0], b[1] - b[0]), 0);
 	for (int k = 0; k < 3; k++) {
 		if (k + 1 < 3)
-			assert_int_equal(vcs_bulkio_read_submit(io, rd + b[k + 1],
+			assert_int_equal(vcs_file_io_read_submit(io, rd + b[k + 1],
 								b[k + 2] - b[k + 1]), 0);
-		assert_int_equal(vcs_bulkio_read_reap(io, rd + b[k], b[k + 1] - b[k]), 0);
+		assert_int_equal(vcs_file_io_read_reap(io, rd + b[k], b[k + 1] - b[k]), 0);
 	}
 	for (int i = 0; i < NFILES; i++) {
 		size_t n = content(want, sizeof(want), i);
@@ -91,26 +91,26 @@ read_all(const char *dir, int mode, uint64_t size_of_3, vcs_bulkio_stats *out)
 	}
 	assert_int_equal(rd[NFILES].buf.len, 4);
 	assert_string_equal((char *)rd[NFILES].buf.data, "f001");
-	*out = *vcs_bulkio_stats_get(io);
-	vcs_bulkio_free(io);
+	*out = *vcs_file_io_stats_get(io);
+	vcs_file_io_free(io);
 	for (int i = 0; i <= NFILES; i++)
 		vcs_str_free(&rd[i].buf);
 }
 
-/* test_vcs_bulkio__read_both -- both backends read identical bytes,
+/* test_vcs_file_io__read_both -- both backends read identical bytes,
  * also when the expected size of a file is stale */
 static void
-test_vcs_bulkio__read_both(void **state)
+test_vcs_file_io__read_both(void **state)
 {
-	char *dir = test_tmpdir("bulkio");
-	vcs_bulkio_stats a, s;
+	char *dir = test_tmpdir("file-io");
+	vcs_file_io_stats a, s;
 	char why[128];
-	int uring = vcs_bulkio_probe(why, sizeof(why));
+	int uring = vcs_file_io_probe(why, sizeof(why));
 
 	(void)state;
 	make_files(dir);
-	read_all(dir, VCS_BULKIO_AUTO, 111 /* real: 111 too */, &a);
-	read_all(dir, VCS_BULKIO_SYNC, 111, &s);
+	read_all(dir, VCS_FILE_IO_AUTO, 111 /* real: 111 too */, &a);
+	read_all(dir, VCS_FILE_IO_SYNC, 111, &s);
 	assert_int_equal(a.uring, uring);
 	assert_int_equal(s.uring, 0);
 	assert_string_equal(s.why, "PMVCS_IO=sync");
@@ -121,9 +121,9 @@ test_vcs_bulkio__read_both(void **state)
 		assert_true(a.batches >= 3);
 		assert_int_equal(a.redone, 0);
 		/* a stale size (the file changed after the scan) is redone */
-		read_all(dir, VCS_BULKIO_AUTO, 50, &a);
+		read_all(dir, VCS_FILE_IO_AUTO, 50, &a);
 		assert_int_equal(a.redone, 1);
-		read_all(dir, VCS_BULKIO_AUTO, 500, &a);
+		read_all(dir, VCS_FILE_IO_AUTO, 500, &a);
 		assert_int_equal(a.redone, 1);
 	}
 	test_rmtree(dir);
@@ -131,14 +131,14 @@ test_vcs_bulkio__read_both(void **state)
 
 /* write_all -- write NFILES files (every 3rd executable, #5 a symlink,
  * #9 over an existing file) into dir with a handle of mode */
-static vcs_bulkio_stats
+static vcs_file_io_stats
 write_all(const char *dir, int mode)
 {
 	static char data[NFILES][200000];
-	static vcs_bulkio_wr wr[NFILES];
+	static vcs_file_io_wr wr[NFILES];
 	static char paths[NFILES][4200];
-	vcs_bulkio_stats st;
-	vcs_bulkio *io = NULL;
+	vcs_file_io_stats st;
+	vcs_file_io *io = NULL;
 	char p9[4200];
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -162,16 +162,16 @@ write_all(const char *dir, int mode)
 		}
 		wr[i].data = data[i];
 	}
-	assert_int_equal(vcs_bulkio_open(&io, mode), 0);
-	for (int i = 0; i < NFILES; i += VCS_BULKIO_BATCH) {
-		size_t n = NFILES - i < VCS_BULKIO_BATCH ? NFILES - i : VCS_BULKIO_BATCH;
-		assert_int_equal(vcs_bulkio_write(io, wr + i, n), 0);
+	assert_int_equal(vcs_file_io_open(&io, mode), 0);
+	for (int i = 0; i < NFILES; i += VCS_FILE_IO_BATCH) {
+		size_t n = NFILES - i < VCS_FILE_IO_BATCH ? NFILES - i : VCS_FILE_IO_BATCH;
+		assert_int_equal(vcs_file_io_write(io, wr + i, n), 0);
 	}
-	st = *vcs_bulkio_stats_get(io);
-	vcs_bulkio_free(io);
+	st = *vcs_file_io_stats_get(io);
+	vcs_file_io_free(io);
 	close(dfd);
 	for (int i = 0; i < NFILES; i++)
-		vcs_bulkio_wr_clear(&wr[i]);
+		vcs_file_io_wr_clear(&wr[i]);
 	return st;
 }
 
@@ -191,14 +191,14 @@ check_written(const char *dir)
 		assert_int_equal(lstat(path, &st), 0);
 		if (i == 5) {
 			assert_true(S_ISLNK(st.st_mode));
-			assert_int_equal(vcs_bulkio_read_one(path, "w005", 1, 4, &got), 0);
+			assert_int_equal(vcs_file_io_read_one(path, "w005", 1, 4, &got), 0);
 			assert_string_equal((char *)got.data, "w001");
 			continue;
 		}
 		assert_true(S_ISREG(st.st_mode));
 		assert_int_equal(st.st_mode & 0777, (i % 3 == 0 ? 0777 : 0666) & ~um);
 		size_t n = content(want, sizeof(want), i);
-		assert_int_equal(vcs_bulkio_read_one(path, "w", 0, n, &got), 0);
+		assert_int_equal(vcs_file_io_read_one(path, "w", 0, n, &got), 0);
 		assert_int_equal(got.len, n);
 		assert_memory_equal(got.data, want, n);
 	}
@@ -208,17 +208,17 @@ check_written(const char *dir)
 	vcs_str_free(&got);
 }
 
-/* test_vcs_bulkio__write_both -- both backends write the same files
+/* test_vcs_file_io__write_both -- both backends write the same files
  * with the same modes, replacing existing ones, leaving no temp */
 static void
-test_vcs_bulkio__write_both(void **state)
+test_vcs_file_io__write_both(void **state)
 {
-	char *d1 = test_tmpdir("bulkio-w1"), *d2 = test_tmpdir("bulkio-w2");
-	vcs_bulkio_stats a, s;
+	char *d1 = test_tmpdir("file-io-w1"), *d2 = test_tmpdir("file-io-w2");
+	vcs_file_io_stats a, s;
 
 	(void)state;
-	a = write_all(d1, VCS_BULKIO_AUTO);
-	s = write_all(d2, VCS_BULKIO_SYNC);
+	a = write_all(d1, VCS_FILE_IO_AUTO);
+	s = write_all(d2, VCS_FILE_IO_SYNC);
 	check_written(d1);
 	check_written(d2);
 	assert_int_equal(a.files_written, NFILES);
@@ -230,12 +230,12 @@ test_vcs_bulkio__write_both(void **state)
 	test_rmtree(d2);
 }
 
-/* test_vcs_bulkio__errors_name_path -- a missing file (read) and a
+/* test_vcs_file_io__errors_name_path -- a missing file (read) and a
  * missing directory (write) fail naming the path, both backends */
 static void
-test_vcs_bulkio__errors_name_path(void **state)
+test_vcs_file_io__errors_name_path(void **state)
 {
-	char *dir = test_tmpdir("bulkio-err");
+	char *dir = test_tmpdir("file-io-err");
 	char p1[4200], p2[4200];
 
 	(void)state;
@@ -243,33 +243,33 @@ test_vcs_bulkio__errors_name_path(void **state)
 	snprintf(p2, sizeof(p2), "%s/gone", dir);
 	assert_int_equal(sh_out(NULL, 0, "echo hi > '%s'", p1), 0);
 	for (int mode = 0; mode < 2; mode++) {
-		vcs_bulkio_rd rd[2];
-		vcs_bulkio_wr wr[1];
-		vcs_bulkio *io = NULL;
+		vcs_file_io_rd rd[2];
+		vcs_file_io_wr wr[1];
+		vcs_file_io *io = NULL;
 		char p3[4200];
 
 		memset(rd, 0, sizeof(rd));
 		memset(wr, 0, sizeof(wr));
-		rd[0] = (vcs_bulkio_rd){ .path = p1, .name = "there", .size = 3 };
-		rd[1] = (vcs_bulkio_rd){ .path = p2, .name = "sub/gone", .size = 3 };
-		assert_int_equal(vcs_bulkio_open(&io, mode), 0);
-		assert_int_equal(vcs_bulkio_read_submit(io, rd, 2), 0);
-		assert_int_equal(vcs_bulkio_read_reap(io, rd, 2), PMDB_ERROR);
+		rd[0] = (vcs_file_io_rd){ .path = p1, .name = "there", .size = 3 };
+		rd[1] = (vcs_file_io_rd){ .path = p2, .name = "sub/gone", .size = 3 };
+		assert_int_equal(vcs_file_io_open(&io, mode), 0);
+		assert_int_equal(vcs_file_io_read_submit(io, rd, 2), 0);
+		assert_int_equal(vcs_file_io_read_reap(io, rd, 2), PMDB_ERROR);
 		assert_string_equal(vcs_errmsg(), "cannot open 'sub/gone': "
 				    "No such file or directory");
 		assert_string_equal((char *)rd[0].buf.data, "hi\n");
 
 		snprintf(p3, sizeof(p3), "%s/nodir/x", dir);
-		wr[0] = (vcs_bulkio_wr){ .dirfd = AT_FDCWD, .path = p3, .name = "nodir/x",
+		wr[0] = (vcs_file_io_wr){ .dirfd = AT_FDCWD, .path = p3, .name = "nodir/x",
 					 .data = "x", .len = 1 };
-		assert_int_equal(vcs_bulkio_write(io, wr, 1), PMDB_ERROR);
+		assert_int_equal(vcs_file_io_write(io, wr, 1), PMDB_ERROR);
 		assert_non_null(strstr(vcs_errmsg(), "/nodir/.pmvcs-tmp-"));
 		assert_non_null(strstr(vcs_errmsg(), "(a temp file for 'nodir/x')"));
 		assert_non_null(strstr(vcs_errmsg(), "No such file or directory"));
-		vcs_bulkio_wr_clear(&wr[0]);
+		vcs_file_io_wr_clear(&wr[0]);
 		vcs_str_free(&rd[0].buf);
 		vcs_str_free(&rd[1].buf);
-		vcs_bulkio_free(io);
+		vcs_file_io_free(io);
 	}
 	test_rmtree(dir);
 }
@@ -300,42 +300,42 @@ refuse_io_uring(void)
 		_exit(3);
 }
 
-/* test_vcs_bulkio__fallback_forced -- PMVCS_IO=sync through the env
+/* test_vcs_file_io__fallback_forced -- PMVCS_IO=sync through the env
  * function, and a kernel refusal (seccomp EPERM), both fall back and
  * still read and write */
 static void
-test_vcs_bulkio__fallback_forced(void **state)
+test_vcs_file_io__fallback_forced(void **state)
 {
-	char *dir = test_tmpdir("bulkio-fb");
-	vcs_bulkio *io = NULL;
+	char *dir = test_tmpdir("file-io-fb");
+	vcs_file_io *io = NULL;
 	char buf[300];
 	pid_t pid;
 	int status;
 
 	(void)state;
-	assert_int_equal(vcs_bulkio_open_env(&io, env_sync, NULL), 0);
-	assert_int_equal(vcs_bulkio_stats_get(io)->uring, 0);
-	assert_string_equal(vcs_bulkio_describe(vcs_bulkio_stats_get(io), buf,
+	assert_int_equal(vcs_file_io_open_env(&io, env_sync, NULL), 0);
+	assert_int_equal(vcs_file_io_stats_get(io)->uring, 0);
+	assert_string_equal(vcs_file_io_describe(vcs_file_io_stats_get(io), buf,
 						sizeof(buf)),
 			    "pread/pwrite fallback (PMVCS_IO=sync)");
-	vcs_bulkio_free(io);
+	vcs_file_io_free(io);
 
 	make_files(dir);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		vcs_bulkio_stats st;
+		vcs_file_io_stats st;
 		char why[128];
 		refuse_io_uring();
-		if (vcs_bulkio_probe(why, sizeof(why)) != 0 ||
+		if (vcs_file_io_probe(why, sizeof(why)) != 0 ||
 		    strcmp(why, "io_uring_queue_init: Operation not permitted"))
 			_exit(4);
-		read_all(dir, VCS_BULKIO_AUTO, 111, &st);
-		vcs_bulkio_describe(&st, buf, sizeof(buf));
+		read_all(dir, VCS_FILE_IO_AUTO, 111, &st);
+		vcs_file_io_describe(&st, buf, sizeof(buf));
 		if (st.uring || strcmp(buf, "pread/pwrite fallback "
 				       "(io_uring_queue_init: Operation not permitted)"))
 			_exit(5);
-		st = write_all(dir, VCS_BULKIO_AUTO);
+		st = write_all(dir, VCS_FILE_IO_AUTO);
 		if (st.uring || st.files_written != NFILES)
 			_exit(6);
 		_exit(0);
@@ -348,10 +348,10 @@ test_vcs_bulkio__fallback_forced(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_vcs_bulkio__read_both),
-	cmocka_unit_test(test_vcs_bulkio__write_both),
-	cmocka_unit_test(test_vcs_bulkio__errors_name_path),
-	cmocka_unit_test(test_vcs_bulkio__fallback_forced),
+	cmocka_unit_test(test_vcs_file_io__read_both),
+	cmocka_unit_test(test_vcs_file_io__write_both),
+	cmocka_unit_test(test_vcs_file_io__errors_name_path),
+	cmocka_unit_test(test_vcs_file_io__fallback_forced),
 };
 
 PMDB_TEST_MAIN(tests)

@@ -1,5 +1,5 @@
 /*
- * logwalk.c -- git's default history walk (see logwalk.h).
+ * revwalk.c -- git's default history walk (see revwalk.h).
  *
  * Order: the queue pops the commit with the latest committer date;
  * commits with equal dates come out in the order they were queued
@@ -7,7 +7,7 @@
  * commit_list_insert_by_date does.
  *
  * Cost per commit: one in-place view when it is queued (date; with
- * VCS_LOGWALK_SUBJECT also its parents and subject, copied into one
+ * VCS_REVWALK_SUBJECT also its parents and subject, copied into one
  * growing arena, so nothing is read twice), a second view when it is
  * shown only for the other formats (they parse the whole commit); no
  * allocation per commit: the seen-set is open addressing keyed by the
@@ -50,7 +50,7 @@
 #include <string.h>
 
 #include "diff.h"
-#include "logwalk.h"
+#include "revwalk.h"
 
 #define BLOCK_MIN (64u << 10)      /* record block size */
 #define REC_HDR 20                 /* date, stamp, nparents */
@@ -92,7 +92,7 @@ typedef struct seenset {
 	size_t cap, n;         /* cap: a power of two, n <= cap / 2 */
 } seenset;
 
-struct vcs_logwalk {
+struct vcs_revwalk {
 	vcs_repo *repo;
 	size_t hashlen;
 	unsigned flags;
@@ -108,14 +108,14 @@ struct vcs_logwalk {
 	pmdb_view_guard *guard; /* view of the commit last returned */
 };
 
-static int queue(vcs_logwalk *w, const pmdb_oid *oid);
+static int queue(vcs_revwalk *w, const pmdb_oid *oid);
 static int seen_add(seenset *s, const pmdb_oid *oid);
 
 /* start_epoch -- a cached walk's pool state (invariant 5): a new epoch if
  * the pool changed since the last walk looked; without a stat, no
  * stamps are trusted or written (epoch 0) */
 static void
-start_epoch(vcs_logwalk *w)
+start_epoch(vcs_revwalk *w)
 {
 	pmdb_stat st;
 	uint64_t objects;
@@ -136,11 +136,11 @@ start_epoch(vcs_logwalk *w)
 	pthread_mutex_unlock(&cache.mu);
 }
 
-/* vcs_logwalk_new -- an empty walk */
+/* vcs_revwalk_new -- an empty walk */
 int
-vcs_logwalk_new(vcs_logwalk **out, vcs_repo *repo, unsigned flags)
+vcs_revwalk_new(vcs_revwalk **out, vcs_repo *repo, unsigned flags)
 {
-	vcs_logwalk *w = calloc(1, sizeof(*w));
+	vcs_revwalk *w = calloc(1, sizeof(*w));
 
 	*out = NULL;
 	if (!w)
@@ -148,7 +148,7 @@ vcs_logwalk_new(vcs_logwalk **out, vcs_repo *repo, unsigned flags)
 	w->repo = repo;
 	w->flags = flags;
 	w->hashlen = pmdb_hash_len(repo->algo);
-	w->cached = (flags & VCS_LOGWALK_SUBJECT) && repo->borrowed &&
+	w->cached = (flags & VCS_REVWALK_SUBJECT) && repo->borrowed &&
 		    !getenv("PMVCS_NO_LOG_CACHE");
 	if (w->cached)
 		start_epoch(w);
@@ -156,9 +156,9 @@ vcs_logwalk_new(vcs_logwalk **out, vcs_repo *repo, unsigned flags)
 	return 0;
 }
 
-/* vcs_logwalk_push -- queue a starting point, peeling tags */
+/* vcs_revwalk_push -- queue a starting point, peeling tags */
 int
-vcs_logwalk_push(vcs_logwalk *w, const pmdb_oid *oid)
+vcs_revwalk_push(vcs_revwalk *w, const pmdb_oid *oid)
 {
 	pmdb_oid c;
 	int rc = vcs_peel(w->repo, oid, PMDB_OBJ_COMMIT, &c);
@@ -166,9 +166,9 @@ vcs_logwalk_push(vcs_logwalk *w, const pmdb_oid *oid)
 	return rc ? rc : queue(w, &c);
 }
 
-/* vcs_logwalk_next -- pop the next commit, queue its parents */
+/* vcs_revwalk_next -- pop the next commit, queue its parents */
 int
-vcs_logwalk_next(vcs_logwalk *w, pmdb_oid *oid, vcs_commit_hdr *hdr)
+vcs_revwalk_next(vcs_revwalk *w, pmdb_oid *oid, vcs_commit_hdr *hdr)
 {
 	qitem top;
 	size_t i = 0;
@@ -199,7 +199,7 @@ vcs_logwalk_next(vcs_logwalk *w, pmdb_oid *oid, vcs_commit_hdr *hdr)
 		w->h[m] = t;
 		i = m;
 	}
-	if (w->flags & VCS_LOGWALK_SUBJECT) {
+	if (w->flags & VCS_REVWALK_SUBJECT) {
 		const uint8_t *r = top.rec + 16;
 		uint32_t np, sl;
 
@@ -236,9 +236,9 @@ vcs_logwalk_next(vcs_logwalk *w, pmdb_oid *oid, vcs_commit_hdr *hdr)
 	return 1;
 }
 
-/* vcs_logwalk_free -- release everything. NULL-safe. */
+/* vcs_revwalk_free -- release everything. NULL-safe. */
 void
-vcs_logwalk_free(vcs_logwalk *w)
+vcs_revwalk_free(vcs_revwalk *w)
 {
 	if (!w)
 		return;
@@ -256,7 +256,7 @@ vcs_logwalk_free(vcs_logwalk *w)
 	free(w);
 }
 
-/* vcs_subject_append -- git's %s (see logwalk.h) */
+/* vcs_subject_append -- git's %s (see revwalk.h) */
 int
 vcs_subject_append(vcs_str *out, const char *m, size_t n)
 {
@@ -307,7 +307,7 @@ block_alloc(block **head, size_t n)
 
 /* build_record -- subject mode: h's record (invariant 3) into scratch */
 static int
-build_record(vcs_logwalk *w, const vcs_commit_hdr *h)
+build_record(vcs_revwalk *w, const vcs_commit_hdr *h)
 {
 	vcs_str *a = &w->scratch;
 	uint32_t np = (uint32_t)h->nparents, sl;
@@ -366,7 +366,7 @@ cache_find_locked(const pmdb_oid *oid)
 /* cache_find -- a served walk's lookup; NULL if not cached (or the cache
  * belongs to another env) */
 static const uint8_t *
-cache_find(vcs_logwalk *w, const pmdb_oid *oid)
+cache_find(vcs_revwalk *w, const pmdb_oid *oid)
 {
 	const uint8_t *rec = NULL;
 
@@ -406,7 +406,7 @@ cache_grow_locked(void)
  * or NULL if the cache is full, taken by another env, or out of memory
  * (the caller then keeps its own copy: the cache is only a speed-up) */
 static const uint8_t *
-cache_add(vcs_logwalk *w, const pmdb_oid *oid)
+cache_add(vcs_revwalk *w, const pmdb_oid *oid)
 {
 	const uint8_t *rec = NULL;
 	uint8_t *p;
@@ -439,7 +439,7 @@ out:
 /* read_record -- subject mode: oid's record, from the cache or read in
  * place (and then cached, or copied into the walk's blocks) */
 static int
-read_record(vcs_logwalk *w, const pmdb_oid *oid, const uint8_t **rec)
+read_record(vcs_revwalk *w, const pmdb_oid *oid, const uint8_t **rec)
 {
 	pmdb_view_guard *g;
 	vcs_commit_hdr h;
@@ -466,7 +466,7 @@ read_record(vcs_logwalk *w, const pmdb_oid *oid, const uint8_t **rec)
 /* queue -- add a commit once: read it (or its record), push it on the
  * heap */
 static int
-queue(vcs_logwalk *w, const pmdb_oid *oid)
+queue(vcs_revwalk *w, const pmdb_oid *oid)
 {
 	const uint8_t *rec = NULL;
 	long long date;
@@ -477,7 +477,7 @@ queue(vcs_logwalk *w, const pmdb_oid *oid)
 		return vcs_seterr(rc, "walking history: out of memory");
 	if (rc == 0)
 		return 0;
-	if (w->flags & VCS_LOGWALK_SUBJECT) {
+	if (w->flags & VCS_REVWALK_SUBJECT) {
 		int64_t d;
 
 		if ((rc = read_record(w, oid, &rec)))
@@ -519,9 +519,9 @@ queue(vcs_logwalk *w, const pmdb_oid *oid)
 	return 0;
 }
 
-/* vcs_logwalk_abbrev -- the last commit's abbreviated id (logwalk.h) */
+/* vcs_revwalk_abbrev -- the last commit's abbreviated id (revwalk.h) */
 int
-vcs_logwalk_abbrev(vcs_logwalk *w, const pmdb_oid *oid, int minlen, char *buf)
+vcs_revwalk_abbrev(vcs_revwalk *w, const pmdb_oid *oid, int minlen, char *buf)
 {
 	uint64_t *stamp = w->last ? (uint64_t *)(void *)(w->last + 8) : NULL;
 	uint64_t st, want = w->epoch << 16 | (uint64_t)(minlen & 0xff) << 8;
