@@ -9,7 +9,7 @@
 # that is half written or written for a failed export.
 # Every point is tried, so the test does not depend on call numbers.
 source "$(dirname "$0")/fault_lib.sh"
-[ -n "${FAULTINJECT:-}" ] || { echo "skip: FAULTINJECT not set"; exit 77; }
+[ -n "${FAULTINJECT:-}" ] || skip "FAULTINJECT is not set (tests/fault/faultinject.c is built with pmvcs)"
 
 # a small history with every kind of output: nested paths, a path with a
 # space, a deletion, a merge, an annotated and a lightweight tag, a ref
