@@ -1,7 +1,7 @@
 # lib.bash -- sourced by every tests/crash/*.sh (not a test itself).
 # Gives what ../e2e/lib.sh gives ($PMVCS, $T, identities, assertions) plus
 # $PMCRASH, $SELFTEST (the deliberately broken program), $LONG (1 under
-# PMCRASH_LOG=1: thousands of points) and helpers to run pmcrash.
+# PMCRASH_LONG=1: thousands of points) and helpers to run pmcrash.
 # shellcheck source=../e2e/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
 : "${PMCRASH:?PMCRASH must name the pmcrash binary (ctest sets it)}"

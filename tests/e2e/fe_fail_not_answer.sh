@@ -9,7 +9,7 @@
 # that is half written or written for a failed export.
 # Every point is tried, so the test does not depend on call numbers.
 source "$(dirname "$0")/fault_lib.sh"
-[ -n "${FAULTINJECT:-}" ] || { echo "skip: FAULTINJECT not set"; exit 77; }
+[ -n "${FAULTINJECT:-}" ] || skip "FAULTINJECT is not set (tests/fault/faultinject.c is built with pmvcs)"
 
 # a small history with every kind of output: nested paths, a path with a
 # space, a deletion, a merge, an annotated and a lightweight tag, a ref
@@ -74,20 +74,20 @@ pmvcs -C "$r" fast-export --export-marks="$T/base.marks" refs/heads/base >/dev/n
 	fail "base marks"
 M=$T/m   # the marks file an export under test writes
 
-FI_DIR=$r
-fi_reset() { echo old >"$M"; }
-fi_ref() { cp "$M" "$T/ref.marks"; }
+FLT_DIR=$r
+fault_reset() { echo old >"$M"; }
+fault_ref() { cp "$M" "$T/ref.marks"; }
 # not_an_answer: a failure is never an answer nor a whole stream, and
 # leaves no temporary marks file behind
 not_an_answer() {
-	if [ "$FI_RC" -ne 0 ]; then
-		! grep -Eq 'unknown revision|object not found|not a ref' "$T/fi.err" ||
-			{ FI_WHY="failure reported as an answer"; return 1; }
-		[ "$(tail -n1 "$T/fi.out")" != done ] ||
-			{ FI_WHY="failed stream ends with done"; return 1; }
+	if [ "$FLT_RC" -ne 0 ]; then
+		! grep -Eq 'unknown revision|object not found|not a ref' "$T/fault.err" ||
+			{ FLT_WHY="failure reported as an answer"; return 1; }
+		[ "$(tail -n1 "$T/fault.out")" != done ] ||
+			{ FLT_WHY="failed stream ends with done"; return 1; }
 	fi
 	! ls "$T" | grep -q '\.tmp\.' ||
-		{ FI_WHY="temporary marks file left behind"; return 1; }
+		{ FLT_WHY="temporary marks file left behind"; return 1; }
 }
 # whole_stream: not_an_answer, and a run that exits 0 printed it all
 whole_stream() { not_an_answer && same_output_if_ok; }
@@ -95,16 +95,16 @@ whole_stream() { not_an_answer && same_output_if_ok; }
 # or (exit 0) the complete new one; a failed export never replaces it
 marks_all_or_nothing() {
 	whole_stream || return 1
-	if [ "$FI_RC" -eq 0 ]; then cmp -s "$M" "$T/ref.marks"; else
+	if [ "$FLT_RC" -eq 0 ]; then cmp -s "$M" "$T/ref.marks"; else
 		[ "$(cat "$M")" == old ]; fi
 }
 
-fi_sweep whole_stream "$PMVCS" fast-export --all
-fi_sweep whole_stream "$PMVCS" fast-export --all --use-done-feature
-fi_sweep marks_all_or_nothing "$PMVCS" fast-export --all --export-marks="$M"
-fi_sweep marks_all_or_nothing "$PMVCS" fast-export --import-marks="$T/base.marks" \
+fault_sweep whole_stream "$PMVCS" fast-export --all
+fault_sweep whole_stream "$PMVCS" fast-export --all --use-done-feature
+fault_sweep marks_all_or_nothing "$PMVCS" fast-export --all --export-marks="$M"
+fault_sweep marks_all_or_nothing "$PMVCS" fast-export --import-marks="$T/base.marks" \
 	--export-marks="$M" refs/heads/base..master v1 ^light
-SWEEP_FUNC=open,write,rename fi_sweep marks_all_or_nothing "$PMVCS" fast-export --all \
+SWEEP_FUNC=open,write,rename fault_sweep marks_all_or_nothing "$PMVCS" fast-export --all \
 	--export-marks="$M"
 
 # the reference runs are real exports: git imports them to the same refs

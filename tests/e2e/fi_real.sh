@@ -1,11 +1,11 @@
-# fi_real.sh -- real histories (sds, zlib, this project's own) imported by
-# git and by pmvcs, SHA-1 and SHA-256: every ref must be identical.
+# fi_real.sh -- histories (lib.sh use_streams: small and large, generated
+# or real; and this project's own) imported by git and by pmvcs, SHA-1 and
+# SHA-256: every ref must be identical.
+# streams: gen shared
 . "$(dirname "$0")/fi_lib.sh"
-S=${PMDB_SHARED:?}/streams
-[ -f "$S/sds.fe.xz" ] || exit 77
+use_streams small large
 
-for st in sds zlib; do
-	xz -dc "$S/$st.fe.xz" >"$T/$st.fe"
+for st in small large; do
 	for fmt in sha1 sha256; do
 		mkpair $st$fmt $fmt
 		import_both $st$fmt "$T/$st.fe"
@@ -14,8 +14,8 @@ for st in sds zlib; do
 	rm -f "$T/$st.fe"
 done
 
-# the project's own history (when the source is a git checkout)
-if [ -n "${PMDB_SRC:-}" ] && command git -C "$PMDB_SRC" rev-parse --git-dir >/dev/null 2>&1; then
+# the project's own history (when the source is a git checkout; once)
+if [ "$STREAM_SET" = gen ] && [ -n "${PMDB_SRC:-}" ] && command git -C "$PMDB_SRC" rev-parse --git-dir >/dev/null 2>&1; then
 	command git -C "$PMDB_SRC" fast-export --branches --tags --signed-tags=strip \
 		--tag-of-filtered-object=drop --reencode=no >"$T/self.fe" 2>/dev/null
 	for fmt in sha1 sha256; do

@@ -9,7 +9,7 @@
 # fast-import that leaves some refs new and others old.
 # Every point is tried, so the test does not depend on call numbers.
 source "$(dirname "$0")/fault_lib.sh"
-[ -n "${FAULTINJECT:-}" ] || { echo "skip: FAULTINJECT not set"; exit 77; }
+[ -n "${FAULTINJECT:-}" ] || skip "FAULTINJECT is not set (tests/fault/faultinject.c is built with pmvcs)"
 
 r=$T/r
 mkdir -p "$r"
@@ -18,35 +18,35 @@ mkdir -p "$r"
  pmvcs branch side) || fail "setup"
 cp -a "$r" "$T/base"
 
-FI_DIR=$r
-fi_reset() { rm -rf "$r"; cp -a "$T/base" "$r"; }
+FLT_DIR=$r
+fault_reset() { rm -rf "$r"; cp -a "$T/base" "$r"; }
 # not_unknown: a failure is never "unknown revision"
-not_unknown() { same_output_if_ok && ! grep -q 'unknown revision' "$T/fi.err"; }
+not_unknown() { same_output_if_ok && ! grep -q 'unknown revision' "$T/fault.err"; }
 # refs_all_or_nothing: refs are all old or all new (new if exit 0)
 refs_all_or_nothing() {
 	local now
 	now=$(cd "$r" && "$PMVCS" show-ref)
-	if [ "$FI_RC" -eq 0 ]; then [ "$now" == "$REFS_NEW" ]; else
+	if [ "$FLT_RC" -eq 0 ]; then [ "$now" == "$REFS_NEW" ]; else
 		[ "$now" == "$REFS_OLD" ] || [ "$now" == "$REFS_NEW" ]; fi
 }
 
-fi_sweep same_output_if_ok "$PMVCS" branch -d old
-fi_sweep same_output_if_ok "$PMVCS" tag -d v0
-fi_sweep same_output_if_ok "$PMVCS" branch -v
-fi_sweep same_output_if_ok "$PMVCS" log --oneline --all
-fi_sweep not_unknown "$PMVCS" rev-parse HEAD~1 v0^{commit} side:b
+fault_sweep same_output_if_ok "$PMVCS" branch -d old
+fault_sweep same_output_if_ok "$PMVCS" tag -d v0
+fault_sweep same_output_if_ok "$PMVCS" branch -v
+fault_sweep same_output_if_ok "$PMVCS" log --oneline --all
+fault_sweep not_unknown "$PMVCS" rev-parse HEAD~1 v0^{commit} side:b
 
 # fast-import fast-forwarding two branches: no exit 1, never half the refs
 ff=$STREAMS/ff_two_branches.fe
 REFS_OLD=$(cd "$T/base" && "$PMVCS" show-ref)
-fi_reset
+fault_reset
 (cd "$r" && pmvcs fast-import --quiet <"$ff") || fail "reference import"
 REFS_NEW=$(cd "$r" && "$PMVCS" show-ref)
-FI_STDIN=$ff fi_sweep refs_all_or_nothing "$PMVCS" fast-import --quiet
+FLT_STDIN=$ff fault_sweep refs_all_or_nothing "$PMVCS" fast-import --quiet
 
 # the real answers are still given: a non-fast-forward is refused (exit 1)
 # and changes nothing else; a missing branch is "not found" (exit 1)
-fi_reset
+fault_reset
 cat >"$T/nonff.fe" <<'STREAM'
 commit refs/heads/side
 committer C O Mitter <committer@example.com> 1700000900 +0000

@@ -9,25 +9,25 @@ r=$T/r
 mkdir -p "$r"
 (cd "$r" && pmvcs init -q) || fail "init"
 fill_tree "$r" 12 one
-fi_snap "$r" first
+fault_snap "$r" first
 
 echo "== first commit"
-fi_setup first "$PMVCS" commit -q -m first
-fi_loop malloc exe "$(pick 30 1000000)" "$(pick 6 1000000)" "$PMVCS" commit -q -m first
-fi_loop malloc "" "$(pick 15 1000000)" "$(pick 4 1000000)" "$PMVCS" commit -q -m first
+fault_setup first "$PMVCS" commit -q -m first
+fault_loop malloc exe "$(pick 30 1000000)" "$(pick 6 1000000)" "$PMVCS" commit -q -m first
+fault_loop malloc "" "$(pick 15 1000000)" "$(pick 4 1000000)" "$PMVCS" commit -q -m first
 for f in open write fallocate sync mmap rename; do
-	fi_loop $f "" "$(pick 10 1000000)" "$(pick 2 1000000)" "$PMVCS" commit -q -m first
+	fault_loop $f "" "$(pick 10 1000000)" "$(pick 2 1000000)" "$PMVCS" commit -q -m first
 done
 
-fi_restore first.ref "$r"
+fault_restore first.ref "$r"
 fill_tree "$r" 4 two
 rm "$r/dir3/f11.txt"
 echo new >"$r/new.txt"
-fi_snap "$r" second
+fault_snap "$r" second
 echo "== second commit"
-fi_setup second "$PMVCS" commit -q -m second
-fi_loop malloc exe "$(pick 25 1000000)" "$(pick 5 1000000)" "$PMVCS" commit -q -m second
-fi_loop write "" "$(pick 5 1000000)" "$(pick 2 1000000)" "$PMVCS" commit -q -m second
+fault_setup second "$PMVCS" commit -q -m second
+fault_loop malloc exe "$(pick 25 1000000)" "$(pick 5 1000000)" "$PMVCS" commit -q -m second
+fault_loop write "" "$(pick 5 1000000)" "$(pick 2 1000000)" "$PMVCS" commit -q -m second
 echo "== second commit, msync path (PMEM_IS_PMEM_FORCE=0)"
-PMEM_IS_PMEM_FORCE=0 fi_loop sync "" "$(pick 15 1000000)" "$(pick 3 1000000)" "$PMVCS" commit -q -m second
-fi_done
+PMEM_IS_PMEM_FORCE=0 fault_loop sync "" "$(pick 15 1000000)" "$(pick 3 1000000)" "$PMVCS" commit -q -m second
+fault_done

@@ -8,22 +8,22 @@ source "$(dirname "$0")/lib.bash"
 r=$T/r
 mkdir -p "$r"
 (cd "$r" && pmvcs init -q) || fail "init"
-fi_snap "$r" empty
+fault_snap "$r" empty
 
 echo "== stream into an empty repository"
-export FI_STDIN=$STREAMS/two_branches.fe
-fi_setup empty "$PMVCS" fast-import --quiet
-fi_loop malloc exe "$(pick 35 1000000)" "$(pick 8 1000000)" "$PMVCS" fast-import --quiet
-fi_loop malloc "" "$(pick 15 1000000)" "$(pick 4 1000000)" "$PMVCS" fast-import --quiet
+export FLT_STDIN=$STREAMS/two_branches.fe
+fault_setup empty "$PMVCS" fast-import --quiet
+fault_loop malloc exe "$(pick 35 1000000)" "$(pick 8 1000000)" "$PMVCS" fast-import --quiet
+fault_loop malloc "" "$(pick 15 1000000)" "$(pick 4 1000000)" "$PMVCS" fast-import --quiet
 for f in open write fallocate sync mmap rename; do
-	fi_loop $f "" "$(pick 8 1000000)" "$(pick 2 1000000)" "$PMVCS" fast-import --quiet
+	fault_loop $f "" "$(pick 8 1000000)" "$(pick 2 1000000)" "$PMVCS" fast-import --quiet
 done
 
 echo "== second stream on top"
-fi_restore empty.ref "$r"
-fi_snap "$r" one
-export FI_STDIN=$STREAMS/ff_two_branches.fe
-fi_setup one "$PMVCS" fast-import --quiet
-fi_loop malloc exe "$(pick 30 1000000)" "$(pick 6 1000000)" "$PMVCS" fast-import --quiet
-fi_loop sync "" "$(pick 8 1000000)" "$(pick 2 1000000)" "$PMVCS" fast-import --quiet
-fi_done
+fault_restore empty.ref "$r"
+fault_snap "$r" one
+export FLT_STDIN=$STREAMS/ff_two_branches.fe
+fault_setup one "$PMVCS" fast-import --quiet
+fault_loop malloc exe "$(pick 30 1000000)" "$(pick 6 1000000)" "$PMVCS" fast-import --quiet
+fault_loop sync "" "$(pick 8 1000000)" "$(pick 2 1000000)" "$PMVCS" fast-import --quiet
+fault_done

@@ -12,7 +12,7 @@
  * Environment (read once, at load; then removed from the environment so
  * that child processes run without injection):
  *   FAULT_FUNC        comma-separated functions or groups to count and
- *                     fail (see fi_table): malloc, open, write, fallocate,
+ *                     fail (see fault_table): malloc, open, write, fallocate,
  *                     sync, mmap, rename, or single names such as calloc,
  *                     posix_fallocate, msync. Unset: pass everything on.
  *   FAULT_AT          the call number to fail (1-based; 0: none)
@@ -64,7 +64,7 @@
  *     program.
  *  2. A call made by this library itself, or by libc on its behalf while a
  *     wrapper runs (dlsym, backtrace), is neither counted nor failed: the
- *     thread-local fi_busy guards it.
+ *     thread-local fault_busy guards it.
  *  3. Allocations made while dlsym resolves the real allocator come from a
  *     static bootstrap arena; free() and realloc() recognise its blocks.
  *  4. Built without sanitizers: under ASan the wrappers forward (RTLD_NEXT)
@@ -100,19 +100,19 @@
 /* Types                                                               */
 /* ------------------------------------------------------------------ */
 
-/* the functions that can fail; fi_table gives their names and groups */
-enum fi_fn {
-	FI_MALLOC, FI_CALLOC, FI_REALLOC, FI_REALLOCARRAY, FI_POSIX_MEMALIGN,
-	FI_ALIGNED_ALLOC, FI_MEMALIGN,
-	FI_OPEN, FI_OPEN64, FI_OPENAT, FI_OPENAT64, FI_OPEN_2, FI_OPEN64_2,
-	FI_OPENAT_2, FI_OPENAT64_2, FI_CREAT, FI_FOPEN, FI_FOPEN64, FI_MKSTEMP,
-	FI_WRITE, FI_PWRITE, FI_PWRITE64, FI_WRITEV, FI_PWRITEV, FI_FWRITE,
-	FI_FCLOSE,
-	FI_FALLOCATE, FI_FALLOCATE64, FI_POSIX_FALLOCATE, FI_POSIX_FALLOCATE64,
-	FI_FSYNC, FI_FDATASYNC, FI_MSYNC,
-	FI_MMAP, FI_MMAP64,
-	FI_RENAME,
-	FI_NFUNCS
+/* the functions that can fail; fault_table gives their names and groups */
+enum fault_fn {
+	FLT_MALLOC, FLT_CALLOC, FLT_REALLOC, FLT_REALLOCARRAY, FLT_POSIX_MEMALIGN,
+	FLT_ALIGNED_ALLOC, FLT_MEMALIGN,
+	FLT_OPEN, FLT_OPEN64, FLT_OPENAT, FLT_OPENAT64, FLT_OPEN_2, FLT_OPEN64_2,
+	FLT_OPENAT_2, FLT_OPENAT64_2, FLT_CREAT, FLT_FOPEN, FLT_FOPEN64, FLT_MKSTEMP,
+	FLT_WRITE, FLT_PWRITE, FLT_PWRITE64, FLT_WRITEV, FLT_PWRITEV, FLT_FWRITE,
+	FLT_FCLOSE,
+	FLT_FALLOCATE, FLT_FALLOCATE64, FLT_POSIX_FALLOCATE, FLT_POSIX_FALLOCATE64,
+	FLT_FSYNC, FLT_FDATASYNC, FLT_MSYNC,
+	FLT_MMAP, FLT_MMAP64,
+	FLT_RENAME,
+	FLT_NFUNCS
 };
 
 /* name, group and default errno of each function */
@@ -120,51 +120,51 @@ static const struct {
 	const char *name;
 	const char *group;
 	int err;
-} fi_table[FI_NFUNCS] = {
-	[FI_MALLOC] = { "malloc", "malloc", ENOMEM },
-	[FI_CALLOC] = { "calloc", "malloc", ENOMEM },
-	[FI_REALLOC] = { "realloc", "malloc", ENOMEM },
-	[FI_REALLOCARRAY] = { "reallocarray", "malloc", ENOMEM },
-	[FI_POSIX_MEMALIGN] = { "posix_memalign", "malloc", ENOMEM },
-	[FI_ALIGNED_ALLOC] = { "aligned_alloc", "malloc", ENOMEM },
-	[FI_MEMALIGN] = { "memalign", "malloc", ENOMEM },
-	[FI_OPEN] = { "open", "open", ENOSPC },
-	[FI_OPEN64] = { "open64", "open", ENOSPC },
-	[FI_OPENAT] = { "openat", "open", ENOSPC },
-	[FI_OPENAT64] = { "openat64", "open", ENOSPC },
-	[FI_OPEN_2] = { "__open_2", "open", ENOSPC },
-	[FI_OPEN64_2] = { "__open64_2", "open", ENOSPC },
-	[FI_OPENAT_2] = { "__openat_2", "open", ENOSPC },
-	[FI_OPENAT64_2] = { "__openat64_2", "open", ENOSPC },
-	[FI_CREAT] = { "creat", "open", ENOSPC },
-	[FI_FOPEN] = { "fopen", "open", ENOSPC },
-	[FI_FOPEN64] = { "fopen64", "open", ENOSPC },
-	[FI_MKSTEMP] = { "mkstemp", "open", ENOSPC },
-	[FI_WRITE] = { "write", "write", ENOSPC },
-	[FI_PWRITE] = { "pwrite", "write", ENOSPC },
-	[FI_PWRITE64] = { "pwrite64", "write", ENOSPC },
-	[FI_WRITEV] = { "writev", "write", ENOSPC },
-	[FI_PWRITEV] = { "pwritev", "write", ENOSPC },
-	[FI_FWRITE] = { "fwrite", "write", ENOSPC },
-	[FI_FCLOSE] = { "fclose", "write", ENOSPC },
-	[FI_FALLOCATE] = { "fallocate", "fallocate", ENOSPC },
-	[FI_FALLOCATE64] = { "fallocate64", "fallocate", ENOSPC },
-	[FI_POSIX_FALLOCATE] = { "posix_fallocate", "fallocate", ENOSPC },
-	[FI_POSIX_FALLOCATE64] = { "posix_fallocate64", "fallocate", ENOSPC },
-	[FI_FSYNC] = { "fsync", "sync", EIO },
-	[FI_FDATASYNC] = { "fdatasync", "sync", EIO },
-	[FI_MSYNC] = { "msync", "sync", EIO },
-	[FI_MMAP] = { "mmap", "mmap", ENOMEM },
-	[FI_MMAP64] = { "mmap64", "mmap", ENOMEM },
-	[FI_RENAME] = { "rename", "rename", ENOSPC },
+} fault_table[FLT_NFUNCS] = {
+	[FLT_MALLOC] = { "malloc", "malloc", ENOMEM },
+	[FLT_CALLOC] = { "calloc", "malloc", ENOMEM },
+	[FLT_REALLOC] = { "realloc", "malloc", ENOMEM },
+	[FLT_REALLOCARRAY] = { "reallocarray", "malloc", ENOMEM },
+	[FLT_POSIX_MEMALIGN] = { "posix_memalign", "malloc", ENOMEM },
+	[FLT_ALIGNED_ALLOC] = { "aligned_alloc", "malloc", ENOMEM },
+	[FLT_MEMALIGN] = { "memalign", "malloc", ENOMEM },
+	[FLT_OPEN] = { "open", "open", ENOSPC },
+	[FLT_OPEN64] = { "open64", "open", ENOSPC },
+	[FLT_OPENAT] = { "openat", "open", ENOSPC },
+	[FLT_OPENAT64] = { "openat64", "open", ENOSPC },
+	[FLT_OPEN_2] = { "__open_2", "open", ENOSPC },
+	[FLT_OPEN64_2] = { "__open64_2", "open", ENOSPC },
+	[FLT_OPENAT_2] = { "__openat_2", "open", ENOSPC },
+	[FLT_OPENAT64_2] = { "__openat64_2", "open", ENOSPC },
+	[FLT_CREAT] = { "creat", "open", ENOSPC },
+	[FLT_FOPEN] = { "fopen", "open", ENOSPC },
+	[FLT_FOPEN64] = { "fopen64", "open", ENOSPC },
+	[FLT_MKSTEMP] = { "mkstemp", "open", ENOSPC },
+	[FLT_WRITE] = { "write", "write", ENOSPC },
+	[FLT_PWRITE] = { "pwrite", "write", ENOSPC },
+	[FLT_PWRITE64] = { "pwrite64", "write", ENOSPC },
+	[FLT_WRITEV] = { "writev", "write", ENOSPC },
+	[FLT_PWRITEV] = { "pwritev", "write", ENOSPC },
+	[FLT_FWRITE] = { "fwrite", "write", ENOSPC },
+	[FLT_FCLOSE] = { "fclose", "write", ENOSPC },
+	[FLT_FALLOCATE] = { "fallocate", "fallocate", ENOSPC },
+	[FLT_FALLOCATE64] = { "fallocate64", "fallocate", ENOSPC },
+	[FLT_POSIX_FALLOCATE] = { "posix_fallocate", "fallocate", ENOSPC },
+	[FLT_POSIX_FALLOCATE64] = { "posix_fallocate64", "fallocate", ENOSPC },
+	[FLT_FSYNC] = { "fsync", "sync", EIO },
+	[FLT_FDATASYNC] = { "fdatasync", "sync", EIO },
+	[FLT_MSYNC] = { "msync", "sync", EIO },
+	[FLT_MMAP] = { "mmap", "mmap", ENOMEM },
+	[FLT_MMAP64] = { "mmap64", "mmap", ENOMEM },
+	[FLT_RENAME] = { "rename", "rename", ENOSPC },
 };
 
-typedef int (*fi_main_fn)(int, char **, char **);
-typedef int (*fi_start_fn)(fi_main_fn, int, char **, void (*)(void),
+typedef int (*fault_main_fn)(int, char **, char **);
+typedef int (*fault_start_fn)(fault_main_fn, int, char **, void (*)(void),
 			   void (*)(void), void (*)(void), void *);
 
 /* libc entry points that no header declares without _FORTIFY_SOURCE */
-int __libc_start_main(fi_main_fn main_fn, int argc, char **argv,
+int __libc_start_main(fault_main_fn main_fn, int argc, char **argv,
 		      void (*init)(void), void (*fini)(void),
 		      void (*rtld_fini)(void), void *stack_end);
 int __open_2(const char *path, int flags);
@@ -176,29 +176,29 @@ int __openat64_2(int dirfd, const char *path, int flags);
 /* State                                                               */
 /* ------------------------------------------------------------------ */
 
-static unsigned char fi_selected[FI_NFUNCS]; /* 1: count and fail it */
-static int fi_active;          /* some function is selected */
-static int fi_armed;           /* counting has started (main() or early) */
-static uint64_t fi_at;         /* the call number that fails; 0 none */
-static int fi_persist;         /* fail fi_at and every later call */
-static int fi_errno_override;  /* FAULT_ERRNO, or 0 */
-static int fi_stdio;           /* count writes to fds 0-2 too */
-static int fi_trace;           /* print each injected failure */
-static uintptr_t fi_exe_lo, fi_exe_hi; /* FAULT_CALLER=exe: text range */
-static char fi_count_file[4096];
-static char fi_hit_file[4100];   /* <count file>.hit */
-static char fi_crash_file[4100]; /* <count file>.crash */
-static uint64_t fi_calls;      /* selected calls seen since arming */
-static uint64_t fi_injected;   /* calls failed */
-static fi_main_fn fi_real_main;
+static unsigned char fault_selected[FLT_NFUNCS]; /* 1: count and fail it */
+static int fault_active;          /* some function is selected */
+static int fault_armed;           /* counting has started (main() or early) */
+static uint64_t fault_at;         /* the call number that fails; 0 none */
+static int fault_persist;         /* fail fault_at and every later call */
+static int fault_errno_override;  /* FAULT_ERRNO, or 0 */
+static int fault_stdio;           /* count writes to fds 0-2 too */
+static int fault_trace;           /* print each injected failure */
+static uintptr_t fault_exe_lo, fault_exe_hi; /* FAULT_CALLER=exe: text range */
+static char fault_count_file[4096];
+static char fault_hit_file[4100];   /* <count file>.hit */
+static char fault_crash_file[4100]; /* <count file>.crash */
+static uint64_t fault_calls;      /* selected calls seen since arming */
+static uint64_t fault_injected;   /* calls failed */
+static fault_main_fn fault_real_main;
 
 /* nonzero while this thread runs inside the library (invariant 2) */
-static __thread int fi_busy __attribute__((tls_model("initial-exec")));
+static __thread int fault_busy __attribute__((tls_model("initial-exec")));
 
 /* the bootstrap arena of invariant 3 */
-static unsigned char fi_arena[ARENA_SIZE] __attribute__((aligned(ARENA_ALIGN)));
-static size_t fi_arena_used;
-static int fi_resolving;
+static unsigned char fault_arena[ARENA_SIZE] __attribute__((aligned(ARENA_ALIGN)));
+static size_t fault_arena_used;
+static int fault_resolving;
 
 /* the real functions, resolved with RTLD_NEXT */
 static void *(*real_malloc)(size_t);
@@ -210,33 +210,33 @@ static void (*real_free)(void *);
 /* Static prototypes                                                   */
 /* ------------------------------------------------------------------ */
 
-static void fi_resolve_alloc(void);
-static void *fi_next(const char *name);
-static int fi_fail_from(enum fi_fn fn, const void *caller);
-static int fi_exe_range(struct dl_phdr_info *info, size_t size, void *ctx);
-static int fi_err(enum fi_fn fn);
-static int fi_in_arena(const void *p);
-static void *fi_arena_alloc(size_t size);
-static int fi_writing(int flags);
-static int fi_mode_writing(const char *mode);
-static void fi_parse_env(void);
-static void fi_write_count(void);
-static void fi_puts(const char *s);
-static void fi_putu(uint64_t v);
-static void fi_put_file(const char *path, const char *const *parts);
-static const char *fi_object_of(const void *pc);
-static void fi_on_crash(int sig, siginfo_t *si, void *uc);
-static void fi_utoa(char *buf, size_t size, uint64_t v);
+static void fault_resolve_alloc(void);
+static void *fault_next(const char *name);
+static int fault_fail_from(enum fault_fn fn, const void *caller);
+static int fault_exe_range(struct dl_phdr_info *info, size_t size, void *ctx);
+static int fault_err(enum fault_fn fn);
+static int fault_in_arena(const void *p);
+static void *fault_arena_alloc(size_t size);
+static int fault_writing(int flags);
+static int fault_mode_writing(const char *mode);
+static void fault_parse_env(void);
+static void fault_write_count(void);
+static void fault_puts(const char *s);
+static void fault_putu(uint64_t v);
+static void fault_put_file(const char *path, const char *const *parts);
+static const char *fault_object_of(const void *pc);
+static void fault_on_crash(int sig, siginfo_t *si, void *uc);
+static void fault_utoa(char *buf, size_t size, uint64_t v);
 
-/* fi_fail(fn) -- count a call of fn made by the wrapper's caller; 1 if it
+/* fault_fail(fn) -- count a call of fn made by the wrapper's caller; 1 if it
  * is to fail */
-#define fi_fail(fn) fi_fail_from((fn), __builtin_return_address(0))
+#define fault_fail(fn) fault_fail_from((fn), __builtin_return_address(0))
 
 /* REAL(fn) -- the next definition of fn (libc's, or ASan's interceptor) */
 #define REAL(fn) ({							\
 	static __typeof__(fn) *real_;					\
 	if (!real_)							\
-		real_ = (__typeof__(fn) *)fi_next(#fn);			\
+		real_ = (__typeof__(fn) *)fault_next(#fn);			\
 	real_;								\
 })
 
@@ -244,47 +244,47 @@ static void fi_utoa(char *buf, size_t size, uint64_t v);
 /* Setup and teardown                                                  */
 /* ------------------------------------------------------------------ */
 
-/* fi_main -- the program's main, entered with the counter armed */
+/* fault_main -- the program's main, entered with the counter armed */
 static int
-fi_main(int argc, char **argv, char **envp)
+fault_main(int argc, char **argv, char **envp)
 {
-	if (fi_active)
-		__atomic_store_n(&fi_armed, 1, __ATOMIC_SEQ_CST);
-	return fi_real_main(argc, argv, envp);
+	if (fault_active)
+		__atomic_store_n(&fault_armed, 1, __ATOMIC_SEQ_CST);
+	return fault_real_main(argc, argv, envp);
 }
 
 /* __libc_start_main -- wrap main() so that counting starts there */
 EXPORT int
-__libc_start_main(fi_main_fn main_fn, int argc, char **argv,
+__libc_start_main(fault_main_fn main_fn, int argc, char **argv,
 		  void (*init)(void), void (*fini)(void),
 		  void (*rtld_fini)(void), void *stack_end)
 {
-	fi_start_fn real = (fi_start_fn)fi_next("__libc_start_main");
+	fault_start_fn real = (fault_start_fn)fault_next("__libc_start_main");
 
-	fi_real_main = main_fn;
-	return real(fi_main, argc, argv, init, fini, rtld_fini, stack_end);
+	fault_real_main = main_fn;
+	return real(fault_main, argc, argv, init, fini, rtld_fini, stack_end);
 }
 
-/* fi_init -- read the configuration; hide it from child processes */
+/* fault_init -- read the configuration; hide it from child processes */
 __attribute__((constructor)) static void
-fi_init(void)
+fault_init(void)
 {
-	fi_busy++;
-	fi_resolve_alloc();
-	fi_parse_env();
-	if (fi_trace) {
+	fault_busy++;
+	fault_resolve_alloc();
+	fault_parse_env();
+	if (fault_trace) {
 		void *pc[4];
 		backtrace(pc, 4); /* loads libgcc_s now, not at a failure */
 	}
-	fi_busy--;
+	fault_busy--;
 }
 
-/* fi_fini -- report the number of calls seen and failed */
+/* fault_fini -- report the number of calls seen and failed */
 __attribute__((destructor)) static void
-fi_fini(void)
+fault_fini(void)
 {
-	if (fi_count_file[0])
-		fi_write_count();
+	if (fault_count_file[0])
+		fault_write_count();
 }
 
 /* ------------------------------------------------------------------ */
@@ -296,12 +296,12 @@ EXPORT void *
 malloc(size_t size)
 {
 	if (!real_malloc) {
-		if (fi_resolving)
-			return fi_arena_alloc(size);
-		fi_resolve_alloc();
+		if (fault_resolving)
+			return fault_arena_alloc(size);
+		fault_resolve_alloc();
 	}
-	if (fi_fail(FI_MALLOC)) {
-		errno = fi_err(FI_MALLOC);
+	if (fault_fail(FLT_MALLOC)) {
+		errno = fault_err(FLT_MALLOC);
 		return NULL;
 	}
 	return real_malloc(size);
@@ -312,15 +312,15 @@ EXPORT void *
 calloc(size_t n, size_t size)
 {
 	if (!real_calloc) {
-		if (fi_resolving) {
+		if (fault_resolving) {
 			if (size && n > SIZE_MAX / size)
 				return NULL;
-			return fi_arena_alloc(n * size); /* arena is zeroed */
+			return fault_arena_alloc(n * size); /* arena is zeroed */
 		}
-		fi_resolve_alloc();
+		fault_resolve_alloc();
 	}
-	if (fi_fail(FI_CALLOC)) {
-		errno = fi_err(FI_CALLOC);
+	if (fault_fail(FLT_CALLOC)) {
+		errno = fault_err(FLT_CALLOC);
 		return NULL;
 	}
 	return real_calloc(n, size);
@@ -330,7 +330,7 @@ calloc(size_t n, size_t size)
 EXPORT void *
 realloc(void *ptr, size_t size)
 {
-	if (fi_in_arena(ptr)) {
+	if (fault_in_arena(ptr)) {
 		size_t old = ((const size_t *)ptr)[-2];
 		void *p = malloc(size);
 
@@ -339,12 +339,12 @@ realloc(void *ptr, size_t size)
 		return p;
 	}
 	if (!real_realloc) {
-		if (fi_resolving)
-			return fi_arena_alloc(size);
-		fi_resolve_alloc();
+		if (fault_resolving)
+			return fault_arena_alloc(size);
+		fault_resolve_alloc();
 	}
-	if (fi_fail(FI_REALLOC)) {
-		errno = fi_err(FI_REALLOC);
+	if (fault_fail(FLT_REALLOC)) {
+		errno = fault_err(FLT_REALLOC);
 		return NULL;
 	}
 	return real_realloc(ptr, size);
@@ -354,10 +354,10 @@ realloc(void *ptr, size_t size)
 EXPORT void
 free(void *ptr)
 {
-	if (!ptr || fi_in_arena(ptr))
+	if (!ptr || fault_in_arena(ptr))
 		return;
 	if (!real_free)
-		fi_resolve_alloc();
+		fault_resolve_alloc();
 	real_free(ptr);
 }
 
@@ -365,11 +365,11 @@ free(void *ptr)
 EXPORT void *
 reallocarray(void *ptr, size_t n, size_t size)
 {
-	if (fi_fail(FI_REALLOCARRAY)) {
-		errno = fi_err(FI_REALLOCARRAY);
+	if (fault_fail(FLT_REALLOCARRAY)) {
+		errno = fault_err(FLT_REALLOCARRAY);
 		return NULL;
 	}
-	if (fi_in_arena(ptr)) {
+	if (fault_in_arena(ptr)) {
 		if (size && n > SIZE_MAX / size) {
 			errno = ENOMEM;
 			return NULL;
@@ -383,8 +383,8 @@ reallocarray(void *ptr, size_t n, size_t size)
 EXPORT int
 posix_memalign(void **out, size_t align, size_t size)
 {
-	if (fi_fail(FI_POSIX_MEMALIGN))
-		return fi_err(FI_POSIX_MEMALIGN);
+	if (fault_fail(FLT_POSIX_MEMALIGN))
+		return fault_err(FLT_POSIX_MEMALIGN);
 	return REAL(posix_memalign)(out, align, size);
 }
 
@@ -392,8 +392,8 @@ posix_memalign(void **out, size_t align, size_t size)
 EXPORT void *
 aligned_alloc(size_t align, size_t size)
 {
-	if (fi_fail(FI_ALIGNED_ALLOC)) {
-		errno = fi_err(FI_ALIGNED_ALLOC);
+	if (fault_fail(FLT_ALIGNED_ALLOC)) {
+		errno = fault_err(FLT_ALIGNED_ALLOC);
 		return NULL;
 	}
 	return REAL(aligned_alloc)(align, size);
@@ -403,8 +403,8 @@ aligned_alloc(size_t align, size_t size)
 EXPORT void *
 memalign(size_t align, size_t size)
 {
-	if (fi_fail(FI_MEMALIGN)) {
-		errno = fi_err(FI_MEMALIGN);
+	if (fault_fail(FLT_MEMALIGN)) {
+		errno = fault_err(FLT_MEMALIGN);
 		return NULL;
 	}
 	return REAL(memalign)(align, size);
@@ -432,8 +432,8 @@ open(const char *path, int flags, ...)
 {
 	int mode = OPEN_MODE(flags, flags);
 
-	if (fi_writing(flags) && fi_fail(FI_OPEN)) {
-		errno = fi_err(FI_OPEN);
+	if (fault_writing(flags) && fault_fail(FLT_OPEN)) {
+		errno = fault_err(FLT_OPEN);
 		return -1;
 	}
 	return REAL(open)(path, flags, mode);
@@ -445,8 +445,8 @@ open64(const char *path, int flags, ...)
 {
 	int mode = OPEN_MODE(flags, flags);
 
-	if (fi_writing(flags) && fi_fail(FI_OPEN64)) {
-		errno = fi_err(FI_OPEN64);
+	if (fault_writing(flags) && fault_fail(FLT_OPEN64)) {
+		errno = fault_err(FLT_OPEN64);
 		return -1;
 	}
 	return REAL(open64)(path, flags, mode);
@@ -458,8 +458,8 @@ openat(int dirfd, const char *path, int flags, ...)
 {
 	int mode = OPEN_MODE(flags, flags);
 
-	if (fi_writing(flags) && fi_fail(FI_OPENAT)) {
-		errno = fi_err(FI_OPENAT);
+	if (fault_writing(flags) && fault_fail(FLT_OPENAT)) {
+		errno = fault_err(FLT_OPENAT);
 		return -1;
 	}
 	return REAL(openat)(dirfd, path, flags, mode);
@@ -471,8 +471,8 @@ openat64(int dirfd, const char *path, int flags, ...)
 {
 	int mode = OPEN_MODE(flags, flags);
 
-	if (fi_writing(flags) && fi_fail(FI_OPENAT64)) {
-		errno = fi_err(FI_OPENAT64);
+	if (fault_writing(flags) && fault_fail(FLT_OPENAT64)) {
+		errno = fault_err(FLT_OPENAT64);
 		return -1;
 	}
 	return REAL(openat64)(dirfd, path, flags, mode);
@@ -482,8 +482,8 @@ openat64(int dirfd, const char *path, int flags, ...)
 EXPORT int
 __open_2(const char *path, int flags)
 {
-	if (fi_writing(flags) && fi_fail(FI_OPEN_2)) {
-		errno = fi_err(FI_OPEN_2);
+	if (fault_writing(flags) && fault_fail(FLT_OPEN_2)) {
+		errno = fault_err(FLT_OPEN_2);
 		return -1;
 	}
 	return REAL(__open_2)(path, flags);
@@ -493,8 +493,8 @@ __open_2(const char *path, int flags)
 EXPORT int
 __open64_2(const char *path, int flags)
 {
-	if (fi_writing(flags) && fi_fail(FI_OPEN64_2)) {
-		errno = fi_err(FI_OPEN64_2);
+	if (fault_writing(flags) && fault_fail(FLT_OPEN64_2)) {
+		errno = fault_err(FLT_OPEN64_2);
 		return -1;
 	}
 	return REAL(__open64_2)(path, flags);
@@ -504,8 +504,8 @@ __open64_2(const char *path, int flags)
 EXPORT int
 __openat_2(int dirfd, const char *path, int flags)
 {
-	if (fi_writing(flags) && fi_fail(FI_OPENAT_2)) {
-		errno = fi_err(FI_OPENAT_2);
+	if (fault_writing(flags) && fault_fail(FLT_OPENAT_2)) {
+		errno = fault_err(FLT_OPENAT_2);
 		return -1;
 	}
 	return REAL(__openat_2)(dirfd, path, flags);
@@ -515,8 +515,8 @@ __openat_2(int dirfd, const char *path, int flags)
 EXPORT int
 __openat64_2(int dirfd, const char *path, int flags)
 {
-	if (fi_writing(flags) && fi_fail(FI_OPENAT64_2)) {
-		errno = fi_err(FI_OPENAT64_2);
+	if (fault_writing(flags) && fault_fail(FLT_OPENAT64_2)) {
+		errno = fault_err(FLT_OPENAT64_2);
 		return -1;
 	}
 	return REAL(__openat64_2)(dirfd, path, flags);
@@ -526,8 +526,8 @@ __openat64_2(int dirfd, const char *path, int flags)
 EXPORT int
 creat(const char *path, mode_t mode)
 {
-	if (fi_fail(FI_CREAT)) {
-		errno = fi_err(FI_CREAT);
+	if (fault_fail(FLT_CREAT)) {
+		errno = fault_err(FLT_CREAT);
 		return -1;
 	}
 	return REAL(creat)(path, mode);
@@ -537,8 +537,8 @@ creat(const char *path, mode_t mode)
 EXPORT FILE *
 fopen(const char *path, const char *mode)
 {
-	if (fi_mode_writing(mode) && fi_fail(FI_FOPEN)) {
-		errno = fi_err(FI_FOPEN);
+	if (fault_mode_writing(mode) && fault_fail(FLT_FOPEN)) {
+		errno = fault_err(FLT_FOPEN);
 		return NULL;
 	}
 	return REAL(fopen)(path, mode);
@@ -548,8 +548,8 @@ fopen(const char *path, const char *mode)
 EXPORT FILE *
 fopen64(const char *path, const char *mode)
 {
-	if (fi_mode_writing(mode) && fi_fail(FI_FOPEN64)) {
-		errno = fi_err(FI_FOPEN64);
+	if (fault_mode_writing(mode) && fault_fail(FLT_FOPEN64)) {
+		errno = fault_err(FLT_FOPEN64);
 		return NULL;
 	}
 	return REAL(fopen64)(path, mode);
@@ -559,8 +559,8 @@ fopen64(const char *path, const char *mode)
 EXPORT int
 mkstemp(char *tmpl)
 {
-	if (fi_fail(FI_MKSTEMP)) {
-		errno = fi_err(FI_MKSTEMP);
+	if (fault_fail(FLT_MKSTEMP)) {
+		errno = fault_err(FLT_MKSTEMP);
 		return -1;
 	}
 	return REAL(mkstemp)(tmpl);
@@ -570,8 +570,8 @@ mkstemp(char *tmpl)
 EXPORT int
 rename(const char *from, const char *to)
 {
-	if (fi_fail(FI_RENAME)) {
-		errno = fi_err(FI_RENAME);
+	if (fault_fail(FLT_RENAME)) {
+		errno = fault_err(FLT_RENAME);
 		return -1;
 	}
 	return REAL(rename)(from, to);
@@ -581,16 +581,16 @@ rename(const char *from, const char *to)
 /* Writing                                                             */
 /* ------------------------------------------------------------------ */
 
-/* FI_FD_COUNTS -- whether a write to fd takes part (stdio fds only with
+/* FLT_FD_COUNTS -- whether a write to fd takes part (stdio fds only with
  * FAULT_STDIO) */
-#define FI_FD_COUNTS(fd) ((fd) > 2 || fi_stdio)
+#define FLT_FD_COUNTS(fd) ((fd) > 2 || fault_stdio)
 
 /* write -- -1/ENOSPC at the chosen call */
 EXPORT ssize_t
 write(int fd, const void *buf, size_t n)
 {
-	if (FI_FD_COUNTS(fd) && fi_fail(FI_WRITE)) {
-		errno = fi_err(FI_WRITE);
+	if (FLT_FD_COUNTS(fd) && fault_fail(FLT_WRITE)) {
+		errno = fault_err(FLT_WRITE);
 		return -1;
 	}
 	return REAL(write)(fd, buf, n);
@@ -600,8 +600,8 @@ write(int fd, const void *buf, size_t n)
 EXPORT ssize_t
 pwrite(int fd, const void *buf, size_t n, off_t off)
 {
-	if (FI_FD_COUNTS(fd) && fi_fail(FI_PWRITE)) {
-		errno = fi_err(FI_PWRITE);
+	if (FLT_FD_COUNTS(fd) && fault_fail(FLT_PWRITE)) {
+		errno = fault_err(FLT_PWRITE);
 		return -1;
 	}
 	return REAL(pwrite)(fd, buf, n, off);
@@ -611,8 +611,8 @@ pwrite(int fd, const void *buf, size_t n, off_t off)
 EXPORT ssize_t
 pwrite64(int fd, const void *buf, size_t n, off64_t off)
 {
-	if (FI_FD_COUNTS(fd) && fi_fail(FI_PWRITE64)) {
-		errno = fi_err(FI_PWRITE64);
+	if (FLT_FD_COUNTS(fd) && fault_fail(FLT_PWRITE64)) {
+		errno = fault_err(FLT_PWRITE64);
 		return -1;
 	}
 	return REAL(pwrite64)(fd, buf, n, off);
@@ -622,8 +622,8 @@ pwrite64(int fd, const void *buf, size_t n, off64_t off)
 EXPORT ssize_t
 writev(int fd, const struct iovec *iov, int iovcnt)
 {
-	if (FI_FD_COUNTS(fd) && fi_fail(FI_WRITEV)) {
-		errno = fi_err(FI_WRITEV);
+	if (FLT_FD_COUNTS(fd) && fault_fail(FLT_WRITEV)) {
+		errno = fault_err(FLT_WRITEV);
 		return -1;
 	}
 	return REAL(writev)(fd, iov, iovcnt);
@@ -633,8 +633,8 @@ writev(int fd, const struct iovec *iov, int iovcnt)
 EXPORT ssize_t
 pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
 {
-	if (FI_FD_COUNTS(fd) && fi_fail(FI_PWRITEV)) {
-		errno = fi_err(FI_PWRITEV);
+	if (FLT_FD_COUNTS(fd) && fault_fail(FLT_PWRITEV)) {
+		errno = fault_err(FLT_PWRITEV);
 		return -1;
 	}
 	return REAL(pwritev)(fd, iov, iovcnt, off);
@@ -644,8 +644,8 @@ pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
 EXPORT size_t
 fwrite(const void *buf, size_t size, size_t n, FILE *f)
 {
-	if (size && n && f && FI_FD_COUNTS(fileno(f)) && fi_fail(FI_FWRITE)) {
-		errno = fi_err(FI_FWRITE);
+	if (size && n && f && FLT_FD_COUNTS(fileno(f)) && fault_fail(FLT_FWRITE)) {
+		errno = fault_err(FLT_FWRITE);
 		return 0;
 	}
 	return REAL(fwrite)(buf, size, n, f);
@@ -658,10 +658,10 @@ fclose(FILE *f)
 {
 	int rc;
 
-	if (f && __fwritable(f) && FI_FD_COUNTS(fileno(f)) &&
-	    fi_fail(FI_FCLOSE)) {
+	if (f && __fwritable(f) && FLT_FD_COUNTS(fileno(f)) &&
+	    fault_fail(FLT_FCLOSE)) {
 		REAL(fclose)(f);
-		errno = fi_err(FI_FCLOSE);
+		errno = fault_err(FLT_FCLOSE);
 		return EOF;
 	}
 	rc = REAL(fclose)(f);
@@ -676,8 +676,8 @@ fclose(FILE *f)
 EXPORT int
 fallocate(int fd, int mode, off_t off, off_t len)
 {
-	if (fi_fail(FI_FALLOCATE)) {
-		errno = fi_err(FI_FALLOCATE);
+	if (fault_fail(FLT_FALLOCATE)) {
+		errno = fault_err(FLT_FALLOCATE);
 		return -1;
 	}
 	return REAL(fallocate)(fd, mode, off, len);
@@ -687,8 +687,8 @@ fallocate(int fd, int mode, off_t off, off_t len)
 EXPORT int
 fallocate64(int fd, int mode, off64_t off, off64_t len)
 {
-	if (fi_fail(FI_FALLOCATE64)) {
-		errno = fi_err(FI_FALLOCATE64);
+	if (fault_fail(FLT_FALLOCATE64)) {
+		errno = fault_err(FLT_FALLOCATE64);
 		return -1;
 	}
 	return REAL(fallocate64)(fd, mode, off, len);
@@ -698,8 +698,8 @@ fallocate64(int fd, int mode, off64_t off, off64_t len)
 EXPORT int
 posix_fallocate(int fd, off_t off, off_t len)
 {
-	if (fi_fail(FI_POSIX_FALLOCATE))
-		return fi_err(FI_POSIX_FALLOCATE);
+	if (fault_fail(FLT_POSIX_FALLOCATE))
+		return fault_err(FLT_POSIX_FALLOCATE);
 	return REAL(posix_fallocate)(fd, off, len);
 }
 
@@ -707,8 +707,8 @@ posix_fallocate(int fd, off_t off, off_t len)
 EXPORT int
 posix_fallocate64(int fd, off64_t off, off64_t len)
 {
-	if (fi_fail(FI_POSIX_FALLOCATE64))
-		return fi_err(FI_POSIX_FALLOCATE64);
+	if (fault_fail(FLT_POSIX_FALLOCATE64))
+		return fault_err(FLT_POSIX_FALLOCATE64);
 	return REAL(posix_fallocate64)(fd, off, len);
 }
 
@@ -716,8 +716,8 @@ posix_fallocate64(int fd, off64_t off, off64_t len)
 EXPORT int
 fsync(int fd)
 {
-	if (fi_fail(FI_FSYNC)) {
-		errno = fi_err(FI_FSYNC);
+	if (fault_fail(FLT_FSYNC)) {
+		errno = fault_err(FLT_FSYNC);
 		return -1;
 	}
 	return REAL(fsync)(fd);
@@ -727,8 +727,8 @@ fsync(int fd)
 EXPORT int
 fdatasync(int fd)
 {
-	if (fi_fail(FI_FDATASYNC)) {
-		errno = fi_err(FI_FDATASYNC);
+	if (fault_fail(FLT_FDATASYNC)) {
+		errno = fault_err(FLT_FDATASYNC);
 		return -1;
 	}
 	return REAL(fdatasync)(fd);
@@ -738,8 +738,8 @@ fdatasync(int fd)
 EXPORT int
 msync(void *addr, size_t len, int flags)
 {
-	if (fi_fail(FI_MSYNC)) {
-		errno = fi_err(FI_MSYNC);
+	if (fault_fail(FLT_MSYNC)) {
+		errno = fault_err(FLT_MSYNC);
 		return -1;
 	}
 	return REAL(msync)(addr, len, flags);
@@ -749,8 +749,8 @@ msync(void *addr, size_t len, int flags)
 EXPORT void *
 mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	if (fd >= 0 && !(flags & MAP_ANONYMOUS) && fi_fail(FI_MMAP)) {
-		errno = fi_err(FI_MMAP);
+	if (fd >= 0 && !(flags & MAP_ANONYMOUS) && fault_fail(FLT_MMAP)) {
+		errno = fault_err(FLT_MMAP);
 		return MAP_FAILED;
 	}
 	return REAL(mmap)(addr, len, prot, flags, fd, off);
@@ -760,8 +760,8 @@ mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 EXPORT void *
 mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 {
-	if (fd >= 0 && !(flags & MAP_ANONYMOUS) && fi_fail(FI_MMAP64)) {
-		errno = fi_err(FI_MMAP64);
+	if (fd >= 0 && !(flags & MAP_ANONYMOUS) && fault_fail(FLT_MMAP64)) {
+		errno = fault_err(FLT_MMAP64);
 		return MAP_FAILED;
 	}
 	return REAL(mmap64)(addr, len, prot, flags, fd, off);
@@ -771,94 +771,94 @@ mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 /* Static helpers                                                      */
 /* ------------------------------------------------------------------ */
 
-/* fi_resolve_alloc -- find the real allocator; calls made meanwhile are
+/* fault_resolve_alloc -- find the real allocator; calls made meanwhile are
  * served from the bootstrap arena */
 static void
-fi_resolve_alloc(void)
+fault_resolve_alloc(void)
 {
-	if (fi_resolving)
+	if (fault_resolving)
 		return;
-	fi_resolving = 1;
-	fi_busy++;
+	fault_resolving = 1;
+	fault_busy++;
 	real_malloc = (void *(*)(size_t))dlsym(RTLD_NEXT, "malloc");
 	real_calloc = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "calloc");
 	real_realloc = (void *(*)(void *, size_t))dlsym(RTLD_NEXT, "realloc");
 	real_free = (void (*)(void *))dlsym(RTLD_NEXT, "free");
-	fi_busy--;
-	fi_resolving = 0;
+	fault_busy--;
+	fault_resolving = 0;
 	if (!real_malloc || !real_calloc || !real_realloc || !real_free) {
-		fi_puts("faultinject: cannot find the real allocator\n");
+		fault_puts("faultinject: cannot find the real allocator\n");
 		abort();
 	}
 }
 
-/* fi_next -- the next definition of name after this library; aborts if
+/* fault_next -- the next definition of name after this library; aborts if
  * there is none (a wrapper without its function cannot pass calls on) */
 static void *
-fi_next(const char *name)
+fault_next(const char *name)
 {
 	void *p;
 
-	fi_busy++;
+	fault_busy++;
 	p = dlsym(RTLD_NEXT, name);
-	fi_busy--;
+	fault_busy--;
 	if (!p) {
-		fi_puts("faultinject: no next definition of ");
-		fi_puts(name);
-		fi_puts("\n");
+		fault_puts("faultinject: no next definition of ");
+		fault_puts(name);
+		fault_puts("\n");
 		abort();
 	}
 	return p;
 }
 
-/* fi_fail_from -- count a call of fn from caller; 1 if it is to fail */
+/* fault_fail_from -- count a call of fn from caller; 1 if it is to fail */
 static int
-fi_fail_from(enum fi_fn fn, const void *caller)
+fault_fail_from(enum fault_fn fn, const void *caller)
 {
 	uint64_t n;
 
-	if (!fi_selected[fn] || !__atomic_load_n(&fi_armed, __ATOMIC_RELAXED) ||
-	    fi_busy)
+	if (!fault_selected[fn] || !__atomic_load_n(&fault_armed, __ATOMIC_RELAXED) ||
+	    fault_busy)
 		return 0;
-	if (fi_exe_hi && ((uintptr_t)caller < fi_exe_lo ||
-			  (uintptr_t)caller >= fi_exe_hi))
+	if (fault_exe_hi && ((uintptr_t)caller < fault_exe_lo ||
+			  (uintptr_t)caller >= fault_exe_hi))
 		return 0;
-	n = __atomic_add_fetch(&fi_calls, 1, __ATOMIC_SEQ_CST);
-	if (!fi_at || n < fi_at || (n > fi_at && !fi_persist))
+	n = __atomic_add_fetch(&fault_calls, 1, __ATOMIC_SEQ_CST);
+	if (!fault_at || n < fault_at || (n > fault_at && !fault_persist))
 		return 0;
-	if (__atomic_add_fetch(&fi_injected, 1, __ATOMIC_SEQ_CST) == 1 &&
-	    fi_hit_file[0]) {
+	if (__atomic_add_fetch(&fault_injected, 1, __ATOMIC_SEQ_CST) == 1 &&
+	    fault_hit_file[0]) {
 		char num[24];
-		const char *parts[] = { num, " ", fi_table[fn].name, " ", NULL,
+		const char *parts[] = { num, " ", fault_table[fn].name, " ", NULL,
 					"\n", NULL };
 
-		fi_busy++;
-		fi_utoa(num, sizeof(num), n);
-		parts[4] = fi_object_of(caller);
-		fi_put_file(fi_hit_file, parts);
-		fi_busy--;
+		fault_busy++;
+		fault_utoa(num, sizeof(num), n);
+		parts[4] = fault_object_of(caller);
+		fault_put_file(fault_hit_file, parts);
+		fault_busy--;
 	}
-	if (fi_trace) {
+	if (fault_trace) {
 		void *pc[32];
 		int depth;
 
-		fi_busy++;
-		fi_puts("faultinject: ");
-		fi_puts(fi_table[fn].name);
-		fi_puts(" call ");
-		fi_putu(n);
-		fi_puts(" fails\n");
+		fault_busy++;
+		fault_puts("faultinject: ");
+		fault_puts(fault_table[fn].name);
+		fault_puts(" call ");
+		fault_putu(n);
+		fault_puts(" fails\n");
 		depth = backtrace(pc, 32);
 		backtrace_symbols_fd(pc, depth, 2);
-		fi_busy--;
+		fault_busy--;
 	}
 	return 1;
 }
 
-/* fi_exe_range -- dl_iterate_phdr callback: the executable text of the
- * first object (the main program) into fi_exe_lo/hi */
+/* fault_exe_range -- dl_iterate_phdr callback: the executable text of the
+ * first object (the main program) into fault_exe_lo/hi */
 static int
-fi_exe_range(struct dl_phdr_info *info, size_t size, void *ctx)
+fault_exe_range(struct dl_phdr_info *info, size_t size, void *ctx)
 {
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -866,66 +866,66 @@ fi_exe_range(struct dl_phdr_info *info, size_t size, void *ctx)
 
 		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
 			continue;
-		if (!fi_exe_lo || lo < fi_exe_lo)
-			fi_exe_lo = lo;
-		if (lo + ph->p_memsz > fi_exe_hi)
-			fi_exe_hi = lo + ph->p_memsz;
+		if (!fault_exe_lo || lo < fault_exe_lo)
+			fault_exe_lo = lo;
+		if (lo + ph->p_memsz > fault_exe_hi)
+			fault_exe_hi = lo + ph->p_memsz;
 	}
 	return 1; /* the main program comes first: stop */
 }
 
-/* fi_err -- the errno a failure of fn reports */
+/* fault_err -- the errno a failure of fn reports */
 static int
-fi_err(enum fi_fn fn)
+fault_err(enum fault_fn fn)
 {
-	return fi_errno_override ? fi_errno_override : fi_table[fn].err;
+	return fault_errno_override ? fault_errno_override : fault_table[fn].err;
 }
 
-/* fi_in_arena -- 1 if p was handed out by fi_arena_alloc */
+/* fault_in_arena -- 1 if p was handed out by fault_arena_alloc */
 static int
-fi_in_arena(const void *p)
+fault_in_arena(const void *p)
 {
 	const unsigned char *c = p;
 
-	return c >= fi_arena && c < fi_arena + sizeof(fi_arena);
+	return c >= fault_arena && c < fault_arena + sizeof(fault_arena);
 }
 
-/* fi_arena_alloc -- a zeroed block from the bootstrap arena, its size in
+/* fault_arena_alloc -- a zeroed block from the bootstrap arena, its size in
  * the 16 bytes before it; NULL/ENOMEM when the arena is spent */
 static void *
-fi_arena_alloc(size_t size)
+fault_arena_alloc(size_t size)
 {
 	size_t need = ARENA_ALIGN + ((size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1));
-	size_t off = __atomic_fetch_add(&fi_arena_used, need, __ATOMIC_SEQ_CST);
+	size_t off = __atomic_fetch_add(&fault_arena_used, need, __ATOMIC_SEQ_CST);
 	size_t *hdr;
 
-	if (size > sizeof(fi_arena) || off + need > sizeof(fi_arena)) {
+	if (size > sizeof(fault_arena) || off + need > sizeof(fault_arena)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	hdr = (size_t *)(fi_arena + off);
+	hdr = (size_t *)(fault_arena + off);
 	hdr[0] = size;
 	return hdr + 2;
 }
 
-/* fi_writing -- 1 if open flags ask for write access or creation */
+/* fault_writing -- 1 if open flags ask for write access or creation */
 static int
-fi_writing(int flags)
+fault_writing(int flags)
 {
 	return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC));
 }
 
-/* fi_mode_writing -- 1 if an fopen mode writes ("w", "a" or "+") */
+/* fault_mode_writing -- 1 if an fopen mode writes ("w", "a" or "+") */
 static int
-fi_mode_writing(const char *mode)
+fault_mode_writing(const char *mode)
 {
 	return mode && (strchr(mode, 'w') || strchr(mode, 'a') ||
 			strchr(mode, '+'));
 }
 
-/* fi_parse_errno -- FAULT_ERRNO: a number or a few names; 0 if unknown */
+/* fault_parse_errno -- FAULT_ERRNO: a number or a few names; 0 if unknown */
 static int
-fi_parse_errno(const char *s)
+fault_parse_errno(const char *s)
 {
 	static const struct {
 		const char *name;
@@ -944,11 +944,11 @@ fi_parse_errno(const char *s)
 	return 0;
 }
 
-/* fi_parse_env -- read FAULT_*; unset them so child processes run clean.
+/* fault_parse_env -- read FAULT_*; unset them so child processes run clean.
  * An unknown function or group name aborts: a typo must not pass as a
  * test that injected nothing. */
 static void
-fi_parse_env(void)
+fault_parse_env(void)
 {
 	static const char *const vars[] = {
 		"FAULT_FUNC", "FAULT_AT", "FAULT_PERSIST", "FAULT_ERRNO",
@@ -965,64 +965,64 @@ fi_parse_env(void)
 			size_t len = strcspn(p, ",");
 			int found = 0;
 
-			for (int i = 0; i < FI_NFUNCS; i++) {
-				if ((strlen(fi_table[i].name) == len &&
-				     !strncmp(fi_table[i].name, p, len)) ||
-				    (strlen(fi_table[i].group) == len &&
-				     !strncmp(fi_table[i].group, p, len))) {
-					fi_selected[i] = 1;
+			for (int i = 0; i < FLT_NFUNCS; i++) {
+				if ((strlen(fault_table[i].name) == len &&
+				     !strncmp(fault_table[i].name, p, len)) ||
+				    (strlen(fault_table[i].group) == len &&
+				     !strncmp(fault_table[i].group, p, len))) {
+					fault_selected[i] = 1;
 					found = 1;
 				}
 			}
 			if (!found && len) {
-				fi_puts("faultinject: unknown FAULT_FUNC entry in: ");
-				fi_puts(func);
-				fi_puts("\n");
+				fault_puts("faultinject: unknown FAULT_FUNC entry in: ");
+				fault_puts(func);
+				fault_puts("\n");
 				abort();
 			}
 			p += len;
 			if (*p == ',')
 				p++;
 		}
-		fi_active = 1;
+		fault_active = 1;
 	}
 	if ((s = getenv("FAULT_AT")))
-		fi_at = strtoull(s, NULL, 10);
+		fault_at = strtoull(s, NULL, 10);
 	if ((s = getenv("FAULT_PERSIST")))
-		fi_persist = atoi(s) != 0;
+		fault_persist = atoi(s) != 0;
 	if ((s = getenv("FAULT_ERRNO")))
-		fi_errno_override = fi_parse_errno(s);
+		fault_errno_override = fault_parse_errno(s);
 	if ((s = getenv("FAULT_STDIO")))
-		fi_stdio = atoi(s) != 0;
+		fault_stdio = atoi(s) != 0;
 	if ((s = getenv("FAULT_TRACE")))
-		fi_trace = atoi(s) != 0;
-	if ((s = getenv("FAULT_COUNT_FILE")) && strlen(s) < sizeof(fi_count_file)) {
-		strcpy(fi_count_file, s);
-		strcpy(fi_hit_file, s);
-		strcat(fi_hit_file, ".hit");
-		strcpy(fi_crash_file, s);
-		strcat(fi_crash_file, ".crash");
+		fault_trace = atoi(s) != 0;
+	if ((s = getenv("FAULT_COUNT_FILE")) && strlen(s) < sizeof(fault_count_file)) {
+		strcpy(fault_count_file, s);
+		strcpy(fault_hit_file, s);
+		strcat(fault_hit_file, ".hit");
+		strcpy(fault_crash_file, s);
+		strcat(fault_crash_file, ".crash");
 	}
-	if (fi_active && fi_crash_file[0] && !dlsym(RTLD_DEFAULT, "__asan_init")) {
+	if (fault_active && fault_crash_file[0] && !dlsym(RTLD_DEFAULT, "__asan_init")) {
 		struct sigaction sa;
 
 		memset(&sa, 0, sizeof(sa));
-		sa.sa_sigaction = fi_on_crash;
+		sa.sa_sigaction = fault_on_crash;
 		sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
 		sigaction(SIGSEGV, &sa, NULL);
 		sigaction(SIGBUS, &sa, NULL);
 		sigaction(SIGABRT, &sa, NULL);
 	}
-	if (fi_active && getenv("FAULT_EARLY") && atoi(getenv("FAULT_EARLY")))
-		fi_armed = 1;
+	if (fault_active && getenv("FAULT_EARLY") && atoi(getenv("FAULT_EARLY")))
+		fault_armed = 1;
 	if ((s = getenv("FAULT_CALLER")) && *s) {
 		if (strcmp(s, "exe")) {
-			fi_puts("faultinject: FAULT_CALLER must be exe\n");
+			fault_puts("faultinject: FAULT_CALLER must be exe\n");
 			abort();
 		}
-		dl_iterate_phdr(fi_exe_range, NULL);
-		if (!fi_exe_hi) {
-			fi_puts("faultinject: no text segment in the program\n");
+		dl_iterate_phdr(fault_exe_range, NULL);
+		if (!fault_exe_hi) {
+			fault_puts("faultinject: no text segment in the program\n");
 			abort();
 		}
 	}
@@ -1030,15 +1030,15 @@ fi_parse_env(void)
 		unsetenv(vars[i]);
 }
 
-/* fi_write_count -- "<calls> <injected>\n" to FAULT_COUNT_FILE, with raw
+/* fault_write_count -- "<calls> <injected>\n" to FAULT_COUNT_FILE, with raw
  * system calls (nothing here may be counted or fail) */
 static void
-fi_write_count(void)
+fault_write_count(void)
 {
 	char buf[64];
 	char *p = buf + sizeof(buf);
-	uint64_t v[2] = { __atomic_load_n(&fi_calls, __ATOMIC_SEQ_CST),
-			  __atomic_load_n(&fi_injected, __ATOMIC_SEQ_CST) };
+	uint64_t v[2] = { __atomic_load_n(&fault_calls, __ATOMIC_SEQ_CST),
+			  __atomic_load_n(&fault_injected, __ATOMIC_SEQ_CST) };
 	long fd;
 
 	*--p = '\n';
@@ -1049,36 +1049,36 @@ fi_write_count(void)
 		if (i)
 			*--p = ' ';
 	}
-	fd = syscall(SYS_openat, AT_FDCWD, fi_count_file,
+	fd = syscall(SYS_openat, AT_FDCWD, fault_count_file,
 		     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
 	if (syscall(SYS_write, fd, p, (size_t)(buf + sizeof(buf) - p)) < 0)
-		fi_puts("faultinject: cannot write FAULT_COUNT_FILE\n");
+		fault_puts("faultinject: cannot write FAULT_COUNT_FILE\n");
 	syscall(SYS_close, fd);
 }
 
-/* fi_on_crash -- note where the program died, then die the same way (the
+/* fault_on_crash -- note where the program died, then die the same way (the
  * handler was reset to the default by SA_RESETHAND) */
 static void
-fi_on_crash(int sig, siginfo_t *si, void *uc)
+fault_on_crash(int sig, siginfo_t *si, void *uc)
 {
 	char num[24];
 	const void *pc = (const void *)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
-	const char *parts[] = { num, " ", fi_object_of(pc), "\n", NULL };
+	const char *parts[] = { num, " ", fault_object_of(pc), "\n", NULL };
 
-	fi_busy++;
-	fi_utoa(num, sizeof(num), (uint64_t)sig);
-	fi_put_file(fi_crash_file, parts);
+	fault_busy++;
+	fault_utoa(num, sizeof(num), (uint64_t)sig);
+	fault_put_file(fault_crash_file, parts);
 	if (sig == SIGABRT)
 		raise(sig);
 	/* SIGSEGV/SIGBUS: returning re-runs the faulting instruction */
 }
 
-/* fi_object_of -- the file name (no directory) of the object holding pc;
+/* fault_object_of -- the file name (no directory) of the object holding pc;
  * "?" if none. dladdr takes the loader lock but does not allocate. */
 static const char *
-fi_object_of(const void *pc)
+fault_object_of(const void *pc)
 {
 	Dl_info info;
 	const char *slash;
@@ -1089,10 +1089,10 @@ fi_object_of(const void *pc)
 	return slash ? slash + 1 : info.dli_fname;
 }
 
-/* fi_put_file -- write the concatenation of parts (NULL-terminated) to
+/* fault_put_file -- write the concatenation of parts (NULL-terminated) to
  * path, replacing it, with raw system calls */
 static void
-fi_put_file(const char *path, const char *const *parts)
+fault_put_file(const char *path, const char *const *parts)
 {
 	long fd = syscall(SYS_openat, AT_FDCWD, path,
 			  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -1105,9 +1105,9 @@ fi_put_file(const char *path, const char *const *parts)
 	syscall(SYS_close, fd);
 }
 
-/* fi_utoa -- v in decimal into buf */
+/* fault_utoa -- v in decimal into buf */
 static void
-fi_utoa(char *buf, size_t size, uint64_t v)
+fault_utoa(char *buf, size_t size, uint64_t v)
 {
 	char tmp[24];
 	char *p = tmp + sizeof(tmp);
@@ -1120,17 +1120,17 @@ fi_utoa(char *buf, size_t size, uint64_t v)
 		memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-/* fi_puts -- s on stderr with a raw write */
+/* fault_puts -- s on stderr with a raw write */
 static void
-fi_puts(const char *s)
+fault_puts(const char *s)
 {
 	if (syscall(SYS_write, 2, s, strlen(s)) < 0)
 		return;
 }
 
-/* fi_putu -- v in decimal on stderr */
+/* fault_putu -- v in decimal on stderr */
 static void
-fi_putu(uint64_t v)
+fault_putu(uint64_t v)
 {
 	char buf[24];
 	char *p = buf + sizeof(buf);
@@ -1139,5 +1139,5 @@ fi_putu(uint64_t v)
 	do
 		*--p = (char)('0' + v % 10);
 	while (v /= 10);
-	fi_puts(p);
+	fault_puts(p);
 }

@@ -64,5 +64,5 @@ if [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
 	[ "$rc" -eq 0 ] && echo "full_disk_holes: ok"
 	exit "$rc"
 fi
-echo "full_disk_holes: needs root and a private mount namespace for a small tmpfs: skipped"
+echo "SKIP: full_disk_holes needs root and a private mount namespace for a small tmpfs" >&2
 exit 77

@@ -14,22 +14,22 @@ for i in 1 2; do
 done
 (cd "$r" && pmvcs checkout -q master && pmvcs branch -D tmp) || fail "drop tmp"
 (cd "$r" && pmvcs fast-export --all) >"$T/history" || fail "export"
-fi_snap "$r" base
+fault_snap "$r" base
 
-# fi_check DIR RC STATE: the reachable history is intact
-fi_check() {
+# fault_check DIR RC STATE: the reachable history is intact
+fault_check() {
 	local out
-	out=$(cd "$1" && "$PMVCS" fast-export --all 2>&1) || { FI_CHECK_MSG="fast-export failed: $out"; return 1; }
-	[ "$out" == "$(cat "$T/history")" ] || { FI_CHECK_MSG="history differs after gc"; return 1; }
+	out=$(cd "$1" && "$PMVCS" fast-export --all 2>&1) || { FLT_CHECK_MSG="fast-export failed: $out"; return 1; }
+	[ "$out" == "$(cat "$T/history")" ] || { FLT_CHECK_MSG="history differs after gc"; return 1; }
 }
 
 echo "== gc"
-fi_setup base "$PMVCS" gc
-fi_loop malloc exe "$(pick 30 1000000)" "$(pick 6 1000000)" "$PMVCS" gc
-fi_loop malloc "" "$(pick 15 1000000)" "$(pick 4 1000000)" "$PMVCS" gc
+fault_setup base "$PMVCS" gc
+fault_loop malloc exe "$(pick 30 1000000)" "$(pick 6 1000000)" "$PMVCS" gc
+fault_loop malloc "" "$(pick 15 1000000)" "$(pick 4 1000000)" "$PMVCS" gc
 for f in open write fallocate sync mmap; do
-	fi_loop $f "" "$(pick 8 1000000)" "$(pick 2 1000000)" "$PMVCS" gc
+	fault_loop $f "" "$(pick 8 1000000)" "$(pick 2 1000000)" "$PMVCS" gc
 done
 echo "== gc, msync path (PMEM_IS_PMEM_FORCE=0)"
-PMEM_IS_PMEM_FORCE=0 fi_loop sync "" "$(pick 15 1000000)" "$(pick 3 1000000)" "$PMVCS" gc
-fi_done
+PMEM_IS_PMEM_FORCE=0 fault_loop sync "" "$(pick 15 1000000)" "$(pick 3 1000000)" "$PMVCS" gc
+fault_done

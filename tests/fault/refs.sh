@@ -8,20 +8,20 @@ mkdir -p "$r"
 (cd "$r" && pmvcs init -q) || fail "init"
 fill_tree "$r" 6 one
 (cd "$r" && pmvcs commit -q -m first && pmvcs branch old && pmvcs tag v0) || fail "setup"
-fi_snap "$r" base
+fault_snap "$r" base
 
 for cmd in "branch topic" "tag v1" "tag -a -m annotated v2" "branch -d old" "tag -d v0"; do
 	echo "== pmvcs $cmd"
 	# shellcheck disable=SC2086
-	fi_setup base "$PMVCS" $cmd
+	fault_setup base "$PMVCS" $cmd
 	# shellcheck disable=SC2086
-	fi_loop malloc exe "$(pick 8 1000000)" "$(pick 2 1000000)" "$PMVCS" $cmd
+	fault_loop malloc exe "$(pick 8 1000000)" "$(pick 2 1000000)" "$PMVCS" $cmd
 	for f in open write sync mmap; do
 		# shellcheck disable=SC2086
-		fi_loop $f "" "$(pick 2 1000000)" "$(pick 1 1000000)" "$PMVCS" $cmd
+		fault_loop $f "" "$(pick 2 1000000)" "$(pick 1 1000000)" "$PMVCS" $cmd
 	done
 done
 echo "== pmvcs tag -a, every malloc"
-fi_setup base "$PMVCS" tag -a -m annotated v3
-fi_loop malloc "" "$(pick 10 1000000)" "$(pick 2 1000000)" "$PMVCS" tag -a -m annotated v3
-fi_done
+fault_setup base "$PMVCS" tag -a -m annotated v3
+fault_loop malloc "" "$(pick 10 1000000)" "$(pick 2 1000000)" "$PMVCS" tag -a -m annotated v3
+fault_done
