@@ -254,7 +254,8 @@ typedef struct pmdb_open_opts {
  * @return 0; PMDB_ENOTFOUND (no pool and no PMDB_CREATE), PMDB_EEXISTS
  *  (PMDB_EXCL and a pool exists), PMDB_EBUSY (another process holds it
  *  after lock_timeout_ms), PMDB_EVERSION, PMDB_EFORMAT, PMDB_ENOTPOOL
- *  (truncated or foreign file), PMDB_ENOSPC, PMDB_ERROR.
+ *  (truncated or foreign file), PMDB_ENOSPC, PMDB_ENOMEM, PMDB_EINVAL
+ *  (NULL argument, bad hash), PMDB_ERROR.
  * Threads: safe to call from any thread; opening one pool twice in one
  *  process fails with PMDB_EBUSY.
  * Persistence: creation is atomic: a crash during create leaves no pool
@@ -304,7 +305,8 @@ typedef struct pmdb_stat {
 
 /**
  * pmdb_env_stat -- fill st with counts and sizes.
- * @return 0, PMDB_ERROR. Threads: safe (a consistent snapshot is not
+ * @return 0, PMDB_EINVAL (NULL st), PMDB_ENOMEM (no epoch record).
+ * Threads: safe (a consistent snapshot is not
  *  guaranteed while a writer commits).
  */
 int pmdb_env_stat(pmdb_env *env, pmdb_stat *st);
@@ -317,7 +319,8 @@ int pmdb_env_stat(pmdb_env *env, pmdb_stat *st);
  * pmdb_object_info -- type and uncompressed size of an object, from the
  * index alone (no data is touched).
  * @param[out] type,size may be NULL.
- * @return 0, PMDB_ENOTFOUND. Threads: safe, lock-free.
+ * @return 0, PMDB_ENOTFOUND, PMDB_ENOMEM (no epoch record).
+ * Threads: safe, lock-free.
  */
 int pmdb_object_info(pmdb_env *env, const pmdb_oid *oid, pmdb_otype *type,
 		     uint64_t *size);
@@ -334,7 +337,8 @@ typedef struct pmdb_objinfo {
  * lookups are software-pipelined (prefetched) so their cache misses
  * overlap.
  * @param[out] out n results, in the order of oids.
- * @return 0 (per-id results in out[i].err), PMDB_EINVAL.
+ * @return 0 (per-id results in out[i].err), PMDB_EINVAL, PMDB_ENOMEM
+ *  (no epoch record).
  * Threads: safe, lock-free.
  */
 int pmdb_object_info_many(pmdb_env *env, const pmdb_oid *oids, size_t n,
@@ -388,7 +392,8 @@ void pmdb_view_release(pmdb_view_guard *guard);
 /**
  * pmdb_object_resolve_prefix -- expand an abbreviated hex id.
  * @param[in] hex   at least 4 hex digits (either case), at most a full id.
- * @return 0, PMDB_ENOTFOUND, PMDB_EAMBIGUOUS, PMDB_EINVAL (not hex, < 4).
+ * @return 0, PMDB_ENOTFOUND, PMDB_EAMBIGUOUS, PMDB_EINVAL (not hex, < 4),
+ *  PMDB_ENOMEM (no epoch record).
  * Threads: safe, lock-free.
  */
 int pmdb_object_resolve_prefix(pmdb_env *env, const char *hex, size_t hexlen,
@@ -404,7 +409,8 @@ typedef int (*pmdb_object_cb)(const pmdb_oid *oid, pmdb_otype type,
 /**
  * pmdb_object_foreach -- call cb for every committed object, in no fixed
  * order (callers that need git's order sort the ids).
- * @return 0, cb's nonzero value. Threads: safe; objects committed during
+ * @return 0, cb's nonzero value, PMDB_ENOMEM (no epoch record).
+ * Threads: safe; objects committed during
  *  the walk may or may not be seen.
  */
 int pmdb_object_foreach(pmdb_env *env, pmdb_object_cb cb, void *ctx);
@@ -421,7 +427,8 @@ int pmdb_object_foreach(pmdb_env *env, pmdb_object_cb cb, void *ctx);
  * @param[out] target  for a symbolic ref, the name it points to (at least
  *                     PMDB_REF_NAME_MAX+1 bytes; may be NULL); "" for a
  *                     direct ref.
- * @return 0, PMDB_ENOTFOUND, PMDB_EINVAL (bad name).
+ * @return 0, PMDB_ENOTFOUND, PMDB_EINVAL (bad name), PMDB_ENOMEM (no
+ *  epoch record).
  * Threads: safe, lock-free; never sees a half-written value.
  */
 int pmdb_ref_read(pmdb_env *env, const char *name, pmdb_oid *oid,
@@ -432,7 +439,8 @@ int pmdb_ref_read(pmdb_env *env, const char *name, pmdb_oid *oid,
  * @param[out] resolved_name  the direct ref reached (PMDB_REF_NAME_MAX+1
  *                            bytes; may be NULL).
  * @return 0, PMDB_ENOTFOUND (missing, or a symbolic ref to a missing ref:
- *  resolved_name is still filled), PMDB_EINVAL.
+ *  resolved_name is still filled), PMDB_EINVAL, PMDB_ENOMEM (no epoch
+ *  record).
  * Threads: safe, lock-free.
  */
 int pmdb_ref_resolve(pmdb_env *env, const char *name, pmdb_oid *oid,
@@ -476,8 +484,9 @@ int pmdb_txn_begin(pmdb_env *env, pmdb_txn **out);
  * an object that exists already (committed, or earlier in this txn) is
  * free and not an error.
  * @param[out] oid   the id (may be NULL).
- * @return 0, PMDB_ENOSPC, PMDB_EINVAL (bad type), PMDB_EBADTXN.
- *  Any failure poisons the txn: only pmdb_txn_abort() is allowed after.
+ * @return 0, PMDB_ENOSPC, PMDB_ENOMEM, PMDB_EINVAL (bad type or size),
+ *  PMDB_EBADTXN (NULL txn, or it failed earlier), PMDB_ERROR (the digest
+ *  failed). Any failure poisons the txn: only pmdb_txn_abort() is allowed after.
  * Threads: only the thread that began txn.
  * Persistence: durable and visible to readers only after commit.
  */
@@ -581,7 +590,9 @@ int pmdb_txn_ref_set_symbolic(pmdb_txn *txn, const char *name,
  * nothing of txn; after it, everything.
  * @return 0, PMDB_ECONFLICT (a ref did not hold its expected value:
  *  nothing was written; the ref is named in pmdb_errdetail()),
- *  PMDB_ENOSPC, PMDB_EBADTXN, PMDB_EPANIC (env must be reopened).
+ *  PMDB_ENOSPC, PMDB_ENOMEM (growing the index or ref table, or placing
+ *  an async put), PMDB_EBADTXN, PMDB_EINVAL (NULL txn), PMDB_EPANIC (env
+ *  must be reopened).
  * Threads: only txn's thread.
  */
 int pmdb_txn_commit(pmdb_txn *txn);
@@ -613,7 +624,7 @@ typedef void (*pmdb_problem_cb)(const pmdb_problem *p, void *ctx);
  * PMDB_CHECK_DATA its id), index <-> record agreement, every ref's target
  * exists, extent bounds. Does not know reachability (pmvcs does).
  * @param[out] nproblems count of problems found (may be NULL).
- * @return 0 (even if problems were found), PMDB_ERROR.
+ * @return 0 (even if problems were found), PMDB_ENOMEM.
  * Threads: runs as a reader; safe beside a writer.
  */
 int pmdb_env_check(pmdb_env *env, unsigned flags, pmdb_problem_cb cb,
@@ -637,7 +648,8 @@ typedef struct pmdb_gc_stat {
  * extents are freed once no reader can still use them (epoch-based
  * reclamation).
  * @param[out] st may be NULL.
- * @return 0, PMDB_ENOSPC (nothing changed), PMDB_EPANIC.
+ * @return 0, PMDB_ENOSPC, PMDB_ENOMEM (nothing changed for either),
+ *  PMDB_EINVAL (NULL keep), PMDB_EPANIC.
  * Threads: takes the write txn slot; readers go on meanwhile.
  * Persistence: a crash at any point leaves the old store or the new one.
  */

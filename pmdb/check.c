@@ -5,7 +5,10 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "env.h"
+#include "epoch.h"
+#include "extent.h"
+#include "index.h"
+#include "ref.h"
 
 struct ck {
 	struct pmdb_env *env;

@@ -14,7 +14,8 @@
  */
 #include <string.h>
 #include <lz4.h>
-#include "env.h"
+#include "compress.h"
+#include "internal.h"
 
 
 /* pmdb_compress__bound -- bytes put may write for len raw bytes. */

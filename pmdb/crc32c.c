@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <nmmintrin.h>
-#include "env.h"
+#include "internal.h"
 
 static uint32_t crc_table[8][256];   /* written once under crc_once */
 static pthread_once_t crc_once = PTHREAD_ONCE_INIT;

@@ -21,7 +21,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
-#include "env.h"
+#include "epoch.h"
 
 /* pmdb_epoch__init -- set up the env's epoch state. */
 int

@@ -12,7 +12,10 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "env.h"
+#include "compress.h"
+#include "pool.h"
+#include "epoch.h"
+#include "extent.h"
 
 /* pmdb_extent__size -- the request size of a new extent when the pool's
  * extents hold held bytes and a record of minsize must fit: 1/4 of held,

@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include "env.h"
+#include "epoch.h"
+#include "pool.h"
+#include "extent.h"
+#include "index.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23   /* Linux 5.14 */
@@ -162,13 +165,15 @@ gc_swap(struct pmdb_env *env, PMEMoid nxt, PMEMoid nix,
 		pmemobj_tx_add_range_direct(root, sizeof(*root));
 		root->extab = nxt;
 		root->index = nix;
+		/* atomic stores: pmdb_env_stat reads the counters
+		 * without the writer lock (as commit_tx writes them) */
 		for (int t = 1; t <= 4; t++) {
-			root->objects[t] = g.objects[t];
-			root->raw_bytes[t] = g.raw[t];
+			PMDB_ROOT_SET(root->objects[t], g.objects[t]);
+			PMDB_ROOT_SET(root->raw_bytes[t], g.raw[t]);
 		}
-		root->stored_bytes = g.stored;
-		root->compressed = g.compressed;
-		root->index_used = g.kept;
+		PMDB_ROOT_SET(root->stored_bytes, g.stored);
+		PMDB_ROOT_SET(root->compressed, g.compressed);
+		PMDB_ROOT_SET(root->index_used, g.kept);
 	} TX_ONABORT {
 		rc = pmdb__seterr(PMDB_ENOSPC, "gc swap failed: %s",
 				  pmemobj_errormsg());

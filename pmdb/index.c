@@ -22,7 +22,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "env.h"
+#include "epoch.h"
+#include "pool.h"
+#include "index.h"
 
 /* pmdb_index__find -- the slot holding id, or NULL. Lock-free. */
 struct pmdb_slot *
@@ -93,11 +95,11 @@ pmdb_index__alloc(struct pmdb_env *env, unsigned bits, PMEMoid *out)
 int
 pmdb_index__reserve(struct pmdb_env *env, uint64_t nnew)
 {
-	struct pmdb_view *v = env->view, *nv;
+	struct pmdb_view *v = env->view, want;
 	uint64_t used = env->root->index_used, need = used + nnew;
 	unsigned bits = v->bits;
 	struct pmdb_pindex *nix;
-	PMEMoid noid, *old;
+	PMEMoid noid;
 	int rc = 0;
 
 	while (need > ((3ULL << bits) >> 2))
@@ -114,32 +116,16 @@ pmdb_index__reserve(struct pmdb_env *env, uint64_t nnew)
 			pmdb_index__insert(nix, s->id, PMDB_OID_MAXLEN,
 					   s->meta, s->loc);
 	}
-	/* Persist the whole new table before the root names it: after a
-	 * crash the root must never point at unflushed slots. */
-	pmdb_pool__persist(env, nix, sizeof(*nix) +
-			   (sizeof(struct pmdb_slot) << bits));
-	old = malloc(sizeof(*old));
-	nv = pmdb_view__dup(env);
-	if (!old || !nv) {
-		free(old);
-		free(nv);
-		pmemobj_free(&noid);
-		return pmdb__seterr(PMDB_ENOMEM, "index growth");
-	}
-	*old = env->root->index;
-	rc = pmdb_pool__swap(env, &env->root->index, noid);
-	if (rc) {
-		free(old);
-		free(nv);
-		pmemobj_free(&noid);
-		return rc;
-	}
-	nv->index = nix;
-	nv->bits = bits;
-	nv->mask = (1ULL << bits) - 1;
-	pmdb_view__publish(env, nv);
-	pmdb_epoch__retire(env, pmdb_epoch__free_pmem, old); /* (6) */
-	return 0;
+	/* the whole new table is durable before the root names it: after
+	 * a crash the root must never point at unflushed slots; the old
+	 * table is retired (6) */
+	want = *v;
+	want.index = nix;
+	want.bits = bits;
+	want.mask = (1ULL << bits) - 1;
+	return pmdb_view__install(env, &env->root->index, noid, sizeof(*nix) +
+				  (sizeof(struct pmdb_slot) << bits), &want,
+				  "index growth");
 }
 
 /* pmdb_index__delete -- empty slot pos by backward-shift deletion and

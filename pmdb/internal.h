@@ -2,7 +2,8 @@
  * internal.h -- declarations shared by libpmdb's modules (not installed).
  *
  * Naming: pmdb_<mod>__<fn> for helpers other modules call. Everything that
- * belongs to one open pool hangs off struct pmdb_env (env.h); the only
+ * belongs to one open pool hangs off struct pmdb_env (env.h; the
+ * persistent layout is format.h, each module has its own header); the only
  * process-wide state is immutable after first use (EVP_MD handles, the
  * crc32c dispatch) or per thread (error detail, EVP_MD_CTX cache).
  */
@@ -63,6 +64,9 @@ pmdb_otype__valid(pmdb_otype type)
 {
 	return type >= PMDB_OBJ_COMMIT && type <= PMDB_OBJ_TAG;
 }
+
+/* crc32c.c */
+uint32_t pmdb_crc32c(uint32_t crc, const void *p, size_t len);
 
 /* oid.c */
 

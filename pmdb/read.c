@@ -5,7 +5,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "env.h"
+#include "epoch.h"
+#include "extent.h"
+#include "index.h"
 
 /* lookup -- meta and loc of a committed object in view v. */
 static inline int

@@ -6,7 +6,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "env.h"
+#include "extent.h"
+#include "pool.h"
+#include "index.h"
+#include "recover.h"
 
 /* pmdb_recover__run -- for each extent, walk records right after the
  * committed tail that belong to txn_seq + 1 and have a valid crc, and

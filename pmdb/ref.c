@@ -7,17 +7,31 @@
  *
  * Seqlock per entry, without standalone fences (ThreadSanitizer does not
  * model them): the writer stores seq odd, then writes every field word
- * with a release store (each is ordered after the odd seq), then stores
- * seq + 2 with release. A reader acquire-loads seq (retrying while odd),
+ * with a release store (each is ordered after the odd seq); seq turns
+ * even again (release) only after the commit's pmemobj tx has ended
+ * (pmdb_ref__settle). A reader acquire-loads seq (retrying while odd),
  * copies the fields with acquire loads (so its re-read of seq below is
  * ordered after all of them), and re-reads seq: a change means it raced a
  * writer and retries. On x86 these are plain moves.
- */
+ *
+ * An aborted commit tx: libpmemobj copies the undo log back over the
+ * entries with plain (possibly non-temporal) stores. Were seq in the
+ * snapshot, it would go back to its old even value, first, while the
+ * other fields were still being copied: a reader that read that value
+ * before the commit (or during the copy) would find seq unchanged and
+ * accept a torn entry. So seq stays out of the undo log (the tx snapshots
+ * from flags on), is odd across the whole tx, rollback included, and ends
+ * at a value no reader saw before. After a crash inside the tx seq may be
+ * odd on the media: the open makes it even (pmdb_ref__count_used).
+ * tests/unit/pmdb/test_refs.c (ref_abort_*) checks both halves.
+  */
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "env.h"
+#include "epoch.h"
+#include "pool.h"
+#include "ref.h"
 
 /* name_hash -- FNV-1a of a ref name. */
 static uint64_t
@@ -69,14 +83,23 @@ pmdb_ref__alloc(struct pmdb_env *env, unsigned bits, PMEMoid *out)
 	return 0;
 }
 
-/* pmdb_ref__count_used -- entries in use or tombstoned. */
+/* pmdb_ref__count_used -- entries in use or tombstoned; at open (no
+ * reader yet), also ends the write of an entry a crash left odd (the file
+ * comment). */
 uint64_t
-pmdb_ref__count_used(struct pmdb_preftab *t)
+pmdb_ref__count_used(struct pmdb_env *env, struct pmdb_preftab *t)
 {
 	uint64_t n = 0;
 
-	for (uint64_t i = 0; i < (1ULL << t->bits); i++)
-		n += (t->ent[i].flags & (PMDB_REF_USED | PMDB_REF_TOMB)) != 0;
+	for (uint64_t i = 0; i < (1ULL << t->bits); i++) {
+		struct pmdb_pref *e = &t->ent[i];
+
+		n += (e->flags & (PMDB_REF_USED | PMDB_REF_TOMB)) != 0;
+		if (e->seq & 1) {
+			e->seq++;
+			pmdb_pool__persist(env, &e->seq, sizeof(e->seq));
+		}
+	}
 	return n;
 }
 
@@ -85,11 +108,11 @@ pmdb_ref__count_used(struct pmdb_preftab *t)
 int
 pmdb_ref__reserve(struct pmdb_env *env, uint64_t nnew)
 {
-	struct pmdb_view *v = env->view, *nv;
+	struct pmdb_view *v = env->view, want;
 	struct pmdb_preftab *ot = v->reftab, *nt;
 	unsigned bits = (unsigned)ot->bits;
 	uint64_t live = env->root->refs;
-	PMEMoid noid, *old;
+	PMEMoid noid;
 	int rc = 0;
 
 	if (env->ref_used + nnew <= (1ULL << bits) / 2)
@@ -111,31 +134,15 @@ pmdb_ref__reserve(struct pmdb_env *env, uint64_t nnew)
 		nt->ent[pos] = *e;
 		nt->ent[pos].seq = 0;
 	}
-	/* the new table is durable before the root names it */
-	pmdb_pool__persist(env, nt, sizeof(*nt) +
-			   (sizeof(struct pmdb_pref) << bits));
-	old = malloc(sizeof(*old));
-	nv = pmdb_view__dup(env);
-	if (!old || !nv) {
-		free(old);
-		free(nv);
-		pmemobj_free(&noid);
-		return pmdb__seterr(PMDB_ENOMEM, "ref table growth");
-	}
-	*old = env->root->reftab;
-	rc = pmdb_pool__swap(env, &env->root->reftab, noid);
-	if (rc) {
-		free(old);
-		free(nv);
-		pmemobj_free(&noid);
-		return rc;
-	}
-	nv->reftab = nt;
-	nv->refmask = (1ULL << bits) - 1;
-	env->ref_used = live;
-	pmdb_view__publish(env, nv);
-	pmdb_epoch__retire(env, pmdb_epoch__free_pmem, old);
-	return 0;
+	want = *v;
+	want.reftab = nt;
+	want.refmask = (1ULL << bits) - 1;
+	rc = pmdb_view__install(env, &env->root->reftab, noid, sizeof(*nt) +
+				(sizeof(struct pmdb_pref) << bits), &want,
+				"ref table growth");
+	if (!rc)
+		env->ref_used = live;
+	return rc;
 }
 
 /* pmdb_ref__get -- read name from the view's table, seqlock-consistent.
@@ -210,7 +217,9 @@ pmdb_ref__slot_for_write(struct pmdb_env *env, const char *name, int *isnew)
 	}
 }
 
-/* pmdb_ref__write -- seqlocked update of e (caller has TX_ADDed it). */
+/* pmdb_ref__write -- seqlocked update of e: seq odd, then the fields.
+ * Inside the commit's pmemobj tx, after the caller has TX_ADDed e from
+ * flags on (not seq); pmdb_ref__settle ends it after the tx. */
 void
 pmdb_ref__write(struct pmdb_pref *e, uint32_t flags, const pmdb_oid *oid,
 		const char *name, const char *target)
@@ -223,14 +232,25 @@ pmdb_ref__write(struct pmdb_pref *e, uint32_t flags, const pmdb_oid *oid,
 	strncpy(nbuf, name, PMDB_REF_NAME_MAX);
 	if (target)
 		strncpy(tbuf, target, PMDB_REF_NAME_MAX);
-	__atomic_store_n(&e->seq, s + 1, __ATOMIC_RELAXED);
+	if (!(s & 1))   /* odd already: written earlier in this tx */
+		__atomic_store_n(&e->seq, s + 1, __ATOMIC_RELAXED);
 	/* release stores below: each is ordered after the odd seq */
 	__atomic_store_n(&e->flags, flags, __ATOMIC_RELEASE);
 	astore(e->oid, oid ? oid->id : z.id, sizeof(e->oid));
 	astore(e->name, nbuf, sizeof(nbuf));
 	astore(e->target, tbuf, sizeof(tbuf));
-	/* release: the fields are visible before the even seq */
-	__atomic_store_n(&e->seq, s + 2, __ATOMIC_RELEASE);
+}
+
+/* pmdb_ref__settle -- end the write of e after the commit's pmemobj tx
+ * ended, committed or rolled back: seq even and new. Release: the
+ * entry's final bytes (ours, or the rollback's) are visible before it. */
+void
+pmdb_ref__settle(struct pmdb_pref *e)
+{
+	uint64_t s = e->seq;
+
+	if (s & 1)
+		__atomic_store_n(&e->seq, s + 1, __ATOMIC_RELEASE);
 }
 
 /* pmdb_ref_read -- read one ref without following it. */

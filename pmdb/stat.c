@@ -3,7 +3,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "env.h"
+#include "epoch.h"
+#include "pool.h"
 
 /* pmdb_env_stat -- counters from the root and the current view. */
 PMDB_EXPORT int

@@ -31,6 +31,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include "compress.h"
+#include "pool.h"
+#include "epoch.h"
+#include "extent.h"
+#include "index.h"
+#include "ref.h"
 #include "txn.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -253,7 +259,7 @@ txn_free(struct pmdb_txn *txn)
 	/* no job may read the caller's bytes or the scratch after this;
 	 * failed: jobs not reaped yet are discarded, not placed */
 	txn->failed = 1;
-	pmdb_putq__reap(txn, UINT64_MAX, 1);
+	pmdb_workers__reap(txn, UINT64_MAX, 1);
 	env->txn = NULL;
 	free(txn->obj);
 	free(txn->ht);
@@ -426,10 +432,10 @@ pmdb_txn_put(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
 		*oid = id;
 	if ((type == PMDB_OBJ_TREE || type == PMDB_OBJ_TAG) &&
 	    len >= PMDB_LZ4_MIN && len <= TXN_COPY_MAX &&
-	    pmdb_putq__running(txn->env)) {
+	    pmdb_workers__running(txn->env)) {
 		/* placement errors surface at a later put or at commit,
 		 * as for async puts (the txn is poisoned either way) */
-		if ((rc = pmdb_putq__reap(txn, UINT64_MAX, 0)))
+		if ((rc = pmdb_workers__reap(txn, UINT64_MAX, 0)))
 			return rc;
 		return put_queued(txn, type, data, len, &id, 1, NULL);
 	}
@@ -455,10 +461,10 @@ pmdb_txn_put_async(pmdb_txn *txn, pmdb_otype type, const void *data,
 	if (oid)
 		*oid = id;
 	/* keep the scratch and the ring short: place what is done */
-	if ((rc = pmdb_putq__reap(txn, UINT64_MAX, 0)))
+	if ((rc = pmdb_workers__reap(txn, UINT64_MAX, 0)))
 		return rc;
 	if (type == PMDB_OBJ_COMMIT || len < PMDB_LZ4_MIN ||
-	    len > TXN_ASYNC_MAX || !pmdb_putq__workers(txn->env))
+	    len > TXN_ASYNC_MAX || !pmdb_workers__count(txn->env))
 		return put_hashed(txn, type, data, len, &id);
 	return put_queued(txn, type, data, len, &id, 0, ticket);
 }
@@ -486,7 +492,7 @@ put_queued(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
 	ht_add(txn, txn->nobj++);
 	txn->d_objects[type]++;
 	txn->d_raw[type] += len;
-	if ((rc = pmdb_putq__submit_copy(txn, txn->nobj - 1, type, id.id,
+	if ((rc = pmdb_workers__submit_copy(txn, txn->nobj - 1, type, id.id,
 					 data, len, copy, &t)))
 		goto fail;
 	/* pending until reaped: the ticket, tagged by bit 0 (a placed
@@ -528,7 +534,7 @@ pmdb_txn_put_wait(pmdb_txn *txn, uint64_t ticket)
 		return txn->arc;
 	if (txn->failed)
 		return pmdb_txn__earlier(txn);
-	return pmdb_putq__reap(txn, ticket, 1);
+	return pmdb_workers__reap(txn, ticket, 1);
 }
 
 /* pmdb_txn__place -- reap side of an async put (putq.c): append the
@@ -556,117 +562,12 @@ pmdb_txn__place(struct pmdb_txn *txn, size_t obj, const struct pmdb_rec *hdr,
 	return 0;
 }
 
-/* objloc -- meta and location of an object the txn can see (its own
- * puts first, then committed ones); *loc only with needloc (an async
- * put in flight is then placed first). @return 0, PMDB_ENOTFOUND. */
-static int
-objloc(struct pmdb_txn *txn, const pmdb_oid *oid, uint64_t *meta,
-       uint64_t *loc, int needloc)
+/* pmdb_txn__find -- the txn's own object with id, or NULL (for
+ * txn_read.c; put's dedup calls the inline ht_find). */
+struct txn_obj *
+pmdb_txn__find(struct pmdb_txn *txn, const uint8_t *id)
 {
-	struct pmdb_env *env = txn->env;
-	struct txn_obj *o = ht_find(txn, oid->id, env->hlen);
-
-	if (o && (o->loc & 1) && needloc) {
-		/* an async put still in flight: place it (and those before
-		 * it, not those after: the worker may be far behind) */
-		pmdb_putq__reap(txn, o->loc >> 1, 1);
-		if (o->loc & 1)
-			return PMDB_ENOTFOUND; /* its placement failed */
-	}
-	if (o) {
-		*meta = o->meta;
-		*loc = o->loc;
-		return 0;
-	}
-	if (pmdb_index__find(env->view, oid->id, env->hlen, meta, loc) &&
-	    pmdb_index__visible(env->view, *loc))
-		return 0;
-	return PMDB_ENOTFOUND;
-}
-
-/* pmdb_txn__objloc -- objloc with the location. */
-int
-pmdb_txn__objloc(struct pmdb_txn *txn, const pmdb_oid *oid, uint64_t *meta,
-		 uint64_t *loc)
-{
-	return objloc(txn, oid, meta, loc, 1);
-}
-
-/* pmdb_txn_has -- 1 if the txn can see the object. */
-PMDB_EXPORT int
-pmdb_txn_has(pmdb_txn *txn, const pmdb_oid *oid)
-{
-	uint64_t meta, loc;
-
-	return txn && oid && objloc(txn, oid, &meta, &loc, 0) == 0;
-}
-
-/* pmdb_txn_info -- type and size of an object the txn can see. */
-PMDB_EXPORT int
-pmdb_txn_info(pmdb_txn *txn, const pmdb_oid *oid, pmdb_otype *type,
-	      uint64_t *size)
-{
-	uint64_t meta, loc;
-
-	pmdb__clearerr(); /* no stale detail after this call */
-	if (objloc(txn, oid, &meta, &loc, 0))
-		return pmdb__seterr(PMDB_ENOTFOUND, "no such object");
-	if (type)
-		*type = PMDB_META_TYPE(meta);
-	if (size)
-		*size = PMDB_META_SIZE(meta);
-	return 0;
-}
-
-/* read_pending -- pmdb_txn_read of an async put not reaped yet, from
- * the raw bytes its worker reads (the caller's, or the scratch copy), so
- * the reader does not wait for every job queued before it (an import
- * reads back trees it has just written). @return 0 (read), 1 (not
- * pending: read the record), PMDB_ENOMEM. */
-static int
-read_pending(struct pmdb_txn *txn, const pmdb_oid *oid, pmdb_otype *type,
-	     pmdb_buf *buf)
-{
-	struct txn_obj *o = ht_find(txn, oid->id, txn->env->hlen);
-	const void *src;
-	uint64_t len;
-	int rc;
-
-	if (!o || !(o->loc & 1) ||
-	    !(src = pmdb_putq__pending_src(txn->env, o->loc >> 1)))
-		return 1;
-	len = PMDB_META_SIZE(o->meta);
-	if ((rc = pmdb_buf__reserve(buf, len)))
-		return rc;
-	memcpy(buf->data, src, len);
-	buf->len = len;
-	buf->data[len] = '\0';
-	if (type)
-		*type = PMDB_META_TYPE(o->meta);
-	return 0;
-}
-
-/* pmdb_txn_read -- content of an object the txn can see. */
-PMDB_EXPORT int
-pmdb_txn_read(pmdb_txn *txn, const pmdb_oid *oid, pmdb_otype *type,
-	      pmdb_buf *buf)
-{
-	const struct pmdb_rec *r;
-	uint64_t meta, loc;
-	int rc;
-
-	pmdb__clearerr(); /* no stale detail after this call */
-	if (txn && (rc = read_pending(txn, oid, type, buf)) <= 0)
-		return rc;
-	if (pmdb_txn__objloc(txn, oid, &meta, &loc))
-		return pmdb__seterr(PMDB_ENOTFOUND, "no such object");
-	if ((rc = pmdb_rec__check_id(txn->env, txn->env->view, loc, oid->id,
-				      &r)) ||
-	    (rc = pmdb_rec__load(txn->env, r, buf)))
-		return rc;
-	if (type)
-		*type = (pmdb_otype)r->type;
-	return 0;
+	return ht_find(txn, id, txn->env->hlen);
 }
 
 /* flush_data -- commit step 4: each touched extent range once, drain. */
@@ -742,19 +643,27 @@ commit_tx(struct pmdb_txn *txn)
 			e->committed_tail = txn->ext[i].end;
 		}
 		pmdb_txn__apply_refs(txn, &dlive);
+		if (PMDB_UNLIKELY(env->in_commit_tx != NULL))
+			env->in_commit_tx(env);
+		/* atomic stores: pmdb_env_stat reads these without the
+		 * writer lock (relaxed: each counter is a value of its
+		 * own; a stat is no snapshot of the commit) */
 		for (int t = 1; t <= 4; t++) {
-			root->objects[t] += txn->d_objects[t];
-			root->raw_bytes[t] += txn->d_raw[t];
+			PMDB_ROOT_SET(root->objects[t], root->objects[t] +
+			   txn->d_objects[t]);
+			PMDB_ROOT_SET(root->raw_bytes[t], root->raw_bytes[t] +
+			   txn->d_raw[t]);
 		}
-		root->stored_bytes += txn->d_stored;
-		root->compressed += txn->d_compressed;
-		root->index_used += txn->nobj;
-		root->refs = (uint64_t)((int64_t)root->refs + dlive);
-		root->txn_seq = txn->seq;
+		PMDB_ROOT_SET(root->stored_bytes, root->stored_bytes + txn->d_stored);
+		PMDB_ROOT_SET(root->compressed, root->compressed + txn->d_compressed);
+		PMDB_ROOT_SET(root->index_used, root->index_used + txn->nobj);
+		PMDB_ROOT_SET(root->refs, (uint64_t)((int64_t)root->refs + dlive));
+		PMDB_ROOT_SET(root->txn_seq, txn->seq);
 	} TX_ONABORT {
 		rc = pmdb__seterr(PMDB_ENOSPC, "commit transaction failed: %s",
 				  pmemobj_errormsg());
 	} TX_END
+	pmdb_txn__settle_refs(txn);   /* rolled back or not (ref.c) */
 	return rc;
 }
 
@@ -771,7 +680,7 @@ pmdb_txn_commit(pmdb_txn *txn)
 		return pmdb__seterr(PMDB_EINVAL, "NULL txn");
 	env = txn->env;
 	/* step 1: every async put placed (its record in the extent) */
-	if (!txn->failed && (rc = pmdb_putq__reap(txn, UINT64_MAX, 1))) {
+	if (!txn->failed && (rc = pmdb_workers__reap(txn, UINT64_MAX, 1))) {
 		txn_free(txn);
 		return rc;
 	}

@@ -1,10 +1,13 @@
 /*
- * txn.h -- the DRAM write transaction (txn.c, txnref.c).
+ * txn.h -- the DRAM write transaction: the private header of the txn
+ * module (txn.c, txn_read.c, txn_refs.c, put_workers.c), the one module split over
+ * files that call each other.
  */
 #ifndef PMDB_TXN_H
 #define PMDB_TXN_H
 
 #include "env.h"
+#include "put_workers.h"
 
 /*
  * The lz4 gate: trees whose names are short are mostly 20-byte ids, and
@@ -64,6 +67,8 @@ struct txn_ref {
 	char target[PMDB_REF_NAME_MAX + 1];
 	int kind, expect_kind;
 	pmdb_oid oid, expect;
+	struct pmdb_pref *slot;  /* entry written in the commit tx, until
+	                            settled (txn_refs.c) */
 };
 
 struct pmdb_txn {
@@ -88,18 +93,23 @@ struct pmdb_txn {
 	uint64_t d_objects[5], d_raw[5], d_stored, d_compressed;
 };
 
-/* txnref.c */
+/* txn_refs.c */
 int pmdb_txn__check_refs(struct pmdb_txn *txn);
 void pmdb_txn__apply_refs(struct pmdb_txn *txn, int64_t *dlive);
+void pmdb_txn__settle_refs(struct pmdb_txn *txn);
+/* put_workers.c, beyond put_workers.h */
+int pmdb_workers__running(struct pmdb_env *env);
+const void *pmdb_workers__pending_src(struct pmdb_env *env, uint64_t ticket);
+int pmdb_workers__submit_copy(struct pmdb_txn *txn, size_t obj,
+			      pmdb_otype type,
+			      const uint8_t *id, const void *src, size_t len,
+			      int copy, uint64_t *ticket);
+/* txn_read.c */
 int pmdb_txn__objloc(struct pmdb_txn *txn, const pmdb_oid *oid,
 		     uint64_t *meta, uint64_t *loc);
-/* putq.c, beyond env.h's */
-int pmdb_putq__running(struct pmdb_env *env);
-const void *pmdb_putq__pending_src(struct pmdb_env *env, uint64_t ticket);
-int pmdb_putq__submit_copy(struct pmdb_txn *txn, size_t obj, pmdb_otype type,
-			   const uint8_t *id, const void *src, size_t len,
-			   int copy, uint64_t *ticket);
-/* txn.c, for putq.c */
+/* txn.c, for txn_read.c */
+struct txn_obj *pmdb_txn__find(struct pmdb_txn *txn, const uint8_t *id);
+/* txn.c, for put_workers.c */
 int pmdb_txn__place(struct pmdb_txn *txn, size_t obj,
 		    const struct pmdb_rec *hdr, const void *data);
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include "testutil.h"
 #include <pmdb.h>
+#include "compress.h"
 #include "env.h"
 
 /* hex_of -- id of (type, data) as hex. */

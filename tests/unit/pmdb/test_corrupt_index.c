@@ -6,6 +6,7 @@
  */
 #include "helpers.h"
 #include "env.h"
+#include "index.h"
 
 /* count_problem -- check callback: count, and remember the last "what". */
 static void

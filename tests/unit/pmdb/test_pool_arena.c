@@ -1,5 +1,5 @@
 /*
- * test_pool_arena.c -- PMDK's runtime state lives in pool.c's arena while
+ * test_pool_arena.c -- PMDK's runtime state lives in pmdk_arena.c's arena while
  * a pool is open: pools opened side by side, closed in any order and
  * opened again keep working (blocks freed by one close are reused by the
  * next open while the other pool's stay untouched), and transactions big

@@ -4,6 +4,7 @@
  */
 #include "helpers.h"
 #include "env.h"
+#include "index.h"
 
 static void
 test_pmdb__recovery_publish_crash(void **state)

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include "helpers.h"
 #include "env.h"
+#include "extent.h"
 
 #define OBJ_MAX (300u << 10)
 

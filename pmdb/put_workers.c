@@ -1,5 +1,5 @@
 /*
- * putq.c -- pmdb_txn_put_async: lz4 and the record crc on worker threads
+ * put_workers.c -- pmdb_txn_put_async: lz4 and the record crc on worker threads
  * while the writer goes on; records placed by the writer in submission
  * order.
  *
@@ -53,6 +53,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "compress.h"
+#include "extent.h"
 #include "txn.h"
 
 #define PUTQ_RING 512            /* jobs in flight per worker */
@@ -269,19 +271,19 @@ putq_start(struct pmdb_env *env)
 	return 0;
 }
 
-/* pmdb_putq__workers -- worker threads of env, starting them if needed;
+/* pmdb_workers__count -- worker threads of env, starting them if needed;
  * 0 when async puts run inline. Writer only. */
 int
-pmdb_putq__workers(struct pmdb_env *env)
+pmdb_workers__count(struct pmdb_env *env)
 {
 	if (!env->putq && env->workers != 0 && putq_start(env))
 		return 0;
 	return env->putq ? (int)env->putq->n : 0;
 }
 
-/* pmdb_putq__submitted -- the last ticket handed out. Writer only. */
+/* pmdb_workers__submitted -- the last ticket handed out. Writer only. */
 uint64_t
-pmdb_putq__submitted(struct pmdb_env *env)
+pmdb_workers__submitted(struct pmdb_env *env)
 {
 	return env->putq ? env->putq->submitted : 0;
 }
@@ -365,11 +367,11 @@ reap_one(struct pmdb_txn *txn, struct pmdb_putq *q, int block)
 	return 1;
 }
 
-/* pmdb_putq__reap -- reap jobs up to ticket upto (all: UINT64_MAX), or,
+/* pmdb_workers__reap -- reap jobs up to ticket upto (all: UINT64_MAX), or,
  * without block, those already done. Writer only; txn NULL discards.
  * @return 0, or the first placement error (txn then failed). */
 int
-pmdb_putq__reap(struct pmdb_txn *txn, uint64_t upto, int block)
+pmdb_workers__reap(struct pmdb_txn *txn, uint64_t upto, int block)
 {
 	struct pmdb_env *env = txn->env;
 	struct pmdb_putq *q = env->putq;
@@ -420,19 +422,19 @@ scratch_span(struct pmdb_txn *txn, struct pmdb_putq *q,
 	return w->scratch + (skip ? 0 : off);
 }
 
-/* pmdb_putq__running -- worker threads already started (never starts
+/* pmdb_workers__running -- worker threads already started (never starts
  * them). Writer only. */
 int
-pmdb_putq__running(struct pmdb_env *env)
+pmdb_workers__running(struct pmdb_env *env)
 {
 	return env->putq ? (int)env->putq->n : 0;
 }
 
-/* pmdb_putq__pending_src -- the raw bytes of job ticket while it is not
+/* pmdb_workers__pending_src -- the raw bytes of job ticket while it is not
  * reaped (the caller's lent bytes or the scratch copy: the worker only
  * reads them), else NULL. Writer only. */
 const void *
-pmdb_putq__pending_src(struct pmdb_env *env, uint64_t ticket)
+pmdb_workers__pending_src(struct pmdb_env *env, uint64_t ticket)
 {
 	struct pmdb_putq *q = env->putq;
 	struct putq_worker *w;
@@ -445,25 +447,25 @@ pmdb_putq__pending_src(struct pmdb_env *env, uint64_t ticket)
 	return w->ring[((ticket - 1) / q->n) % PUTQ_RING].src;
 }
 
-/* pmdb_putq__submit -- queue obj (already in txn->obj, loc 0) for a
- * worker; *ticket names it. Needs pmdb_putq__workers(env) > 0.
+/* pmdb_workers__submit -- queue obj (already in txn->obj, loc 0) for a
+ * worker; *ticket names it. Needs pmdb_workers__count(env) > 0.
  * @return 0, PMDB_ENOMEM. */
 int
-pmdb_putq__submit(struct pmdb_txn *txn, size_t obj, pmdb_otype type,
+pmdb_workers__submit(struct pmdb_txn *txn, size_t obj, pmdb_otype type,
 		  const uint8_t *id, const void *src, size_t len,
 		  uint64_t *ticket)
 {
-	return pmdb_putq__submit_copy(txn, obj, type, id, src, len, 0,
+	return pmdb_workers__submit_copy(txn, obj, type, id, src, len, 0,
 				      ticket);
 }
 
-/* pmdb_putq__submit_copy -- pmdb_putq__submit; with copy, src is first
+/* pmdb_workers__submit_copy -- pmdb_workers__submit; with copy, src is first
  * copied into the job's scratch span (after the lz4 room), so the
  * caller's bytes are free on return (small objects of synchronous
  * puts: the copy is cheaper than the lz4 it moves off this thread).
  * @return 0, PMDB_ENOMEM. */
 int
-pmdb_putq__submit_copy(struct pmdb_txn *txn, size_t obj, pmdb_otype type,
+pmdb_workers__submit_copy(struct pmdb_txn *txn, size_t obj, pmdb_otype type,
 		       const uint8_t *id, const void *src, size_t len,
 		       int copy, uint64_t *ticket)
 {
@@ -512,10 +514,10 @@ pmdb_putq__submit_copy(struct pmdb_txn *txn, size_t obj, pmdb_otype type,
 	return 0;
 }
 
-/* pmdb_putq__stop -- join the workers and free the queue (env close;
+/* pmdb_workers__stop -- join the workers and free the queue (env close;
  * no txn is open, so no job is in flight). */
 void
-pmdb_putq__stop(struct pmdb_env *env)
+pmdb_workers__stop(struct pmdb_env *env)
 {
 	struct pmdb_putq *q = env->putq;
 

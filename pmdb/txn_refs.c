@@ -1,10 +1,12 @@
 /*
- * txnref.c -- ref updates of a write txn: recorded in DRAM, checked
+ * txn_refs.c -- ref updates of a write txn: recorded in DRAM, checked
  * (compare-and-swap) and applied at commit under the writer lock.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ref.h"
 #include "txn.h"
 
 /* ref_slot -- the txn's update record for name, appended if new (keeping
@@ -118,8 +120,10 @@ pmdb_txn__check_refs(struct pmdb_txn *txn)
 }
 
 /* pmdb_txn__apply_refs -- write every update; inside the commit's
- * pmemobj tx (each entry is TX_ADDed first). *dlive gets the change in
- * the number of live refs. */
+ * pmemobj tx (each entry is TX_ADDed from flags on: seq stays out of the
+ * undo log, ref.c). *dlive gets the change in the number of live refs.
+ * Each written entry is noted in its update's slot, before it turns odd,
+ * for pmdb_txn__settle_refs. */
 void
 pmdb_txn__apply_refs(struct pmdb_txn *txn, int64_t *dlive)
 {
@@ -131,7 +135,9 @@ pmdb_txn__apply_refs(struct pmdb_txn *txn, int64_t *dlive)
 		e = pmdb_ref__slot_for_write(txn->env, r->name, &isnew);
 		if (r->kind == TXN_REF_DELETE && isnew)
 			continue;
-		pmemobj_tx_add_range_direct(e, sizeof(*e));
+		pmemobj_tx_add_range_direct(&e->flags, sizeof(*e) -
+					    offsetof(struct pmdb_pref, flags));
+		r->slot = e;
 		if (r->kind == TXN_REF_DELETE) {
 			pmdb_ref__write(e, PMDB_REF_TOMB, NULL, r->name, NULL);
 			(*dlive)--;
@@ -148,5 +154,17 @@ pmdb_txn__apply_refs(struct pmdb_txn *txn, int64_t *dlive)
 				r->kind == TXN_REF_SET ? &r->oid : NULL,
 				r->name,
 				r->kind == TXN_REF_SYMBOLIC ? r->target : NULL);
+	}
+}
+
+/* pmdb_txn__settle_refs -- after the commit's pmemobj tx ended (either
+ * way): end the seqlocked write of every entry apply_refs touched. */
+void
+pmdb_txn__settle_refs(struct pmdb_txn *txn)
+{
+	for (size_t i = 0; i < txn->nref; i++) {
+		if (txn->refs[i].slot)
+			pmdb_ref__settle(txn->refs[i].slot);
+		txn->refs[i].slot = NULL;
 	}
 }

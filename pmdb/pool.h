@@ -1,0 +1,41 @@
+/*
+ * pool.h -- the bottom helper layer (pool.c, reclaim.c, pmdk_arena.c,
+ * poolset.c). Calls nothing else of libpmdb but error.c: any module may
+ * include it.
+ */
+#ifndef PMDB_POOL_H
+#define PMDB_POOL_H
+
+#include "format.h"
+
+struct pmdb_env;
+
+/* pool.c */
+int pmdb_pool__persist(struct pmdb_env *env, const void *p, size_t len);
+void pmdb_pool__flush(struct pmdb_env *env, const void *p, size_t len);
+void pmdb_pool__drain(struct pmdb_env *env);
+uint64_t pmdb_pool__discard(struct pmdb_env *env, const void *p, size_t len);
+int pmdb_pool__zalloc(struct pmdb_env *env, PMEMoid *out, size_t size,
+		      uint64_t type);
+int pmdb_pool__swap(struct pmdb_env *env, PMEMoid *field, PMEMoid nv);
+int pmdb_pool__alloc_error(struct pmdb_env *env, uint64_t size,
+			   const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int pmdb_pool__parts(const char *partdir, uint64_t *size, uint64_t *disk);
+
+/* reclaim.c */
+uint64_t pmdb_pool__reclaim(const char *dir, int runs);
+
+/* pmdk_arena.c: pmemobj_open with PMDK's runtime state in the arena;
+ * NULL with errno set on failure */
+PMEMobjpool *pmdb_pmdk__open(const char *setpath);
+
+/* poolset.c */
+int pmdb_poolset__create(const char *dir, const char *setpath,
+			 const char *partdir, const pmdb_open_opts *o);
+int pmdb_poolset__fix(const char *setpath, const char *partdir,
+		      unsigned mode);
+int pmdb_poolset__open(PMEMobjpool **out, const char *setpath,
+		       const char *partdir, unsigned timeout_ms);
+
+#endif
