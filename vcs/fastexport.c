@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastexport.h"
+#include "fastexport_int.h"
 
 /* ------------------------------------------------------------------ */
 /* State                                                               */

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fastexport.h"
+#include "fastexport_int.h"
 
 /** marks_path -- file made absolute against o->cwd, into *p. */
 static int

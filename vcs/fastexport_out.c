@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastexport.h"
+#include "fastexport_int.h"
 
 static int diff(fe_state *s, const pmdb_oid *a, const pmdb_oid *b, size_t poff,
 		size_t plen);

@@ -156,7 +156,7 @@ typedef int (*vcs_wt_each_fn)(void *arg, vcs_wt_entry *e, const vcs_str *data);
 
 /**
  * vcs_wt_read_many -- read v[0..n) (contents of files, targets of
- * symlinks) in batches through io (vcs/file_io.h; NULL: the plain path)
+ * symlinks) in batches through io (file_io.h; NULL: the plain path)
  * and call fn for each in order. The next batch is read while fn works
  * on the current one. Errors as vcs_wt_read(), naming the path.
  * Threads: io belongs to the calling thread.
@@ -260,7 +260,7 @@ typedef struct vcs_status {
 int vcs_status_compute(vcs_repo *repo, const pmdb_oid *tree,
 		       int collapse_untracked, vcs_status *out);
 /** vcs_status_compute_io -- the same; the files the stat cache does not
- *  vouch for are read in batches through io (vcs/file_io.h; NULL: the
+ *  vouch for are read in batches through io (file_io.h; NULL: the
  *  plain path, which is what vcs_status_compute uses). */
 int vcs_status_compute_io(vcs_repo *repo, struct vcs_file_io *io,
 			  const pmdb_oid *tree, int collapse_untracked,
@@ -310,7 +310,7 @@ int vcs_checkout_tree(vcs_repo *repo, const pmdb_oid *from_tree,
 		      const pmdb_oid *to_tree, unsigned flags,
 		      vcs_checkout_result *res);
 /** vcs_checkout_tree_io -- the same, writing files in batches through
- *  io (vcs/file_io.h; NULL: the plain path, as vcs_checkout_tree). */
+ *  io (file_io.h; NULL: the plain path, as vcs_checkout_tree). */
 int vcs_checkout_tree_io(vcs_repo *repo, struct vcs_file_io *io,
 			 const pmdb_oid *from_tree, const pmdb_oid *to_tree,
 			 unsigned flags, vcs_checkout_result *res);
