@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "file_io.h"
 #include "worktree.h"
 
@@ -277,14 +278,8 @@ new_top(writer *wr, const char *real, size_t len)
 			return rc;
 		}
 	}
-	if (wr->nnd == wr->capnd) {
-		size_t nc = wr->capnd ? 2 * wr->capnd : 8;
-		newdir *nn = realloc(wr->nd, nc * sizeof(*nn));
-		if (!nn)
-			goto nomem;
-		wr->nd = nn;
-		wr->capnd = nc;
-	}
+	if (VCS_ARRAY_GROW(wr->nd, wr->capnd, wr->nnd + 1, 8))
+		goto nomem;
 	nd = &wr->nd[wr->nnd];
 	nd->real = name;
 	name = NULL;

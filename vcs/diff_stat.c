@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "diff.h"
 
 /* ------------------------------------------------------------------ */
@@ -18,14 +19,8 @@ vcs_diff_stat_add(vcs_diff_stat *st, const char *path)
 {
 	vcs_diff_filestat *f;
 
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 16;
-		f = realloc(st->files, cap * sizeof(*f));
-		if (!f)
-			return NULL;
-		st->files = f;
-		st->cap = cap;
-	}
+	if (VCS_ARRAY_GROW(st->files, st->cap, st->n + 1, 16))
+		return NULL;
 	f = &st->files[st->n];
 	memset(f, 0, sizeof(*f));
 	f->path = strdup(path);

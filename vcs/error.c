@@ -1,9 +1,9 @@
 /*
  * error.c -- libpmvcs's per-thread error message.
  *
- * Commands will run concurrently on server threads (ROADMAP.md), so the
- * message lives in thread-local storage: each thread sees only its own
- * last failure, and no lock is needed.
+ * The server runs commands concurrently on its threads (docs/server.md),
+ * so the message lives in thread-local storage: each thread sees only its
+ * own last failure, and no lock is needed.
  */
 #include <stdarg.h>
 #include <stdio.h>

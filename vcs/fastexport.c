@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "fastexport_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -49,21 +50,6 @@ fe__cause(int err)
 	const char *d = pmdb_errdetail();
 
 	return d && *d ? d : pmdb_strerror(err);
-}
-
-/** fe__grow -- make room for one more element in *arr. */
-int
-fe__grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 64;
-	void *p = realloc(*arr, nc * size);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = nc;
-	return 0;
 }
 
 /** slot -- index of oid's entry in tab (cap a power of 2), or of the
@@ -150,7 +136,7 @@ add_ref(fe_state *s, const char *name, const pmdb_oid *oid)
 	for (size_t i = 0; i < s->nrefs; i++)
 		if (!strcmp(s->refs[i].name, name))
 			return 0;
-	if (fe__grow((void **)&s->refs, &s->caprefs, s->nrefs, sizeof(*s->refs)) < 0)
+	if (VCS_ARRAY_GROW(s->refs, s->caprefs, s->nrefs + 1, 64))
 		return fe__fail(s, "out of memory");
 	fe_ref *r = &s->refs[s->nrefs];
 	memset(r, 0, sizeof(*r));
@@ -221,7 +207,7 @@ negative(fe_state *s, const char *spec)
 		return fe__fail(s, "unknown revision: %s", spec);
 	if (rc < 0)
 		return fe__fail(s, "cannot resolve %s: %s", spec, vcs_errmsg());
-	if (fe__grow((void **)&s->neg, &s->capneg, s->nneg, sizeof(*s->neg)) < 0)
+	if (VCS_ARRAY_GROW(s->neg, s->capneg, s->nneg + 1, 64))
 		return fe__fail(s, "out of memory");
 	s->neg[s->nneg++] = oid;
 	return 0;
@@ -306,7 +292,7 @@ mark_uninteresting(fe_state *s)
 		int has;
 		if ((rc = peel_commit(s, &s->neg[i], &has, &c, NULL)) < 0 || !has)
 			continue;   /* ^<tree>, ^<blob>: nothing to exclude */
-		if (fe__grow((void **)&q, &cap, n, sizeof(*q)) < 0)
+		if (VCS_ARRAY_GROW(q, cap, n + 1, 64))
 			rc = fe__fail(s, "out of memory");
 		else
 			q[n++] = c;
@@ -325,7 +311,7 @@ mark_uninteresting(fe_state *s)
 		if ((rc = fe__read_commit(s, &c, &cm)) < 0)
 			break;
 		for (size_t i = 0; i < cm.nparents; i++) {
-			if (fe__grow((void **)&q, &cap, n, sizeof(*q)) < 0) {
+			if (VCS_ARRAY_GROW(q, cap, n + 1, 64)) {
 				rc = fe__fail(s, "out of memory");
 				break;
 			}
@@ -359,7 +345,7 @@ walk(fe_state *s, size_t r, const pmdb_oid *tip)
 				e->flags |= FE_VISITED;
 				if ((rc = fe__read_commit(s, &next, &cm)) < 0)
 					break;
-				if (fe__grow((void **)&st, &cap, n, sizeof(*st)) < 0) {
+				if (VCS_ARRAY_GROW(st, cap, n + 1, 64)) {
 					vcs_commit_clear(&cm);
 					rc = fe__fail(s, "out of memory");
 					break;
@@ -379,8 +365,7 @@ walk(fe_state *s, size_t r, const pmdb_oid *tip)
 			push = 1;
 			continue;
 		}
-		if (fe__grow((void **)&s->order, &s->caporder, s->norder,
-			     sizeof(*s->order)) < 0) {
+		if (VCS_ARRAY_GROW(s->order, s->caporder, s->norder + 1, 64)) {
 			rc = fe__fail(s, "out of memory");
 			break;
 		}

@@ -64,8 +64,6 @@ int fe__fail(fe_state *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /** fe__cause -- libpmdb's detail for err, or the code's name. */
 const char *fe__cause(int err);
-/** fe__grow -- room for one more element in *arr: 0, or -1 on OOM. */
-int fe__grow(void **arr, size_t *cap, size_t n, size_t size);
 /** fe__obj -- the table entry of oid, created when absent; NULL only on
  *  out of memory when it had to be created. The pointer is valid until
  *  the next fe__obj() call. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "fastexport_int.h"
 
 static int diff(fe_state *s, const pmdb_oid *a, const pmdb_oid *b, size_t poff,
@@ -61,7 +62,7 @@ static int
 add_change(fe_state *s, char op, uint32_t mode, const pmdb_oid *oid,
 	   const char *prefix, size_t plen, const char *name, size_t nlen)
 {
-	if (fe__grow((void **)&s->ch, &s->capch, s->nch, sizeof(*s->ch)) < 0)
+	if (VCS_ARRAY_GROW(s->ch, s->capch, s->nch + 1, 64))
 		return fe__fail(s, "out of memory");
 	fe_change *c = &s->ch[s->nch];
 	c->op = op;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "array.h"
 #include "fastimport_int.h"
 
 #define FI_TXN_BYTES (64u << 20)
@@ -278,16 +279,10 @@ fi_cmd_tag(fi_state *s, const char *arg)
 			fi_fail(s, "invalid tag name: %s", name);
 			goto out;
 		}
-		if (s->ntags == s->captags) {
-			size_t nc = s->captags ? s->captags * 2 : 16;
-			fi_tagref *nt = realloc(s->tags, nc * sizeof(*nt));
-			if (!nt) {
-				vcs_str_free(&ref);
-				fi_fail(s, "out of memory");
-				goto out;
-			}
-			s->tags = nt;
-			s->captags = nc;
+		if (VCS_ARRAY_GROW(s->tags, s->captags, s->ntags + 1, 16)) {
+			vcs_str_free(&ref);
+			fi_fail(s, "out of memory");
+			goto out;
 		}
 		t = &s->tags[s->ntags++];
 		memset(t, 0, sizeof(*t));

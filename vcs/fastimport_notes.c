@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "fastimport_int.h"
 
 /** A note found at the wrong place: moved after the walk. */
@@ -141,14 +142,8 @@ is_hex(const char *p, size_t n)
 static int
 add_move(note_walk *w, const char *full, uint32_t mode, const uint8_t *id)
 {
-	if (w->nmoves == w->capmoves) {
-		size_t nc = w->capmoves ? w->capmoves * 2 : 64;
-		note_move *nm = realloc(w->moves, nc * sizeof(*nm));
-		if (!nm)
-			return fi_fail(w->s, "out of memory");
-		w->moves = nm;
-		w->capmoves = nc;
-	}
+	if (VCS_ARRAY_GROW(w->moves, w->capmoves, w->nmoves + 1, 64))
+		return fi_fail(w->s, "out of memory");
 	note_move *m = &w->moves[w->nmoves++];
 	memset(m, 0, sizeof(*m));
 	strcpy(m->from, full);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "fastimport_int.h"
 
 static uint64_t hash_name(const char *p);
@@ -84,14 +85,8 @@ fi_branch_new(fi_state *s, const char *name, fi_branch **out)
 		s->bhash = nh;
 		s->bhashcap = ncap;
 	}
-	if (s->nbranches == s->capbranches) {
-		size_t ncap = s->capbranches ? s->capbranches * 2 : 16;
-		fi_branch **nb = realloc(s->branches, ncap * sizeof(*nb));
-		if (!nb)
-			return fi_fail(s, "out of memory");
-		s->branches = nb;
-		s->capbranches = ncap;
-	}
+	if (VCS_ARRAY_GROW(s->branches, s->capbranches, s->nbranches + 1, 16))
+		return fi_fail(s, "out of memory");
 	b = calloc(1, sizeof(*b));
 	if (!b || !(b->name = strdup(name))) {
 		free(b);
@@ -223,15 +218,9 @@ read_parents(fi_state *s, const pmdb_oid *c, pmdb_oid **par, size_t *n,
 	const char *p = (const char *)s->tmp.data, *end = p + s->tmp.len;
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 	while (nl && (size_t)(end - nl) > 7 + s->hexlen && !memcmp(nl + 1, "parent ", 7)) {
-		if (*n == *cap) {
-			size_t nc = *cap ? *cap * 2 : 64;
-			pmdb_oid *np = realloc(*par, nc * sizeof(*np));
-			if (!np) {
-				fi_fail(s, "walking history: out of memory");
-				return PMDB_ENOMEM;
-			}
-			*par = np;
-			*cap = nc;
+		if (VCS_ARRAY_GROW(*par, *cap, *n + 1, 64)) {
+			fi_fail(s, "walking history: out of memory");
+			return PMDB_ENOMEM;
 		}
 		if (pmdb_oid_parse(&(*par)[*n], nl + 8, s->hexlen, s->repo->algo) < 0) {
 			fi_fail(s, "commit %s: bad parent line", hex);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "fsck.h"
 
 /* ------------------------------------------------------------------ */
@@ -118,14 +119,8 @@ static int
 push(walker *w, const pmdb_oid *oid, pmdb_otype want, const pmdb_oid *from,
      pmdb_otype from_type)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 256;
-		walk_item *s = realloc(w->stack, cap * sizeof(*s));
-		if (!s)
-			return PMDB_ENOMEM;
-		w->stack = s;
-		w->cap = cap;
-	}
+	if (VCS_ARRAY_GROW(w->stack, w->cap, w->n + 1, 256))
+		return PMDB_ENOMEM;
 	w->stack[w->n].oid = *oid;
 	w->stack[w->n].want = want;
 	memset(&w->stack[w->n].from, 0, sizeof(pmdb_oid));
@@ -368,17 +363,12 @@ collect_unreached(const pmdb_oid *oid, pmdb_otype type, uint64_t size,
 	if (vcs_oidset_has(a->seen, oid))
 		return 0;
 	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		pmdb_oid *ids = realloc(a->ids, cap * sizeof(*ids));
-		pmdb_otype *types;
-		if (!ids)
+		/* two arrays, one capacity: a->cap moves once both grew */
+		size_t icap = a->cap, tcap = a->cap;
+		if (VCS_ARRAY_GROW(a->ids, icap, a->n + 1, 64) ||
+		    VCS_ARRAY_GROW(a->types, tcap, a->n + 1, 64))
 			return PMDB_ENOMEM;
-		a->ids = ids;
-		types = realloc(a->types, cap * sizeof(*types));
-		if (!types)
-			return PMDB_ENOMEM;
-		a->types = types;
-		a->cap = cap;
+		a->cap = icap;
 	}
 	a->ids[a->n] = *oid;
 	a->types[a->n++] = type;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "worktree.h"
 
 #define PAT_NEGATE 0x1u
@@ -129,14 +130,8 @@ vcs_ignore_push(vcs_ignore *ign, const char *base, const char *text,
 	size_t cap = 0;
 	const char *p = text, *end = text + len;
 
-	if (ign->n == ign->cap) {
-		size_t nc = ign->cap ? 2 * ign->cap : 8;
-		pattern_file *nf = realloc(ign->files, nc * sizeof(*nf));
-		if (!nf)
-			return vcs_seterr(PMDB_ENOMEM, "out of memory");
-		ign->files = nf;
-		ign->cap = nc;
-	}
+	if (VCS_ARRAY_GROW(ign->files, ign->cap, ign->n + 1, 8))
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
 	f.base = strdup(base);
 	if (!f.base)
 		return vcs_seterr(PMDB_ENOMEM, "out of memory");
@@ -147,14 +142,8 @@ vcs_ignore_push(vcs_ignore *ign, const char *base, const char *text,
 		pattern pat;
 		int r;
 
-		if (f.n == cap) {
-			size_t nc = cap ? 2 * cap : 8;
-			pattern *np = realloc(f.pats, nc * sizeof(*np));
-			if (!np)
-				goto nomem;
-			f.pats = np;
-			cap = nc;
-		}
+		if (VCS_ARRAY_GROW(f.pats, cap, f.n + 1, 8))
+			goto nomem;
 		r = parse_line(p, ll, &pat);
 		if (r < 0)
 			goto nomem;

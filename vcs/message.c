@@ -5,8 +5,7 @@
  */
 #include <string.h>
 
-#include "diff.h"
-#include "worktree.h"
+#include "vcs.h"
 
 /** vcs_stripspace -- git's stripspace() of text into out. */
 int

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "revwalk.h"
 #include "vcs.h"
 
@@ -444,14 +445,9 @@ vcs_tree_parse(vcs_tree *out, const void *data, size_t len,
 			err = corrupt("tree", "bad entry name");
 			goto fail;
 		}
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			e = realloc(out->entries, cap * sizeof(*e));
-			if (!e) {
-				err = vcs_seterr(PMDB_ENOMEM, "out of memory");
-				goto fail;
-			}
-			out->entries = e;
+		if (VCS_ARRAY_GROW(out->entries, cap, out->n + 1, 16)) {
+			err = vcs_seterr(PMDB_ENOMEM, "out of memory");
+			goto fail;
 		}
 		e = &out->entries[out->n];
 		e->mode = mode;

@@ -49,7 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "array.h"
 #include "revwalk.h"
 
 #define BLOCK_MIN (64u << 10)      /* record block size */
@@ -493,16 +493,8 @@ queue(vcs_revwalk *w, const pmdb_oid *oid)
 		date = h.date;
 		pmdb_view_release(g);
 	}
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 256;
-		qitem *nh = realloc(w->h, cap * sizeof(*nh));
-
-		if (!nh)
-			return vcs_seterr(PMDB_ENOMEM,
-					  "walking history: out of memory");
-		w->h = nh;
-		w->cap = cap;
-	}
+	if (VCS_ARRAY_GROW(w->h, w->cap, w->n + 1, 256))
+		return vcs_seterr(PMDB_ENOMEM, "walking history: out of memory");
 	i = w->n++;
 	while (i) {                     /* sift up */
 		size_t up = (i - 1) / 2;

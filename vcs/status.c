@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "file_io.h"
 #include "worktree.h"
 
@@ -387,14 +388,8 @@ static int
 add_item(vcs_status *st, size_t *cap, char kind, const char *path,
 	 size_t len, const vcs_wt_entry *h, const vcs_wt_entry *w)
 {
-	if (st->n == *cap) {
-		size_t nc = *cap ? 2 * *cap : 32;
-		vcs_status_item *ni = realloc(st->items, nc * sizeof(*ni));
-		if (!ni)
-			return vcs_seterr(PMDB_ENOMEM, "out of memory");
-		st->items = ni;
-		*cap = nc;
-	}
+	if (VCS_ARRAY_GROW(st->items, *cap, st->n + 1, 32))
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
 	st->items[st->n++] = (vcs_status_item){ kind, path, len, h, w };
 	return 0;
 }
@@ -423,14 +418,8 @@ tracked_dirs(const vcs_wt_list *head, char ***out, size_t *nout)
 			if (prev && prev->len > dl && prev->path[dl] == '/' &&
 			    !memcmp(prev->path, p, dl))
 				continue; /* listed for the previous path */
-			if (n == cap) {
-				size_t nc = cap ? 2 * cap : 32;
-				char **nv = realloc(v, nc * sizeof(*nv));
-				if (!nv)
-					goto nomem;
-				v = nv;
-				cap = nc;
-			}
+			if (VCS_ARRAY_GROW(v, cap, n + 1, 32))
+				goto nomem;
 			if (!(v[n] = strndup(p, dl)))
 				goto nomem;
 			n++;

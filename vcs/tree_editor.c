@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "vcs.h"
 
 typedef struct mnode mnode;
@@ -262,24 +263,12 @@ insert(mnode *n, const char *name, size_t len, uint32_t mode,
 	copy[len] = '\0';
 	if (n->np == 0 && (n->n == 0 || ent_cmp(&n->e[n->n - 1], &key) < 0)) {
 		/* in order: append to main */
-		if (n->n == n->cap) {
-			size_t cap = n->cap ? n->cap * 2 : 8;
-
-			if (!(e = realloc(n->e, cap * sizeof(*e))))
-				goto nomem;
-			n->e = e;
-			n->cap = cap;
-		}
+		if (VCS_ARRAY_GROW(n->e, n->cap, n->n + 1, 8))
+			goto nomem;
 		e = &n->e[n->n++];
 	} else {
-		if (n->np == n->pcap) {
-			size_t cap = n->pcap ? n->pcap * 2 : 8;
-
-			if (!(e = realloc(n->p, cap * sizeof(*e))))
-				goto nomem;
-			n->p = e;
-			n->pcap = cap;
-		}
+		if (VCS_ARRAY_GROW(n->p, n->pcap, n->np + 1, 8))
+			goto nomem;
 		e = &n->p[n->np++];
 	}
 	*e = key;

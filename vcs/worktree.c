@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "array.h"
 #include "file_io.h"
 #include "worktree.h"
 
@@ -114,14 +115,8 @@ vcs_wt_list_add(vcs_wt_list *l, const char *path, size_t len, uint32_t mode)
 	vcs_wt_entry *e;
 	char *p;
 
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? 2 * l->cap : 64;
-		vcs_wt_entry *ne = realloc(l->e, nc * sizeof(*ne));
-		if (!ne)
-			return NULL;
-		l->e = ne;
-		l->cap = nc;
-	}
+	if (VCS_ARRAY_GROW(l->e, l->cap, l->n + 1, 64))
+		return NULL;
 	if (!(p = block_alloc(l, len + 1, 1)))
 		return NULL;
 	memcpy(p, path, len);

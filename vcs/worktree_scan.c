@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "worktree.h"
 
 /** fill_stat -- copy the stat fields the cache compares. */
@@ -128,14 +129,8 @@ load_ignore_file(scan_worker *w, const scan_node *node, int dirfd,
 		text.len += (size_t)n;
 	}
 	close(fd);
-	if (!rc && w->nigns == w->igncap) {
-		size_t nc = w->igncap ? 2 * w->igncap : 8;
-		vcs_ignore **ni = realloc(w->igns, nc * sizeof(*ni));
-		if (!ni)
-			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
-		else
-			w->igns = ni, w->igncap = nc;
-	}
+	if (!rc && VCS_ARRAY_GROW(w->igns, w->igncap, w->nigns + 1, 8))
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
 	if (!rc)
 		rc = vcs_ignore_child(node->ign, &child);
 	if (!rc) {
@@ -218,14 +213,8 @@ read_dents(scan_worker *w, const scan_node *node, int dirfd, size_t *n,
 				continue; /* FIFOs, sockets, devices: git skips them */
 			if (type == DT_REG && !strcmp(name, VCS_IGNORE_FILE))
 				*has_ign = 1;
-			if (*n == w->offcap) {
-				size_t nc = w->offcap ? 2 * w->offcap : 256;
-				uint32_t *no = realloc(w->offs, nc * sizeof(*no));
-				if (!no)
-					return vcs_seterr(PMDB_ENOMEM, "out of memory");
-				w->offs = no;
-				w->offcap = nc;
-			}
+			if (VCS_ARRAY_GROW(w->offs, w->offcap, *n + 1, 256))
+				return vcs_seterr(PMDB_ENOMEM, "out of memory");
 			w->offs[(*n)++] = (uint32_t)w->names.len;
 			*ndirs += type == DT_DIR;
 			nl = strlen(name);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "diff.h"
 #include "xdiff_int.h"
 
@@ -62,7 +63,8 @@ bogosqrt(long n)
 static int
 split_lines(xfile *f, const char *buf, size_t len)
 {
-	long cap = 16, n = 0;
+	size_t cap = 16;
+	long n = 0;
 	const char *p = buf, *end = buf + len;
 
 	f->recs = malloc(sizeof(xrec) * cap);
@@ -71,13 +73,8 @@ split_lines(xfile *f, const char *buf, size_t len)
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *q = nl ? nl + 1 : end;
-		if (n == cap) {
-			xrec *r = realloc(f->recs, sizeof(xrec) * (size_t)cap * 2);
-			if (!r)
-				return PMDB_ENOMEM;
-			f->recs = r;
-			cap *= 2;
-		}
+		if (VCS_ARRAY_GROW(f->recs, cap, (size_t)n + 1, 16))
+			return PMDB_ENOMEM;
 		f->recs[n].p = p;
 		f->recs[n].n = (long)(q - p);
 		f->recs[n].cls = -1;
@@ -455,8 +452,9 @@ static long
 build_script(const xenv *xe, xchange **out)
 {
 	const char *c1 = xe->f1.chg, *c2 = xe->f2.chg;
-	long i1, i2, l1, l2, n = 0, cap = 8;
-	xchange *v = malloc(sizeof(*v) * (size_t)cap);
+	long i1, i2, l1, l2, n = 0;
+	size_t cap = 8;
+	xchange *v = malloc(sizeof(*v) * cap);
 
 	if (!v)
 		return PMDB_ENOMEM;
@@ -466,14 +464,9 @@ build_script(const xenv *xe, xchange **out)
 				;
 			for (l2 = i2; c2[i2 - 1]; i2--)
 				;
-			if (n == cap) {
-				xchange *nv = realloc(v, sizeof(*v) * (size_t)cap * 2);
-				if (!nv) {
-					free(v);
-					return PMDB_ENOMEM;
-				}
-				v = nv;
-				cap *= 2;
+			if (VCS_ARRAY_GROW(v, cap, (size_t)n + 1, 8)) {
+				free(v);
+				return PMDB_ENOMEM;
 			}
 			v[n].i1 = i1;
 			v[n].i2 = i2;

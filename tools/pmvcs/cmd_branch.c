@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "cmd.h"
 #include "diff.h"
 #include "fsck.h"
@@ -140,15 +141,10 @@ is_ancestor(vcs_repo *repo, const pmdb_oid *anc, const pmdb_oid *tip)
 				rc = vcs_seterr(added, "walking history: out of memory");
 			if (added <= 0)
 				continue;
-			if (n == cap) {
-				pmdb_oid *nq = realloc(queue, 2 * cap * sizeof(*nq));
-				if (!nq) {
-					rc = vcs_seterr(PMDB_ENOMEM, "walking history: "
-							"out of memory");
-					break;
-				}
-				queue = nq;
-				cap *= 2;
+			if (VCS_ARRAY_GROW(queue, cap, n + 1, 64)) {
+				rc = vcs_seterr(PMDB_ENOMEM, "walking history: "
+						"out of memory");
+				break;
 			}
 			queue[n++] = c.parents[i];
 		}

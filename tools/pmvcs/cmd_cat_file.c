@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "cmd.h"
 #include "diff.h"
 
@@ -177,14 +178,8 @@ collect(const pmdb_oid *oid, pmdb_otype type, uint64_t size, void *vctx)
 {
 	all_ids *a = vctx;
 
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 4096;
-		objent *v = realloc(a->v, cap * sizeof(*v));
-		if (!v)
-			return PMDB_ENOMEM;
-		a->v = v;
-		a->cap = cap;
-	}
+	if (VCS_ARRAY_GROW(a->v, a->cap, a->n + 1, 4096))
+		return PMDB_ENOMEM;
 	a->v[a->n].oid = *oid;
 	a->v[a->n].size = size;
 	a->v[a->n].type = type;

@@ -5,8 +5,8 @@
  * Encodings are git's byte for byte, so that ids match git's in both
  * object formats. Functions return 0 or a negative PMDB_E* code and leave
  * a message for vcs_errmsg(). Nothing here calls exit(), reads the process
- * environment or the process cwd: callers pass what they need (see
- * ../shared/ROADMAP.md: commands will run concurrently in a server).
+ * environment or the process cwd: callers pass what they need, because
+ * the server runs commands concurrently on its threads (docs/server.md).
  *
  * Threads: a vcs_repo may be used by many threads for reads (libpmdb reads
  * are lock-free); a vcs_tree_editor belongs to one thread.
