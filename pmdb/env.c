@@ -125,6 +125,31 @@ build_view(struct pmdb_env *env)
 	return 0;
 }
 
+struct tables_arg {
+	struct pmdb_env *env;
+	const char *setpath;
+	const pmdb_open_opts *o;
+};
+
+/* open_tables -- check the root, build the first view, recover: the
+ * steps after pmemobj_open that walk what PMDK and pmdb keep in the pool,
+ * run under pmdb_guard__run. */
+static int
+open_tables(void *a)
+{
+	struct tables_arg *ta = a;
+	struct pmdb_env *env = ta->env;
+	int rc;
+
+	if ((rc = check_root(env, ta->setpath, ta->o)) ||
+	    (rc = build_view(env)))
+		return rc;
+	env->is_pmem = detect_pmem(env->root, sizeof(*env->root));
+	if ((rc = pmdb_recover__run(env)) || (rc = pmdb_recover__sweep(env)))
+		return rc;
+	return 0;
+}
+
 /* pmdb_env_open -- open (or create) the pool in dir. */
 PMDB_EXPORT int
 pmdb_env_open(pmdb_env **out, const char *dir, const pmdb_open_opts *opts)
@@ -182,8 +207,6 @@ pmdb_env_open(pmdb_env **out, const char *dir, const pmdb_open_opts *opts)
 
 		pmemobj_ctl_set(env->pop, "heap.size.granularity", &g);
 	}
-	if ((rc = check_root(env, setpath, &o)))
-		goto fail;
 	env->dir = strdup(absdir);
 	env->workers = o.workers;
 	if (pthread_mutex_init(&env->wlock, NULL) ||
@@ -191,10 +214,21 @@ pmdb_env_open(pmdb_env **out, const char *dir, const pmdb_open_opts *opts)
 		rc = rc ? rc : PMDB_ERROR;
 		goto fail;
 	}
-	if ((rc = build_view(env)))
-		goto fail_epoch;
-	env->is_pmem = detect_pmem(env->root, sizeof(*env->root));
-	if ((rc = pmdb_recover__run(env)) || (rc = pmdb_recover__sweep(env)))
+	{
+		struct tables_arg ta = { env, setpath, &o };
+		int sig;
+
+		rc = pmdb_guard__run(open_tables, &ta, &sig);
+		if (sig) {
+			/* PMDK's state may be mid-update: abandon it (guard.c) */
+			env->pop = NULL;
+			rc = pmdb__seterr(PMDB_ECORRUPT, "pool '%s' is damaged: "
+					  "%s while reading its tables (PMDK's "
+					  "heap metadata or pmdb's)", setpath,
+					  strsignal(sig));
+		}
+	}
+	if (rc)
 		goto fail_epoch;
 	env->open_tables[0] = env->n_ext;
 	env->open_tables[1] = env->root->index.off;

@@ -244,20 +244,40 @@ arena_hooks(int d)
 	pthread_mutex_unlock(&arena.lock);
 }
 
-/* pmdb_pmdk__open -- pmemobj_open with its runtime state in the arena. */
-PMEMobjpool *
-pmdb_pmdk__open(const char *setpath)
-{
+struct open_arg {
+	const char *setpath;
 	PMEMobjpool *pop;
-	int e;
+	int err;
+};
+
+/* open_guarded -- pmemobj_open inside pmdb_guard__run. */
+static int
+open_guarded(void *a)
+{
+	struct open_arg *o = a;
+
+	o->pop = pmemobj_open(o->setpath, PMDB_LAYOUT);
+	o->err = errno;
+	return 0;
+}
+
+/* pmdb_pmdk__open -- pmemobj_open with its runtime state in the arena,
+ * and a fault inside it (damaged heap metadata) turned into *sig. */
+PMEMobjpool *
+pmdb_pmdk__open(const char *setpath, int *sig)
+{
+	struct open_arg o = { setpath, NULL, 0 };
 
 	pthread_once(&arena_once, arena_init);
 	arena_hooks(1);
 	arena_on = 1;
-	pop = pmemobj_open(setpath, PMDB_LAYOUT);
-	e = errno;
+	pmdb_guard__run(open_guarded, &o, sig);
 	arena_on = 0;
 	arena_hooks(-1);
-	errno = e;
-	return pop;
+	if (*sig) {
+		o.pop = NULL;
+		o.err = EIO;
+	}
+	errno = o.err;
+	return o.pop;
 }

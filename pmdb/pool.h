@@ -26,9 +26,16 @@ int pmdb_pool__parts(const char *partdir, uint64_t *size, uint64_t *disk);
 /* reclaim.c */
 uint64_t pmdb_pool__reclaim(const char *dir, int runs);
 
-/* pmdk_arena.c: pmemobj_open with PMDK's runtime state in the arena;
- * NULL with errno set on failure */
-PMEMobjpool *pmdb_pmdk__open(const char *setpath);
+/* pmdk_arena.c: pmemobj_open with PMDK's runtime state in the arena,
+ * under a guard; NULL with errno set on failure, and *sig the signal
+ * that ended it if it faulted (else 0) */
+PMEMobjpool *pmdb_pmdk__open(const char *setpath, int *sig);
+
+/* guard.c */
+int pmdb_guard__run(int (*fn)(void *), void *arg, int *sig);
+
+/* heapcheck.c */
+int pmdb_heap__check(const char *setpath, const char *partdir);
 
 /* poolset.c */
 int pmdb_poolset__create(const char *dir, const char *setpath,

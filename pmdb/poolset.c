@@ -260,23 +260,37 @@ drop_torn_part(const char *partdir)
 	return removed;
 }
 
-/* open_locked -- pmemobj_open, retrying while another holder's flock is
- * held, up to timeout_ms. */
+/* open_locked -- check the heap (heapcheck.c) and pmemobj_open, retrying
+ * while another holder's flock is held, up to timeout_ms. */
 static int
-open_locked(PMEMobjpool **out, const char *setpath, unsigned timeout_ms)
+open_locked(PMEMobjpool **out, const char *setpath, const char *partdir,
+	    unsigned timeout_ms)
 {
 	struct timespec t0, t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		PMEMobjpool *pop = pmdb_pmdk__open(setpath);
-		int e = errno;
+		int sig = 0, rc = pmdb_heap__check(setpath, partdir);
+		PMEMobjpool *pop = NULL;
+		int e = EAGAIN;
 		long ms;
+
+		if (rc && rc != PMDB_EBUSY)
+			return rc;
+		if (!rc) {
+			pop = pmdb_pmdk__open(setpath, &sig);
+			e = errno;
+		}
 
 		if (pop) {
 			*out = pop;
 			return 0;
 		}
+		if (sig)
+			return pmdb__seterr(PMDB_ECORRUPT, "pool '%s' is "
+					    "damaged: %s inside pmemobj_open "
+					    "(PMDK's heap metadata)", setpath,
+					    strsignal(sig));
 		if (e != EAGAIN && e != EWOULDBLOCK) {
 			if (e == ENOMEM)
 				return pmdb__seterr(PMDB_ENOMEM,
@@ -300,17 +314,18 @@ open_locked(PMEMobjpool **out, const char *setpath, unsigned timeout_ms)
 
 /* pmdb_poolset__open -- open the pool of setpath, waiting up to
  * timeout_ms for another holder's lock; a last part a crash left
- * half-made is dropped and the open retried. @return 0, PMDB_ENOTPOOL,
- * PMDB_ENOMEM, PMDB_EBUSY. */
+ * half-made is dropped and the open retried. Damaged heap metadata is
+ * found before the open (heapcheck.c) or contained in it (guard.c).
+ * @return 0, PMDB_ENOTPOOL, PMDB_ENOMEM, PMDB_EBUSY, PMDB_ECORRUPT. */
 int
 pmdb_poolset__open(PMEMobjpool **out, const char *setpath,
 		   const char *partdir, unsigned timeout_ms)
 {
-	int rc = open_locked(out, setpath, timeout_ms);
+	int rc = open_locked(out, setpath, partdir, timeout_ms);
 
 	if (rc == PMDB_ENOTPOOL && drop_torn_part(partdir)) {
 		pmdb__clearerr();
-		rc = open_locked(out, setpath, timeout_ms);
+		rc = open_locked(out, setpath, partdir, timeout_ms);
 	}
 	return rc;
 }

@@ -116,12 +116,13 @@ pmdb_pool__reclaim(const char *dir, int runs)
 	struct grab g = { NULL, NULL, 0, 0 };
 	uint64_t size = PMDB_EXT_LAST * 16, part;
 	char path[PATH_MAX];
+	int sig;
 
 	snprintf(path, sizeof(path), "%s/pool", dir);
 	if (pmdb_pool__parts(path, &part, NULL))
 		return 0;
 	snprintf(path, sizeof(path), "%s/pool.set", dir);
-	if (!(g.pop = pmdb_pmdk__open(path)))
+	if (!(g.pop = pmdb_pmdk__open(path, &sig)))
 		return 0;
 	if (!(g.act = malloc(RECLAIM_MAX * sizeof(struct pobj_action))) ||
 	    pmemobj_ctl_set(g.pop, "heap.size.granularity", &off)) {
