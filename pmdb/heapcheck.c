@@ -10,8 +10,9 @@
  * pmemobj_open or pmemobj_next. This file checks what heap_verify_zone
  * checks (zone magic and size, every chunk's type and flags, chunk sizes
  * adding up to the zone) plus each run's block size, which PMDK divides
- * by, and the headers of a run's later chunks, which lead to its first. Layout constants are PMDK 1.x's (src/libpmemobj/heap_layout.h,
- * obj.h); a pool it does not recognise (an unexpected heap offset) is
+ * by, and the headers of a run's later chunks, which lead to its first.
+ * Layout constants are PMDK 1.x's (src/libpmemobj/heap_layout.h, obj.h);
+ * a pool it does not recognise (an unexpected heap offset) is
  * left to PMDK's own checks. What passes here can still be damaged (a
  * run's bitmap, a chunk's size inside its zone): pmdb_guard__run contains
  * the rest (guard.c).
@@ -78,13 +79,18 @@ parts_open(struct parts *p, const char *partdir)
 	p->n = 0;
 	if (!d)
 		return -1;
-	while ((de = readdir(d)) && n < MAX_PARTS) {
+	while (n < MAX_PARTS && (de = readdir(d))) {
 		size_t l = strlen(de->d_name);
 
-		if (l > 5 && !strcmp(de->d_name + l - 5, ".pmem") &&
-		    (names[n] = strdup(de->d_name)))
-			n++;
+		if (l > 5 && !strcmp(de->d_name + l - 5, ".pmem")) {
+			if (!(names[n] = strdup(de->d_name)))
+				rc = -1;   /* a part missing: no check */
+			else
+				n++;
+		}
 	}
+	if (n == MAX_PARTS)
+		rc = -1;   /* more than we map: no check */
 	closedir(d);
 	qsort(names, (size_t)n, sizeof(names[0]), cmp_names);
 	for (int i = 0; i < n; i++) {
@@ -163,8 +169,8 @@ check_run_data(const char *setpath, unsigned z, const struct chunk_header *ch,
 }
 
 /* check_zone -- heap_verify_zone of zone z at pool offset zoff, and the
- * block size of each run. @return 0, 1 (no zone here: the end),
- * PMDB_ECORRUPT. */
+ * block size of each run. @return 0, 1 (no zone here, or its headers
+ * are not in the files: stop), PMDB_ECORRUPT, PMDB_ENOMEM. */
 static int
 check_zone(const struct parts *p, const char *setpath, unsigned z,
 	   uint64_t zoff)
@@ -187,9 +193,7 @@ check_zone(const struct parts *p, const char *setpath, unsigned z,
 		return pmdb__seterr(PMDB_ENOMEM, "heap check");
 	if (parts_read(p, zoff + ZONE_HDR_SIZE, ch, zh[1] * sizeof(*ch))) {
 		free(ch);
-		return pmdb__seterr(PMDB_ECORRUPT, "pool '%s' is damaged: "
-				    "heap zone %u: chunk headers past the "
-				    "end of the pool", setpath, z);
+		return 1;   /* a short part: PMDK's open judges */
 	}
 	for (i = 0; i < zh[1] && !rc; i += ch[i].size_idx) {
 		const struct chunk_header *c = &ch[i];
@@ -243,14 +247,18 @@ pmdb_heap__check(const char *setpath, const char *partdir)
 	uint64_t hoff;
 	int rc = 0;
 
-	if (parts_open(&p, partdir) == 0 && p.n &&
-	    flock(p.fd[0], LOCK_SH | LOCK_NB) != 0) {
+	/* parts we cannot list or read: no check, PMDK's open judges */
+	if (parts_open(&p, partdir) || !p.n) {
+		parts_close(&p);
+		return 0;
+	}
+	if (flock(p.fd[0], LOCK_SH | LOCK_NB) != 0) {
 		/* another process has the pool open (PMDK's flock) and may
 		 * be changing the heap: check after it closed */
 		parts_close(&p);
 		return PMDB_EBUSY;
 	}
-	if (p.n && parts_read(&p, HDR_HEAP_OFFSET, &hoff, sizeof(hoff)) == 0 &&
+	if (parts_read(&p, HDR_HEAP_OFFSET, &hoff, sizeof(hoff)) == 0 &&
 	    hoff % 4096 == 0 && hoff < p.end[0]) {
 		uint64_t zoff = hoff + HEAP_HDR_SIZE;
 
@@ -258,8 +266,7 @@ pmdb_heap__check(const char *setpath, const char *partdir)
 			rc = check_zone(&p, setpath, z, zoff);
 		rc = rc == 1 ? 0 : rc;
 	}
-	if (p.n)
-		flock(p.fd[0], LOCK_UN);
+	flock(p.fd[0], LOCK_UN);
 	parts_close(&p);
 	return rc;
 }

@@ -55,13 +55,13 @@ grab_one(struct grab *g, size_t size, uint64_t flags)
 }
 
 /* grab_runs -- the free units of the allocation classes whose units
- * hold a whole page next to PMDK's header: PMDK carves objects up to a few MiB (the extent
- * table, index, ref table, its own log extensions) out of runs of up to
- * 4 MiB, whose unused units are otherwise fallocated space. One unit per
- * reservation: after a failed reservation PMDK sets a run that has
- * reservations aside, so larger requests first would lose the rest.
- * Runs only: the huge pass holds every free chunk, so no new run can be
- * made. */
+ * hold a whole page next to PMDK's header: PMDK carves objects up to a
+ * few MiB (the extent table, index, ref table, its own log extensions)
+ * out of runs of up to 4 MiB, whose unused units are otherwise
+ * fallocated space. One unit per reservation: after a failed reservation
+ * PMDK sets a run that has reservations aside, so larger requests first
+ * would lose the rest. Runs only: the huge pass holds every free chunk,
+ * so no new run can be made. */
 static void
 grab_runs(struct grab *g)
 {

@@ -8,7 +8,8 @@
  *  2. put only appends past the current extent's committed tail (or into
  *     extents allocated by this txn); nothing it writes is reachable from
  *     the index or the root's tails until commit.
- *  3. Commit order: async puts reaped (putq.c) -> ref checks (no side effects) -> room (index and ref
+ *  3. Commit order: async puts reaped (put_workers.c) -> ref checks (no
+ *     side effects) -> room (index and ref
  *     table growth, each its own small tx) -> flush record bytes, drain ->
  *     publish index slots, flush, drain -> readers' tails -> one pmemobj
  *     tx moving the tails, applying refs and txn_seq += 1 (the commit
@@ -537,7 +538,7 @@ pmdb_txn_put_wait(pmdb_txn *txn, uint64_t ticket)
 	return pmdb_workers__reap(txn, ticket, 1);
 }
 
-/* pmdb_txn__place -- reap side of an async put (putq.c): append the
+/* pmdb_txn__place -- reap side of an async put (put_workers.c): append the
  * finished record hdr (its stored bytes at data) and point obj at it.
  * @return 0, PMDB_ENOSPC, PMDB_ENOMEM. */
 int

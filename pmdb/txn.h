@@ -1,7 +1,7 @@
 /*
  * txn.h -- the DRAM write transaction: the private header of the txn
- * module (txn.c, txn_read.c, txn_refs.c, put_workers.c), the one module split over
- * files that call each other.
+ * module (txn.c, txn_read.c, txn_refs.c, put_workers.c), the one module
+ * split over files that call each other.
  */
 #ifndef PMDB_TXN_H
 #define PMDB_TXN_H
