@@ -17,6 +17,14 @@ export PMEM_IS_PMEM_FORCE=${PMEM_IS_PMEM_FORCE:-1}
 STREAMS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/streams
 T=$(mktemp -d "${PMDB_E2E_DIR:-/dev/shm}/pmvcs-e2e.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+# LD_PRELOAD splits its list at spaces and colons: a preloaded library
+# whose path holds one (a build in "p q/") is named through a link in $T
+for v in FAULTINJECT PMCRASH_PRELOAD; do
+	if [[ ${!v:-} == *[\ :]* ]]; then
+		ln -s "${!v}" "$T/$v.so"
+		export "$v=$T/$v.so"
+	fi
+done
 pmvcs() { "$PMVCS" "$@"; }
 # skip WHY: the test cannot run here; ctest counts it as skipped (exit 77)
 # and scripts/test.sh names it at the end
