@@ -11,7 +11,8 @@ expect_rc 128 "$PMCRASH" --repo "$T/nowhere" -- true >/dev/null 2>&1
 
 mkdir "$T/db"
 "$SELFTEST" init "$T/db/st.pool"
-chk="$SELFTEST check st.pool"
+# (--check is a shell command: the path may hold spaces)
+chk="$(printf %q "$SELFTEST") check st.pool"
 k=$(pick 2 20)
 
 for media in file pmem; do
@@ -50,6 +51,6 @@ echo "== an ASan build of the target works the same"
 asan=$(dirname "$PMCRASH")/pmcrash_selftest_asan
 [ -x "$asan" ] || asan=$SELFTEST # the whole build is sanitized already
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
-crash 1 --repo "$T/db" --seed=9 --mode=drop-all --check="$asan check st.pool" -- "$asan" run bad st.pool "$k"
-crash_ok --repo "$T/db" --seed=9 --media=pmem --check="$asan check st.pool" -- "$asan" run tx st.pool "$k"
+crash 1 --repo "$T/db" --seed=9 --mode=drop-all --check="$(printf %q "$asan") check st.pool" -- "$asan" run bad st.pool "$k"
+crash_ok --repo "$T/db" --seed=9 --media=pmem --check="$(printf %q "$asan") check st.pool" -- "$asan" run tx st.pool "$k"
 echo "selftest: ok"

@@ -256,6 +256,35 @@ run_child(const char *scenario, const char *dir, long n, int persist,
 	return WEXITSTATUS(status);
 }
 
+static char fault_link[64];
+
+static void
+fault_link_remove(void)
+{
+	unlink(fault_link);
+}
+
+/* preload_name -- LIB as LD_PRELOAD can name it: ld.so splits the list
+ * at spaces and colons, so a library whose path holds one (a build in
+ * "p q/") is named through a symbolic link in /tmp, removed at exit. */
+static const char *
+preload_name(const char *lib)
+{
+	if (!strpbrk(lib, " :"))
+		return lib;
+	if (!fault_link[0]) {
+		snprintf(fault_link, sizeof(fault_link),
+			 "/tmp/pmdb-test-faultinject.%d.so", (int)getpid());
+		unlink(fault_link);
+		if (symlink(lib, fault_link) != 0) {
+			perror(fault_link);
+			abort();
+		}
+		atexit(fault_link_remove);
+	}
+	return fault_link;
+}
+
 /* fault_env -- the variables that make pmdb_faultinject.so fail FUNC at
  * N (counted in $count, see injected()); NULL without the library. */
 static const char *const *
@@ -267,7 +296,7 @@ fault_env(char (*vars)[4200], const char *func, long n, int persist,
 
 	if (!lib || !*lib)
 		return NULL;
-	snprintf(vars[0], 4200, "LD_PRELOAD=%s", lib);
+	snprintf(vars[0], 4200, "LD_PRELOAD=%s", preload_name(lib));
 	snprintf(vars[1], 4200, "FAULT_FUNC=%s", func);
 	snprintf(vars[2], 4200, "FAULT_AT=%ld", n);
 	snprintf(vars[3], 4200, "FAULT_PERSIST=%d", persist);
