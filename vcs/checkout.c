@@ -26,6 +26,7 @@
 
 #include "array.h"
 #include "file_io.h"
+#include "path_check.h"
 #include "worktree.h"
 
 typedef struct plan {
@@ -611,6 +612,31 @@ flatten(vcs_repo *repo, const pmdb_oid *tree, vcs_wt_list *out)
 	return rc ? 0 : vcs_tree_flatten(repo, NULL, tree, out);
 }
 
+/** check_paths -- refuse nw if it holds a path that must not be
+ *  written (the first one goes to res); drop such paths from old, so
+ *  that nothing outside the working tree proper is ever removed. */
+static int
+check_paths(vcs_wt_list *old, vcs_wt_list *nw, vcs_checkout_result *res)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < nw->n; i++) {
+		const vcs_wt_entry *e = &nw->e[i];
+		if (vcs_path_valid(e->path, e->len, e->mode))
+			continue;
+		if (!(res->invalid = strndup(e->path, e->len)))
+			return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		return vcs_seterr(PMDB_EINVAL, "invalid path '%s'", res->invalid);
+	}
+	if (old == nw)
+		return 0;
+	for (size_t i = 0; i < old->n; i++)
+		if (vcs_path_valid(old->e[i].path, old->e[i].len, old->e[i].mode))
+			old->e[k++] = old->e[i];
+	old->n = k;
+	return 0;
+}
+
 /** vcs_checkout_tree -- move the working tree (plain file writes). */
 int
 vcs_checkout_tree(vcs_repo *repo, const pmdb_oid *from_tree,
@@ -639,6 +665,8 @@ vcs_checkout_tree_io(vcs_repo *repo, vcs_file_io *io, const pmdb_oid *from_tree,
 		oldp = &nw; /* same tree (checkout -f): list it once */
 	else if (!rc)
 		rc = flatten(repo, from_tree, &old);
+	if (!rc)
+		rc = check_paths(oldp, &nw, res);
 	if (!rc)
 		rc = vcs_wt_scan(repo, &wt);
 	if (!rc)
@@ -669,4 +697,6 @@ vcs_checkout_result_clear(vcs_checkout_result *res)
 {
 	vcs_wt_list_free(&res->dirty);
 	vcs_wt_list_free(&res->untracked);
+	free(res->invalid);
+	res->invalid = NULL;
 }

@@ -438,10 +438,10 @@ vcs_tree_parse(vcs_tree *out, const void *data, size_t len,
 			err = corrupt("tree", "truncated entry");
 			goto fail;
 		}
-		/* a name with '/' or a dot-name would let paths escape */
-		if (memchr(name, '/', (size_t)(nul - name)) ||
-		    (nul - name == 1 && name[0] == '.') ||
-		    (nul - name == 2 && name[0] == '.' && name[1] == '.')) {
+		/* a name with '/' would make two entries one path. "." and
+		 * ".." are read, as git reads them (its fast-import writes
+		 * them); checkout refuses to write them (vcs/path_check.c) */
+		if (memchr(name, '/', (size_t)(nul - name))) {
 			err = corrupt("tree", "bad entry name");
 			goto fail;
 		}

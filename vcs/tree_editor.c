@@ -299,9 +299,10 @@ next_comp(const char **p, const char *end, const char **c, size_t *clen)
 
 	*c = s;
 	*clen = (size_t)(ce - s);
-	if (*clen == 0 || memchr(s, '\0', *clen) ||
-	    (*clen == 1 && s[0] == '.') ||
-	    (*clen == 2 && s[0] == '.' && s[1] == '.'))
+	/* "." and ".." are names like any other here, as in git's
+	 * fast-import: a tree may hold them (its ids must be git's);
+	 * checkout refuses to write them (vcs/path_check.c) */
+	if (*clen == 0 || memchr(s, '\0', *clen))
 		return -1;
 	if (slash && slash + 1 == end)
 		return -1;              /* trailing slash */

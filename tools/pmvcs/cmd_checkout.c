@@ -189,6 +189,12 @@ cmd_checkout(pmvcs_ctx *ctx)
 		vcs_file_io_print(ctx->err, io);
 	vcs_file_io_free(io);
 	io = NULL;
+	if (rc == PMDB_EINVAL && res.invalid) {
+		/* git read-tree -u's words and exit code */
+		fprintf(ctx->err, "error: invalid path '%s'\n", res.invalid);
+		ret = PMVCS_EXIT_FATAL;
+		goto out;
+	}
 	if (rc == PMDB_ECONFLICT) {
 		print_conflicts(ctx, &res);
 		ret = PMVCS_EXIT_DIFF;

@@ -293,6 +293,9 @@ typedef struct vcs_checkout_result {
 	vcs_wt_list dirty;     /**< tracked files with local changes that
 	                            the checkout would overwrite */
 	vcs_wt_list untracked; /**< untracked files in the way */
+	char *invalid;         /**< the first path of to_tree that may not
+	                            be checked out (vcs_path_valid), when
+	                            the call failed with PMDB_EINVAL */
 	size_t written, removed;
 } vcs_checkout_result;
 
@@ -305,6 +308,11 @@ typedef struct vcs_checkout_result {
  * Files in existing directories are written to a temp name and renamed
  * into place; a directory that does not exist yet is built under a temp
  * name and renamed into place whole, after its files are complete.
+ * A path git would refuse to check out (vcs/path_check.h: into .git or
+ * .pmvcs, "..", empty components, ...) in to_tree fails the call with
+ * PMDB_EINVAL before anything is touched, the first such path (in path
+ * order, as git reports it) in res->invalid; such paths of from_tree
+ * are left alone (never removed).
  */
 int vcs_checkout_tree(vcs_repo *repo, const pmdb_oid *from_tree,
 		      const pmdb_oid *to_tree, unsigned flags,

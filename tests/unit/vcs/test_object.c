@@ -371,7 +371,6 @@ test_vcs_object_malformed_rejected(void **state)
 		B(1, "0100644 a\0" RAW20),
 		B(1, "100644 \0" RAW20),
 		B(1, "100644 a/b\0" RAW20),
-		B(1, "40000 ..\0" RAW20),
 		B(1, "100644a\0" RAW20),
 		B(1, "100644 b\0" RAW20 "100644 a\0" RAW20),
 		B(1, "100644 a\0" RAW20 "100644 a\0" RAW20),
@@ -389,6 +388,9 @@ test_vcs_object_malformed_rejected(void **state)
 		"object " H40 "\ntype tree\ntag x\ntagger T <t> 1 +0000\n\nm",
 	};
 	static const size_t good_len[] = { 0, 87, 0 };
+	/* git reads (and its fast-import writes) dot names; only checkout
+	 * refuses them (vcs/path_check.c) */
+	static const char dots[] = "100644 .\0" RAW20 "100644 ..\0" RAW20;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int err = parse_any(bad[i].kind, bad[i].data, bad[i].len);
@@ -396,6 +398,7 @@ test_vcs_object_malformed_rejected(void **state)
 		if (err != PMDB_ECORRUPT)
 			fail_msg("bad[%zu] gave %d, not ECORRUPT", i, err);
 	}
+	assert_int_equal(parse_any(1, dots, sizeof(dots) - 1), 0);
 	for (int k = 0; k < 3; k++) {
 		size_t len = good_len[k] ? good_len[k] : strlen(good[k]);
 

@@ -157,7 +157,6 @@ test_vcs_tree_editor_edit_semantics(void **state)
 	assert_int_equal(vcs_tree_editor_set(t, "/a", 2, VCS_MODE_BLOB, &x), PMDB_EINVAL);
 	assert_int_equal(vcs_tree_editor_set(t, "a/", 2, VCS_MODE_BLOB, &x), PMDB_EINVAL);
 	assert_int_equal(vcs_tree_editor_set(t, "a//b", 4, VCS_MODE_BLOB, &x), PMDB_EINVAL);
-	assert_int_equal(vcs_tree_editor_set(t, "../b", 4, VCS_MODE_BLOB, &x), PMDB_EINVAL);
 	assert_int_equal(vcs_tree_editor_set(t, "", 0, VCS_MODE_BLOB, &x), PMDB_EINVAL);
 	assert_int_equal(vcs_tree_editor_set(t, "m", 1, 0100664, &x), PMDB_EINVAL);
 	assert_int_equal(vcs_tree_editor_remove(t, "nope", 4), PMDB_ENOTFOUND);
