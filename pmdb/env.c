@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "env.h"
 #include "epoch.h"
 #include "pool.h"
@@ -175,8 +176,13 @@ pmdb_env_open(pmdb_env **out, const char *dir, const pmdb_open_opts *opts)
 		return pmdb__seterr(PMDB_ERROR, "cannot create '%s': %s", dir,
 				    strerror(errno));
 	if (!realpath(dir, absdir))
-		return pmdb__seterr(PMDB_ENOTFOUND, "no pool in '%s': %s", dir,
-				    strerror(errno));
+		/* only a missing directory is "no pool": EACCES and the like
+		 * say why the pool cannot be reached */
+		return pmdb__seterr(errno == ENOENT || errno == ENOTDIR ?
+				    PMDB_ENOTFOUND : PMDB_ERROR,
+				    "%s '%s': %s", errno == ENOENT ||
+				    errno == ENOTDIR ? "no pool in" :
+				    "cannot open pool in", dir, strerror(errno));
 	setpath = path_join(absdir, "pool.set");
 	partdir = path_join(absdir, "pool");
 	env = calloc(1, sizeof(*env));
@@ -185,6 +191,18 @@ pmdb_env_open(pmdb_env **out, const char *dir, const pmdb_open_opts *opts)
 		goto fail;
 	}
 	exists = stat(setpath, &st) == 0;
+	if (!exists && errno != ENOENT) {
+		rc = pmdb__seterr(PMDB_ERROR, "cannot open pool '%s': %s",
+				  setpath, strerror(errno));
+		goto fail;
+	}
+	/* PMDK reads the part directory itself and only says "cannot load
+	 * part files" when it may not: name the directory and the cause */
+	if (exists && access(partdir, R_OK | W_OK | X_OK) != 0 && errno != ENOENT) {
+		rc = pmdb__seterr(PMDB_ERROR, "cannot open pool '%s': '%s': %s",
+				  setpath, partdir, strerror(errno));
+		goto fail;
+	}
 	if (exists && (o.flags & PMDB_CREATE) && (o.flags & PMDB_EXCL)) {
 		rc = pmdb__seterr(PMDB_EEXISTS, "a pool exists in '%s'", dir);
 		goto fail;

@@ -170,20 +170,20 @@ pmdb_pool__swap(struct pmdb_env *env, PMEMoid *field, PMEMoid nv)
 	return rc;
 }
 
-/* room_errno -- ask the file system of env's parts for size bytes (in
- * whole parts, plus one for PMDK's headers and rounding) the way PMDK
- * asks for a new part: posix_fallocate of a scratch file next to
- * pool.set, removed at once. @return 0 (there is room), or the errno
- * (ENOSPC, EDQUOT, ...) of the refusal. */
-static int
-room_errno(struct pmdb_env *env, uint64_t size)
+/* pmdb_pool__room_errno -- ask the file system of pool directory dir
+ * for size bytes (in whole parts, plus one for PMDK's headers and
+ * rounding) the way PMDK asks for a new part: posix_fallocate of a
+ * scratch file next to pool.set, removed at once. @return 0 (there is
+ * room), or the errno (ENOSPC, EDQUOT, ...) of the refusal. */
+int
+pmdb_pool__room_errno(const char *dir, uint64_t size)
 {
 	char path[PATH_MAX];
 	int fd, e = 0;
 
 	size = (size + PMDB_GRANULARITY - 1) / PMDB_GRANULARITY *
 	       PMDB_GRANULARITY + PMDB_GRANULARITY;
-	snprintf(path, sizeof(path), "%s/room.probe", env->dir);
+	snprintf(path, sizeof(path), "%s/room.probe", dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return errno;
@@ -199,8 +199,8 @@ room_errno(struct pmdb_env *env, uint64_t size)
  * failure, while errno is PMDK's. PMDK reports a part it could not
  * create ("cannot open the new part") but leaves ENOMEM, having lost
  * the ENOSPC of its fallocate; so unless errno says ENOSPC already, the
- * file system is asked for the same room (room_errno), which names the
- * real cause. @return PMDB_ENOSPC. */
+ * file system is asked for the same room (pmdb_pool__room_errno), which
+ * names the real cause. @return PMDB_ENOSPC. */
 int
 pmdb_pool__alloc_error(struct pmdb_env *env, uint64_t size, const char *fmt,
 		       ...)
@@ -216,7 +216,7 @@ pmdb_pool__alloc_error(struct pmdb_env *env, uint64_t size, const char *fmt,
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (e != ENOSPC && e != EDQUOT) {
-		int r = room_errno(env, size);
+		int r = pmdb_pool__room_errno(env->dir, size);
 
 		e = r ? r : e;
 	}

@@ -22,6 +22,7 @@ int pmdb_pool__alloc_error(struct pmdb_env *env, uint64_t size,
 			   const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int pmdb_pool__parts(const char *partdir, uint64_t *size, uint64_t *disk);
+int pmdb_pool__room_errno(const char *dir, uint64_t size);
 
 /* reclaim.c */
 uint64_t pmdb_pool__reclaim(const char *dir, int runs);

@@ -73,9 +73,12 @@ rmtree_parts(const char *partdir)
 	}
 }
 
-/* init_root -- allocate the tables and fill the root in one tx. */
+/* init_root -- allocate the tables and fill the root in one tx. A
+ * failure names its cause: PMDK says "out of memory" when it could not
+ * add a part to the heap, having lost the ENOSPC of the part's
+ * fallocate, so the file system of dir is asked (pmdb_pool__room_errno). */
 static int
-init_root(PMEMobjpool *pop, pmdb_hash_algo algo)
+init_root(PMEMobjpool *pop, pmdb_hash_algo algo, const char *dir)
 {
 	PMEMoid root = pmemobj_root(pop, sizeof(struct pmdb_root));
 	struct pmdb_root *r = pmemobj_direct(root);
@@ -107,8 +110,17 @@ init_root(PMEMobjpool *pop, pmdb_hash_algo algo)
 		/* the magic last: a root without it is not a pool */
 		r->magic = PMDB_MAGIC;
 	} TX_ONABORT {
-		rc = pmdb__seterr(PMDB_ENOSPC, "cannot initialize pool: %s",
-				  pmemobj_errormsg());
+		int e = errno;
+		char pmdk[256];
+
+		snprintf(pmdk, sizeof(pmdk), "%s", pmemobj_errormsg());
+		if (e != ENOSPC && e != EDQUOT) {
+			int room = pmdb_pool__room_errno(dir, 3 * PMDB_GRANULARITY);
+			e = room ? room : e;
+		}
+		rc = pmdb__seterr(PMDB_ENOSPC, "cannot initialize the pool in "
+				  "'%s': %s (PMDK: %s)", dir,
+				  e ? strerror(e) : "failed", pmdk);
 	} TX_END
 	return rc;
 }
@@ -146,7 +158,7 @@ pmdb_poolset__create(const char *dir, const char *setpath, const char *partdir,
 
 		pmemobj_ctl_set(pop, "heap.size.granularity", &g);
 	}
-	rc = init_root(pop, o->hash);
+	rc = init_root(pop, o->hash, dir);
 	pmemobj_close(pop);
 	if (!rc && rename(tmp, setpath))
 		rc = pmdb__seterr(PMDB_ERROR, "cannot rename '%s': %s", tmp,

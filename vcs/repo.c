@@ -113,22 +113,23 @@ open_env(vcs_repo *repo, unsigned flags, pmdb_hash_algo algo,
 		return vcs_seterr(err, "cannot open pool '%s/pool.set': "
 				  "Resource temporarily unavailable (another "
 				  "pmvcs process holds it)", repo->dotdir);
-	case PMDB_EVERSION:
-	case PMDB_ENOTPOOL:
-	case PMDB_EFORMAT:
-	case PMDB_ENOTFOUND: {
-		char ctx[PATH_MAX + 64];
-
-		snprintf(ctx, sizeof(ctx), "cannot open pool '%s/pool.set'",
-			 repo->dotdir);
-		return vcs_seterr_pmdb(err, ctx);
-	}
 	default: {
 		char ctx[PATH_MAX + 64];
+		const char *d = pmdb_errdetail();
 
-		snprintf(ctx, sizeof(ctx), "cannot %s pool in '%s'",
-			 (flags & PMDB_CREATE) ? "create" : "open",
-			 repo->dotdir);
+		/* libpmdb's detail names the pool when it knows it: say
+		 * it once ("cannot open pool 'X': cannot open pool 'X'"
+		 * helped nobody) */
+		if (d && (strstr(d, repo->dotdir) || strstr(d, "pool.set'")))
+			return vcs_seterr(err, "%s", d);
+		if (err == PMDB_EVERSION || err == PMDB_ENOTPOOL ||
+		    err == PMDB_EFORMAT || err == PMDB_ENOTFOUND)
+			snprintf(ctx, sizeof(ctx), "cannot open pool '%s/pool.set'",
+				 repo->dotdir);
+		else
+			snprintf(ctx, sizeof(ctx), "cannot %s pool in '%s'",
+				 (flags & PMDB_CREATE) ? "create" : "open",
+				 repo->dotdir);
 		return vcs_seterr_pmdb(err, ctx);
 	}
 	}
