@@ -8,94 +8,79 @@
 
 #include "path_check.h"
 
-/* valid -- vcs_path_valid on a NUL-terminated path */
-static int
-valid(const char *path, unsigned mode)
-{
-	return vcs_path_valid(path, strlen(path), mode);
-}
+/* A path and git's verdicts on it: for a file (100644, 100755, and a
+ * gitlink) and for a symlink (120000), 1 valid. */
+typedef struct verdict {
+	const char *path;
+	int file_ok, link_ok;
+} verdict;
 
-/* check_all -- every path of list must get verdict want for mode */
+#define BAD(p) { p, 0, 0 }
+#define GOOD(p) { p, 1, 1 }
+#define BADLINK(p) { p, 1, 0 }
+
+static const verdict cases[] = {
+	/* empty components, ".", ".." */
+	BAD(""), BAD("/"), BAD("/a"), BAD("a/"), BAD("a//b"), BAD("."),
+	BAD(".."), BAD("./a"), BAD("a/./b"), BAD("a/.."), BAD("../a"),
+	/* .git in any case, at any depth */
+	BAD(".git"), BAD(".git/config"), BAD(".GIT/config"), BAD(".Git"),
+	BAD("sub/.git"), BAD("sub/.git/config"), BAD("a/b/.gIt/x"),
+	/* NTFS: short name, trailing dots and spaces, stream suffix, a
+	 * backslash inside a name as a separator */
+	BAD("git~1"), BAD("GIT~1/x"), BAD("sub/git~1"), BAD(".git."),
+	BAD(".git. /x"), BAD(".git "), BAD(".git..."),
+	BAD(".git::$INDEX_ALLOCATION/x"), BAD("git~1 ."), BAD("a\\.git"),
+	BAD("a\\.git\\config"), BAD("a\\git~1"),
+	/* HFS+: ignorable code points anywhere in the name */
+	BAD("\xe2\x80\x8c.git"), BAD(".\xe2\x80\x8cgit/x"),
+	BAD(".g\xe2\x80\x8dit"), BAD(".gi\xe2\x80\x8et"),
+	BAD(".git\xe2\x80\x8f"), BAD(".\xe2\x80\xaaGIT/x"),
+	BAD(".gi\xe2\x81\xaft/y"), BAD(".g\xef\xbb\xbfit"),
+	/* ours, in the same spellings */
+	BAD(".pmvcs"), BAD(".pmvcs/pool.set"), BAD("sub/.pmvcs/pool.set"),
+	BAD(".PMVCS/x"), BAD(".PmVcS"), BAD("pmvcs~1/x"), BAD(".pmvcs. "),
+	BAD("a\\.pmvcs"), BAD(".\xe2\x80\x8cpmvcs/x"),
+	/* a .gitmodules symlink, in every spelling */
+	BADLINK(".gitmodules"), BADLINK(".GITMODULES"),
+	BADLINK("sub/.gitmodules"), BADLINK(".gitmodules."),
+	BADLINK(".gitmodules ::$DATA"), BADLINK("gitmod~1"),
+	BADLINK("GITMOD~4"), BADLINK("gi7eba~1"), BADLINK("GI7EBA~9"),
+	BADLINK("x/.gitmodules/y"), BADLINK(".\xe2\x80\x8cgitmodules"),
+	/* names that only look like the above; characters git allows */
+	GOOD("a"), GOOD("a/b/c"), GOOD("tab\tna"), GOOD("new\nline"),
+	GOOD("sp ace"), GOOD("a:b"), GOOD("\x01"), GOOD("caf\xc3\xa9"),
+	GOOD("\xff\xfe"), GOOD(".gitignore"), GOOD(".gitattributes"),
+	GOOD(".github/workflows/ci.yml"), GOOD("git"), GOOD("git~2"),
+	GOOD("git~1x"), GOOD(".gitx"), GOOD("x.git"), GOOD(".pmvcsignore"),
+	GOOD(".pmvcsx"), GOOD("pmvcs"), GOOD("pmvcs~2"), GOOD("..."),
+	GOOD(".a"), GOOD("a..b"), GOOD("..a"), GOOD("a/.../b"), GOOD("a\\b"),
+	/* git looks at a backslash inside a name only */
+	GOOD("\\.git"), GOOD("a/\\.git"),
+	/* U+200B is not ignorable for HFS+ */
+	GOOD(".g\xe2\x80\x8bit"), GOOD(".\xe2\x80\x8cgitx"),
+	GOOD(".gitmodulesx"), GOOD("gitmod~5"), GOOD("gi7ebb~1"),
+	GOOD("gi7eba~"), GOOD("gi7eba~0"), GOOD("gi7eba~12"),
+};
+
+/* test_vcs_path_valid_verdicts -- every case, every mode */
 static void
-check_all(const char *const *list, size_t n, unsigned mode, int want)
+test_vcs_path_valid_verdicts(void **state)
 {
-	for (size_t i = 0; i < n; i++)
-		if (valid(list[i], mode) != want)
-			fail_msg("'%s' (mode %o): expected %s", list[i], mode,
-				 want ? "valid" : "invalid");
-}
-
-#define CHECK(list, mode, want) \
-	check_all(list, sizeof(list) / sizeof(list[0]), mode, want)
-
-/* test_vcs_path_valid_refuses -- .git, .pmvcs, dots, empty components,
- * in every spelling git knows */
-static void
-test_vcs_path_valid_refuses(void **state)
-{
-	static const char *const bad[] = {
-		"", "/", "/a", "a/", "a//b", ".", "..", "./a", "a/./b", "a/..",
-		"../a", ".git", ".git/config", ".GIT/config", ".Git", "sub/.git",
-		"sub/.git/config", "a/b/.gIt/x",
-		/* NTFS: short name, trailing dots and spaces, stream suffix,
-		 * a backslash as a separator */
-		"git~1", "GIT~1/x", "sub/git~1", ".git.", ".git. /x", ".git ",
-		".git...", ".git::$INDEX_ALLOCATION/x", "git~1 .", "a\\.git",
-		"a\\.git\\config", "a\\git~1",
-		/* HFS+: ignorable code points anywhere in the name */
-		"\xe2\x80\x8c.git", ".\xe2\x80\x8cgit/x", ".g\xe2\x80\x8dit",
-		".gi\xe2\x80\x8et", ".git\xe2\x80\x8f", ".\xe2\x80\xaaGIT/x",
-		".gi\xe2\x81\xaft/y", ".g\xef\xbb\xbfit",
-		/* ours, in the same spellings */
-		".pmvcs", ".pmvcs/pool.set", "sub/.pmvcs/pool.set", ".PMVCS/x",
-		".PmVcS", "pmvcs~1/x", ".pmvcs. ", "a\\.pmvcs",
-		".\xe2\x80\x8cpmvcs/x",
+	static const unsigned modes[] = {
+		VCS_MODE_BLOB, VCS_MODE_EXEC, VCS_MODE_GITLINK, VCS_MODE_LINK,
 	};
 
-	CHECK(bad, VCS_MODE_BLOB, 0);
-	CHECK(bad, VCS_MODE_EXEC, 0);
-	CHECK(bad, VCS_MODE_LINK, 0);
-	CHECK(bad, VCS_MODE_GITLINK, 0);
-}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+			const verdict *v = &cases[i];
+			int want = modes[m] == VCS_MODE_LINK ? v->link_ok : v->file_ok;
 
-/* test_vcs_path_valid_accepts -- names that only look like the above,
- * and characters git allows */
-static void
-test_vcs_path_valid_accepts(void **state)
-{
-	static const char *const good[] = {
-		"a", "a/b/c", "tab\tna", "new\nline", "sp ace", "a:b", "\x01",
-		"caf\xc3\xa9", "\xff\xfe", ".gitignore", ".gitattributes",
-		".gitmodules", ".github/workflows/ci.yml", "git", "git~2",
-		"git~1x", ".gitx", "x.git", ".pmvcsignore", ".pmvcsx", "pmvcs",
-		"pmvcs~2", "...", ".a", "a..b", "..a", "a/.../b", "a\\b",
-		"\\.git", "a/\\.git", /* git looks at a backslash inside a name only */
-		".g\xe2\x80\x8bit", /* U+200B is not ignorable for HFS+ */
-		".\xe2\x80\x8cgitx", "gi7eba~1",
-	};
-
-	CHECK(good, VCS_MODE_BLOB, 1);
-	CHECK(good, VCS_MODE_EXEC, 1);
-	CHECK(good, VCS_MODE_GITLINK, 1);
-}
-
-/* test_vcs_path_valid_symlink -- a .gitmodules symlink is refused in
- * every spelling, a file of that name is not */
-static void
-test_vcs_path_valid_symlink(void **state)
-{
-	static const char *const bad[] = {
-		".gitmodules", ".GITMODULES", "sub/.gitmodules", ".gitmodules.",
-		".gitmodules ::$DATA", "gitmod~1", "GITMOD~4", "gi7eba~1",
-		"GI7EBA~9", "x/.gitmodules/y", ".\xe2\x80\x8cgitmodules",
-	};
-	static const char *const good[] = {
-		".gitmodulesx", "gitmod~5", "gi7ebb~1", "gi7eba~", "gi7eba~0", "gi7eba~12",
-	};
-
-	CHECK(bad, VCS_MODE_LINK, 0);
-	CHECK(good, VCS_MODE_LINK, 1);
-	CHECK(bad, VCS_MODE_BLOB, 1);
+			if (vcs_path_valid(v->path, strlen(v->path), modes[m]) != want)
+				fail_msg("'%s' (mode %o): expected %s", v->path,
+					 modes[m], want ? "valid" : "invalid");
+		}
+	}
 }
 
 /* test_vcs_path_valid_bounds -- a NUL inside the given length, or a
@@ -113,9 +98,7 @@ test_vcs_path_valid_bounds(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_vcs_path_valid_refuses),
-	cmocka_unit_test(test_vcs_path_valid_accepts),
-	cmocka_unit_test(test_vcs_path_valid_symlink),
+	cmocka_unit_test(test_vcs_path_valid_verdicts),
 	cmocka_unit_test(test_vcs_path_valid_bounds),
 };
 
