@@ -15,11 +15,16 @@ srv_cleanup() {
 }
 trap srv_cleanup EXIT
 # srv_start DIR [OPTS...] -- start DIR's server (daemon), check it answers
+# and says what it started
 srv_start() {
-	local d=$1; shift
-	"$PMVCS" -C "$d" server start "$@" || fail "server start in $d"
+	local d=$1 out pid; shift
+	out=$("$PMVCS" -C "$d" server start "$@") || fail "server start in $d"
 	SRV_DIRS+=("$d")
-	"$PMVCS" -C "$d" server status | grep -q '^pid ' || fail "no status in $d"
+	pid=$("$PMVCS" -C "$d" server status | sed -n 's/^pid //p')
+	[ -n "$pid" ] || fail "no status in $d"
+	d=$(cd "$d" && pwd -P)
+	expect_eq "server start says what it started" \
+		"server started: pid $pid, socket $d/.pmvcs/server.sock" "$out"
 }
 # srv_holds DIR -- the pool is held (an in-process open gives up at once)
 srv_holds() {

@@ -14,6 +14,14 @@ want_batch=$("$PMVCS" -C "$A" --no-server cat-file --batch-check --batch-all-obj
 srv_start "$A" --idle-timeout=60
 set +e; msg=$("$PMVCS" -C "$A" server start 2>&1); rc=$?; set -e
 [ $rc -eq 128 ] && grep -q 'already running' <<<"$msg" || fail "second start: $rc $msg"
+# --no-server while the server holds the pool: said at once (no waiting
+# out a long lock timeout; the deadline only protects against a hang)
+pid=$("$PMVCS" -C "$A" server status | sed -n 's/^pid //p')
+set +e
+msg=$(PMVCS_LOCK_TIMEOUT=3600000 timeout 120 "$PMVCS" -C "$A" --no-server log 2>&1); rc=$?
+set -e
+[ $rc -eq 128 ] || fail "--no-server beside the server: exit $rc: $msg"
+expect_eq "--no-server beside the server" "pmvcs: the pool is held by this repository's server (pid $pid); run 'pmvcs server stop' to run commands without it" "$msg"
 
 # 8 readers x 5 rounds beside 5 commits
 (for i in 1 2 3 4 5; do echo "$i" > "$A/w$i"; "$PMVCS" -C "$A" commit -q -m "w$i" || exit 1; done) & wpid=$!
