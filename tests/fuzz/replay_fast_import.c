@@ -1,7 +1,8 @@
 /*
  * replay_fast_import.c -- run files (or every file of directories) through
- * the fast-import fuzz entry point: the corpus replays in every ctest
- * without libFuzzer (ctest fuzz.fast_import_replay).
+ * a fuzz entry point: the corpus replays in every ctest without libFuzzer
+ * (ctest fuzz.fast_import_replay; linked with fuzz_server_req.c too, as
+ * fuzz.server_req_replay).
  */
 #include <dirent.h>
 #include <stdint.h>

@@ -5,6 +5,13 @@
  * Nothing here opens the pool or initialises OpenSSL: a served command
  * costs a few stat()s, one connect and one sendmsg. The wire format is in
  * docs/server.md; server.c is the other end.
+ *
+ * The socket is trusted only as git trusts a repository (its "dubious
+ * ownership" check): the socket, the .pmvcs holding it and its pool.set
+ * must belong to our euid, and the process listening must run as it
+ * (SO_PEERCRED), or nothing is sent: the command's descriptors and
+ * environment would otherwise go to whoever made the socket. Of the
+ * environment only what commands read is sent (env_allowed).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,8 +28,6 @@
 #include <unistd.h>
 
 #include "cmd.h"
-
-#define REQ_MAX (4u << 20)   /* request payload limit (server.c agrees) */
 
 /* pmvcs_find_socket -- nearest .pmvcs at or above cwd, its socket path */
 int
@@ -87,6 +92,29 @@ pmvcs_sock_addr(const char *path, struct sockaddr_un *a, int *dirfd)
 	return 0;
 }
 
+/* env_allowed -- 1 for the variables a served command may read: git's
+ * and ours, and what locale, terminal, pager and editor choices need.
+ * Everything else (tokens, keys, passwords) stays in the client. */
+static int
+env_allowed(const char *e)
+{
+	static const char *const pre[] = { "GIT_", "PMVCS_", "LC_" };
+	static const char *const names[] = { "TZ", "LANG", "LANGUAGE",
+		"TERM", "COLUMNS", "LINES", "HOME", "PAGER", "EDITOR",
+		"VISUAL", "XDG_CONFIG_HOME", "NO_COLOR", "EMAIL" };
+	size_t n = strcspn(e, "=");
+
+	if (!e[n])
+		return 0;
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+		if (!strncmp(e, pre[i], strlen(pre[i])))
+			return 1;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && !strncmp(e, names[i], n))
+			return 1;
+	return 0;
+}
+
 /* put -- append a NUL-terminated field to the payload */
 static int
 put(vcs_str *p, const char *s)
@@ -142,7 +170,8 @@ build(vcs_str *p, pmvcs_req_kind kind, int argc, char **argv,
 	flags |= isatty(fds[2]) ? 2 : 0;
 	flags |= extra >= 0 ? 4 : 0;
 	for (char **e = envp; e && *e; e++)
-		envc++;
+		envc += env_allowed(*e) &&
+			strncmp(*e, "PMVCS_CLIENT_TZOFF=", 19);
 	envc++; /* PMVCS_CLIENT_TZOFF, below */
 	if (put(p, cwd) < 0 || putn(p, (long)mask) < 0 || putn(p, flags) < 0 ||
 	    putn(p, argc) < 0)
@@ -155,7 +184,8 @@ build(vcs_str *p, pmvcs_req_kind kind, int argc, char **argv,
 	if (putn(p, envc) < 0)
 		return -1;
 	for (char **e = envp; e && *e; e++)
-		if (put(p, *e) < 0)
+		if (env_allowed(*e) && strncmp(*e, "PMVCS_CLIENT_TZOFF=", 19) &&
+		    put(p, *e) < 0)
 			return -1;
 	/* the server's own zone is not the client's, and glibc has no
 	 * per-thread TZ: send the client's UTC offset for "now" (ident.c) */
@@ -169,7 +199,7 @@ build(vcs_str *p, pmvcs_req_kind kind, int argc, char **argv,
 		if (put(p, tz) < 0)
 			return -1;
 	}
-	return p->len > REQ_MAX ? -1 : 0;
+	return p->len > PMVCS_REQ_MAX ? -1 : 0;
 }
 
 /* send_req -- header with the fds attached, then the payload */
@@ -212,19 +242,69 @@ send_req(int s, const vcs_str *p, const int *fds, int nfds)
 	return 0;
 }
 
-/* fail -- message on fd 2 of the command; rc 128 */
+/* client_fail -- message on errfd (none if -1); rc 128 */
 static int
 client_fail(int errfd, int *rc, const char *fmt, const char *a, const char *b)
 {
 	char msg[PATH_MAX + 256];
 	int n = snprintf(msg, sizeof(msg), fmt, a, b);
 
-	if (n > 0 && write(errfd, msg, (size_t)n < sizeof(msg) ? (size_t)n
+	if (n > 0 && errfd >= 0 && write(errfd, msg, (size_t)n < sizeof(msg) ? (size_t)n
 			   : sizeof(msg) - 1) < 0) {
 		/* nowhere left to report it */
 	}
 	*rc = PMVCS_EXIT_FATAL;
 	return -1;
+}
+
+/* trusted -- 0 if sock, the .pmvcs holding it and its pool.set belong
+ * to our euid (git's "dubious ownership" rule), 1 if it is gone (a
+ * server that just stopped), else a message on errfd and -1. Only
+ * stat()s: a refused socket is never connected to. */
+static int
+trusted(const char *sock, int errfd, int *rc)
+{
+	char dir[PATH_MAX], set[PATH_MAX + 16];
+	const char *slash = strrchr(sock, '/');
+	uid_t me = geteuid();
+	struct stat st;
+	char uid[32];
+
+	if (!slash || (size_t)(slash - sock) >= sizeof(dir))
+		return client_fail(errfd, rc, "pmvcs: refusing the server "
+				   "socket at %s: %s\n", sock, "path too long");
+	memcpy(dir, sock, (size_t)(slash - sock));
+	dir[slash - sock] = '\0';
+	snprintf(set, sizeof(set), "%s/pool.set", dir);
+	if (lstat(sock, &st) != 0 && errno == ENOENT)
+		return 1;
+	if (lstat(sock, &st) != 0 || !S_ISSOCK(st.st_mode))
+		return client_fail(errfd, rc, "pmvcs: refusing the server "
+				   "socket at %s: %s\n", sock, "not a socket");
+	if (st.st_uid != me) {
+		snprintf(uid, sizeof(uid), "%ld", (long)st.st_uid);
+		return client_fail(errfd, rc, "pmvcs: refusing the server "
+				   "socket at %s: owned by uid %s\n", sock, uid);
+	}
+	if (stat(dir, &st) != 0)
+		st.st_uid = (uid_t)-1;
+	if (st.st_uid != me) {
+		snprintf(uid, sizeof(uid), "%ld", (long)st.st_uid);
+		return client_fail(errfd, rc, "pmvcs: refusing the server "
+				   "socket at %s: its directory is owned by "
+				   "uid %s\n", sock, uid);
+	}
+	if (lstat(set, &st) != 0 || !S_ISREG(st.st_mode))
+		return client_fail(errfd, rc, "pmvcs: refusing the server "
+				   "socket at %s: %s\n", sock,
+				   "no pool beside it (pool.set)");
+	if (st.st_uid != me) {
+		snprintf(uid, sizeof(uid), "%ld", (long)st.st_uid);
+		return client_fail(errfd, rc, "pmvcs: refusing the server "
+				   "socket at %s: its pool is owned by uid "
+				   "%s\n", sock, uid);
+	}
+	return 0;
 }
 
 /* pmvcs_client_call -- one request to the server at sock */
@@ -239,6 +319,9 @@ pmvcs_client_call(const char *sock, pmvcs_req_kind kind, int argc,
 
 	*rc = PMVCS_EXIT_FATAL;
 	*sigpipe = 0;
+	int tr = trusted(sock, fds[2], rc);
+	if (tr)
+		return tr;
 	if (pmvcs_sock_addr(sock, &a, &dirfd))
 		return 1;
 	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
@@ -259,6 +342,18 @@ pmvcs_client_call(const char *sock, pmvcs_req_kind kind, int argc,
 	}
 	if (dirfd >= 0)
 		close(dirfd);
+	/* the socket file was ours, but the directory may have changed
+	 * hands since: the listener itself must be us too */
+	struct ucred cr = { .uid = (uid_t)-1 };
+	socklen_t cl = sizeof(cr);
+	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cr, &cl) ||
+	    cr.uid != geteuid()) {
+		char uid[32];
+		snprintf(uid, sizeof(uid), "%ld", (long)cr.uid);
+		client_fail(fds[2], rc, "pmvcs: refusing the server socket at "
+			    "%s: the server runs as uid %s\n", sock, uid);
+		goto out;
+	}
 	if (kind == PMVCS_REQ_RUN) {
 		extra = cat_blob_fd(argc, argv);
 		memcpy(sent, fds, 3 * sizeof(int));

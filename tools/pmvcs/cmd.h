@@ -21,6 +21,7 @@
 
 #include "parse_options.h"
 #include "vcs.h"
+#include "request.h"
 
 #define PMVCS_EXIT_OK 0
 #define PMVCS_EXIT_DIFF 1
@@ -117,7 +118,8 @@ int pmvcs_ref_read_error(int rc, const char *name);
 
 /** pmvcs_open_repo -- open the repository around ctx->cwd; on failure
  *  prints the cause (path included) and returns NULL. In the server it
- *  returns ctx->shared_repo (borrowed; vcs_repo_free is a no-op). */
+ *  returns ctx->shared_repo (borrowed; vcs_repo_free is a no-op). A pool
+ *  held by the repository's live server fails at once, saying so. */
 vcs_repo *pmvcs_open_repo(pmvcs_ctx *ctx);
 
 /** pmvcs_ref_delete -- delete ref in one transaction, compare-and-swap
@@ -173,10 +175,6 @@ struct sockaddr_un;
  *  @return 0, -1 (errno set). */
 int pmvcs_sock_addr(const char *path, struct sockaddr_un *a, int *dirfd);
 
-/** What a client asks for. */
-typedef enum pmvcs_req_kind {
-	PMVCS_REQ_RUN, PMVCS_REQ_STATUS, PMVCS_REQ_STOP
-} pmvcs_req_kind;
 
 /**
  * pmvcs_client_call -- connect to sock and make one request. For RUN,
@@ -185,9 +183,12 @@ typedef enum pmvcs_req_kind {
  * Replies to STATUS are copied to out.
  * @param[out] rc      the command's exit code (141 with *sigpipe set if
  *                     it stopped on a broken stdout pipe).
+ * Nothing is sent unless sock, its directory and pool.set belong to our
+ * euid and the listener runs as it (docs/server.md, "Security"); of envp
+ * only the allow-listed variables are sent.
  * @return 0 done; 1 no server there (no socket, ECONNREFUSED: run
- *  in-process); -1 refused or failed: message written to err_fd and *rc
- *  set to 128.
+ *  in-process); -1 refused or failed: message written to fds[2] (none if
+ *  it is -1) and *rc set to 128.
  */
 int pmvcs_client_call(const char *sock, pmvcs_req_kind kind, int argc,
 		      char **argv, const char *cwd, char **envp,

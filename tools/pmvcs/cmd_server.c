@@ -66,6 +66,14 @@ ask(pmvcs_ctx *ctx, const char *sock, pmvcs_req_kind kind, FILE *out)
 				 &rc, &sp, out);
 }
 
+/* started -- say what runs where (issue 16: "server start" was silent) */
+static void
+started(pmvcs_ctx *ctx, long pid, const char *sock)
+{
+	fprintf(ctx->out, "server started: pid %ld, socket %s\n", pid, sock);
+	fflush(ctx->out);
+}
+
 /* serve -- open the repo, listen, run until stopped; report on rep */
 static int
 serve(pmvcs_ctx *ctx, const char *sock, unsigned idle, FILE *rep,
@@ -91,6 +99,8 @@ serve(pmvcs_ctx *ctx, const char *sock, unsigned idle, FILE *rep,
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	if (!daemon)
+		started(ctx, (long)getpid(), sock);
 	if (daemon) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		fputs("ok\n", rep);
@@ -146,8 +156,10 @@ start(pmvcs_ctx *ctx, const char *sock, unsigned idle, int foreground)
 	}
 	close(p[0]);
 	buf[n] = '\0';
-	if (n >= 3 && !strcmp(buf + n - 3, "ok\n"))
+	if (n >= 3 && !strcmp(buf + n - 3, "ok\n")) {
+		started(ctx, (long)pid, sock);
 		return PMVCS_EXIT_OK;
+	}
 	fputs(n ? buf : "pmvcs: server: failed to start\n", ctx->err);
 	return PMVCS_EXIT_FATAL;
 }

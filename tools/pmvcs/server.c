@@ -19,12 +19,19 @@
  *  4. A command whose client went away finishes: its writes fail with
  *     EPIPE and are dropped (as the client process would have died of
  *     SIGPIPE, reported as exit 141); libpmdb commits are all-or-nothing.
- *  5. srv->mu guards active, stop, stop_fd and last; nothing else is
- *     shared between threads but the repo and srv->writer.
+ *  5. srv->mu guards active, reading, stop, stop_fd and last; nothing
+ *     else is shared between threads but the repo and srv->writer.
+ *  6. A client cannot hold the server: its request must arrive within
+ *     REQ_DEADLINE_MS, at most MAX_CONNS connections are served at once
+ *     (more wait in the listen backlog), and connections still reading
+ *     their request neither keep the idle timeout from firing nor delay
+ *     stop: srv->quit becomes readable when the loop ends and they give
+ *     up at once.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -38,19 +45,24 @@
 
 #include "cmd.h"
 
-#define REQ_MAX (4u << 20)   /* request payload limit (client.c agrees) */
 #define MAX_FDS 4
+#define MAX_CONNS 64           /* threads serving connections (inv. 6) */
+#define REQ_DEADLINE_MS 10000  /* to receive a whole request (inv. 6);
+				  PMVCS_SERVER_REQ_TIMEOUT_MS overrides */
 
 struct pmvcs_server {
 	vcs_repo *repo;
 	char *sock;
 	int lfd;                   /* listening socket */
 	int wake[2];               /* self-pipe: 't' stop, 'c' command ended */
+	int quit[2];               /* written once the loop ends (inv. 6) */
 	unsigned idle_sec;
+	long deadline_ms;          /* to receive a request (inv. 6) */
 	uid_t uid;
 	pthread_mutex_t mu;        /* guards the fields below (inv. 5) */
 	pthread_cond_t done;       /* signalled when active drops */
 	int active;                /* connections being served */
+	int reading;               /* of which still reading the request */
 	int stop;                  /* stop requested */
 	int stop_fd;               /* connection of "stop", answered last */
 	struct timespec last;      /* end of the last activity */
@@ -65,6 +77,7 @@ typedef struct conn {
 	int nfds;
 	char *req;
 	size_t len;
+	pmvcs_req r;               /* decoded from req */
 	int dead;                  /* stdout/stderr got EPIPE (inv. 4) */
 } conn;
 
@@ -103,15 +116,21 @@ pmvcs_server_new(pmvcs_server **out, vcs_repo *repo, const char *sock,
 	}
 	srv->repo = repo;
 	srv->idle_sec = idle_sec;
+	const char *dl = getenv("PMVCS_SERVER_REQ_TIMEOUT_MS");
+	srv->deadline_ms = dl && *dl ? atol(dl) : 0;
+	if (srv->deadline_ms <= 0 || srv->deadline_ms > 86400000L)
+		srv->deadline_ms = REQ_DEADLINE_MS;
 	srv->uid = geteuid();
 	srv->stop_fd = -1;
 	srv->wake[0] = srv->wake[1] = -1;
+	srv->quit[0] = srv->quit[1] = -1;
 	srv->last = now();
 	pthread_mutex_init(&srv->mu, NULL);
 	pthread_mutex_init(&srv->writer, NULL);
 	pthread_cond_init(&srv->done, NULL);
 	srv->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (srv->lfd < 0 || pipe2(srv->wake, O_CLOEXEC | O_NONBLOCK) ||
+	    pipe2(srv->quit, O_CLOEXEC | O_NONBLOCK) ||
 	    pmvcs_sock_addr(sock, &a, &dirfd))
 		goto fail;
 	/* the pool lock is ours: a socket left here is stale */
@@ -148,7 +167,7 @@ pmvcs_server_wake(pmvcs_server *srv)
 static int
 idle_ms(pmvcs_server *srv)
 {
-	if (srv->active || !srv->idle_sec)
+	if (srv->active > srv->reading || !srv->idle_sec)
 		return -1;
 	struct timespec t = now();
 	long long el = (t.tv_sec - srv->last.tv_sec) * 1000LL +
@@ -169,9 +188,13 @@ pmvcs_server_run(pmvcs_server *srv)
 		pthread_mutex_lock(&srv->mu);
 		ms = srv->stop ? 0 : idle_ms(srv);
 		int stop = srv->stop || ms == 0;
+		int full = srv->active >= MAX_CONNS;
 		pthread_mutex_unlock(&srv->mu);
 		if (stop)
 			break;
+		/* at the cap, new clients wait in the backlog (inv. 6) */
+		p[0].fd = full ? -1 : srv->lfd;
+		p[0].revents = 0;
 		if (poll(p, 2, ms) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents & POLLIN) {
@@ -199,6 +222,7 @@ pmvcs_server_run(pmvcs_server *srv)
 		c->fd = fd;
 		pthread_mutex_lock(&srv->mu);
 		srv->active++;
+		srv->reading++;
 		pthread_mutex_unlock(&srv->mu);
 		pthread_attr_init(&at);
 		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
@@ -207,6 +231,7 @@ pmvcs_server_run(pmvcs_server *srv)
 			free(c);
 			pthread_mutex_lock(&srv->mu);
 			srv->active--;
+			srv->reading--;
 			pthread_mutex_unlock(&srv->mu);
 		}
 		pthread_attr_destroy(&at);
@@ -215,6 +240,9 @@ pmvcs_server_run(pmvcs_server *srv)
 	unlink(srv->sock);
 	close(srv->lfd);
 	srv->lfd = -1;
+	if (write(srv->quit[1], "q", 1) < 0) {
+		/* cannot fail on an empty pipe; readers time out anyway */
+	}
 	pthread_mutex_lock(&srv->mu);
 	srv->stop = 1;
 	while (srv->active)
@@ -244,6 +272,9 @@ pmvcs_server_free(pmvcs_server *srv)
 		close(srv->wake[0]);
 	if (srv->wake[1] >= 0)
 		close(srv->wake[1]);
+	for (int i = 0; i < 2; i++)
+		if (srv->quit[i] >= 0)
+			close(srv->quit[i]);
 	pthread_mutex_destroy(&srv->mu);
 	pthread_mutex_destroy(&srv->writer);
 	pthread_cond_destroy(&srv->done);
@@ -266,12 +297,44 @@ reply(conn *c, const char *fmt, ...)
 		     MSG_NOSIGNAL);
 }
 
-/* read_full -- n bytes or -1 */
+/* wait_in -- poll fd for input until the request deadline; -1 when it
+ * passed or the server stops (inv. 6), with *why saying which */
 static int
-read_full(int fd, char *buf, size_t n)
+wait_in(conn *c, const struct timespec *end, const char **why)
+{
+	for (;;) {
+		struct pollfd p[2] = { { c->fd, POLLIN, 0 },
+				       { c->srv->quit[0], POLLIN, 0 } };
+		struct timespec t = now();
+		long long ms = (end->tv_sec - t.tv_sec) * 1000LL +
+			       (end->tv_nsec - t.tv_nsec) / 1000000;
+
+		if (ms <= 0) {
+			*why = "incomplete request (deadline passed)";
+			return -1;
+		}
+		int r = poll(p, 2, (int)ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			continue;   /* the deadline, above */
+		if (r < 0 || (p[1].revents & POLLIN)) {
+			*why = "incomplete request (the server is stopping)";
+			return -1;
+		}
+		return 0;
+	}
+}
+
+/* read_full -- n bytes before the deadline, or -1 */
+static int
+read_full(conn *c, char *buf, size_t n, const struct timespec *end,
+	  const char **why)
 {
 	while (n) {
-		ssize_t r = read(fd, buf, n);
+		if (wait_in(c, end, why))
+			return -1;
+		ssize_t r = read(c->fd, buf, n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -282,27 +345,36 @@ read_full(int fd, char *buf, size_t n)
 	return 0;
 }
 
-/* recv_req -- header with fds, then the payload (docs/server.md) */
+/* recv_req -- header with fds, then the payload (docs/server.md), all
+ * before the deadline (inv. 6) */
 static int
-recv_req(conn *c)
+recv_req(conn *c, const char **why)
 {
-	char hdr[8];
+	unsigned char hdr[PMVCS_REQ_HDR];
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(MAX_FDS * sizeof(int))];
 	} u;
 	struct iovec iov = { hdr, sizeof(hdr) };
 	struct msghdr m = { 0 };
+	struct timespec end = now();
 	uint32_t len;
 	ssize_t r;
 
+	end.tv_sec += c->srv->deadline_ms / 1000;
+	end.tv_nsec += c->srv->deadline_ms % 1000 * 1000000;
+	if (end.tv_nsec >= 1000000000) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000;
+	}
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
 	m.msg_control = u.buf;
 	m.msg_controllen = sizeof(u.buf);
 	do
-		r = recvmsg(c->fd, &m, MSG_CMSG_CLOEXEC);
-	while (r < 0 && errno == EINTR);
+		r = wait_in(c, &end, why) ? -2
+		    : recvmsg(c->fd, &m, MSG_CMSG_CLOEXEC);
+	while (r == -1 && errno == EINTR);
 	if (r <= 0)
 		return -1;
 	for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h))
@@ -320,46 +392,14 @@ recv_req(conn *c)
 		}
 	if ((m.msg_flags & MSG_CTRUNC) ||
 	    (r < (ssize_t)sizeof(hdr) &&
-	     read_full(c->fd, hdr + r, sizeof(hdr) - (size_t)r)) ||
-	    memcmp(hdr, "PMV1", 4))
+	     read_full(c, (char *)hdr + r, sizeof(hdr) - (size_t)r, &end,
+		       why)) ||
+	    pmvcs_req_header(hdr, &len))
 		return -1;
-	memcpy(&len, hdr + 4, 4);
-	if (len == 0 || len > REQ_MAX || !(c->req = malloc(len + 1)) ||
-	    read_full(c->fd, c->req, len))
+	if (!(c->req = malloc(len)) || read_full(c, c->req, len, &end, why))
 		return -1;
-	c->req[len] = '\0';
 	c->len = len;
 	return 0;
-}
-
-/* field -- next NUL-terminated field at *off, or NULL */
-static const char *
-field(conn *c, size_t *off)
-{
-	const char *f = c->req + *off;
-	size_t n;
-
-	if (*off >= c->len)
-		return NULL;
-	n = strnlen(f, c->len - *off);
-	if (*off + n >= c->len)
-		return NULL;
-	*off += n + 1;
-	return f;
-}
-
-/* num -- a decimal field in [0, max], or -1 */
-static long
-num(conn *c, size_t *off, long max)
-{
-	const char *f = field(c, off);
-	char *end;
-	long v;
-
-	if (!f || !*f)
-		return -1;
-	v = strtol(f, &end, 10);
-	return *end || v < 0 || v > max ? -1 : v;
 }
 
 /* out_write -- cookie write: straight to the fd; EPIPE marks the command
@@ -408,63 +448,79 @@ writer(int argc, char **argv)
 	return 0;
 }
 
+/* inside -- 1 if path is dir or below it */
+static int
+inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return !strncmp(path, dir, n) &&
+	       (path[n] == '/' || path[n] == '\0' || (n == 1 && *dir == '/'));
+}
+
+/* in_worktree -- 1 if the request's cwd is in the served work tree, as
+ * it is when the client found the socket from there; a request from
+ * elsewhere would run on another directory's files (refused) */
+static int
+in_worktree(const char *cwd, const char *wt)
+{
+	char real[PATH_MAX];
+
+	if (inside(cwd, wt))
+		return 1;
+	/* a symlinked spelling of the same place */
+	return realpath(cwd, real) && inside(real, wt);
+}
+
 /* run -- build the ctx from the request and run the command */
 static int
-run(conn *c, size_t off)
+run(conn *c)
 {
 	static const cookie_io_functions_t io = { .write = out_write };
+	const pmvcs_req *r = &c->r;
 	pmvcs_ctx ctx;
-	const char *cwd = field(c, &off);
-	long mask = num(c, &off, 0777), flags = num(c, &off, 7);
-	long argc = num(c, &off, 1 << 20), envc;
-	char **argv = NULL, **envp = NULL, catarg[40];
+	char catarg[40];
 	outc oo, oe;
 	int rc = PMVCS_EXIT_FATAL, in_dup = -1;
+	mode_t mask = (mode_t)r->umask;
 	const pmvcs_cmd_def *cmd;
 
-	if (!cwd || *cwd != '/' || mask < 0 || flags < 0 || argc < 1 ||
-	    c->nfds != 3 + !!(flags & 4) || !(argv = calloc((size_t)argc + 1,
-							   sizeof(*argv))))
-		goto bad;
-	for (long i = 0; i < argc; i++)
-		if (!(argv[i] = (char *)field(c, &off)))
-			goto bad;
-	if ((flags & 4) && num(c, &off, 65535) < 0)
-		goto bad;
-	if ((envc = num(c, &off, 1 << 20)) < 0 ||
-	    !(envp = calloc((size_t)envc + 1, sizeof(*envp))))
-		goto bad;
-	for (long i = 0; i < envc; i++)
-		if (!(envp[i] = (char *)field(c, &off)))
-			goto bad;
-	cmd = pmvcs_cmd_find(argv[0]);
-	if (!cmd || !strcmp(argv[0], "init") || !strcmp(argv[0], "server")) {
+	if (!in_worktree(r->cwd, c->srv->repo->worktree)) {
+		reply(c, "refused the directory %s is outside the work tree "
+		      "%s\n", r->cwd, c->srv->repo->worktree);
+		return -1;
+	}
+	cmd = pmvcs_cmd_find(r->argv[0]);
+	if (!cmd || !strcmp(r->argv[0], "init") ||
+	    !strcmp(r->argv[0], "server")) {
 		dprintf(c->fds[2], "pmvcs: '%s' is not served by the pmvcs "
-			"server\n", argv[0]);
-		rc = PMVCS_EXIT_USAGE;
-		goto done;
+			"server\n", r->argv[0]);
+		return PMVCS_EXIT_USAGE;
 	}
 	/* --cat-blob-fd=N names the client's fd N: point it at ours */
-	for (long i = 1; !strcmp(argv[0], "fast-import") && i < argc; i++)
-		if (!strncmp(argv[i], "--cat-blob-fd=", 14)) {
-			long n = atol(argv[i] + 14);
-			int fd = n <= 2 ? c->fds[n] : (flags & 4) ? c->fds[3] : -1;
+	for (int i = 1; !strcmp(r->argv[0], "fast-import") && i < r->argc; i++)
+		if (!strncmp(r->argv[i], "--cat-blob-fd=", 14)) {
+			long n = atol(r->argv[i] + 14);
+			int fd = n >= 0 && n <= 2 ? c->fds[n]
+				 : r->catfd >= 0 ? c->fds[3] : -1;
 			snprintf(catarg, sizeof(catarg), "--cat-blob-fd=%d", fd);
-			argv[i] = catarg;
+			r->argv[i] = catarg;
 		}
 	memset(&ctx, 0, sizeof(ctx));
 	oo.c = oe.c = c;
 	oo.fd = c->fds[1];
 	oe.fd = c->fds[2];
-	ctx.argc = (int)argc;
-	ctx.argv = argv;
-	ctx.cwd = cwd;
-	ctx.envp = envp;
+	ctx.argc = r->argc;
+	ctx.argv = r->argv;
+	ctx.cwd = r->cwd;
+	ctx.envp = r->envp;
 	ctx.in_fd = c->fds[0];
 	ctx.out_fd = c->fds[1];
 	ctx.err_fd = c->fds[2];
-	ctx.out_is_tty = flags & 1;
-	ctx.err_is_tty = !!(flags & 2);
+	ctx.out_is_tty = r->flags & 1;
+	ctx.err_is_tty = !!(r->flags & 2);
 	ctx.lock_timeout_ms = 5000;
 	ctx.shared_repo = c->srv->repo;
 	in_dup = dup(c->fds[0]);
@@ -479,10 +535,10 @@ run(conn *c, size_t off)
 	}
 	setvbuf(ctx.out, NULL, ctx.out_is_tty ? _IOLBF : _IOFBF, BUFSIZ);
 	setvbuf(ctx.err, NULL, _IONBF, 0);
-	int w = writer((int)argc, argv);
+	int w = writer(r->argc, r->argv);
 	if (w) {
 		pthread_mutex_lock(&c->srv->writer);
-		mask = umask((mode_t)mask);
+		mask = umask(mask);
 	}
 	rc = cmd->fn(&ctx);
 	if (fflush(ctx.out) != 0 && rc == 0 && !c->dead) {
@@ -491,7 +547,7 @@ run(conn *c, size_t off)
 		rc = PMVCS_EXIT_FATAL;
 	}
 	if (w) {
-		umask((mode_t)mask);
+		umask(mask);
 		pthread_mutex_unlock(&c->srv->writer);
 	}
 streams:
@@ -501,15 +557,7 @@ streams:
 		fclose(ctx.out);
 	if (ctx.err)
 		fclose(ctx.err);
-done:
-	free(argv);
-	free(envp);
 	return rc;
-bad:
-	free(argv);
-	free(envp);
-	reply(c, "refused malformed request\n");
-	return -1;
 }
 
 /* status -- "key value" lines about the server */
@@ -519,7 +567,7 @@ status(conn *c)
 	pmvcs_server *srv = c->srv;
 
 	pthread_mutex_lock(&srv->mu);
-	int active = srv->active - 1;
+	int active = srv->active - srv->reading - 1;   /* not this one */
 	pthread_mutex_unlock(&srv->mu);
 	reply(c, "pid %ld\nworktree %s\nsocket %s\nrunning %d\n"
 	      "idle-timeout %u\n", (long)getpid(), srv->repo->worktree,
@@ -534,25 +582,30 @@ conn_main(void *arg)
 	pmvcs_server *srv = c->srv;
 	struct ucred cr;
 	socklen_t cl = sizeof(cr);
-	size_t off = 0;
-	const char *kind;
-	int keep = 0;
+	const char *why = "malformed request";
+	int keep = 0, bad, peer;
 
-	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) ||
-	    cr.uid != srv->uid) {
+	pthread_setname_np(pthread_self(), "pmvcs-conn");   /* countable */
+	peer = getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) ? -1
+	       : cr.uid == srv->uid;
+	bad = peer != 1 || recv_req(c, &why) ||
+	      pmvcs_req_decode(&c->r, c->req, c->len, c->nfds, &why);
+	pthread_mutex_lock(&srv->mu);
+	srv->reading--;
+	pthread_mutex_unlock(&srv->mu);
+	if (peer != 1) {
 		reply(c, "refused uid %ld is not the server's owner "
-		      "(uid %ld)\n", getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED,
-						 &cr, &cl) ? -1L : (long)cr.uid,
+		      "(uid %ld)\n", peer < 0 ? -1L : (long)cr.uid,
 		      (long)srv->uid);
-	} else if (recv_req(c) || !(kind = field(c, &off))) {
-		reply(c, "refused malformed request\n");
-	} else if (!strcmp(kind, "run")) {
-		int rc = run(c, off);
+	} else if (bad) {
+		reply(c, "refused %s\n", why);
+	} else if (c->r.kind == PMVCS_REQ_RUN) {
+		int rc = run(c);
 		if (rc >= 0)
 			reply(c, c->dead ? "rc 141 sigpipe\n" : "rc %d\n", rc);
-	} else if (!strcmp(kind, "status")) {
+	} else if (c->r.kind == PMVCS_REQ_STATUS) {
 		status(c);
-	} else if (!strcmp(kind, "stop")) {
+	} else {
 		pthread_mutex_lock(&srv->mu);
 		if (srv->stop_fd < 0) {
 			srv->stop_fd = c->fd;
@@ -562,13 +615,12 @@ conn_main(void *arg)
 		pthread_mutex_unlock(&srv->mu);
 		if (!keep)
 			reply(c, "stopped\n");
-	} else {
-		reply(c, "refused unknown request '%s'\n", kind);
 	}
 	for (int i = 0; i < c->nfds; i++)
 		close(c->fds[i]);
 	if (!keep)
 		close(c->fd);
+	pmvcs_req_release(&c->r);
 	free(c->req);
 	free(c);
 	/* wake the loop while still counted: srv lives until active is 0 */

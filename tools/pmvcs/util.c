@@ -4,7 +4,10 @@
  * command's streams, error reporting, opening the repository (or
  * borrowing the server's, see server.c).
  */
+#define _GNU_SOURCE
+#include <limits.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -102,17 +105,55 @@ pmvcs_report(pmvcs_ctx *ctx, int err, const char *context, int notfound_is_1)
 	return PMVCS_EXIT_FATAL;
 }
 
+/* server_pid -- pid of the live server of ours for the repository
+ * around dir (it answers "status"), or 0. Says nothing: a socket it
+ * refuses or a dead server are simply not a server here. */
+static long
+server_pid(const char *dir)
+{
+	char abs[PATH_MAX], sock[PATH_MAX + 32], *text = NULL;
+	int fds[3] = { -1, -1, -1 }, rc, sp;
+	size_t n = 0;
+	long pid = 0;
+	FILE *out;
+
+	if (!realpath(dir, abs) ||
+	    pmvcs_find_socket(abs, sock, sizeof(sock)) != 1 ||
+	    !(out = open_memstream(&text, &n)))
+		return 0;
+	/* an answer that is not a status leaves no "pid" line */
+	pmvcs_client_call(sock, PMVCS_REQ_STATUS, 0, NULL, abs, NULL, fds,
+			  &rc, &sp, out);
+	fclose(out);
+	if (text && !strncmp(text, "pid ", 4))
+		pid = atol(text + 4);
+	free(text);
+	return pid;
+}
+
+/* pmvcs_open_repo -- see cmd.h. A pool held by the repository's own
+ * server (--no-server, PMVCS_NO_SERVER=1) is said at once, not after
+ * waiting out the lock timeout (issue 16). */
 vcs_repo *
 pmvcs_open_repo(pmvcs_ctx *ctx)
 {
 	vcs_repo *repo = NULL;
-	vcs_open_opts opts = { ctx->lock_timeout_ms };
+	vcs_open_opts opts = { ctx->lock_timeout_ms }, now = { 0 };
+	const char *dir = ctx->git_dir ? ctx->git_dir : ctx->cwd;
+	long pid;
 	int rc;
 
 	if (ctx->shared_repo)
 		return ctx->shared_repo;
-	rc = vcs_repo_open(&repo, ctx->git_dir ? ctx->git_dir : ctx->cwd,
-			   &opts);
+	rc = vcs_repo_open(&repo, dir, &now);
+	if (rc == PMDB_EBUSY && (pid = server_pid(dir)) > 0) {
+		pmvcs_fatal(ctx, "the pool is held by this repository's server "
+			    "(pid %ld); run 'pmvcs server stop' to run commands "
+			    "without it", pid);
+		return NULL;
+	}
+	if (rc == PMDB_EBUSY && opts.lock_timeout_ms)
+		rc = vcs_repo_open(&repo, dir, &opts);
 	if (rc) {
 		pmvcs_report(ctx, rc, NULL, 0);
 		return NULL;

@@ -17,6 +17,7 @@
 #include "../../../tools/pmvcs/util.c"
 #include "../../../tools/pmvcs/parse_options.c"
 #include "../../../tools/pmvcs/client.c"
+#include "../../../tools/pmvcs/request.c"
 #include "../../../tools/pmvcs/server.c"
 
 #define NREADERS 8
@@ -98,6 +99,7 @@ pmvcs_cmd_find(const char *name)
 }
 
 static char sock[4200];
+static char wt[4096];   /* the repository's work tree: requests' cwd */
 
 /* call -- run argv through the server with input in; output into out */
 static int
@@ -112,7 +114,7 @@ call(int argc, char **argv, const char *in, char *out, size_t outsz)
 		return -1;
 	close(pin[1]);
 	int fds[3] = { pin[0], pout[1], perr[1] };
-	int r = pmvcs_client_call(sock, PMVCS_REQ_RUN, argc, argv, "/", envp,
+	int r = pmvcs_client_call(sock, PMVCS_REQ_RUN, argc, argv, wt, envp,
 				  fds, &rc, &sp, NULL);
 	close(pin[0]);
 	close(pout[1]);
@@ -189,6 +191,7 @@ test_concurrent_server__readers_beside_writers(void **state)
 		print_error("init: %s\n", vcs_errmsg());
 	assert_int_equal(rc, 0);
 	snprintf(sock, sizeof(sock), "%s/server.sock", repo->dotdir);
+	snprintf(wt, sizeof(wt), "%s", repo->worktree);
 	assert_int_equal(pmvcs_server_new(&srv, repo, sock, 0, stderr), 0);
 	assert_int_equal(pthread_create(&st, NULL, serve, srv), 0);
 	assert_int_equal(call(2, argv0, "", out, sizeof(out)), 0);
