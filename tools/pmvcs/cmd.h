@@ -147,6 +147,13 @@ struct vcs_config;
  *  returns 128 (cmd_config.c). */
 int pmvcs_config_load(pmvcs_ctx *ctx, struct vcs_config *cfg);
 
+/** pmvcs_idents -- "Name <email> <when>" of the author and committer
+ *  (either may be NULL) as git commit resolves them: environment, then
+ *  configuration, then the passwd entry (identity.c). Refuses with git's
+ *  "*** Please tell me who you are." advice and fatal message on err.
+ *  @return 0, or 128 after the message. */
+int pmvcs_idents(pmvcs_ctx *ctx, vcs_str *author, vcs_str *committer);
+
 /* Commands: one file each, tools/pmvcs/cmd_<verb>.c */
 int cmd_init(pmvcs_ctx *ctx);
 int cmd_commit(pmvcs_ctx *ctx);

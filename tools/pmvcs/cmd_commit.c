@@ -151,26 +151,20 @@ out:
 
 /** make_commit -- encode and put the commit object. */
 static int
-make_commit(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
-	    const head_state *hs, const pmdb_oid *tree, vcs_str *msg,
-	    pmdb_oid *out)
+make_commit(vcs_repo *repo, pmdb_txn *txn, const head_state *hs,
+	    const pmdb_oid *tree, vcs_str *msg, const vcs_str *author,
+	    const vcs_str *committer, pmdb_oid *out)
 {
-	vcs_str author = VCS_STR_INIT, committer = VCS_STR_INIT;
 	vcs_str enc = VCS_STR_INIT;
 	vcs_commit c;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
-	rc = vcs_ident_make(&author, "AUTHOR", pmvcs_getenv, ctx);
-	if (!rc)
-		rc = vcs_ident_make(&committer, "COMMITTER", pmvcs_getenv, ctx);
-	if (rc)
-		goto out;
 	c.tree = *tree;
 	c.parents = hs->born ? (pmdb_oid *)&hs->oid : NULL;
 	c.nparents = hs->born ? 1 : 0;
-	c.author = (char *)author.data;
-	c.committer = (char *)committer.data;
+	c.author = (char *)author->data;
+	c.committer = (char *)committer->data;
 	c.message = (char *)msg->data;
 	c.message_len = msg->len;
 	rc = vcs_commit_format(&enc, &c, repo->algo);
@@ -179,9 +173,6 @@ make_commit(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
 		if (rc)
 			rc = vcs_seterr_pmdb(rc, "writing the commit");
 	}
-out:
-	vcs_str_free(&author);
-	vcs_str_free(&committer);
 	vcs_str_free(&enc);
 	return rc;
 }
@@ -223,6 +214,7 @@ int
 cmd_commit(pmvcs_ctx *ctx)
 {
 	vcs_str msg = VCS_STR_INIT, line = VCS_STR_INIT;
+	vcs_str author = VCS_STR_INIT, committer = VCS_STR_INIT;
 	pmvcs_msg_opt m = { VCS_STR_INIT, 0, 0 };
 	vcs_wt_list wt = VCS_WT_LIST_INIT;
 	vcs_repo *repo = NULL;
@@ -246,6 +238,10 @@ cmd_commit(pmvcs_ctx *ctx)
 		ret = PMVCS_EXIT_DIFF;
 		goto out;
 	}
+	/* before the pool opens: git refuses a commit without identity */
+	if ((ret = pmvcs_idents(ctx, &author, &committer)))
+		goto out;
+	ret = PMVCS_EXIT_FATAL;
 	repo = pmvcs_open_repo(ctx);
 	if (!repo)
 		goto out;
@@ -279,7 +275,8 @@ cmd_commit(pmvcs_ctx *ctx)
 		ret = PMVCS_EXIT_DIFF;
 		goto out;
 	}
-	rc = make_commit(ctx, repo, txn, &hs, &tree, &msg, &commit);
+	rc = make_commit(repo, txn, &hs, &tree, &msg, &author, &committer,
+			 &commit);
 	if (rc)
 		goto fail;
 	rc = pmdb_txn_ref_set(txn, hs.ref[0] ? hs.ref : "HEAD", &commit,
@@ -329,5 +326,7 @@ out:
 	vcs_str_free(&m.text);
 	vcs_str_free(&msg);
 	vcs_str_free(&line);
+	vcs_str_free(&author);
+	vcs_str_free(&committer);
 	return ret;
 }

@@ -238,6 +238,22 @@ typedef const char *(*vcs_getenv_fn)(void *ctx, const char *name);
 int vcs_ident_make(vcs_str *out, const char *role, vcs_getenv_fn getenv_fn,
 		   void *env_ctx);
 
+struct vcs_config;
+/**
+ * vcs_ident_make_cfg -- vcs_ident_make as git commit resolves an
+ * identity (git's fmt_ident with IDENT_STRICT) when cfg is non-NULL:
+ * email from GIT_<role>_EMAIL, <role>.email, user.email, $EMAIL, then
+ * login@host; name from GIT_<role>_NAME, <role>.name, user.name, then
+ * the passwd entry; user.useConfigOnly honoured. Refuses as git does
+ * (vcs_errmsg() is git's fatal message, e.g. "unable to auto-detect
+ * email address (got 'root@vm.(none)')") and sets *hint when git prints
+ * its "*** Please tell me who you are." advice before it. cfg NULL:
+ * exactly vcs_ident_make. @return 0, PMDB_EINVAL, PMDB_ENOMEM.
+ */
+int vcs_ident_make_cfg(vcs_str *out, const char *role,
+		       vcs_getenv_fn getenv_fn, void *env_ctx,
+		       const struct vcs_config *cfg, int *hint);
+
 /* ------------------------------------------------------------------ */
 /* Tree editor (vcs/tree_editor.c): new trees from old ones by path    */
 /* ------------------------------------------------------------------ */
