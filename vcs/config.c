@@ -535,7 +535,8 @@ read_file_depth(vcs_config *cfg, const char *shown, const char *real,
 
 	fd = open(f.real, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
+		/* git: a file it may not read is as good as absent */
+		if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
 			return 0;
 		return vcs_seterr(PMDB_ERROR, "unable to access '%s': %s", shown,
 				  strerror(errno));

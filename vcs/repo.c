@@ -432,6 +432,7 @@ vcs_repo_free(vcs_repo *repo)
 	pmdb_env_close(repo->env);
 	free(repo->worktree);
 	free(repo->dotdir);
+	free(repo->excludes_file);
 	free(repo);
 }
 

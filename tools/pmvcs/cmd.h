@@ -138,14 +138,19 @@ int pmvcs_report(pmvcs_ctx *ctx, int err, const char *context,
 int pmvcs_config_push(const char *text);
 
 /** pmvcs_find_root -- the worktree root around ctx->cwd (absolute) into
- *  buf; 0, or -1 outside a repository (cmd_config.c). */
+ *  buf; 0, or -1 outside a repository (util.c). */
 int pmvcs_find_root(pmvcs_ctx *ctx, char *buf, size_t size);
 
 struct vcs_config;
 /** pmvcs_config_load -- every scope for the command's repository (root
  *  NULL outside one); on an error prints git's "fatal: <message>" and
- *  returns 128 (cmd_config.c). */
+ *  returns 128 (util.c). */
 int pmvcs_config_load(pmvcs_ctx *ctx, struct vcs_config *cfg);
+
+/** pmvcs_excludes -- the command's core.excludesFile (absolute, or ""
+ *  when none) into buf, for worktree root (util.c). @return 0, or
+ *  128 after git's message (a broken config file). */
+int pmvcs_excludes(pmvcs_ctx *ctx, const char *root, char *buf, size_t size);
 
 /** pmvcs_idents -- "Name <email> <when>" of the author and committer
  *  (either may be NULL) as git commit resolves them: environment, then

@@ -37,43 +37,6 @@ typedef struct opts {
 	const pmvcs_option *table;
 } opts;
 
-/* pmvcs_find_root -- worktree root around cwd */
-int
-pmvcs_find_root(pmvcs_ctx *ctx, char *buf, size_t size)
-{
-	char *end;
-
-	if (pmvcs_find_socket(ctx->cwd, buf, size) < 0 || !buf[0])
-		return -1;
-	end = strrchr(buf, '/');          /* drop "/server.sock" */
-	*end = '\0';
-	end = strrchr(buf, '/');          /* drop "/.pmvcs" */
-	*end = '\0';
-	if (!buf[0])
-		strcpy(buf, "/");
-	return 0;
-}
-
-/* pmvcs_config_load -- every scope, git's messages on errors */
-int
-pmvcs_config_load(pmvcs_ctx *ctx, vcs_config *cfg)
-{
-	char root[4096];
-	int in_repo = pmvcs_find_root(ctx, root, sizeof(root)) == 0;
-
-	if (vcs_config_load(cfg, in_repo ? root : NULL, ctx->cwd,
-			    pmvcs_getenv, ctx)) {
-		fprintf(ctx->err, "fatal: %s\n", vcs_errmsg());
-		return PMVCS_EXIT_FATAL;
-	}
-	if (vcs_config_read_command(cfg, pmvcs_getenv, ctx)) {
-		fprintf(ctx->err, "error: %s\nfatal: unable to parse "
-			"command-line config\n", vcs_errmsg());
-		return PMVCS_EXIT_FATAL;
-	}
-	return 0;
-}
-
 /* usage_err -- git's "error: <why>" then the usage, exit 129 */
 static int
 usage_err(pmvcs_ctx *ctx, const opts *o, const char *why)

@@ -41,6 +41,8 @@ pmvcs_idents(pmvcs_ctx *ctx, vcs_str *author, vcs_str *committer)
 	vcs_config_free(&cfg);
 	if (!err)
 		return 0;
+	if (err != PMDB_EINVAL)
+		return pmvcs_fatal(ctx, "%s", vcs_errmsg());
 	if (hint)
 		fprintf(ctx->err, "%s identity unknown\n%s", role, env_hint);
 	fprintf(ctx->err, "fatal: %s\n", vcs_errmsg());

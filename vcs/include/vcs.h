@@ -66,6 +66,9 @@ typedef struct vcs_repo {
 	size_t hexlen;         /**< 40 or 64 */
 	char *worktree;        /**< absolute path of the work tree root */
 	char *dotdir;          /**< absolute path of worktree/.pmvcs */
+	char *excludes_file;   /**< the user's excludes file (absolute,
+	                            malloc'ed, freed with the repo) or NULL:
+	                            set by whoever opens it, read by scans */
 	int borrowed;          /**< lent by an owner (the pmvcs server, which
 	                            shares one open repo between commands):
 	                            vcs_repo_free() does nothing; the owner
