@@ -73,8 +73,9 @@ vcs_ignore_push_dir(vcs_ignore *ign, const char *base, int dirfd,
 		snprintf(shown, sizeof(shown), "%s%s", rel, names[i]);
 		rc = read_at(dirfd, names[i], shown, &text);
 		if (rc == 0)
-			rc = vcs_ignore_push(ign, base, text.data ?
-					     (char *)text.data : "", text.len);
+			rc = vcs_ignore_push_src(ign, base, text.data ?
+						 (char *)text.data : "",
+						 text.len, shown);
 	}
 	vcs_str_free(&text);
 	return rc < 0 ? rc : 0;
@@ -92,15 +93,18 @@ vcs_ignore_push_top(vcs_ignore *ign, const char *root,
 	if (excludes_file && *excludes_file) {
 		rc = read_at(AT_FDCWD, excludes_file, excludes_file, &text);
 		if (rc == 0)
-			rc = vcs_ignore_push(ign, "", text.data ?
-					     (char *)text.data : "", text.len);
+			rc = vcs_ignore_push_src(ign, "", text.data ?
+						 (char *)text.data : "",
+						 text.len, excludes_file);
 	}
 	if (rc >= 0 && snprintf(path, sizeof(path), "%s/%s/info/exclude",
 				root, VCS_DOTDIR) < (int)sizeof(path)) {
 		rc = read_at(AT_FDCWD, path, VCS_DOTDIR "/info/exclude", &text);
 		if (rc == 0)
-			rc = vcs_ignore_push(ign, "", text.data ?
-					     (char *)text.data : "", text.len);
+			rc = vcs_ignore_push_src(ign, "", text.data ?
+						 (char *)text.data : "",
+						 text.len,
+						 VCS_DOTDIR "/info/exclude");
 	}
 	vcs_str_free(&text);
 	return rc < 0 ? rc : 0;
@@ -139,4 +143,60 @@ vcs_ignore_excludes_file(const vcs_config *cfg, const char *root,
 				  "long");
 	}
 	return 0;
+}
+
+/* vcs_ignore_check -- git check-ignore's answer for one path */
+int
+vcs_ignore_check(const char *root, const char *excludes_file,
+		 const char *path, int is_dir, vcs_ignore_hit *hit,
+		 vcs_ignore **keep)
+{
+	char prefix[4096];
+	const char *p = path, *slash;
+	int dfd, rc;
+
+	memset(hit, 0, sizeof(*hit));
+	/* one set, every level pushed on it: hit borrows from it */
+	if ((rc = vcs_ignore_new(keep)))
+		return rc;
+	if ((rc = vcs_ignore_push_top(*keep, root, excludes_file)))
+		return rc;
+	dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0 && (rc = vcs_ignore_push_dir(*keep, "", dfd, ""))) {
+		close(dfd);
+		return rc;
+	}
+	while ((slash = strchr(p, '/')) && slash[1]) {
+		size_t plen = (size_t)(slash - path);
+		int nfd;
+
+		/* a directory above ignored: its pattern decides */
+		if ((rc = vcs_ignore_match_hit(*keep, path, plen, 1, hit)))
+			break;
+		if (plen >= sizeof(prefix) - 1)
+			break;
+		memcpy(prefix, path, plen);
+		prefix[plen] = '\0';
+		nfd = dfd < 0 ? -1 : openat(dfd, prefix + (p - path),
+					    O_RDONLY | O_DIRECTORY |
+					    O_CLOEXEC | O_NOFOLLOW);
+		if (dfd >= 0)
+			close(dfd);
+		dfd = nfd;
+		if (dfd >= 0) {
+			char rel[4096 + 1];
+
+			snprintf(rel, sizeof(rel), "%s/", prefix);
+			if ((rc = vcs_ignore_push_dir(*keep, prefix, dfd, rel))) {
+				close(dfd);
+				return rc;
+			}
+		}
+		p = slash + 1;
+	}
+	if (dfd >= 0)
+		close(dfd);
+	if (rc)
+		return rc;
+	return vcs_ignore_match_hit(*keep, path, strlen(path), is_dir, hit);
 }

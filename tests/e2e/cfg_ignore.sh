@@ -58,6 +58,30 @@ printf '!*.global\n' | tee -a "$g/.gitignore" >> "$p/.gitignore"   # the tree wi
 compare "core.excludesFile, re-included"
 sed -i '$d' "$g/.gitignore" "$p/.gitignore"
 compare "core.excludesFile"
+
+# check-ignore: which pattern decides, git's output and exit codes
+paths=(a.c a.o keep.o rootonly sub/rootonly '#hash' '!bang' 'sp ' sp trail
+	doc/a/b/t.tmp doc/t.tmp build build/out build/new sub/x.o sub/y.o
+	sub/local.txt sub/deep/local.txt sub/anch sub/deep/anch sub/deep/force.o
+	cache cache/c cache/in/d x/y/z/f x/z logs/l q/logs/l dironly dironly.d/f
+	n/dironly/f excluded.txt sub/excluded.txt g.global g.xdg abc arx br crx
+	missing/dir/f.o ./sub/../a.o)
+ci() {  # ci WHAT DIR ARGS...: the same check-ignore in both
+	local what=$1 dir=$2 go gr=0 po pr=0; shift 2
+	go=$(cd "$g/$dir" && command git check-ignore "$@" 2>&1) || gr=$?
+	po=$(cd "$p/$dir" && pmvcs check-ignore "$@" 2>&1) || pr=$?
+	expect_eq "check-ignore $what" "$(printf '%s' "$go" | sed 's/\.git\//.pmvcs\//')" "$po"
+	expect_eq "check-ignore $what: exit" "$gr" "$pr"
+}
+ci "plain" . "${paths[@]}"
+ci "-v" . -v "${paths[@]}"
+ci "-v -n" . -v -n "${paths[@]}"
+ci "one not ignored" . a.c
+ci "-v negated only" . -v keep.o
+ci "-q" . -q a.o
+ci "subdir" sub -v x.o y.o local.txt ../a.o deep/anch
+ci "no path" .
+ci "-n without -v" . -n a.o
 # -c core.excludesFile
 (cd "$g" && command git -c core.excludesFile="$T/xdgignore" add -A)
 gt=$(cd "$g" && command git write-tree); (cd "$g" && command git reset -q)

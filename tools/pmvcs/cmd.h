@@ -180,6 +180,7 @@ int cmd_fast_import(pmvcs_ctx *ctx);
 int cmd_fast_export(pmvcs_ctx *ctx);
 int cmd_server(pmvcs_ctx *ctx);
 int cmd_config(pmvcs_ctx *ctx);
+int cmd_check_ignore(pmvcs_ctx *ctx);
 
 /* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
 

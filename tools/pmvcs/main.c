@@ -40,6 +40,7 @@ static const pmvcs_cmd_def commands[] = {
 	{ "stats", cmd_stats, "Object counts, bytes stored and pool space" },
 	{ "server", cmd_server, "Start, stop or query the resident pool server" },
 	{ "config", cmd_config, "Get and set git configuration options" },
+	{ "check-ignore", cmd_check_ignore, "Debug gitignore / exclude files" },
 };
 
 /* pmvcs_cmd_find -- the command named name, or NULL */

@@ -55,6 +55,21 @@ int vcs_ignore_child(const vcs_ignore *parent, vcs_ignore **out);
 /** vcs_ignore_match -- 1 if path (root-relative) is ignored, else 0. */
 int vcs_ignore_match(const vcs_ignore *ign, const char *path, size_t len,
 		     int is_dir);
+/** vcs_ignore_push_src -- vcs_ignore_push naming the file (src, copied)
+ *  for vcs_ignore_hit. 0, PMDB_ENOMEM. */
+int vcs_ignore_push_src(vcs_ignore *ign, const char *base, const char *text,
+			size_t len, const char *src);
+/** The pattern that decided a match (all NULL/0 when none did);
+ *  borrowed from the set, valid while it is unchanged. */
+typedef struct vcs_ignore_hit {
+	const char *src;       /**< its file, as pushed (may be NULL) */
+	unsigned line;         /**< 1-based */
+	const char *pattern;   /**< as written ("!keep.o", "build/") */
+} vcs_ignore_hit;
+/** vcs_ignore_match_hit -- vcs_ignore_match that also says which
+ *  pattern decided (a negation too: then the result is 0). */
+int vcs_ignore_match_hit(const vcs_ignore *ign, const char *path,
+			 size_t len, int is_dir, vcs_ignore_hit *hit);
 /* Which files (vcs/ignore_files.c; precedence there) */
 
 /** vcs_ignore_push_dir -- push the .gitignore then the .pmvcsignore of
@@ -76,6 +91,18 @@ struct vcs_config;
 int vcs_ignore_excludes_file(const struct vcs_config *cfg, const char *root,
 			     vcs_getenv_fn fn, void *ctx, char *buf,
 			     size_t size);
+
+/**
+ * vcs_ignore_check -- git check-ignore for one root-relative path under
+ * root: the rules of every directory above it, as a scan would apply
+ * them; a path inside an ignored directory is decided by that
+ * directory's pattern. is_dir: path names a directory.
+ * @return 1 ignored, 0 not (hit says which pattern decided, if any),
+ *  or a negative code (unreadable ignore file, out of memory).
+ */
+int vcs_ignore_check(const char *root, const char *excludes_file,
+		     const char *path, int is_dir, vcs_ignore_hit *hit,
+		     vcs_ignore **keep);
 
 /** vcs_wildmatch -- git's wildmatch(); pathname: '*' and '?' do not
  *  match '/', "**" does. Returns 1 on match. Exposed for tests. */
