@@ -154,10 +154,12 @@ int pmvcs_excludes(pmvcs_ctx *ctx, const char *root, char *buf, size_t size);
 
 /** pmvcs_idents -- "Name <email> <when>" of the author and committer
  *  (either may be NULL) as git commit resolves them: environment, then
- *  configuration, then the passwd entry (identity.c). Refuses with git's
+ *  configuration, then the passwd entry (identity.c); force_author
+ *  ("Name <email>", commit --author) or NULL. Refuses with git's
  *  "*** Please tell me who you are." advice and fatal message on err.
  *  @return 0, or 128 after the message. */
-int pmvcs_idents(pmvcs_ctx *ctx, vcs_str *author, vcs_str *committer);
+int pmvcs_idents(pmvcs_ctx *ctx, const char *force_author, vcs_str *author,
+		 vcs_str *committer);
 
 /* Commands: one file each, tools/pmvcs/cmd_<verb>.c */
 int cmd_init(pmvcs_ctx *ctx);

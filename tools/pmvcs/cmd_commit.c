@@ -2,11 +2,12 @@
  * cmd_commit.c -- pmvcs commit: snapshot the whole working tree.
  *
  * There is no staging area: every file the scan finds (honoring
- * .pmvcsignore) goes into the new tree. Blobs, trees, the commit and the
+ * git's ignore files, docs/config.md) goes into the new tree. Blobs, trees, the commit and the
  * branch update (compare-and-swap against the value read at the start)
  * are one pmdb transaction: a file that cannot be read aborts it and
  * nothing is written.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,8 @@
 #include "worktree.h"
 
 static const char *const commit_usage[] = {
-	"pmvcs commit [-q | --quiet] [--allow-empty] -m <msg> [-m <msg>...]",
+	"pmvcs commit [-q | --quiet] [--allow-empty] [--author=<author>]\n"
+	"             (-m <msg> [-m <msg>...] | -F <file>)",
 	NULL
 };
 
@@ -177,16 +179,67 @@ make_commit(vcs_repo *repo, pmdb_txn *txn, const head_state *hs,
 	return rc;
 }
 
-/** parse_args -- options into m/quiet/allow_empty; -1 to go on, else
- *  the exit code. */
+/** The options beside the message. */
+typedef struct commit_opts {
+	int quiet, allow_empty;
+	const char *author;     /**< --author, or NULL */
+	const char *file;       /**< -F, or NULL */
+} commit_opts;
+
+/** read_msg_file -- -F: the file's text (relative to the cwd; "-" is
+ *  stdin) into m, as git reads it; 0, or 128 after git's message. */
 static int
-parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, int *quiet, int *allow_empty)
+read_msg_file(pmvcs_ctx *ctx, const char *file, pmvcs_msg_opt *m)
+{
+	char path[8192], buf[8192];
+	FILE *f;
+	size_t n;
+	int stdin_ = !strcmp(file, "-");
+
+	if (!stdin_ && snprintf(path, sizeof(path), "%s%s%s",
+				file[0] == '/' ? "" : ctx->cwd,
+				file[0] == '/' ? "" : "/", file) >=
+	    (int)sizeof(path))
+		return pmvcs_fatal(ctx, "-F: path too long");
+	f = stdin_ ? ctx->in : fopen(path, "r");
+	if (!f) {
+		fprintf(ctx->err, "fatal: could not read log file '%s': %s\n",
+			file, strerror(errno));
+		return PMVCS_EXIT_FATAL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (vcs_str_add(&m->text, buf, n))
+			m->oom = 1;
+	if (ferror(f)) {
+		fprintf(ctx->err, "fatal: could not read log file '%s': %s\n",
+			file, strerror(errno));
+		if (!stdin_)
+			fclose(f);
+		return PMVCS_EXIT_FATAL;
+	}
+	if (!stdin_)
+		fclose(f);
+	m->n = 1;
+	return m->oom ? pmvcs_fatal(ctx, "out of memory") : 0;
+}
+
+/** parse_args -- options into m and co; -1 to go on, else the exit
+ *  code. */
+static int
+parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co)
 {
 	const pmvcs_option opts[] = {
-		OPT__QUIET(quiet, "suppress summary after successful commit"),
+		OPT__QUIET(&co->quiet, "suppress summary after successful "
+			   "commit"),
+		OPT_GROUP("Commit message options"),
+		OPT_STRING('F', "file", &co->file, "file", "read message from "
+			   "file"),
+		OPT_STRING(0, "author", &co->author, "author", "override author "
+			   "for commit"),
 		OPT_PMVCS_MESSAGE(m, "commit message"),
-		OPT_BOOL(0, "allow-empty", allow_empty, "ok to record an empty "
-			 "change"),
+		OPT_GROUP("Commit contents options"),
+		OPT_BOOL(0, "allow-empty", &co->allow_empty, "ok to record an "
+			 "empty change"),
 		OPT_END()
 	};
 	int n = pmvcs_parse(ctx, opts, commit_usage, PMVCS_PARSE_HELP_STDERR);
@@ -195,15 +248,22 @@ parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, int *quiet, int *allow_empty)
 		return PMVCS_EXIT_USAGE;
 	if (m->oom)
 		return pmvcs_fatal(ctx, "out of memory");
+	if (co->file && m->n) {
+		fprintf(ctx->err, "fatal: options '-m' and '-F' cannot be used "
+			"together\n");
+		return PMVCS_EXIT_FATAL;
+	}
 	if (n) {
 		fprintf(ctx->err, "pmvcs: unknown argument '%s' (pmvcs commit "
 			"takes no paths: it records the whole working tree)\n",
 			ctx->argv[0]);
 		return pmvcs_usage(ctx, commit_usage, opts);
 	}
+	if (co->file)
+		return read_msg_file(ctx, co->file, m) ?: -1;
 	if (!m->n) {
 		fprintf(ctx->err, "pmvcs: commit needs a message: use -m <msg> "
-			"(there is no editor)\n");
+			"or -F <file> (there is no editor)\n");
 		return pmvcs_usage(ctx, commit_usage, opts);
 	}
 	return -1;
@@ -224,10 +284,11 @@ cmd_commit(pmvcs_ctx *ctx)
 	const char *iostats;
 	head_state hs;
 	pmdb_oid tree, commit;
-	int quiet = 0, allow_empty = 0, rc, ret;
+	commit_opts co = { 0, 0, NULL, NULL };
+	int rc, ret;
 	char hex[PMDB_OID_HEXMAX + 1];
 
-	ret = parse_args(ctx, &m, &quiet, &allow_empty);
+	ret = parse_args(ctx, &m, &co);
 	if (ret >= 0)
 		goto out;
 	ret = PMVCS_EXIT_FATAL;
@@ -240,7 +301,7 @@ cmd_commit(pmvcs_ctx *ctx)
 		goto out;
 	}
 	/* before the pool opens: git refuses a commit without identity */
-	if ((ret = pmvcs_idents(ctx, &author, &committer)))
+	if ((ret = pmvcs_idents(ctx, co.author, &author, &committer)))
 		goto out;
 	ret = PMVCS_EXIT_FATAL;
 	repo = pmvcs_open_repo(ctx);
@@ -269,7 +330,7 @@ cmd_commit(pmvcs_ctx *ctx)
 		rc = vcs_tree_build(repo, txn, &wt, &tree);
 	if (rc)
 		goto fail;
-	if (!allow_empty && ((hs.born && !memcmp(&tree, &hs.tree, sizeof(tree))) ||
+	if (!co.allow_empty && ((hs.born && !memcmp(&tree, &hs.tree, sizeof(tree))) ||
 			     (!hs.born && !wt.n))) {
 		pmdb_txn_abort(txn);
 		txn = NULL;
@@ -306,7 +367,7 @@ cmd_commit(pmvcs_ctx *ctx)
 	 * status reads no tree (a stale cache only costs hashing) */
 	vcs_wtcache_write_tree(repo, &wt, &wt, &tree);
 	ret = PMVCS_EXIT_OK;
-	if (quiet)
+	if (co.quiet)
 		goto out;
 	vcs_oid_abbrev(repo, &commit, 7, hex);
 	vcs_subject(&line, (char *)msg.data, msg.len);

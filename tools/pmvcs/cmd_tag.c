@@ -124,7 +124,7 @@ create_tag(pmvcs_ctx *ctx, vcs_repo *repo, const char *name, const char *rev,
 			vcs_seterr_pmdb(rc, rev);
 			goto fail;
 		}
-		if ((rc = pmvcs_idents(ctx, NULL, &tagger)))
+		if ((rc = pmvcs_idents(ctx, NULL, NULL, &tagger)))
 			goto out;
 		rc = vcs_stripspace(&clean, msg->data ? (char *)msg->data : "",
 				    msg->len, 1);
