@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "vcs.h"
 
 /* ------------------------------------------------------------------ */
@@ -409,9 +410,10 @@ default_name(vcs_str *out, const struct passwd *pw)
 	return err;
 }
 
-/* default_email -- git's copy_email: login@(/etc/mailname | hostname) */
+/* default_email -- git's copy_email: login@(/etc/mailname | hostname);
+ * *bogus when the host part is git's "(none)" guess */
 static int
-default_email(vcs_str *out, const struct passwd *pw)
+default_email(vcs_str *out, const struct passwd *pw, int *bogus)
 {
 	char host[256] = "";
 	FILE *f;
@@ -432,11 +434,108 @@ default_email(vcs_str *out, const struct passwd *pw)
 	}
 	/* git also asks getaddrinfo() for a canonical name; that can block
 	 * on DNS, so a dotless host gets git's ".(none)" suffix instead */
+	*bogus = 1;
 	if (gethostname(host, sizeof(host) - 1))
 		return vcs_str_adds(out, "(none)");
-	if (strchr(host, '.'))
+	if (strchr(host, '.')) {
+		*bogus = 0;
 		return vcs_str_adds(out, host);
+	}
 	return vcs_str_addf(out, "%s.(none)", host);
+}
+
+/* cfg_value -- a configured value, or NULL (a name without '=' as "") */
+static const char *
+cfg_value(const vcs_config *cfg, const char *key)
+{
+	const vcs_config_entry *e = vcs_config_get(cfg, key);
+
+	return !e ? NULL : e->value ? e->value : "";
+}
+
+/* has_non_crud -- git's: some byte of name survives add_without_crud */
+static int
+has_non_crud(const char *name)
+{
+	for (; *name; name++)
+		if (!crud((unsigned char)*name))
+			return 1;
+	return 0;
+}
+
+/* refuse -- git's die() in fmt_ident, *hint when git prints its
+ * "Please tell me who you are" advice first */
+static int
+refuse(int *hint, int with_hint, const char *fmt, const char *arg)
+{
+	*hint = with_hint;
+	return vcs_seterr(PMDB_EINVAL, fmt, arg);
+}
+
+/* strict_names -- git's fmt_ident(IDENT_STRICT) choice of email, then
+ * name: environment, <role>.email/.name, user.*, EMAIL, passwd */
+static int
+strict_names(const char **name, const char **email, const char *role,
+	     const vcs_config *cfg, vcs_getenv_fn fn, void *ctx,
+	     vcs_str *dname, vcs_str *demail, int *hint)
+{
+	char key[32];
+	const char *v, *only = cfg_value(cfg, "user.useconfigonly");
+	int config_only = only && vcs_config_bool(only) == 1;
+	int using_default = 0, bogus = 0, err;
+	struct passwd pw, *res = NULL;
+	char pwbuf[4096];
+
+	if (getpwuid_r(getuid(), &pw, pwbuf, sizeof(pwbuf), &res) || !res)
+		res = NULL;
+	snprintf(key, sizeof(key), "%s.email", role[0] == 'A' ? "author" :
+		 "committer");
+	if (!*email && (v = cfg_value(cfg, key)) && *v)
+		*email = v;
+	if (!*email && !(*email = cfg_value(cfg, "user.email"))) {
+		if (config_only)
+			return refuse(hint, 1, "no email was given and "
+				      "auto-detection is disabled%s", "");
+		v = fn ? fn(ctx, "EMAIL") : NULL;
+		if (v && *v) {
+			*email = v;
+		} else {
+			if (!res)
+				return refuse(hint, 1, "unable to auto-detect "
+					      "email address (got '%s')",
+					      "unknown@(none)");
+			if ((err = default_email(demail, res, &bogus)))
+				return err;
+			*email = (const char *)demail->data;
+			if (bogus)
+				return refuse(hint, 1, "unable to auto-detect "
+					      "email address (got '%s')", *email);
+		}
+	}
+	snprintf(key, sizeof(key), "%s.name", role[0] == 'A' ? "author" :
+		 "committer");
+	if (!*name && (v = cfg_value(cfg, key)) && *v)
+		*name = v;
+	/* user.name is git's default name too: an empty one gets advice */
+	using_default = !*name;
+	if (!*name && !(*name = cfg_value(cfg, "user.name"))) {
+		if (config_only)
+			return refuse(hint, 1, "no name was given and "
+				      "auto-detection is disabled%s", "");
+		if (!res)
+			return refuse(hint, 1, "unable to auto-detect name "
+				      "(got '%s')", "unknown");
+		if ((err = default_name(dname, res)))
+			return err;
+		*name = dname->data ? (const char *)dname->data : "";
+	}
+	if (!**name)
+		return refuse(hint, using_default, "empty ident name (for <%s>) "
+			      "not allowed", *email);
+	if (!has_non_crud(*name))
+		return refuse(hint, 0, "name consists only of disallowed "
+			      "characters: %s", *name);
+	return 0;
 }
 
 /* vcs_ident_make -- append "Name <email> <epoch> <+hhmm>" for role */
@@ -444,14 +543,31 @@ int
 vcs_ident_make(vcs_str *out, const char *role, vcs_getenv_fn getenv_fn,
 	       void *env_ctx)
 {
+	int hint;
+
+	return vcs_ident_make_cfg(out, role, getenv_fn, env_ctx, NULL, &hint);
+}
+
+/* vcs_ident_make_cfg -- the same, strict and configured when cfg */
+int
+vcs_ident_make_cfg(vcs_str *out, const char *role, vcs_getenv_fn getenv_fn,
+		   void *env_ctx, const vcs_config *cfg, int *hint)
+{
 	const char *name = lookup(getenv_fn, env_ctx, role, "NAME");
 	const char *email = lookup(getenv_fn, env_ctx, role, "EMAIL");
 	const char *date = lookup(getenv_fn, env_ctx, role, "DATE");
 	vcs_str dname = VCS_STR_INIT, demail = VCS_STR_INIT;
 	size_t start = out->len;
 	int64_t ts;
-	int offset, err = 0, sign;
+	int offset, err = 0, sign, bogus;
 
+	*hint = 0;
+	if (cfg) {
+		if ((err = strict_names(&name, &email, role, cfg, getenv_fn,
+					env_ctx, &dname, &demail, hint)))
+			goto out;
+		goto dated;
+	}
 	if (!email || !*email)
 		email = getenv_fn ? getenv_fn(env_ctx, "EMAIL") : NULL;
 	if (!name || !*name || !email || !*email) {
@@ -474,11 +590,12 @@ vcs_ident_make(vcs_str *out, const char *role, vcs_getenv_fn getenv_fn,
 			name = dname.data ? (const char *)dname.data : "";
 		}
 		if ((!email || !*email) &&
-		    !(err = err ? err : default_email(&demail, &pw)))
+		    !(err = err ? err : default_email(&demail, &pw, &bogus)))
 			email = (const char *)demail.data;
 		if (err)
 			goto out;
 	}
+dated:
 	if (date && *date) {
 		if (parse_date(date, &ts, &offset)) {
 			err = vcs_seterr(PMDB_EINVAL, "invalid date format: %s",

@@ -1,5 +1,6 @@
 /*
- * ignore.c -- .pmvcsignore rules with gitignore's syntax and semantics.
+ * ignore.c -- ignore rules with gitignore's syntax and semantics (which
+ * files hold them: ignore_files.c).
  *
  * Per file: blank lines and "#" comments are skipped ("\#" is a literal
  * '#'); trailing spaces are dropped unless escaped; "!" negates ("\!" is a
@@ -27,11 +28,14 @@
 typedef struct pattern {
 	char *text;            /**< NUL-terminated, escapes kept */
 	unsigned flags;
+	unsigned line;         /**< 1-based line in its file */
+	char *shown;           /**< the line as git's check-ignore -v shows it */
 } pattern;
 
 typedef struct pattern_file {
 	char *base;            /**< directory of the file, "" for the root */
 	size_t baselen;
+	char *src;             /**< its name for check-ignore -v, or NULL */
 	pattern *pats;
 	size_t n;
 } pattern_file;
@@ -60,10 +64,13 @@ vcs_ignore_new(vcs_ignore **out)
 static void
 file_clear(pattern_file *f)
 {
-	for (size_t i = 0; i < f->n; i++)
+	for (size_t i = 0; i < f->n; i++) {
 		free(f->pats[i].text);
+		free(f->pats[i].shown);
+	}
 	free(f->pats);
 	free(f->base);
+	free(f->src);
 }
 
 /** vcs_ignore_free -- free the set. NULL-safe. */
@@ -97,6 +104,8 @@ parse_line(const char *s, size_t len, pattern *out)
 	}
 	if (!len || s[0] == '#')
 		return 0;
+	if (!(out->shown = strndup(s, len)))
+		return -1;
 	if (s[0] == '!') {
 		flags |= PAT_NEGATE;
 		s++;
@@ -107,18 +116,25 @@ parse_line(const char *s, size_t len, pattern *out)
 		len--;
 	}
 	if (!len)
-		return 0;
+		goto none;
 	if (memchr(s, '/', len))
 		flags |= PAT_ANCHORED;
 	if (s[0] == '/') {
 		s++;
 		len--;
 		if (!len)
-			return 0;
+			goto none;
 	}
 	out->text = strndup(s, len);
 	out->flags = flags;
-	return out->text ? 1 : -1;
+	if (out->text)
+		return 1;
+	free(out->shown);
+	return -1;
+none:
+	free(out->shown);
+	out->shown = NULL;
+	return 0;
 }
 
 /** vcs_ignore_push -- add the patterns of one ignore file. */
@@ -126,15 +142,28 @@ int
 vcs_ignore_push(vcs_ignore *ign, const char *base, const char *text,
 		size_t len)
 {
+	return vcs_ignore_push_src(ign, base, text, len, NULL);
+}
+
+/** vcs_ignore_push_src -- the same, naming the file for check-ignore. */
+int
+vcs_ignore_push_src(vcs_ignore *ign, const char *base, const char *text,
+		    size_t len, const char *src)
+{
 	pattern_file f = { 0 };
 	size_t cap = 0;
+	unsigned line = 0;
 	const char *p = text, *end = text + len;
 
 	if (VCS_ARRAY_GROW(ign->files, ign->cap, ign->n + 1, 8))
 		return vcs_seterr(PMDB_ENOMEM, "out of memory");
 	f.base = strdup(base);
-	if (!f.base)
+	f.src = src ? strdup(src) : NULL;
+	if (!f.base || (src && !f.src)) {
+		free(f.base);
+		free(f.src);
 		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	}
 	f.baselen = strlen(base);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -144,9 +173,11 @@ vcs_ignore_push(vcs_ignore *ign, const char *base, const char *text,
 
 		if (VCS_ARRAY_GROW(f.pats, cap, f.n + 1, 8))
 			goto nomem;
+		line++;
 		r = parse_line(p, ll, &pat);
 		if (r < 0)
 			goto nomem;
+		pat.line = line;
 		if (r)
 			f.pats[f.n++] = pat;
 		p += ll + (nl ? 1 : 0);
@@ -194,10 +225,20 @@ int
 vcs_ignore_match(const vcs_ignore *ign, const char *path, size_t len,
 		 int is_dir)
 {
+	return vcs_ignore_match_hit(ign, path, len, is_dir, NULL);
+}
+
+/** vcs_ignore_match_hit -- the same, saying which pattern decided. */
+int
+vcs_ignore_match_hit(const vcs_ignore *ign, const char *path, size_t len,
+		     int is_dir, vcs_ignore_hit *hit)
+{
 	const char *slash, *bname;
 	char buf[512], *copy = buf;
 	int res = 0, done = 0;
 
+	if (hit)
+		memset(hit, 0, sizeof(*hit));
 	if (!ign->n)
 		return 0; /* the common case: called for every scanned file */
 	slash = memrchr(path, '/', len);
@@ -230,6 +271,11 @@ vcs_ignore_match(const vcs_ignore *ign, const char *path, size_t len,
 			if (m) {
 				res = !(pt->flags & PAT_NEGATE);
 				done = 1;
+				if (hit) {
+					hit->src = f->src;
+					hit->line = pt->line;
+					hit->pattern = pt->shown;
+				}
 				break;
 			}
 		}

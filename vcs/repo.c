@@ -433,6 +433,7 @@ vcs_repo_free(vcs_repo *repo)
 	pmdb_env_close(repo->env);
 	free(repo->worktree);
 	free(repo->dotdir);
+	free(repo->excludes_file);
 	free(repo);
 }
 

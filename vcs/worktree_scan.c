@@ -97,55 +97,29 @@ struct scan_shared {
  *  beyond, a directory is opened by path from the root when taken. */
 #define SCAN_FD_BUDGET 64
 
-/** load_ignore_file -- if directory dirfd (node->rel) has an ignore
- *  file, make *ign a child of node->ign with its patterns. */
+/** load_ignore_file -- if directory dirfd (node->rel) has ignore
+ *  files, make *ign a child of node->ign with their patterns. */
 static int
 load_ignore_file(scan_worker *w, const scan_node *node, int dirfd,
 		 const vcs_ignore **ign)
 {
-	vcs_str text = VCS_STR_INIT;
 	vcs_ignore *child = NULL;
-	int fd, rc = 0;
+	char *base;
+	int rc = 0;
 
-	fd = openat(dirfd, VCS_IGNORE_FILE, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	for (;;) {
-		ssize_t n;
-		if (vcs_str_grow(&text, 4096)) {
-			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
-			break;
-		}
-		n = read(fd, text.data + text.len, text.cap - text.len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = vcs_seterr(PMDB_ERROR, "cannot read '%s%s': %s",
-					node->rel, VCS_IGNORE_FILE, strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		text.len += (size_t)n;
-	}
-	close(fd);
-	if (!rc && VCS_ARRAY_GROW(w->igns, w->igncap, w->nigns + 1, 8))
-		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+	if (VCS_ARRAY_GROW(w->igns, w->igncap, w->nigns + 1, 8))
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	if ((rc = vcs_ignore_child(node->ign, &child)))
+		return rc;
+	w->igns[w->nigns++] = child;
+	/* base: the directory relative to the root, without '/' */
+	base = strndup(node->rel, node->rellen ? node->rellen - 1 : 0);
+	if (!base)
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	rc = vcs_ignore_push_dir(child, base, dirfd, node->rel);
+	free(base);
 	if (!rc)
-		rc = vcs_ignore_child(node->ign, &child);
-	if (!rc) {
-		/* base: the directory relative to the root, without '/' */
-		char *base = strndup(node->rel, node->rellen ? node->rellen - 1 : 0);
-		w->igns[w->nigns++] = child;
-		if (!base)
-			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
-		else
-			rc = vcs_ignore_push(child, base, (char *)text.data, text.len);
-		free(base);
-		if (!rc)
-			*ign = child;
-	}
-	vcs_str_free(&text);
+		*ign = child;
 	return rc;
 }
 
@@ -211,7 +185,8 @@ read_dents(scan_worker *w, const scan_node *node, int dirfd, size_t *n,
 			}
 			if (type != DT_DIR && type != DT_REG && type != DT_LNK)
 				continue; /* FIFOs, sockets, devices: git skips them */
-			if (type == DT_REG && !strcmp(name, VCS_IGNORE_FILE))
+			if (type == DT_REG && (!strcmp(name, VCS_IGNORE_FILE) ||
+					       !strcmp(name, VCS_GITIGNORE_FILE)))
 				*has_ign = 1;
 			if (VCS_ARRAY_GROW(w->offs, w->offcap, *n + 1, 256))
 				return vcs_seterr(PMDB_ENOMEM, "out of memory");
@@ -550,6 +525,14 @@ scan_free(scan_shared *sh)
 int
 vcs_wt_scan_root(const char *root, vcs_wt_list *out, int threads)
 {
+	return vcs_wt_scan_root_ex(root, out, threads, NULL);
+}
+
+/** vcs_wt_scan_root_ex -- the same below the user's excludes file. */
+int
+vcs_wt_scan_root_ex(const char *root, vcs_wt_list *out, int threads,
+		    const char *excludes_file)
+{
 	scan_shared *sh = calloc(1, sizeof(*sh));
 	vcs_ignore *top = NULL;
 	scan_node top_node = { "", 0, NULL, -1, 0, 0, 0, NULL, 0, NULL };
@@ -563,6 +546,8 @@ vcs_wt_scan_root(const char *root, vcs_wt_list *out, int threads)
 	pthread_mutex_init(&sh->mu, NULL);
 	pthread_cond_init(&sh->cv, NULL);
 	rc = vcs_ignore_new(&top);
+	if (!rc)
+		rc = vcs_ignore_push_top(top, root, excludes_file);
 	for (int i = 0; i < sh->nthreads && !rc; i++) {
 		sh->w[i].sh = sh;
 		sh->w[i].id = i;
@@ -600,7 +585,8 @@ out:
 int
 vcs_wt_scan_threads(vcs_repo *repo, vcs_wt_list *out, int threads)
 {
-	return vcs_wt_scan_root(repo->worktree, out, threads);
+	return vcs_wt_scan_root_ex(repo->worktree, out, threads,
+				   repo->excludes_file);
 }
 
 /** vcs_wt_scan -- list the working tree's files, sorted, with as many

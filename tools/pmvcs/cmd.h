@@ -134,6 +134,35 @@ int pmvcs_ref_delete(vcs_repo *repo, const char *ref, const pmdb_oid *old);
 int pmvcs_report(pmvcs_ctx *ctx, int err, const char *context,
 		 int notfound_is_1);
 
+/** pmvcs_config_push -- `-c text` ("key=value" or "key"): append it to
+ *  GIT_CONFIG_PARAMETERS as git does (cfgparam.c; libc only).
+ *  Process-wide: main() and the front end only. 0, -1 (errno). */
+int pmvcs_config_push(const char *text);
+
+/** pmvcs_find_root -- the worktree root around ctx->cwd (absolute) into
+ *  buf; 0, or -1 outside a repository (util.c). */
+int pmvcs_find_root(pmvcs_ctx *ctx, char *buf, size_t size);
+
+struct vcs_config;
+/** pmvcs_config_load -- every scope for the command's repository (root
+ *  NULL outside one); on an error prints git's "fatal: <message>" and
+ *  returns 128 (util.c). */
+int pmvcs_config_load(pmvcs_ctx *ctx, struct vcs_config *cfg);
+
+/** pmvcs_excludes -- the command's core.excludesFile (absolute, or ""
+ *  when none) into buf, for worktree root (util.c). @return 0, or
+ *  128 after git's message (a broken config file). */
+int pmvcs_excludes(pmvcs_ctx *ctx, const char *root, char *buf, size_t size);
+
+/** pmvcs_idents -- "Name <email> <when>" of the author and committer
+ *  (either may be NULL) as git commit resolves them: environment, then
+ *  configuration, then the passwd entry (identity.c); force_author
+ *  ("Name <email>", commit --author) or NULL. Refuses with git's
+ *  "*** Please tell me who you are." advice and fatal message on err.
+ *  @return 0, or 128 after the message. */
+int pmvcs_idents(pmvcs_ctx *ctx, const char *force_author, vcs_str *author,
+		 vcs_str *committer);
+
 /* Commands: one file each, tools/pmvcs/cmd_<verb>.c */
 int cmd_init(pmvcs_ctx *ctx);
 int cmd_commit(pmvcs_ctx *ctx);
@@ -154,6 +183,8 @@ int cmd_stats(pmvcs_ctx *ctx);
 int cmd_fast_import(pmvcs_ctx *ctx);
 int cmd_fast_export(pmvcs_ctx *ctx);
 int cmd_server(pmvcs_ctx *ctx);
+int cmd_config(pmvcs_ctx *ctx);
+int cmd_check_ignore(pmvcs_ctx *ctx);
 
 /* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
 

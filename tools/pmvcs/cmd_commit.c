@@ -2,11 +2,12 @@
  * cmd_commit.c -- pmvcs commit: snapshot the whole working tree.
  *
  * There is no staging area: every file the scan finds (honoring
- * .pmvcsignore) goes into the new tree. Blobs, trees, the commit and the
+ * git's ignore files, docs/config.md) goes into the new tree. Blobs, trees, the commit and the
  * branch update (compare-and-swap against the value read at the start)
  * are one pmdb transaction: a file that cannot be read aborts it and
  * nothing is written.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,8 @@
 #include "worktree.h"
 
 static const char *const commit_usage[] = {
-	"pmvcs commit [-q | --quiet] [--allow-empty] -m <msg> [-m <msg>...]",
+	"pmvcs commit [-q | --quiet] [--allow-empty] [--author=<author>]\n"
+	"             (-m <msg> [-m <msg>...] | -F <file>)",
 	NULL
 };
 
@@ -151,26 +153,20 @@ out:
 
 /** make_commit -- encode and put the commit object. */
 static int
-make_commit(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
-	    const head_state *hs, const pmdb_oid *tree, vcs_str *msg,
-	    pmdb_oid *out)
+make_commit(vcs_repo *repo, pmdb_txn *txn, const head_state *hs,
+	    const pmdb_oid *tree, vcs_str *msg, const vcs_str *author,
+	    const vcs_str *committer, pmdb_oid *out)
 {
-	vcs_str author = VCS_STR_INIT, committer = VCS_STR_INIT;
 	vcs_str enc = VCS_STR_INIT;
 	vcs_commit c;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
-	rc = vcs_ident_make(&author, "AUTHOR", pmvcs_getenv, ctx);
-	if (!rc)
-		rc = vcs_ident_make(&committer, "COMMITTER", pmvcs_getenv, ctx);
-	if (rc)
-		goto out;
 	c.tree = *tree;
 	c.parents = hs->born ? (pmdb_oid *)&hs->oid : NULL;
 	c.nparents = hs->born ? 1 : 0;
-	c.author = (char *)author.data;
-	c.committer = (char *)committer.data;
+	c.author = (char *)author->data;
+	c.committer = (char *)committer->data;
 	c.message = (char *)msg->data;
 	c.message_len = msg->len;
 	rc = vcs_commit_format(&enc, &c, repo->algo);
@@ -179,23 +175,71 @@ make_commit(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
 		if (rc)
 			rc = vcs_seterr_pmdb(rc, "writing the commit");
 	}
-out:
-	vcs_str_free(&author);
-	vcs_str_free(&committer);
 	vcs_str_free(&enc);
 	return rc;
 }
 
-/** parse_args -- options into m/quiet/allow_empty; -1 to go on, else
- *  the exit code. */
+/** The options beside the message. */
+typedef struct commit_opts {
+	int quiet, allow_empty;
+	const char *author;     /**< --author, or NULL */
+	const char *file;       /**< -F, or NULL */
+} commit_opts;
+
+/** read_msg_file -- -F: the file's text (relative to the cwd; "-" is
+ *  stdin) into m, as git reads it; 0, or 128 after git's message. */
 static int
-parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, int *quiet, int *allow_empty)
+read_msg_file(pmvcs_ctx *ctx, const char *file, pmvcs_msg_opt *m)
+{
+	char path[8192], buf[8192];
+	FILE *f;
+	size_t n;
+	int stdin_ = !strcmp(file, "-");
+
+	if (!stdin_ && snprintf(path, sizeof(path), "%s%s%s",
+				file[0] == '/' ? "" : ctx->cwd,
+				file[0] == '/' ? "" : "/", file) >=
+	    (int)sizeof(path))
+		return pmvcs_fatal(ctx, "-F: path too long");
+	f = stdin_ ? ctx->in : fopen(path, "r");
+	if (!f) {
+		fprintf(ctx->err, "fatal: could not read log file '%s': %s\n",
+			file, strerror(errno));
+		return PMVCS_EXIT_FATAL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (vcs_str_add(&m->text, buf, n))
+			m->oom = 1;
+	if (ferror(f)) {
+		fprintf(ctx->err, "fatal: could not read log file '%s': %s\n",
+			file, strerror(errno));
+		if (!stdin_)
+			fclose(f);
+		return PMVCS_EXIT_FATAL;
+	}
+	if (!stdin_)
+		fclose(f);
+	m->n = 1;
+	return m->oom ? pmvcs_fatal(ctx, "out of memory") : 0;
+}
+
+/** parse_args -- options into m and co; -1 to go on, else the exit
+ *  code. */
+static int
+parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co)
 {
 	const pmvcs_option opts[] = {
-		OPT__QUIET(quiet, "suppress summary after successful commit"),
+		OPT__QUIET(&co->quiet, "suppress summary after successful "
+			   "commit"),
+		OPT_GROUP("Commit message options"),
+		OPT_STRING('F', "file", &co->file, "file", "read message from "
+			   "file"),
+		OPT_STRING(0, "author", &co->author, "author", "override author "
+			   "for commit"),
 		OPT_PMVCS_MESSAGE(m, "commit message"),
-		OPT_BOOL(0, "allow-empty", allow_empty, "ok to record an empty "
-			 "change"),
+		OPT_GROUP("Commit contents options"),
+		OPT_BOOL(0, "allow-empty", &co->allow_empty, "ok to record an "
+			 "empty change"),
 		OPT_END()
 	};
 	int n = pmvcs_parse(ctx, opts, commit_usage, PMVCS_PARSE_HELP_STDERR);
@@ -204,15 +248,22 @@ parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, int *quiet, int *allow_empty)
 		return PMVCS_EXIT_USAGE;
 	if (m->oom)
 		return pmvcs_fatal(ctx, "out of memory");
+	if (co->file && m->n) {
+		fprintf(ctx->err, "fatal: options '-m' and '-F' cannot be used "
+			"together\n");
+		return PMVCS_EXIT_FATAL;
+	}
 	if (n) {
 		fprintf(ctx->err, "pmvcs: unknown argument '%s' (pmvcs commit "
 			"takes no paths: it records the whole working tree)\n",
 			ctx->argv[0]);
 		return pmvcs_usage(ctx, commit_usage, opts);
 	}
+	if (co->file)
+		return read_msg_file(ctx, co->file, m) ?: -1;
 	if (!m->n) {
 		fprintf(ctx->err, "pmvcs: commit needs a message: use -m <msg> "
-			"(there is no editor)\n");
+			"or -F <file> (there is no editor)\n");
 		return pmvcs_usage(ctx, commit_usage, opts);
 	}
 	return -1;
@@ -223,7 +274,9 @@ int
 cmd_commit(pmvcs_ctx *ctx)
 {
 	vcs_str msg = VCS_STR_INIT, line = VCS_STR_INIT;
+	vcs_str author = VCS_STR_INIT, committer = VCS_STR_INIT;
 	pmvcs_msg_opt m = { VCS_STR_INIT, 0, 0 };
+	char excl[4096];
 	vcs_wt_list wt = VCS_WT_LIST_INIT;
 	vcs_repo *repo = NULL;
 	vcs_file_io *io = NULL;
@@ -231,10 +284,11 @@ cmd_commit(pmvcs_ctx *ctx)
 	const char *iostats;
 	head_state hs;
 	pmdb_oid tree, commit;
-	int quiet = 0, allow_empty = 0, rc, ret;
+	commit_opts co = { 0, 0, NULL, NULL };
+	int rc, ret;
 	char hex[PMDB_OID_HEXMAX + 1];
 
-	ret = parse_args(ctx, &m, &quiet, &allow_empty);
+	ret = parse_args(ctx, &m, &co);
 	if (ret >= 0)
 		goto out;
 	ret = PMVCS_EXIT_FATAL;
@@ -246,12 +300,20 @@ cmd_commit(pmvcs_ctx *ctx)
 		ret = PMVCS_EXIT_DIFF;
 		goto out;
 	}
+	/* before the pool opens: git refuses a commit without identity */
+	if ((ret = pmvcs_idents(ctx, co.author, &author, &committer)))
+		goto out;
+	ret = PMVCS_EXIT_FATAL;
 	repo = pmvcs_open_repo(ctx);
 	if (!repo)
 		goto out;
+	if ((ret = pmvcs_excludes(ctx, repo->worktree, excl, sizeof(excl))))
+		goto out;
+	ret = PMVCS_EXIT_FATAL;
 	rc = read_head(repo, &hs);
 	if (!rc)
-		rc = vcs_wt_scan(repo, &wt);
+		rc = vcs_wt_scan_root_ex(repo->worktree, &wt, 0,
+					 excl[0] ? excl : NULL);
 	if (!rc)
 		rc = vcs_wtcache_apply(repo, &wt);
 	if (rc)
@@ -268,7 +330,7 @@ cmd_commit(pmvcs_ctx *ctx)
 		rc = vcs_tree_build(repo, txn, &wt, &tree);
 	if (rc)
 		goto fail;
-	if (!allow_empty && ((hs.born && !memcmp(&tree, &hs.tree, sizeof(tree))) ||
+	if (!co.allow_empty && ((hs.born && !memcmp(&tree, &hs.tree, sizeof(tree))) ||
 			     (!hs.born && !wt.n))) {
 		pmdb_txn_abort(txn);
 		txn = NULL;
@@ -279,7 +341,8 @@ cmd_commit(pmvcs_ctx *ctx)
 		ret = PMVCS_EXIT_DIFF;
 		goto out;
 	}
-	rc = make_commit(ctx, repo, txn, &hs, &tree, &msg, &commit);
+	rc = make_commit(repo, txn, &hs, &tree, &msg, &author, &committer,
+			 &commit);
 	if (rc)
 		goto fail;
 	rc = pmdb_txn_ref_set(txn, hs.ref[0] ? hs.ref : "HEAD", &commit,
@@ -304,7 +367,7 @@ cmd_commit(pmvcs_ctx *ctx)
 	 * status reads no tree (a stale cache only costs hashing) */
 	vcs_wtcache_write_tree(repo, &wt, &wt, &tree);
 	ret = PMVCS_EXIT_OK;
-	if (quiet)
+	if (co.quiet)
 		goto out;
 	vcs_oid_abbrev(repo, &commit, 7, hex);
 	vcs_subject(&line, (char *)msg.data, msg.len);
@@ -329,5 +392,7 @@ out:
 	vcs_str_free(&m.text);
 	vcs_str_free(&msg);
 	vcs_str_free(&line);
+	vcs_str_free(&author);
+	vcs_str_free(&committer);
 	return ret;
 }

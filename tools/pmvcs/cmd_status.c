@@ -124,6 +124,7 @@ typedef struct prescan {
 	const vcs_repo *repo;  /**< the repository opened meanwhile */
 	vcs_wt_list wt;
 	int rc, started;
+	char excl[4096];        /**< the command's excludes file, or "" */
 	pthread_t tid;
 } prescan;
 
@@ -156,7 +157,8 @@ prescan_main(void *arg)
 {
 	prescan *p = arg;
 
-	p->rc = vcs_wt_scan_root(p->root, &p->wt, 0);
+	p->rc = vcs_wt_scan_root_ex(p->root, &p->wt, 0,
+				    p->excl[0] ? p->excl : NULL);
 	return NULL;
 }
 
@@ -164,10 +166,17 @@ prescan_main(void *arg)
  *  around start); without a thread (no repository found, no memory)
  *  status scans later, in place. */
 static void
-prescan_start(prescan *p, const char *root, const char *start)
+prescan_start(pmvcs_ctx *ctx, prescan *p, const char *root,
+	      const char *start)
 {
 	memset(p, 0, sizeof(*p));
 	p->root = root ? strdup(root) : find_root(start);
+	/* this command's excludes file (a broken config: no prescan, the
+	 * repository's open reports it) */
+	if (p->root && pmvcs_excludes(ctx, p->root, p->excl, sizeof(p->excl))) {
+		free(p->root);
+		p->root = NULL;
+	}
 	if (p->root && pthread_create(&p->tid, NULL, prescan_main, p) == 0)
 		p->started = 1;
 }
@@ -268,7 +277,7 @@ cmd_status(pmvcs_ctx *ctx)
 		collapse = 0;
 	else if (umode && strcmp(umode, "normal"))
 		return pmvcs_fatal(ctx, "Invalid untracked files mode '%s'", umode);
-	prescan_start(&pre, ctx->shared_repo ? ctx->shared_repo->worktree : NULL,
+	prescan_start(ctx, &pre, ctx->shared_repo ? ctx->shared_repo->worktree : NULL,
 		      ctx->git_dir ? ctx->git_dir : ctx->cwd);
 	repo = pmvcs_open_repo(ctx);
 	if (!repo) {

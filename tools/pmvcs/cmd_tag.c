@@ -124,10 +124,10 @@ create_tag(pmvcs_ctx *ctx, vcs_repo *repo, const char *name, const char *rev,
 			vcs_seterr_pmdb(rc, rev);
 			goto fail;
 		}
-		rc = vcs_ident_make(&tagger, "COMMITTER", pmvcs_getenv, ctx);
-		if (!rc)
-			rc = vcs_stripspace(&clean, msg->data ? (char *)msg->data : "",
-					    msg->len, 1);
+		if ((rc = pmvcs_idents(ctx, NULL, NULL, &tagger)))
+			goto out;
+		rc = vcs_stripspace(&clean, msg->data ? (char *)msg->data : "",
+				    msg->len, 1);
 		if (rc)
 			goto fail;
 		t.tag = (char *)name;

@@ -39,6 +39,8 @@ static const pmvcs_cmd_def commands[] = {
 	{ "gc", cmd_gc, "Free unreachable objects and compact the pool" },
 	{ "stats", cmd_stats, "Object counts, bytes stored and pool space" },
 	{ "server", cmd_server, "Start, stop or query the resident pool server" },
+	{ "config", cmd_config, "Get and set git configuration options" },
+	{ "check-ignore", cmd_check_ignore, "Debug gitignore / exclude files" },
 };
 
 /* pmvcs_cmd_find -- the command named name, or NULL */
@@ -78,7 +80,8 @@ served(const char *cwd, int argc, char **argv, int *rc)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: pmvcs [-C <path>] [--lock-timeout=<ms>] [--no-server] <command>\n"
+	fprintf(f, "usage: pmvcs [-C <path>] [-c <name>=<value>] [--lock-timeout=<ms>]\n"
+		   "             [--no-server] <command>\n"
 		   "             [<args>]\n\n"
 		   "A git-compatible history store on a persistent-memory pool.\n\n"
 		   "Commands:\n");
@@ -87,6 +90,7 @@ usage(FILE *f)
 	fprintf(f, "\nRun 'pmvcs <command> -h' for a command's options.\n"
 		   "Environment: PMVCS_LOCK_TIMEOUT (ms to wait for a pool held by\n"
 		   "another process, default 5000), GIT_AUTHOR_*/GIT_COMMITTER_*,\n"
+		   "GIT_CONFIG_* (as git's), "
 		   "PMVCS_NO_SERVER=1 (like --no-server: never use 'pmvcs server').\n");
 }
 
@@ -137,6 +141,13 @@ main(int argc, char **argv)
 					argv[i], strerror(errno));
 				return PMVCS_EXIT_FATAL;
 			}
+		} else if (!strcmp(a, "-c") && i + 1 < argc) {
+			/* git's way: into the environment, which the server
+			 * gets with the command */
+			if (pmvcs_config_push(argv[++i])) {
+				fprintf(stderr, "pmvcs: -c: %s\n", strerror(errno));
+				return PMVCS_EXIT_FATAL;
+			}
 		} else if (!strcmp(a, "--no-server")) {
 			no_server = 1;
 		} else if (!strncmp(a, "--lock-timeout=", 15)) {
@@ -151,6 +162,7 @@ main(int argc, char **argv)
 		usage(stderr);
 		return PMVCS_EXIT_USAGE;
 	}
+	ctx.envp = environ;     /* again: -c may have moved it */
 	ctx.cwd = cwd;
 	ctx.argc = argc - i;
 	ctx.argv = argv + i;

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "config.h"
+#include "worktree.h"
 
 const char *
 pmvcs_getenv(void *vctx, const char *name)
@@ -140,6 +142,7 @@ pmvcs_open_repo(pmvcs_ctx *ctx)
 	vcs_repo *repo = NULL;
 	vcs_open_opts opts = { ctx->lock_timeout_ms }, now = { 0 };
 	const char *dir = ctx->git_dir ? ctx->git_dir : ctx->cwd;
+	char excl[4096];
 	long pid;
 	int rc;
 
@@ -156,6 +159,16 @@ pmvcs_open_repo(pmvcs_ctx *ctx)
 		rc = vcs_repo_open(&repo, dir, &opts);
 	if (rc) {
 		pmvcs_report(ctx, rc, NULL, 0);
+		return NULL;
+	}
+	/* the user's excludes file, for every scan of this command */
+	if (pmvcs_excludes(ctx, repo->worktree, excl, sizeof(excl))) {
+		vcs_repo_free(repo);
+		return NULL;
+	}
+	if (excl[0] && !(repo->excludes_file = strdup(excl))) {
+		vcs_repo_free(repo);
+		pmvcs_fatal(ctx, "out of memory");
 		return NULL;
 	}
 	return repo;
@@ -177,5 +190,67 @@ pmvcs_ref_delete(vcs_repo *repo, const char *ref, const pmdb_oid *old)
 	pmdb_txn_abort(txn);
 	if (rc)
 		vcs_seterr_pmdb(rc, ref);
+	return rc;
+}
+
+/* pmvcs_find_root -- worktree root around cwd */
+int
+pmvcs_find_root(pmvcs_ctx *ctx, char *buf, size_t size)
+{
+	char *end;
+
+	if (pmvcs_find_socket(ctx->cwd, buf, size) < 0 || !buf[0])
+		return -1;
+	end = strrchr(buf, '/');          /* drop "/server.sock" */
+	*end = '\0';
+	end = strrchr(buf, '/');          /* drop "/.pmvcs" */
+	*end = '\0';
+	if (!buf[0])
+		strcpy(buf, "/");
+	return 0;
+}
+
+/* pmvcs_config_load -- every scope, git's messages on errors */
+int
+pmvcs_config_load(pmvcs_ctx *ctx, vcs_config *cfg)
+{
+	char root[4096];
+	int in_repo = pmvcs_find_root(ctx, root, sizeof(root)) == 0;
+
+	int err = vcs_config_load(cfg, in_repo ? root : NULL, ctx->cwd,
+				  pmvcs_getenv, ctx);
+
+	/* git's own words for what git refuses; ours for our failures */
+	if (err == PMDB_EINVAL) {
+		fprintf(ctx->err, "fatal: %s\n", vcs_errmsg());
+		return PMVCS_EXIT_FATAL;
+	}
+	if (err)
+		return pmvcs_fatal(ctx, "reading the configuration: %s",
+				   vcs_errmsg());
+	err = vcs_config_read_command(cfg, pmvcs_getenv, ctx);
+	if (err == PMDB_EINVAL) {
+		fprintf(ctx->err, "error: %s\nfatal: unable to parse "
+			"command-line config\n", vcs_errmsg());
+		return PMVCS_EXIT_FATAL;
+	}
+	if (err)
+		return pmvcs_fatal(ctx, "reading the configuration: %s",
+				   vcs_errmsg());
+	return 0;
+}
+
+/* pmvcs_excludes -- the command's core.excludesFile */
+int
+pmvcs_excludes(pmvcs_ctx *ctx, const char *root, char *buf, size_t size)
+{
+	vcs_config cfg = VCS_CONFIG_INIT;
+	int rc = pmvcs_config_load(ctx, &cfg);
+
+	buf[0] = '\0';
+	if (!rc && vcs_ignore_excludes_file(&cfg, root, pmvcs_getenv, ctx, buf,
+					    size))
+		rc = pmvcs_fatal(ctx, "%s", vcs_errmsg());
+	vcs_config_free(&cfg);
 	return rc;
 }

@@ -66,6 +66,9 @@ typedef struct vcs_repo {
 	size_t hexlen;         /**< 40 or 64 */
 	char *worktree;        /**< absolute path of the work tree root */
 	char *dotdir;          /**< absolute path of worktree/.pmvcs */
+	char *excludes_file;   /**< the user's excludes file (absolute,
+	                            malloc'ed, freed with the repo) or NULL:
+	                            set by whoever opens it, read by scans */
 	int borrowed;          /**< lent by an owner (the pmvcs server, which
 	                            shares one open repo between commands):
 	                            vcs_repo_free() does nothing; the owner
@@ -237,6 +240,22 @@ typedef const char *(*vcs_getenv_fn)(void *ctx, const char *name);
  */
 int vcs_ident_make(vcs_str *out, const char *role, vcs_getenv_fn getenv_fn,
 		   void *env_ctx);
+
+struct vcs_config;
+/**
+ * vcs_ident_make_cfg -- vcs_ident_make as git commit resolves an
+ * identity (git's fmt_ident with IDENT_STRICT) when cfg is non-NULL:
+ * email from GIT_<role>_EMAIL, <role>.email, user.email, $EMAIL, then
+ * login@host; name from GIT_<role>_NAME, <role>.name, user.name, then
+ * the passwd entry; user.useConfigOnly honoured. Refuses as git does
+ * (vcs_errmsg() is git's fatal message, e.g. "unable to auto-detect
+ * email address (got 'root@vm.(none)')") and sets *hint when git prints
+ * its "*** Please tell me who you are." advice before it. cfg NULL:
+ * exactly vcs_ident_make. @return 0, PMDB_EINVAL, PMDB_ENOMEM.
+ */
+int vcs_ident_make_cfg(vcs_str *out, const char *role,
+		       vcs_getenv_fn getenv_fn, void *env_ctx,
+		       const struct vcs_config *cfg, int *hint);
 
 /* ------------------------------------------------------------------ */
 /* Tree editor (vcs/tree_editor.c): new trees from old ones by path    */

@@ -31,6 +31,7 @@
 /* ------------------------------------------------------------------ */
 
 #define VCS_IGNORE_FILE ".pmvcsignore"
+#define VCS_GITIGNORE_FILE ".gitignore"
 
 /** A stack of pattern lists, one per .pmvcsignore file on the way from
  *  the root to the directory being scanned. */
@@ -54,6 +55,55 @@ int vcs_ignore_child(const vcs_ignore *parent, vcs_ignore **out);
 /** vcs_ignore_match -- 1 if path (root-relative) is ignored, else 0. */
 int vcs_ignore_match(const vcs_ignore *ign, const char *path, size_t len,
 		     int is_dir);
+/** vcs_ignore_push_src -- vcs_ignore_push naming the file (src, copied)
+ *  for vcs_ignore_hit. 0, PMDB_ENOMEM. */
+int vcs_ignore_push_src(vcs_ignore *ign, const char *base, const char *text,
+			size_t len, const char *src);
+/** The pattern that decided a match (all NULL/0 when none did);
+ *  borrowed from the set, valid while it is unchanged. */
+typedef struct vcs_ignore_hit {
+	const char *src;       /**< its file, as pushed (may be NULL) */
+	unsigned line;         /**< 1-based */
+	const char *pattern;   /**< as written ("!keep.o", "build/") */
+} vcs_ignore_hit;
+/** vcs_ignore_match_hit -- vcs_ignore_match that also says which
+ *  pattern decided (a negation too: then the result is 0). */
+int vcs_ignore_match_hit(const vcs_ignore *ign, const char *path,
+			 size_t len, int is_dir, vcs_ignore_hit *hit);
+/* Which files (vcs/ignore_files.c; precedence there) */
+
+/** vcs_ignore_push_dir -- push the .gitignore then the .pmvcsignore of
+ *  directory dirfd (base: its root-relative path, "" for the root; rel:
+ *  the same with a trailing '/', for messages). Missing files add
+ *  nothing. 0, PMDB_ERROR (unreadable, message names it), PMDB_ENOMEM. */
+int vcs_ignore_push_dir(vcs_ignore *ign, const char *base, int dirfd,
+			const char *rel);
+/** vcs_ignore_push_top -- push excludes_file (absolute, or NULL/"")
+ *  then root/.pmvcs/info/exclude: the rules below every .gitignore.
+ *  Codes as vcs_ignore_push_dir. */
+int vcs_ignore_push_top(vcs_ignore *ign, const char *root,
+			const char *excludes_file);
+struct vcs_config;
+/** vcs_ignore_excludes_file -- git's core.excludesFile ("~/" expanded,
+ *  relative to root) or its default $XDG_CONFIG_HOME/git/ignore (or
+ *  ~/.config/git/ignore) into buf; "" when there is none. 0,
+ *  PMDB_EINVAL (too long). */
+int vcs_ignore_excludes_file(const struct vcs_config *cfg, const char *root,
+			     vcs_getenv_fn fn, void *ctx, char *buf,
+			     size_t size);
+
+/**
+ * vcs_ignore_check -- git check-ignore for one root-relative path under
+ * root: the rules of every directory above it, as a scan would apply
+ * them; a path inside an ignored directory is decided by that
+ * directory's pattern. is_dir: path names a directory.
+ * @return 1 ignored, 0 not (hit says which pattern decided, if any),
+ *  or a negative code (unreadable ignore file, out of memory).
+ */
+int vcs_ignore_check(const char *root, const char *excludes_file,
+		     const char *path, int is_dir, vcs_ignore_hit *hit,
+		     vcs_ignore **keep);
+
 /** vcs_wildmatch -- git's wildmatch(); pathname: '*' and '?' do not
  *  match '/', "**" does. Returns 1 on match. Exposed for tests. */
 int vcs_wildmatch(const char *pattern, const char *text, int pathname);
@@ -130,6 +180,10 @@ int vcs_wt_scan_threads(vcs_repo *repo, vcs_wt_list *out, int threads);
 /** vcs_wt_scan_root -- the same for the work tree at root (absolute),
  *  without a repository: status scans while the pool opens. */
 int vcs_wt_scan_root(const char *root, vcs_wt_list *out, int threads);
+/** vcs_wt_scan_root_ex -- vcs_wt_scan_root with the user's excludes
+ *  file (absolute path, or NULL) below the tree's ignore files. */
+int vcs_wt_scan_root_ex(const char *root, vcs_wt_list *out, int threads,
+			const char *excludes_file);
 #define VCS_WT_SCAN_MAXTHREADS 4
 
 /** Reusable buffer for file contents. */

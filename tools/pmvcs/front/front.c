@@ -88,6 +88,8 @@ main(int argc, char **argv)
 				return run_core(-1, argv);
 			if (chdir(argv[++i]) != 0)
 				return run_core(cwd_fd, argv);
+		} else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
+			i++;    /* pushed below, only when the server runs it */
 		} else if (strncmp(argv[i], "--lock-timeout=", 15)) {
 			return run_core(cwd_fd, argv);   /* --no-server, -h... */
 		}
@@ -99,9 +101,27 @@ main(int argc, char **argv)
 	for (int fd = 0; fd < 3; fd++)   /* closed stdio: pass /dev/null */
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
 			return run_core(cwd_fd, argv);
+	/* -c goes into the environment as git puts it (cfgparam.c); the
+	 * core, if it runs after all, does that itself from its argv */
+	const char *old = getenv("GIT_CONFIG_PARAMETERS");
+	char *saved = old ? strdup(old) : NULL;
+
+	if (old && !saved)
+		return run_core(cwd_fd, argv);
+	for (int k = 1; k < i; k++) {
+		if (!strcmp(argv[k], "-C"))
+			k++;
+		else if (!strcmp(argv[k], "-c") && pmvcs_config_push(argv[++k]))
+			return run_core(cwd_fd, argv);
+	}
 	if (pmvcs_client_call(sock, PMVCS_REQ_RUN, argc - i, argv + i, cwd,
-			      environ, fds, &rc, &sigpipe, NULL) == 1)
+			      environ, fds, &rc, &sigpipe, NULL) == 1) {
+		if (saved ? setenv("GIT_CONFIG_PARAMETERS", saved, 1) :
+		    unsetenv("GIT_CONFIG_PARAMETERS"))
+			return PMVCS_EXIT_FATAL;
 		return run_core(cwd_fd, argv);   /* no server after all */
+	}
+	free(saved);
 	if (sigpipe) {   /* the command met a closed pipe: die as it would */
 		signal(SIGPIPE, SIG_DFL);
 		raise(SIGPIPE);
