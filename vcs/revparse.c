@@ -57,8 +57,15 @@ resolve_base(vcs_repo *repo, const char *spec, const char *base,
 		if (!isxdigit((unsigned char)base[i]))
 			allhex = 0;
 	if (allhex && len == repo->hexlen &&
-	    pmdb_oid_parse(out, base, len, repo->algo) == 0)
+	    pmdb_oid_parse(out, base, len, repo->algo) == 0) {
+		pmdb_otype t = PMDB_OBJ_NONE;
+
+		/* a reflog record is no object a user can name */
+		if (pmdb_object_info(repo->env, out, &t, NULL) == 0 &&
+		    t == PMDB_OBJ_LOG)
+			return unknown(spec);
 		return 0;
+	}
 	if (len == 1 && base[0] == '@')
 		base = "HEAD", len = 4;
 	if (len && len <= PMDB_REF_NAME_MAX) {

@@ -63,6 +63,9 @@ with a body" 2
 	both log --oneline -1 'HEAD@{4}'
 	both reflog exists refs/heads/topic
 	both reflog exists topic
+	# the records behind the log are no objects: not listed, not named
+	both cat-file --batch-all-objects --batch-check
+	both fsck
 
 	# a detached commit logs to HEAD only
 	both checkout -q HEAD~0
