@@ -173,8 +173,9 @@ pending_write(vcs_repo *repo, const pending *p, const pmdb_oid *old,
 
 typedef struct unreached {
 	const vcs_oidset *live;
-	pmdb_oid *ids;
-	size_t n, cap;
+	vcs_str ids;               /* pmdb_oid after pmdb_oid */
+	pmdb_oid *id;              /* ids.data, once collected */
+	size_t n;
 } unreached;
 
 /* collect -- foreach callback: the objects live does not hold */
@@ -187,17 +188,7 @@ collect(const pmdb_oid *oid, pmdb_otype type, uint64_t size, void *ctx)
 	(void)size;
 	if (vcs_oidset_has(u->live, oid))
 		return 0;
-	if (u->n == u->cap) {
-		size_t cap = u->cap ? 2 * u->cap : 256;
-		pmdb_oid *ids = realloc(u->ids, cap * sizeof(*ids));
-
-		if (!ids)
-			return PMDB_ENOMEM;
-		u->ids = ids;
-		u->cap = cap;
-	}
-	u->ids[u->n++] = *oid;
-	return 0;
+	return vcs_str_add(&u->ids, oid, sizeof(*oid)) ? PMDB_ENOMEM : 0;
 }
 
 /* oid_cmp -- qsort by id bytes */
@@ -228,7 +219,7 @@ keep_cb(const pmdb_oid *oid, pmdb_otype type, void *ctx)
 static int
 grace(vcs_repo *repo, int64_t now, int64_t cutoff, vcs_oidset *live)
 {
-	unreached u = { live, NULL, 0, 0 };
+	unreached u = { live, VCS_STR_INIT, NULL, 0 };
 	pending old, next;
 	pmdb_oid *young = NULL, rec;
 	size_t nyoung = 0;
@@ -241,17 +232,19 @@ grace(vcs_repo *repo, int64_t now, int64_t cutoff, vcs_oidset *live)
 	if (rc)
 		rc = rc == PMDB_ENOMEM ? vcs_seterr(rc, "out of memory") :
 			vcs_seterr_pmdb(rc, "listing objects");
+	u.id = (pmdb_oid *)u.ids.data;
+	u.n = u.ids.len / sizeof(pmdb_oid);
 	if (!rc && u.n)   /* id order: the list is written sorted */
-		qsort(u.ids, u.n, sizeof(*u.ids), oid_cmp);
+		qsort(u.id, u.n, sizeof(*u.id), oid_cmp);
 	if (!rc && u.n && !(young = malloc(u.n * sizeof(*young))))
 		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
 	for (size_t i = 0; !rc && i < u.n; i++) {
 		int64_t when = now;
 
-		if (vcs_oidset_has(&old.set, &u.ids[i]))
-			when = pending_when(&old, &u.ids[i], now);
+		if (vcs_oidset_has(&old.set, &u.id[i]))
+			when = pending_when(&old, &u.id[i], now);
 		if (when >= cutoff)
-			young[nyoung++] = u.ids[i];
+			young[nyoung++] = u.id[i];
 	}
 	if (!rc)
 		rc = vcs_reachable_more(repo, live, young, nyoung);
@@ -259,11 +252,11 @@ grace(vcs_repo *repo, int64_t now, int64_t cutoff, vcs_oidset *live)
 	for (size_t i = 0; !rc && i < u.n; i++) {
 		int64_t when = now;
 
-		if (!vcs_oidset_has(live, &u.ids[i]))
+		if (!vcs_oidset_has(live, &u.id[i]))
 			continue;
-		if (vcs_oidset_has(&old.set, &u.ids[i]))
-			when = pending_when(&old, &u.ids[i], now);
-		rc = pending_add(&next, &u.ids[i], when);
+		if (vcs_oidset_has(&old.set, &u.id[i]))
+			when = pending_when(&old, &u.id[i], now);
+		rc = pending_add(&next, &u.id[i], when);
 		if (rc)
 			rc = vcs_seterr(rc, "out of memory");
 	}
@@ -273,7 +266,7 @@ grace(vcs_repo *repo, int64_t now, int64_t cutoff, vcs_oidset *live)
 	if (!rc && next.n && vcs_oidset_add(live, &rec) < 0)
 		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
 	free(young);
-	free(u.ids);
+	vcs_str_free(&u.ids);
 	pending_free(&old);
 	pending_free(&next);
 	return rc;
