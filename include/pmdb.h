@@ -51,7 +51,7 @@ extern "C" {
 /** Version of this API and of the on-pool format it writes. */
 #define PMDB_VERSION_MAJOR 0
 #define PMDB_VERSION_MINOR 1
-#define PMDB_FORMAT_VERSION 1
+#define PMDB_FORMAT_VERSION 2
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
@@ -118,7 +118,15 @@ typedef enum pmdb_otype {
 	PMDB_OBJ_COMMIT = 1,
 	PMDB_OBJ_TREE = 2,
 	PMDB_OBJ_BLOB = 3,
-	PMDB_OBJ_TAG = 4
+	PMDB_OBJ_TAG = 4,
+	/**
+	 * A reflog entry (not a git type, no pack number): stored, read and
+	 * checked like the others, id hashed over "reflog <size>\0<bytes>",
+	 * but never listed by pmdb_object_foreach() nor matched by
+	 * pmdb_object_resolve_prefix(), and not counted in pmdb_stat.objects.
+	 * docs/format.md "reflog entry" has its grammar.
+	 */
+	PMDB_OBJ_LOG = 5
 } pmdb_otype;
 
 #define PMDB_OID_MAXLEN 32     /**< bytes in the largest id (SHA-256) */
@@ -407,8 +415,9 @@ typedef int (*pmdb_object_cb)(const pmdb_oid *oid, pmdb_otype type,
 			      uint64_t size, void *ctx);
 
 /**
- * pmdb_object_foreach -- call cb for every committed object, in no fixed
- * order (callers that need git's order sort the ids).
+ * pmdb_object_foreach -- call cb for every committed object of a git type
+ * (PMDB_OBJ_LOG records are left out), in no fixed order (callers that
+ * need git's order sort the ids).
  * @return 0, cb's nonzero value, PMDB_ENOMEM (no epoch record).
  * Threads: safe; objects committed during
  *  the walk may or may not be seen.

@@ -29,7 +29,7 @@ struct gcstate {
 	struct pmdb_vext *next;      /* its reader view */
 	struct pmdb_pindex *nix;     /* new index */
 	uint64_t n_ext;              /* new extents in use */
-	uint64_t objects[5], raw[5], stored, compressed, kept, bytes;
+	uint64_t objects[6], raw[6], stored, compressed, kept, bytes;
 	uint64_t hint;               /* old committed bytes: bounds the copy */
 };
 

@@ -163,7 +163,7 @@ pmdb_hash__object(pmdb_oid *out, pmdb_hash_algo algo, pmdb_otype type,
 		  const void *data, size_t len)
 {
 	static const char *const names[] = { "", "commit", "tree", "blob",
-					     "tag" };
+					     "tag", "reflog" };
 	char hdr[32];
 	int hlen, i = algo == PMDB_HASH_SHA256;
 	unsigned olen = 0;

@@ -58,9 +58,16 @@ pmdb_hash__valid(pmdb_hash_algo algo)
 	return algo == PMDB_HASH_SHA1 || algo == PMDB_HASH_SHA256;
 }
 
-/** pmdb_otype__valid -- 1 if type is commit, tree, blob or tag. */
+/** pmdb_otype__valid -- 1 if type is commit, tree, blob, tag or reflog. */
 static inline int
 pmdb_otype__valid(pmdb_otype type)
+{
+	return type >= PMDB_OBJ_COMMIT && type <= PMDB_OBJ_LOG;
+}
+
+/** pmdb_otype__git -- 1 if type is one of git's (listed, counted). */
+static inline int
+pmdb_otype__git(pmdb_otype type)
 {
 	return type >= PMDB_OBJ_COMMIT && type <= PMDB_OBJ_TAG;
 }

@@ -292,7 +292,8 @@ pmdb_object_resolve_prefix(pmdb_env *env, const char *hex, size_t hexlen,
 			continue;
 		}
 		if (prefix_match(s->id, lo_id, hexlen) &&
-		    pmdb_index__visible(v, l)) {
+		    pmdb_index__visible(v, l) &&
+		    pmdb_otype__git(PMDB_META_TYPE(s->meta))) {
 			memset(&cand, 0, sizeof(cand));
 			memcpy(cand.id, s->id, env->hlen);
 			found++;
@@ -326,7 +327,9 @@ pmdb_object_foreach(pmdb_env *env, pmdb_object_cb cb, void *ctx)
 		uint64_t l = __atomic_load_n(&s->loc, __ATOMIC_ACQUIRE);
 		pmdb_oid id;
 
-		if (!l || !pmdb_index__visible(v, l))
+		/* reflog records are pmdb's own, not git objects */
+		if (!l || !pmdb_index__visible(v, l) ||
+		    !pmdb_otype__git(PMDB_META_TYPE(s->meta)))
 			continue;
 		memset(&id, 0, sizeof(id));
 		memcpy(id.id, s->id, env->hlen);

@@ -21,8 +21,8 @@
 #define PMDB_GATE_PROBE 16
 
 struct pmdb_gate {
-	uint32_t streak[5];      /* misses in a row, per type */
-	uint32_t skipped[5];     /* objects stored raw untried */
+	uint32_t streak[6];      /* misses in a row, per type */
+	uint32_t skipped[6];     /* objects stored raw untried */
 };
 
 /** pmdb_gate__try -- 1 if an object of type should go through lz4. */
@@ -90,7 +90,7 @@ struct pmdb_txn {
 	                            "failed earlier" errors after it */
 	uint32_t pf_ext;         /* extent + 1 prefaulted up to pf_end */
 	uint64_t pf_end;
-	uint64_t d_objects[5], d_raw[5], d_stored, d_compressed;
+	uint64_t d_objects[6], d_raw[6], d_stored, d_compressed;
 };
 
 /* txn_refs.c */

@@ -24,6 +24,7 @@
 
 #include "array.h"
 #include "fastexport_int.h"
+#include "reflog.h"
 
 /* ------------------------------------------------------------------ */
 /* State                                                               */
@@ -152,7 +153,7 @@ add_ref(fe_state *s, const char *name, const pmdb_oid *oid)
 static int
 all_cb(const char *name, const pmdb_oid *oid, const char *target, void *ctx)
 {
-	if (target && *target)
+	if ((target && *target) || vcs_ref_internal(name))
 		return 0;
 	return add_ref(ctx, name, oid) < 0 ? 1 : 0;
 }

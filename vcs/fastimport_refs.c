@@ -20,6 +20,7 @@
 
 #include "array.h"
 #include "fastimport_int.h"
+#include "reflog.h"
 
 static uint64_t hash_name(const char *p);
 static int read_parents(fi_state *s, const pmdb_oid *c, pmdb_oid **par,
@@ -406,7 +407,8 @@ fi_publish(fi_state *s, int final)
 		if (pmdb_oid_is_zero(&b->tip)) {
 			if (!b->del || b->orig_absent)
 				continue;
-			rc = pmdb_txn_ref_set(s->txn, b->name, NULL, expect);
+			vcs_ref_change c = { .name = b->name, .expect = expect };
+			rc = vcs_ref_update(s->repo, s->txn, &c);
 		} else {
 			if (!memcmp(&b->tip, &b->orig, sizeof(b->orig)) && !b->orig_absent)
 				continue;
@@ -424,10 +426,13 @@ fi_publish(fi_state *s, int final)
 				s->refused = 1;
 				continue;
 			}
-			rc = pmdb_txn_ref_set(s->txn, b->name, &b->tip, expect);
+			vcs_ref_change c = { .name = b->name, .oid = &b->tip,
+					     .expect = expect,
+					     .ident = s->o->reflog_ident,
+					     .msg = "fast-import" };
+			rc = vcs_ref_update(s->repo, s->txn, &c);
 		}
 		if (rc < 0) {
-			vcs_seterr_pmdb(rc, b->name);
 			return fi_fail(s, "updating %s: %s", b->name, vcs_errmsg());
 		}
 	}
@@ -438,10 +443,14 @@ fi_publish(fi_state *s, int final)
 		vcs_str_reset(&s->path2);
 		if (vcs_str_addf(&s->path2, "refs/tags/%s", t->name) < 0)
 			return fi_fail(s, "out of memory");
-		rc = pmdb_txn_ref_set(s->txn, (char *)s->path2.data, &t->oid,
-				      t->orig_absent ? PMDB_EXPECT_ABSENT : &t->orig);
+		vcs_ref_change c = { .name = (char *)s->path2.data,
+				     .oid = &t->oid,
+				     .expect = t->orig_absent ? PMDB_EXPECT_ABSENT :
+					       &t->orig,
+				     .ident = s->o->reflog_ident,
+				     .msg = "fast-import" };
+		rc = vcs_ref_update(s->repo, s->txn, &c);
 		if (rc < 0) {
-			vcs_seterr_pmdb(rc, (char *)s->path2.data);
 			return fi_fail(s, "updating %s: %s", (char *)s->path2.data,
 				       vcs_errmsg());
 		}

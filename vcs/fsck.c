@@ -10,6 +10,7 @@
 
 #include "array.h"
 #include "fsck.h"
+#include "reflog.h"
 
 /* ------------------------------------------------------------------ */
 /* Id set                                                              */
@@ -268,8 +269,43 @@ run_walk(walker *w)
 	return rc;
 }
 
+/* log_roots -- a reflog: its records are live, and the values its
+ * entries name are roots (as git fsck and gc treat reflogs) */
+static int
+log_roots(walker *w, const char *name)
+{
+	vcs_reflog log;
+	int rc = vcs_reflog_read(w->repo, name + 5, &log);
+
+	if (rc == PMDB_ENOMEM)
+		return rc;
+	if (rc) {
+		/* a damaged log: fsck reports it, gc must not run */
+		w->res->bad++;
+		w->fatal = 1;
+		if (w->out)
+			fprintf(w->out, "error in ref %s: %s\n", name,
+				vcs_errmsg());
+		return 0;
+	}
+	for (size_t i = 0; !rc && i < log.n; i++) {
+		const vcs_reflog_entry *e = &log.e[i];
+
+		if (vcs_oidset_add(&w->seen, &e->id) < 0)
+			rc = PMDB_ENOMEM;
+		if (!rc && !pmdb_oid_is_zero(&e->old_oid))
+			rc = push(w, &e->old_oid, PMDB_OBJ_NONE, NULL,
+				  PMDB_OBJ_NONE);
+		if (!rc && !pmdb_oid_is_zero(&e->new_oid))
+			rc = push(w, &e->new_oid, PMDB_OBJ_NONE, NULL,
+				  PMDB_OBJ_NONE);
+	}
+	vcs_reflog_clear(&log);
+	return rc;
+}
+
 /* ref_cb -- queue each ref's target (symbolic refs are followed by
- * their own target entry). */
+ * their own target entry); logs/<ref> are reflogs. */
 static int
 ref_cb(const char *name, const pmdb_oid *oid, const char *target, void *ctx)
 {
@@ -277,6 +313,10 @@ ref_cb(const char *name, const pmdb_oid *oid, const char *target, void *ctx)
 
 	if (target && *target)
 		return 0;
+	if (!strncmp(name, "logs/", 5))
+		return log_roots(w, name);
+	if (vcs_ref_internal(name))
+		return 0;   /* gc's list of unreachable objects: not roots */
 	return push(w, oid, PMDB_OBJ_NONE, NULL, PMDB_OBJ_NONE);
 }
 
@@ -293,6 +333,31 @@ walk_from_refs(walker *w)
 	    (rc = push(w, &head, PMDB_OBJ_NONE, NULL, PMDB_OBJ_NONE)))
 		return rc;
 	return run_walk(w);
+}
+
+int
+vcs_reachable_more(vcs_repo *repo, vcs_oidset *set, const pmdb_oid *roots,
+		   size_t n)
+{
+	vcs_fsck_result res;
+	walker w;
+	int rc = 0;
+
+	memset(&w, 0, sizeof(w));
+	memset(&res, 0, sizeof(res));
+	w.repo = repo;
+	w.res = &res;
+	w.seen = *set;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = push(&w, &roots[i], PMDB_OBJ_NONE, NULL, PMDB_OBJ_NONE);
+	if (!rc)
+		rc = run_walk(&w);
+	free(w.stack);
+	*set = w.seen;
+	if (!rc && w.fatal)
+		rc = vcs_seterr(PMDB_ECORRUPT, "some objects are missing or "
+				"corrupt; run 'pmvcs fsck'");
+	return rc;
 }
 
 int

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reflog.h"
 #include "vcs.h"
 
 /* unknown -- git rev-parse's message for a spec that names nothing */
@@ -31,7 +32,8 @@ try_ref(vcs_repo *repo, const char *name, pmdb_oid *out)
 {
 	int err;
 
-	if (strlen(name) > PMDB_REF_NAME_MAX)
+	/* pmvcs's own refs name no git object */
+	if (strlen(name) > PMDB_REF_NAME_MAX || vcs_ref_internal(name))
 		return PMDB_ENOTFOUND;
 	err = pmdb_ref_resolve(repo->env, name, out, NULL);
 	/* a name that is not a legal ref is simply not this kind of ref */
@@ -55,8 +57,15 @@ resolve_base(vcs_repo *repo, const char *spec, const char *base,
 		if (!isxdigit((unsigned char)base[i]))
 			allhex = 0;
 	if (allhex && len == repo->hexlen &&
-	    pmdb_oid_parse(out, base, len, repo->algo) == 0)
+	    pmdb_oid_parse(out, base, len, repo->algo) == 0) {
+		pmdb_otype t = PMDB_OBJ_NONE;
+
+		/* a reflog record is no object a user can name */
+		if (pmdb_object_info(repo->env, out, &t, NULL) == 0 &&
+		    t == PMDB_OBJ_LOG)
+			return unknown(spec);
 		return 0;
+	}
 	if (len == 1 && base[0] == '@')
 		base = "HEAD", len = 4;
 	if (len && len <= PMDB_REF_NAME_MAX) {
@@ -76,6 +85,46 @@ resolve_base(vcs_repo *repo, const char *spec, const char *base,
 			return err ? vcs_seterr_pmdb(err, spec) : 0;
 	}
 	return unknown(spec);
+}
+
+/* resolve_at -- "<ref>@{N}" and "@{N}": entry N of that ref's log, the
+ * ref found by git's lookup rules (dwim_log), "@{N}" the current branch */
+static int
+resolve_at(vcs_repo *repo, const char *spec, const char *base, size_t len,
+	   const char *at, pmdb_oid *out)
+{
+	char name[PMDB_REF_NAME_MAX + 32], target[PMDB_REF_NAME_MAX + 1] = "";
+	const char *shown = NULL;
+	size_t rlen = (size_t)(at - base);
+	unsigned long n = 0;
+	int err;
+
+	for (const char *d = at + 2; d < base + len - 1; d++) {
+		if (!isdigit((unsigned char)*d) || n > 100000000ul)
+			return unknown(spec);  /* @{-1}, @{date}, @{upstream} */
+		n = n * 10 + (unsigned long)(*d - '0');
+	}
+	if (at + 2 == base + len - 1 || base[len - 1] != '}')
+		return unknown(spec);
+	if (rlen == 0 || (rlen == 1 && base[0] == '@')) {
+		err = pmdb_ref_read(repo->env, "HEAD", NULL, target);
+		if (err)
+			return err == PMDB_ENOTFOUND ? unknown(spec) :
+				vcs_seterr_pmdb(err, "HEAD");
+		snprintf(name, sizeof(name), "%s", target[0] ? target : "HEAD");
+		shown = target[0] && !strncmp(target, "refs/heads/", 11) ?
+			target + 11 : name;
+	} else {
+		err = vcs_ref_dwim(repo, base, rlen, name);
+		if (err == PMDB_ENOTFOUND)
+			return unknown(spec);
+		if (err)
+			return err;
+		snprintf(target, sizeof(target), "%.*s", (int)rlen, base);
+		shown = target;
+	}
+	err = vcs_reflog_nth(repo, name, shown, n, out);
+	return err == VCS_REFLOG_NONE ? unknown(spec) : err;
 }
 
 /* nth_parent -- parent n (1-based) of the commit at oid */
@@ -171,7 +220,7 @@ vcs_revparse(vcs_repo *repo, const char *spec, pmdb_oid *out)
 {
 	const char *colon = strchr(spec, ':');
 	const char *end = colon ? colon : spec + strlen(spec);
-	const char *p = spec;
+	const char *p = spec, *at;
 	pmdb_oid oid;
 	int err;
 
@@ -180,7 +229,15 @@ vcs_revparse(vcs_repo *repo, const char *spec, pmdb_oid *out)
 		p++;
 	if (p == spec)
 		return unknown(spec);   /* ":path" (the index) or "^x" */
-	if ((err = resolve_base(repo, spec, spec, (size_t)(p - spec), &oid)))
+	at = spec;
+	while ((at = memchr(at, '@', (size_t)(p - at))) && at + 1 < p &&
+	       at[1] != '{')
+		at++;
+	if (at && at + 1 >= p)
+		at = NULL;
+	err = at ? resolve_at(repo, spec, spec, (size_t)(p - spec), at, &oid) :
+		resolve_base(repo, spec, spec, (size_t)(p - spec), &oid);
+	if (err)
 		return err;
 	while (p < end) {
 		char op = *p++;

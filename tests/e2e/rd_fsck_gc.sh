@@ -1,7 +1,8 @@
 #!/bin/bash
 # rd_fsck_gc.sh -- fsck is clean (exit 0) on a fresh history, reports
-# dangling commits like git, gc frees what `branch -D` left unreachable
-# (counted by stats --json), fsck stays clean after gc.
+# dangling commits like git once no reflog names them, gc keeps what
+# `branch -D` left unreachable for the grace period and `gc --prune=now`
+# frees it (counted by stats --json), fsck stays clean after gc.
 . "$(dirname "$0")/lib.sh"
 
 count() { # count TYPE: objects of TYPE from stats --json
@@ -22,10 +23,18 @@ for fmt in sha1 sha256; do
 	before=$(count commits)
 	expect_eq "$fmt: two commits" 2 "$before"
 	pmvcs branch -D side >/dev/null
+	# HEAD's reflog still names the side commit: nothing dangles (git)
 	out=$(pmvcs fsck)
-	expect_eq "$fmt: dangling after branch -D" "dangling commit $side" "$out"
-	expect_rc 0 pmvcs fsck --connectivity-only >/dev/null
+	expect_eq "$fmt: HEAD's log keeps side" "" "$out"
+	# gc expires the log (its entries carry 2023 dates: older than 90
+	# days) but keeps the unreachable objects for the grace period
 	out=$(pmvcs gc)
+	case $out in "Freed 0 objects ("*" MB -> "*" MB)") ;; *) fail "$fmt: gc said: $out" ;; esac
+	expect_eq "$fmt: side kept" 2 "$(count commits)"
+	out=$(pmvcs fsck)
+	expect_eq "$fmt: dangling after the log expired" "dangling commit $side" "$out"
+	expect_rc 0 pmvcs fsck --connectivity-only >/dev/null
+	out=$(pmvcs gc --prune=now)
 	case $out in "Freed 3 objects ("*" MB -> "*" MB)") ;; *) fail "$fmt: gc said: $out" ;; esac
 	expect_eq "$fmt: one commit left" 1 "$(count commits)"
 	expect_eq "$fmt: one blob left" 1 "$(count blobs)"

@@ -24,12 +24,12 @@ fault_check() {
 }
 
 echo "== gc"
-fault_setup base "$PMVCS" gc
-fault_loop malloc exe "$(pick 30 1000000)" "$(pick 6 1000000)" "$PMVCS" gc
-fault_loop malloc "" "$(pick 15 1000000)" "$(pick 4 1000000)" "$PMVCS" gc
+fault_setup base "$PMVCS" gc --prune=now
+fault_loop malloc exe "$(pick 30 1000000)" "$(pick 6 1000000)" "$PMVCS" gc --prune=now
+fault_loop malloc "" "$(pick 15 1000000)" "$(pick 4 1000000)" "$PMVCS" gc --prune=now
 for f in open write fallocate sync mmap; do
-	fault_loop $f "" "$(pick 8 1000000)" "$(pick 2 1000000)" "$PMVCS" gc
+	fault_loop $f "" "$(pick 8 1000000)" "$(pick 2 1000000)" "$PMVCS" gc --prune=now
 done
 echo "== gc, msync path (PMEM_IS_PMEM_FORCE=0)"
-PMEM_IS_PMEM_FORCE=0 fault_loop sync "" "$(pick 15 1000000)" "$(pick 3 1000000)" "$PMVCS" gc
+PMEM_IS_PMEM_FORCE=0 fault_loop sync "" "$(pick 15 1000000)" "$(pick 3 1000000)" "$PMVCS" gc --prune=now
 fault_done

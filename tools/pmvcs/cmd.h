@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "parse_options.h"
+#include "reflog.h"
 #include "vcs.h"
 #include "request.h"
 
@@ -128,6 +129,21 @@ vcs_repo *pmvcs_open_repo(pmvcs_ctx *ctx);
  * message names the ref. */
 int pmvcs_ref_delete(vcs_repo *repo, const char *ref, const pmdb_oid *old);
 
+/**
+ * pmvcs_ref_set -- one ref change, logged (vcs_ref_update() with the
+ * committer identity of ctx's environment), in txn. @return 0 or a pmdb
+ * code with the vcs error message set; the txn is poisoned on failure.
+ */
+int pmvcs_ref_set(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
+		  const char *ref, const pmdb_oid *oid, const pmdb_oid *expect,
+		  const char *msg);
+
+/** pmvcs_ref_set_symbolic -- pmvcs_ref_set() making ref symbolic to
+ *  target; log_new as vcs_ref_change's (NULL: target's value). */
+int pmvcs_ref_set_symbolic(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
+			   const char *ref, const char *target,
+			   const pmdb_oid *log_new, const char *msg);
+
 /** pmvcs_report -- print "pmvcs: <context>: <vcs_errmsg or strerror>"
  *  and return the exit code for err (128, or 1 for ENOTFOUND when
  *  notfound_is_1). */
@@ -179,6 +195,7 @@ int cmd_diff(pmvcs_ctx *ctx);
 int cmd_status(pmvcs_ctx *ctx);
 int cmd_fsck(pmvcs_ctx *ctx);
 int cmd_gc(pmvcs_ctx *ctx);
+int cmd_reflog(pmvcs_ctx *ctx);
 int cmd_stats(pmvcs_ctx *ctx);
 int cmd_fast_import(pmvcs_ctx *ctx);
 int cmd_fast_export(pmvcs_ctx *ctx);

@@ -227,7 +227,7 @@ static int
 create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 	      const char *name, const char *start, int force)
 {
-	char ref[PMDB_REF_NAME_MAX + 1];
+	char ref[PMDB_REF_NAME_MAX + 1], msg[PMDB_REF_NAME_MAX + 64];
 	pmdb_txn *txn = NULL;
 	pmdb_oid oid, commit, old;
 	const pmdb_oid *expect = PMDB_EXPECT_ABSENT;
@@ -263,9 +263,14 @@ create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 				   "a commit", name, start ? start : "HEAD");
 	if (rc)
 		return pmvcs_report(ctx, rc, "cannot create branch", 0);
+	/* git names the default start point by the current branch */
+	snprintf(msg, sizeof(msg), "branch: %s %s",
+		 expect == PMDB_EXPECT_ABSENT ? "Created from" : "Reset to",
+		 start ? start : !strncmp(head_ref, "refs/heads/", 11) ?
+		 head_ref + 11 : "HEAD");
 	rc = pmdb_txn_begin(repo->env, &txn);
 	if (!rc)
-		rc = pmdb_txn_ref_set(txn, ref, &commit, expect);
+		rc = pmvcs_ref_set(ctx, repo, txn, ref, &commit, expect, msg);
 	if (!rc) {
 		rc = pmdb_txn_commit(txn);
 		txn = NULL;

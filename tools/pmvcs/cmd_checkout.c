@@ -104,24 +104,45 @@ print_conflicts(pmvcs_ctx *ctx, const vcs_checkout_result *res)
 	fprintf(ctx->err, "Aborting\n");
 }
 
-/** update_head -- point HEAD at the target (creating the branch). */
+/**
+ * update_head -- point HEAD at the target (creating the branch), logged
+ * with git's messages: "checkout: moving from <branch, or HEAD's full id
+ * when detached> to <what was asked>", "branch: Created from <start>".
+ */
 static int
-update_head(vcs_repo *repo, const target *t)
+update_head(pmvcs_ctx *ctx, vcs_repo *repo, const target *t,
+	    const char *head_ref, const pmdb_oid *head, const char *to,
+	    const char *start)
 {
+	char hex[PMDB_OID_HEXMAX + 1];
+	vcs_str msg = VCS_STR_INIT;
 	pmdb_txn *txn = NULL;
 	int rc = pmdb_txn_begin(repo->env, &txn);
 
 	if (rc)
 		return vcs_seterr_pmdb(rc, "starting a transaction");
-	if (t->is_new)
-		rc = pmdb_txn_ref_set(txn, t->ref, &t->commit, PMDB_EXPECT_ABSENT);
+	if (t->is_new) {
+		rc = vcs_str_addf(&msg, "branch: Created from %s", start);
+		if (!rc)
+			rc = pmvcs_ref_set(ctx, repo, txn, t->ref, &t->commit,
+					   PMDB_EXPECT_ABSENT, (char *)msg.data);
+		vcs_str_reset(&msg);
+	}
+	if (!rc)
+		rc = vcs_str_addf(&msg, "checkout: moving from %s to %s",
+				  head_ref[0] ? (strncmp(head_ref, "refs/heads/", 11) ?
+						 head_ref : head_ref + 11) :
+				  vcs_oid_hex(repo, head, hex), to);
 	if (!rc && t->ref[0])
-		rc = pmdb_txn_ref_set_symbolic(txn, "HEAD", t->ref);
+		rc = pmvcs_ref_set_symbolic(ctx, repo, txn, "HEAD", t->ref,
+					    &t->commit, (char *)msg.data);
 	else if (!rc)
-		rc = pmdb_txn_ref_set(txn, "HEAD", &t->commit, PMDB_EXPECT_ANY);
+		rc = pmvcs_ref_set(ctx, repo, txn, "HEAD", &t->commit,
+				   PMDB_EXPECT_ANY, (char *)msg.data);
+	vcs_str_free(&msg);
 	if (rc) {
 		pmdb_txn_abort(txn);
-		return vcs_seterr_pmdb(rc, "updating HEAD");
+		return rc == PMDB_ENOMEM ? vcs_seterr(rc, "out of memory") : rc;
 	}
 	rc = pmdb_txn_commit(txn);
 	return rc ? vcs_seterr_pmdb(rc, "updating HEAD") : 0;
@@ -176,6 +197,12 @@ cmd_checkout(pmvcs_ctx *ctx)
 		goto out;
 	if (!t.is_new && t.ref[0] && !strcmp(t.ref, head_ref) &&
 	    !(flags & VCS_CHECKOUT_FORCE)) {
+		/* git logs this non-move too */
+		rc = update_head(ctx, repo, &t, head_ref, &head, spec, NULL);
+		if (rc) {
+			ret = pmvcs_report(ctx, rc, "checkout", 0);
+			goto out;
+		}
 		if (!quiet)
 			fprintf(ctx->err, "Already on '%s'\n", t.ref + 11);
 		ret = PMVCS_EXIT_OK;
@@ -201,7 +228,8 @@ cmd_checkout(pmvcs_ctx *ctx)
 		goto out;
 	}
 	if (!rc)
-		rc = update_head(repo, &t);
+		rc = update_head(ctx, repo, &t, head_ref, &head,
+				 newb ? newb : spec, spec ? spec : "HEAD");
 	if (rc) {
 		ret = pmvcs_report(ctx, rc, "checkout", 0);
 		goto out;

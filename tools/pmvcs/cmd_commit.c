@@ -345,12 +345,20 @@ cmd_commit(pmvcs_ctx *ctx)
 			 &commit);
 	if (rc)
 		goto fail;
-	rc = pmdb_txn_ref_set(txn, hs.ref[0] ? hs.ref : "HEAD", &commit,
-			      hs.born ? &hs.oid : PMDB_EXPECT_ABSENT);
+	/* git's reflog message: the message's first line */
+	vcs_str_reset(&line);
+	rc = vcs_str_addf(&line, "%s: %.*s", hs.born ? "commit" :
+			  "commit (initial)", (int)strcspn((char *)msg.data, "\n"),
+			  (char *)msg.data);
 	if (rc) {
-		vcs_seterr_pmdb(rc, "updating HEAD");
+		vcs_seterr(rc, "out of memory");
 		goto fail;
 	}
+	rc = pmvcs_ref_set(ctx, repo, txn, hs.ref[0] ? hs.ref : "HEAD", &commit,
+			   hs.born ? &hs.oid : PMDB_EXPECT_ABSENT,
+			   (char *)line.data);
+	if (rc)
+		goto fail;
 	rc = pmdb_txn_commit(txn);
 	txn = NULL;
 	if (rc == PMDB_ECONFLICT) {
@@ -370,6 +378,7 @@ cmd_commit(pmvcs_ctx *ctx)
 	if (co.quiet)
 		goto out;
 	vcs_oid_abbrev(repo, &commit, 7, hex);
+	vcs_str_reset(&line);
 	vcs_subject(&line, (char *)msg.data, msg.len);
 	fprintf(ctx->out, "[%s%s %s] %s\n",
 		!hs.ref[0] ? "detached HEAD" :

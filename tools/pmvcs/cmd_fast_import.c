@@ -198,7 +198,12 @@ cmd_fast_import(pmvcs_ctx *ctx)
 	void *mbase;
 	size_t mlen = 0;
 	o.in_map = map_input(in_fd, &o.in_len, &mbase, &mlen);
+	/* git logs fast-import's ref updates as the running committer */
+	vcs_str ident = VCS_STR_INIT;
+	if (!vcs_ident_make(&ident, "COMMITTER", pmvcs_getenv, ctx))
+		o.reflog_ident = (const char *)ident.data;
 	rc = fi_import(repo, &o, read_fd, &in_fd);
+	vcs_str_free(&ident);
 	if (mbase)
 		munmap(mbase, mlen);
 	if (cat && cat != ctx->err)

@@ -142,7 +142,11 @@ create_tag(pmvcs_ctx *ctx, vcs_repo *repo, const char *name, const char *rev,
 			goto fail;
 		}
 	}
-	rc = pmdb_txn_ref_set(txn, ref, &val, have_old ? &old : PMDB_EXPECT_ABSENT);
+	/* tags are not logged (git's core.logAllRefUpdates=true) unless a
+	 * log exists; the message is git's "tag: tagging <id> (<type>)"'s
+	 * short form */
+	rc = pmvcs_ref_set(ctx, repo, txn, ref, &val,
+			   have_old ? &old : PMDB_EXPECT_ABSENT, "tag");
 	if (!rc) {
 		rc = pmdb_txn_commit(txn);
 		txn = NULL;

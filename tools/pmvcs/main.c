@@ -37,6 +37,7 @@ static const pmvcs_cmd_def commands[] = {
 	{ "fast-export", cmd_fast_export, "Write history as a fast-import stream" },
 	{ "fsck", cmd_fsck, "Verify the pool, objects, index and refs" },
 	{ "gc", cmd_gc, "Free unreachable objects and compact the pool" },
+	{ "reflog", cmd_reflog, "Show, expire or delete reflog entries" },
 	{ "stats", cmd_stats, "Object counts, bytes stored and pool space" },
 	{ "server", cmd_server, "Start, stop or query the resident pool server" },
 	{ "config", cmd_config, "Get and set git configuration options" },

@@ -433,7 +433,7 @@ static int
 writer(int argc, char **argv)
 {
 	static const char *const w[] = { "commit", "checkout", "fast-import",
-		"gc", "branch", "tag", "status", "diff" };
+		"gc", "branch", "tag", "status", "diff", "reflog" };
 
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
 		if (!strcmp(argv[0], w[i]))

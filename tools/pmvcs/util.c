@@ -178,18 +178,20 @@ pmvcs_open_repo(pmvcs_ctx *ctx)
 int
 pmvcs_ref_delete(vcs_repo *repo, const char *ref, const pmdb_oid *old)
 {
+	vcs_ref_change c = { .name = ref, .expect = old };
 	pmdb_txn *txn = NULL;
 	int rc = pmdb_txn_begin(repo->env, &txn);
 
-	if (!rc)
-		rc = pmdb_txn_ref_set(txn, ref, NULL, old);
+	if (rc)
+		return vcs_seterr_pmdb(rc, ref);
+	rc = vcs_ref_update(repo, txn, &c);
 	if (!rc) {
 		rc = pmdb_txn_commit(txn);
 		txn = NULL;
+		if (rc)
+			vcs_seterr_pmdb(rc, ref);
 	}
 	pmdb_txn_abort(txn);
-	if (rc)
-		vcs_seterr_pmdb(rc, ref);
 	return rc;
 }
 
@@ -253,4 +255,57 @@ pmvcs_excludes(pmvcs_ctx *ctx, const char *root, char *buf, size_t size)
 		rc = pmvcs_fatal(ctx, "%s", vcs_errmsg());
 	vcs_config_free(&cfg);
 	return rc;
+}
+
+/* ref_change -- vcs_ref_update() with ctx's committer as the log's ident */
+static int
+ref_change(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
+	   vcs_ref_change *c)
+{
+	vcs_str ident = VCS_STR_INIT;
+	vcs_config cfg = VCS_CONFIG_INIT;
+	int hint = 0, rc;
+
+	/* the config's identity as commits get it; where git would refuse
+	 * it for a commit, reflogs still take the guessed one, as git's
+	 * (non-strict) reflog ident does */
+	if (pmvcs_config_load(ctx, &cfg))
+		return PMDB_EINVAL;
+	rc = vcs_ident_make_cfg(&ident, "COMMITTER", pmvcs_getenv, ctx, &cfg,
+				&hint);
+	vcs_config_free(&cfg);
+	if (rc == PMDB_EINVAL) {
+		vcs_str_free(&ident);
+		ident = (vcs_str)VCS_STR_INIT;
+		rc = vcs_ident_make(&ident, "COMMITTER", pmvcs_getenv, ctx);
+	}
+	if (!rc) {
+		c->ident = (const char *)ident.data;
+		rc = vcs_ref_update(repo, txn, c);
+	}
+	vcs_str_free(&ident);
+	return rc;
+}
+
+/* pmvcs_ref_set -- see cmd.h */
+int
+pmvcs_ref_set(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn, const char *ref,
+	      const pmdb_oid *oid, const pmdb_oid *expect, const char *msg)
+{
+	vcs_ref_change c = { .name = ref, .oid = oid, .expect = expect,
+			     .msg = msg };
+
+	return ref_change(ctx, repo, txn, &c);
+}
+
+/* pmvcs_ref_set_symbolic -- see cmd.h */
+int
+pmvcs_ref_set_symbolic(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
+		       const char *ref, const char *target,
+		       const pmdb_oid *log_new, const char *msg)
+{
+	vcs_ref_change c = { .name = ref, .target = target,
+			     .log_new = log_new, .msg = msg };
+
+	return ref_change(ctx, repo, txn, &c);
 }

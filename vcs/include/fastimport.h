@@ -72,6 +72,9 @@ typedef struct fi_opts {
 	                               memory stays bounded. Must stay
 	                               mapped until fi_import returns. */
 	size_t in_len;            /**< bytes at in_map */
+	const char *reflog_ident; /**< "Name <email> <time> <tz>" logging
+	                               each ref update as "fast-import" (git's
+	                               message), or NULL: no reflog entries */
 } fi_opts;
 
 /**

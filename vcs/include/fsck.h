@@ -64,11 +64,51 @@ int vcs_fsck(vcs_repo *repo, unsigned flags, FILE *out, vcs_fsck_result *res);
 int vcs_reachable(vcs_repo *repo, vcs_oidset *out);
 
 /**
- * vcs_gc -- drop every object not reachable from a ref or HEAD and
- * compact the pool (pmdb_env_gc).
+ * vcs_reachable_more -- add to set everything reachable from roots (what
+ * set holds already is not walked again). On failure set keeps what was
+ * added. @return as vcs_reachable().
+ */
+int vcs_reachable_more(vcs_repo *repo, vcs_oidset *set, const pmdb_oid *roots,
+		       size_t n);
+
+/** What `pmvcs gc` expires and prunes; times are seconds since the epoch,
+ *  INT64_MIN keeps everything ("never"). */
+typedef struct vcs_gc_opts {
+	int64_t reflog_expire;        /**< drop log entries older (90 days) */
+	int64_t reflog_expire_unreach;/**< ... older and not reachable from
+	                                   the ref's value (30 days) */
+	int64_t prune_expire;         /**< keep unreachable objects at least
+	                                   this young (two weeks) */
+} vcs_gc_opts;
+
+/**
+ * vcs_gc -- expire reflog entries (vcs_reflog_expire_all()), then drop
+ * every object not reachable from a ref, HEAD, a reflog entry, or an
+ * unreachable commit or tag younger than opts->prune_expire (its
+ * committer/tagger date: docs/design.md "gc"), and compact the pool
+ * (pmdb_env_gc). st->freed counts the git objects dropped (reflog records
+ * are not counted).
  * @return 0, PMDB_ECORRUPT (refused: the graph is damaged), PMDB_ENOSPC,
  *  PMDB_ENOMEM, PMDB_EPANIC.
  */
-int vcs_gc(vcs_repo *repo, pmdb_gc_stat *st);
+int vcs_gc(vcs_repo *repo, const vcs_gc_opts *opts, pmdb_gc_stat *st);
+
+/**
+ * vcs_reflog_expire -- git reflog expire: drop the entries of ref's log
+ * older than expire, and those older than expire_unreach whose new value
+ * is not reachable from the ref's current value, in one transaction.
+ * ref NULL: every log. @return 0, PMDB_ECONFLICT (a log moved meanwhile),
+ *  pmdb and read errors (message set).
+ */
+int vcs_reflog_expire(vcs_repo *repo, const char *ref, int64_t expire,
+		      int64_t expire_unreach);
+
+/**
+ * vcs_expiry_parse -- a git expiry date: "now"/"all" (everything is older:
+ * INT64_MAX), "never"/"false" (INT64_MIN), "<epoch>", "@<epoch>", or
+ * "<n>.<unit>.ago" (also with spaces; seconds to years, a month is 30
+ * days). @return 0, -1 if s is none of these.
+ */
+int vcs_expiry_parse(const char *s, int64_t now, int64_t *out);
 
 #endif /* VCS_FSCK_H */

@@ -327,6 +327,43 @@ test_pmdb__object_foreach(void **state)
 	test_rmtree(dir);
 }
 
+/* reflog records: stored, read and checked, but no git object: not
+ * listed, not matched by a short id, not counted per type */
+static void
+test_pmdb__log_records_hidden(void **state)
+{
+	char *dir;
+	pmdb_env *env = open_new(&dir, "logrec", PMDB_HASH_SHA1);
+	char hex[PMDB_OID_HEXMAX + 1];
+	pmdb_buf buf = PMDB_BUF_INIT;
+	pmdb_otype type = PMDB_OBJ_NONE;
+	pmdb_oid id, out;
+	pmdb_stat st;
+	uint64_t nprob = 1;
+	int n = 0;
+
+	put_one(env, PMDB_OBJ_BLOB, "a");
+	id = put_one(env, PMDB_OBJ_LOG, "an entry");
+	assert_string_equal(pmdb_otype_name(PMDB_OBJ_LOG), "reflog");
+	assert_int_equal(pmdb_object_read(env, &id, &type, &buf), 0);
+	assert_int_equal(type, PMDB_OBJ_LOG);
+	assert_int_equal(buf.len, 8);
+	assert_int_equal(pmdb_object_foreach(env, count_cb, &n), 0);
+	assert_int_equal(n, 1);
+	pmdb_oid_fmt(hex, &id, PMDB_HASH_SHA1);
+	assert_int_equal(pmdb_object_resolve_prefix(env, hex, 12, &out),
+			 PMDB_ENOTFOUND);
+	assert_int_equal(pmdb_env_stat(env, &st), 0);
+	assert_int_equal(st.objects[1] + st.objects[2] + st.objects[3] +
+			 st.objects[4], 1);
+	assert_int_equal(pmdb_env_check(env, PMDB_CHECK_DATA, NULL, NULL,
+					&nprob), 0);
+	assert_int_equal(nprob, 0);
+	pmdb_buf_free(&buf);
+	pmdb_env_close(env);
+	test_rmtree(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -340,6 +377,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_pmdb__resolve_prefix),
 		cmocka_unit_test(test_pmdb__info_many_missing),
 		cmocka_unit_test(test_pmdb__object_foreach),
+		cmocka_unit_test(test_pmdb__log_records_hidden),
 	};
 
 	if (argc > 1)
