@@ -73,6 +73,8 @@ check log --bogus
 check log -Z
 check log --onel                # no prefixes for revision options
 check log -h
+# path limiting is not supported yet: "--" is a usage error, not a rev
+expect_rc 129 bash -c "cd '$p' && '$PMVCS' log -- f 2>/dev/null"
 check show --bogus
 check show -h
 check rev-parse -h

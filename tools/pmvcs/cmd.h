@@ -73,6 +73,16 @@ int pmvcs_fatal(pmvcs_ctx *ctx, const char *fmt, ...)
 int pmvcs_parse(pmvcs_ctx *ctx, const pmvcs_option *opts,
 		const char *const *usage, unsigned flags);
 
+/**
+ * pmvcs_parse_revs -- pmvcs_parse for the commands on git's revision
+ * parser (log, show): no prefixes of long names, an unknown option is
+ * fatal in git's words ("unrecognized argument: --x", 128), and "--"
+ * (paths) is a usage error: no path limiting yet.
+ * @return the number of operands (revisions), or minus the exit code.
+ */
+int pmvcs_parse_revs(pmvcs_ctx *ctx, const pmvcs_option *opts,
+		     const char *const *usage);
+
 /** pmvcs_usage -- the usage generated from usage and opts on ctx->err
  *  (a command's own usage error: wrong operands); return 129. */
 int pmvcs_usage(pmvcs_ctx *ctx, const char *const *usage,

@@ -78,7 +78,8 @@ value_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
 
 #define FI_VALUE(name, argh, help) \
 	OPT_CALLBACK_F(0, name, &args, argh, help, \
-		       PMVCS_OPTF_OPTARG | PMVCS_OPTF_NONEG, value_cb)
+		       PMVCS_OPTF_OPTARG | PMVCS_OPTF_STUCK | PMVCS_OPTF_NONEG, \
+		       value_cb)
 #define FI_IGNORED(name) \
 	OPT_CALLBACK_F(0, name, &args, "n", "accepted, ignored (git's " \
 		       "packs)", PMVCS_OPTF_OPTARG | PMVCS_OPTF_NONEG | \

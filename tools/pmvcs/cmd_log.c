@@ -155,15 +155,8 @@ cmd_log(pmvcs_ctx *ctx)
 		OPT_END()
 	};
 
-	/* git's revision options take no abbreviations and an unknown one
-	 * is fatal in its own words: KEEP_UNKNOWN, reported below */
-	if ((nrevs = pmvcs_parse(ctx, opts, log_usage,
-				 PMVCS_PARSE_KEEP_UNKNOWN)) < 0)
-		return PMVCS_EXIT_USAGE;
-	for (int i = 0; i < nrevs; i++)
-		if (ctx->argv[i][0] == '-' && ctx->argv[i][1])
-			return pmvcs_fatal(ctx, "unrecognized argument: %s",
-					   ctx->argv[i]);
+	if ((nrevs = pmvcs_parse_revs(ctx, opts, log_usage)) < 0)
+		return -nrevs;
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
 	if ((rc = vcs_revwalk_new(&w, repo, p.how == VCS_PRETTY_ONELINE ?

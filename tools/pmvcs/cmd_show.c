@@ -140,15 +140,8 @@ cmd_show(pmvcs_ctx *ctx)
 		OPT_END()
 	};
 
-	/* git's revision options take no abbreviations and an unknown one
-	 * is fatal in its own words: KEEP_UNKNOWN, reported below */
-	if ((n = pmvcs_parse(ctx, opts, show_usage,
-			     PMVCS_PARSE_KEEP_UNKNOWN)) < 0)
-		return PMVCS_EXIT_USAGE;
-	for (int i = 0; i < n; i++)
-		if (ctx->argv[i][0] == '-' && ctx->argv[i][1])
-			return pmvcs_fatal(ctx, "unrecognized argument: %s",
-					   ctx->argv[i]);
+	if ((n = pmvcs_parse_revs(ctx, opts, show_usage)) < 0)
+		return -n;
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
 	/* once per command: it costs a pmdb_env_stat */

@@ -126,6 +126,11 @@ main(int argc, char **argv)
 		return PMVCS_EXIT_FATAL;
 	}
 
+	/* Global options stay hand-parsed, not with parse_options: as in
+	 * git (git.c's handle_options), they stop at the verb and take no
+	 * prefixes or bundles, and front/front.c (libc only, no table)
+	 * must find the same verb in the same argv to hand it to a server;
+	 * one grammar that both can read. */
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {

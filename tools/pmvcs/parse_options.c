@@ -283,7 +283,10 @@ usage_argh(FILE *f, const pmvcs_option *o)
 		strpbrk(o->argh, "()<>[]|");
 	const char *fmt;
 
-	if (o->flags & PMVCS_OPTF_OPTARG)
+	if (o->flags & PMVCS_OPTF_STUCK)
+		fmt = o->long_name ? (literal ? "=%s" : "=<%s>") :
+			(literal ? "%s" : "<%s>");
+	else if (o->flags & PMVCS_OPTF_OPTARG)
 		fmt = o->long_name ? (literal ? "[=%s]" : "[=<%s>]") :
 			(literal ? "[%s]" : "[<%s>]");
 	else

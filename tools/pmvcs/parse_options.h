@@ -53,6 +53,10 @@ typedef enum pmvcs_opt_type {
                                      alone it takes defval */
 #define PMVCS_OPTF_HIDDEN 0x08  /**< accepted, not listed in the usage */
 #define PMVCS_OPTF_LITERAL_ARGHELP 0x10 /**< argh printed without <> */
+#define PMVCS_OPTF_STUCK  0x20  /**< with OPTARG: the usage shows the value
+                                     as needed, "--name=<value>" (grammars
+                                     like fast-import's that take only
+                                     that form; the command checks it) */
 
 typedef struct pmvcs_option pmvcs_option;
 

@@ -52,6 +52,25 @@ pmvcs_parse(pmvcs_ctx *ctx, const pmvcs_option *opts,
 }
 
 int
+pmvcs_parse_revs(pmvcs_ctx *ctx, const pmvcs_option *opts,
+		 const char *const *usage)
+{
+	int n = pmvcs_parse(ctx, opts, usage, PMVCS_PARSE_KEEP_UNKNOWN |
+			    PMVCS_PARSE_KEEP_DASHDASH);
+
+	if (n < 0)
+		return -PMVCS_EXIT_USAGE;
+	for (int i = 0; i < n; i++) {
+		const char *a = ctx->argv[i];
+		if (!strcmp(a, "--"))
+			return -pmvcs_usage(ctx, usage, opts);
+		if (a[0] == '-' && a[1])
+			return -pmvcs_fatal(ctx, "unrecognized argument: %s", a);
+	}
+	return n;
+}
+
+int
 pmvcs_usage(pmvcs_ctx *ctx, const char *const *usage,
 	    const pmvcs_option *opts)
 {

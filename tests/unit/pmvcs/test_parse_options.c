@@ -10,7 +10,7 @@
 /** opts_state -- every kind of value one table can set */
 typedef struct opts_state {
 	int quiet, verbose, force, all, data, allow, allow_msg, number, num;
-	const char *msg, *fmt, *opt;
+	const char *msg, *fmt, *opt, *stuck;
 	int ncb, cb_unset;
 	const char *cb_arg;
 	FILE *out, *err;
@@ -61,6 +61,8 @@ static const pmvcs_option opts[] = {
 	OPT_STRING_F(0, "format", &st.fmt, "fmt", "a format", PMVCS_OPTF_NONEG),
 	{ PMVCS_OPT_STRING, 'o', "opt", &st.opt, "x", "optional", PMVCS_OPTF_OPTARG,
 	  (intptr_t)"dflt", NULL },
+	{ PMVCS_OPT_STRING, 0, "stuck", &st.stuck, "v", "only --stuck=v",
+	  PMVCS_OPTF_OPTARG | PMVCS_OPTF_STUCK, 0, NULL },
 	OPT_INTEGER('n', "max-count", &st.number, "limit"),
 	OPT_CALLBACK('c', "call", &st, "arg", "a callback", record_cb),
 	OPT_NUMBER_CALLBACK(&st.num, "-<n>", num_cb),
@@ -167,6 +169,11 @@ test_pmvcs_opts__long_forms(void **state)
 	assert_string_equal(st.opt, "w");
 	assert_int_equal(parse(av, "--no-message"), 0);
 	assert_null(st.msg);
+	/* STUCK: the same, only the usage differs */
+	assert_int_equal(parse(av, "--stuck", "v"), 1);
+	assert_null(st.stuck);
+	assert_int_equal(parse(av, "--stuck=v"), 0);
+	assert_string_equal(st.stuck, "v");
 	assert_int_equal(st.errlen, 0);
 }
 
@@ -301,6 +308,7 @@ test_pmvcs_opts__help(void **state)
 		"    -m, --message <msg>   the message\n"
 		"    --format <fmt>        a format\n"
 		"    -o, --opt[=<x>]       optional\n"
+		"    --stuck=<v>           only --stuck=v\n"
 		"    -n, --max-count <n>   limit\n"
 		"    -c, --call <arg>      a callback\n"
 		"    -NUM                  -<n>\n"

@@ -78,8 +78,10 @@ main(int argc, char **argv)
 
 	if ((ns && !strcmp(ns, "1")) || argc < 2)
 		return run_core(-1, argv);
-	/* global options as main.c parses them; anything unusual goes to
-	 * the core, which reports it */
+	/* global options as main.c parses them (by hand: see there why);
+	 * anything unusual goes to the core, which reports it. The
+	 * command's own options are not read here: the server or the core
+	 * parses them (parse_options.c) */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-C") && i + 1 < argc) {
 			if (cwd_fd < 0 &&
