@@ -58,11 +58,11 @@ read_sub(fi_state *s, const char *spec, sub_marks *m, size_t *namelen)
 			       "rewrite option");
 	*namelen = (size_t)(colon - spec);
 	char *path = fi_abs_path(s, colon + 1);
-	FILE *f = path ? fopen(path, "r") : NULL;
-	int e = errno;
-	free(path);
 	if (!path)
 		return fi_fail(s, "out of memory");
+	FILE *f = fopen(path, "r");
+	int e = errno;
+	free(path);
 	if (!f)
 		return fi_fail(s, "cannot read '%s': %s", colon + 1, strerror(e));
 	while (fgets(line, sizeof(line), f)) {
