@@ -63,7 +63,6 @@ fi_import(vcs_repo *repo, const fi_opts *o, fi_read_fn rd, void *rdctx)
 		s->buf = (char *)o->in_map;   /* read only (fastimport_read.c) */
 		s->cap = s->end = o->in_len;
 		s->eof = 1;
-		s->bytes_in = o->in_len;
 	}
 	s->hexlen = repo->hexlen;
 	s->force = o->force;
@@ -154,6 +153,7 @@ out:
 	free(s->encoding);
 	free(s->import_marks);
 	free(s->export_marks);
+	fi_submods_free(s);
 	vcs_str_free(&s->errmsg);
 	vcs_str_free(&s->msg);
 	vcs_str_free(&s->obj);
@@ -321,6 +321,19 @@ fi_cmd_reset(fi_state *s, const char *arg)
 	b->del = 0;
 	if (fi_next(s) < 0 || fi_parse_from(s, b) < 0)
 		return -1;
+	/* git's parse_reset_branch: deleting refs/tags/<t> forgets a `tag
+	 * <t>` of the session, or publishing it would bring the ref back */
+	if (b->del && !strncmp(b->name, "refs/tags/", 10)) {
+		for (size_t i = 0; i < s->ntags; i++) {
+			if (strcmp(s->tags[i].name, b->name + 10))
+				continue;
+			free(s->tags[i].name);
+			memmove(&s->tags[i], &s->tags[i + 1],
+				(s->ntags - i - 1) * sizeof(s->tags[0]));
+			s->ntags--;
+			break;
+		}
+	}
 	if (s->linelen > 0)
 		s->unread = 1;
 	return 0;
@@ -357,7 +370,7 @@ static int
 fi_cmd_feature(fi_state *s, const char *f)
 {
 	const char *a;
-	int unsafe = 0;
+	int unsafe = 0, if_exists = 0;
 	char **dst = NULL;
 
 	if (s->seen_data)
@@ -375,11 +388,15 @@ fi_cmd_feature(fi_state *s, const char *f)
 		else
 			return fi_fail(s, "unknown --date-format argument %s", a);
 	} else if (!strncmp(f, "import-marks=", 13)) {
-		unsafe = 1, a = f + 13, dst = &s->import_marks, s->import_if_exists = 0;
+		unsafe = 1, a = f + 13, dst = &s->import_marks, if_exists = 0;
 	} else if (!strncmp(f, "import-marks-if-exists=", 23)) {
-		unsafe = 1, a = f + 23, dst = &s->import_marks, s->import_if_exists = 1;
+		unsafe = 1, a = f + 23, dst = &s->import_marks, if_exists = 1;
 	} else if (!strncmp(f, "export-marks=", 13)) {
 		unsafe = 1, a = f + 13, dst = &s->export_marks;
+	} else if (!strncmp(f, "rewrite-submodules-from=", 24)) {
+		return fi_submods_add(s, f + 24, 0);
+	} else if (!strncmp(f, "rewrite-submodules-to=", 22)) {
+		return fi_submods_add(s, f + 22, 1);
 	} else if (!strcmp(f, "done")) {
 		s->require_done = 1;
 	} else if (!strcmp(f, "force")) {
@@ -393,6 +410,11 @@ fi_cmd_feature(fi_state *s, const char *f)
 		if (!s->o->allow_unsafe)
 			return fi_fail(s, "feature '%.*s' forbidden in input without "
 				       "--allow-unsafe-features", (int)(strchr(f, '=') - f), f);
+		/* git's option_import_marks: one per stream, even when the
+		 * command line overrides it */
+		if (dst == &s->import_marks && s->stream_import_marks++)
+			return fi_fail(s, "Only one import-marks command allowed "
+				       "per stream");
 		/* the command line wins over the stream */
 		if ((dst == &s->import_marks && s->o->import_marks) ||
 		    (dst == &s->export_marks && s->o->export_marks))
@@ -400,6 +422,31 @@ fi_cmd_feature(fi_state *s, const char *f)
 		free(*dst);
 		if (!(*dst = strdup(a)))
 			return fi_fail(s, "out of memory");
+		if (dst == &s->import_marks)
+			s->import_if_exists = if_exists;
+	}
+	return 0;
+}
+
+int
+fi_check_pack_arg(const char *name, size_t namelen, const char *arg,
+		  char *why, size_t why_len)
+{
+	char *end;
+	int depth = namelen == 5 && !strncmp(name, "depth", 5);
+
+	if (!depth && (namelen != 15 || strncmp(name, "active-branches", 15)))
+		return 0;
+	/* git's ulong_arg: strtoul base 0, no '-' anywhere, all consumed */
+	unsigned long v = strtoul(arg, &end, 0);
+	if (strchr(arg, '-') || end == arg || *end) {
+		snprintf(why, why_len, "--%.*s: argument must be a non-negative "
+			 "integer", (int)namelen, name);
+		return -1;
+	}
+	if (depth && v > 8191) {
+		snprintf(why, why_len, "--depth cannot exceed 8191");
+		return -1;
 	}
 	return 0;
 }
@@ -409,15 +456,22 @@ static int
 fi_cmd_option(fi_state *s, const char *opt)
 {
 	static const char *const known[] = {
-		"max-pack-size=", "big-file-threshold=", "depth=", "active-branches=",
-		"export-pack-edges=",
+		"max-pack-size=", "big-file-threshold=", "export-pack-edges=",
 	};
+	char why[128];
 
 	if (s->seen_data)
 		return fi_fail(s, "Got option command '%s' after data command", opt);
 	if (strncmp(opt, "git ", 4))
 		return 0;
 	opt += 4;
+	if (!strncmp(opt, "depth=", 6) || !strncmp(opt, "active-branches=", 16)) {
+		const char *eq = strchr(opt, '=');
+		if (fi_check_pack_arg(opt, (size_t)(eq - opt), eq + 1, why,
+				      sizeof(why)) < 0)
+			return fi_fail(s, "%s", why);
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (!strncmp(opt, known[i], strlen(known[i])))
 			return 0;
@@ -524,8 +578,8 @@ print_stats(fi_state *s, double secs)
 	fprintf(f, "Total branches: %10zu\n", s->nbranches);
 	fprintf(f, "Total tags    : %10zu\n", s->ntags);
 	fprintf(f, "Highest mark  : %10llu\n", (unsigned long long)s->marks.max);
-	fprintf(f, "Bytes read    : %10llu\n", (unsigned long long)s->bytes_in);
+	fprintf(f, "Bytes read    : %10llu\n", (unsigned long long)fi_bytes_read(s));
 	fprintf(f, "Seconds       : %10.3f (%.1f MB/s)\n", secs,
-		secs > 0 ? (double)s->bytes_in / 1e6 / secs : 0.0);
+		secs > 0 ? (double)fi_bytes_read(s) / 1e6 / secs : 0.0);
 	fprintf(f, "---------------------------------------------------------------------\n");
 }

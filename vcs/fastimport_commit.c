@@ -21,7 +21,8 @@ static int change_cr(fi_state *s, fi_branch *b, int rename);
 static int change_n(fi_state *s, fi_branch *b, unsigned *old_fanout);
 static int peel(fi_state *s, pmdb_oid *oid, pmdb_otype want);
 static int dataref(fi_state *s, const char **p, pmdb_oid *oid,
-		   pmdb_otype *type, int *is_inline, const char *what);
+		   pmdb_otype *type, int *is_inline, const char *what,
+		   int mapped);
 
 static const char empty_tree_sha1[] = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 static const char empty_tree_sha256[] =
@@ -166,7 +167,7 @@ parse_merges(fi_state *s, vcs_str *parents)
  *  and note_change_n); *type NONE for an unknown id. */
 static int
 dataref(fi_state *s, const char **p, pmdb_oid *oid, pmdb_otype *type,
-	int *is_inline, const char *what)
+	int *is_inline, const char *what, int mapped)
 {
 	*is_inline = 0;
 	*type = PMDB_OBJ_NONE;
@@ -179,7 +180,8 @@ dataref(fi_state *s, const char **p, pmdb_oid *oid, pmdb_otype *type,
 		*is_inline = 1;
 		*p += 7;
 	} else {
-		if (fi_parse_hex(s, p, oid) < 0)
+		/* git's file_change_m maps ids through the submodule marks */
+		if ((mapped ? fi_submods_hex(s, p, oid) : fi_parse_hex(s, p, oid)) < 0)
 			return fi_fail(s, "Invalid dataref: %s", s->line);
 		if (**p != ' ')
 			return fi_fail(s, "Missing space after %s: %s", what, s->line);
@@ -247,7 +249,7 @@ change_m(fi_state *s, fi_branch *b)
 	    mode != VCS_MODE_TREE && mode != VCS_MODE_GITLINK)
 		return fi_fail(s, "Corrupt mode: %s", s->line);
 	by_mark = *p == ':';
-	if (dataref(s, &p, &oid, &type, &is_inline, "SHA1") < 0)
+	if (dataref(s, &p, &oid, &type, &is_inline, "SHA1", 1) < 0)
 		return -1;
 	int quoted = *p == '"';
 	if (fi_path(s, &p, &s->path, 0) < 0)
@@ -365,7 +367,7 @@ change_n(fi_state *s, fi_branch *b, unsigned *old_fanout)
 	size_t len;
 
 	is_mark = *p == ':';
-	if (dataref(s, &p, &oid, &type, &is_inline, "SHA1") < 0)
+	if (dataref(s, &p, &oid, &type, &is_inline, "SHA1", 0) < 0)
 		return -1;
 	src = fi_branch_lookup(s, p);
 	if (src) {

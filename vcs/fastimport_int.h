@@ -8,7 +8,8 @@
  * fastimport_store.c (objects and ref reads), fastimport_marks.c (marks
  * table and files), fastimport_refs.c (branches, tags, publication),
  * fastimport_commit.c (commit, ls, cat-blob, get-mark),
- * fastimport_notes.c (notes fan-out).
+ * fastimport_notes.c (notes fan-out), fastimport_submod.c (submodule id
+ * rewriting).
  */
 #ifndef VCS_FASTIMPORT_INT_H
 #define VCS_FASTIMPORT_INT_H
@@ -63,6 +64,14 @@ typedef struct fi_tagref {
 	int orig_known, orig_absent, dirty;
 } fi_tagref;
 
+/** One id mapping of --rewrite-submodules-from/-to (fastimport_submod.c). */
+typedef struct fi_subent {
+	uint8_t from[32];         /**< the old id, SHA-1 or SHA-256 */
+	uint8_t len;              /**< its bytes: 20 or 32 */
+	size_t seq;               /**< insertion order: the first wins */
+	pmdb_oid to;
+} fi_subent;
+
 /** Import state; one per fi_import() call. */
 typedef struct fi_state {
 	vcs_repo *repo;
@@ -107,6 +116,7 @@ typedef struct fi_state {
 	/* options seen */
 	int seen_data;
 	int marks_read;
+	int stream_import_marks;  /**< import-marks features seen */
 	int marks_done;           /**< import marks loaded (git's
 	                               import_marks_file_done) */
 	int publishing;           /**< inside fi_publish(): the open txn may
@@ -119,6 +129,11 @@ typedef struct fi_state {
 	int date_format;
 	char *import_marks, *export_marks;
 	int import_if_exists;
+	struct fi_subspec { char *spec; int to; } *subspecs; /**< rewrite-
+	                               submodules-from (to 0) / -to (1) */
+	size_t nsubspecs, capsubspecs;
+	fi_subent *submap;        /**< sorted by (len, from, seq) */
+	size_t nsubmap, capsubmap;
 	/* scratch */
 	vcs_str msg, obj, path, path2, tmp, delim;
 	char *author, *committer, *tagger, *encoding;
@@ -141,6 +156,7 @@ int fi_parse_mark_num(fi_state *s, const char **p, int eol, uint64_t *out);
 int fi_parse_hex(fi_state *s, const char **p, pmdb_oid *out);
 int fi_path(fi_state *s, const char **p, vcs_str *out, int to_space);
 void fi_progress(fi_state *s, int final);
+uint64_t fi_bytes_read(const fi_state *s);
 int fi_catblob_write(fi_state *s, const void *p, size_t n);
 
 /* fastimport_store.c: objects into the import's txn, lookups, refs */
@@ -161,6 +177,13 @@ void fi_marks_free(fi_marks *m);
 int fi_marks_read(fi_state *s, const char *file, int if_exists);
 int fi_marks_import(fi_state *s);
 int fi_marks_write(fi_state *s, const char *file);
+char *fi_abs_path(fi_state *s, const char *file);
+
+/* fastimport_submod.c: --rewrite-submodules-from/-to */
+int fi_submods_add(fi_state *s, const char *spec, int to);
+int fi_submods_build(fi_state *s);
+int fi_submods_hex(fi_state *s, const char **p, pmdb_oid *oid);
+void fi_submods_free(fi_state *s);
 
 /* fastimport_refs.c: branch and tag tables, from/merge targets, ref
  * publication at checkpoints */

@@ -11,11 +11,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fastimport_int.h"
 
-static char *abs_path(fi_state *s, const char *file);
 
 /* ------------------------------------------------------------------ */
 /* Marks                                                               */
@@ -126,10 +126,10 @@ fi_marks_free(fi_marks *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/** abs_path -- file made absolute against opts->cwd (malloc'd); NULL
+/** fi_abs_path -- file made absolute against opts->cwd (malloc'd); NULL
  *  when out of memory (never a partial path). */
-static char *
-abs_path(fi_state *s, const char *file)
+char *
+fi_abs_path(fi_state *s, const char *file)
 {
 	vcs_str p = VCS_STR_INIT;
 
@@ -145,7 +145,7 @@ abs_path(fi_state *s, const char *file)
 int
 fi_marks_read(fi_state *s, const char *file, int if_exists)
 {
-	char *path = abs_path(s, file);
+	char *path = fi_abs_path(s, file);
 	FILE *f = path ? fopen(path, "r") : NULL;
 	char line[256];
 	int rc = 0;
@@ -203,12 +203,28 @@ cmp_bigmark(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/** leading_dirs -- create the missing directories above file path (an
+ *  absolute path, modified and restored in place), as git's dump_marks
+ *  does (safe_create_leading_directories). 0, or -1 with errno. */
+static int
+leading_dirs(char *path)
+{
+	for (char *sl = strchr(path + 1, '/'); sl; sl = strchr(sl + 1, '/')) {
+		*sl = '\0';
+		int bad = mkdir(path, 0777) != 0 && errno != EEXIST;
+		*sl = '/';
+		if (bad)
+			return -1;
+	}
+	return 0;
+}
+
 /** fi_marks_write -- write every mark, ascending, through file.lock and a
  *  rename (readers never see a partial file). */
 int
 fi_marks_write(fi_state *s, const char *file)
 {
-	char *path = abs_path(s, file);
+	char *path = fi_abs_path(s, file);
 	vcs_str lock = VCS_STR_INIT;
 	char hex[PMDB_OID_HEXMAX + 1];
 	FILE *f;
@@ -216,6 +232,11 @@ fi_marks_write(fi_state *s, const char *file)
 
 	if (!path)
 		return fi_fail(s, "out of memory");
+	if (leading_dirs(path) < 0) {
+		rc = fi_fail(s, "unable to create leading directories of %s: %s",
+			     file, strerror(errno));
+		goto out;
+	}
 	vcs_str_addf(&lock, "%s.lock", path);
 	f = lock.data ? fopen((char *)lock.data, "w") : NULL;
 	if (!f) {
@@ -272,6 +293,8 @@ int
 fi_marks_import(fi_state *s)
 {
 	s->marks_read = 1;
+	if (fi_submods_build(s) < 0)
+		return -1;
 	if (s->import_marks &&
 	    fi_marks_read(s, s->import_marks, s->import_if_exists) < 0)
 		return -1;

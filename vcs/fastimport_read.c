@@ -637,12 +637,24 @@ fi_progress(fi_state *s, int final)
 		return;
 	s->next_progress_ns = t + 250000000ull;
 	double secs = (double)(t - s->start_ns) / 1e9;
-	double mb = (double)s->bytes_in / 1e6;
+	double mb = (double)fi_bytes_read(s) / 1e6;
 	uint64_t objs = s->nobj[1] + s->nobj[2] + s->nobj[3] + s->nobj[4];
-	fprintf(s->o->err, "\rImporting: %llu objects, %llu commits, %.1f MB, %.1f MB/s%s",
+	fprintf(s->o->err, "\rImporting: %llu objects, %llu commits, %llu trees, "
+		"%llu blobs, %llu tags, %.1f MB, %.1f MB/s%s",
 		(unsigned long long)objs, (unsigned long long)s->nobj[PMDB_OBJ_COMMIT],
+		(unsigned long long)s->nobj[PMDB_OBJ_TREE],
+		(unsigned long long)s->nobj[PMDB_OBJ_BLOB],
+		(unsigned long long)s->nobj[PMDB_OBJ_TAG],
 		mb, secs > 0 ? mb / secs : 0.0, final ? ", done.\n" : "");
 	fflush(s->o->err);
+}
+
+/** fi_bytes_read -- stream bytes read so far: a mapped stream is there
+ *  whole from the start, so there it is the parser's offset. */
+uint64_t
+fi_bytes_read(const fi_state *s)
+{
+	return s->mapped ? (uint64_t)s->pos : s->bytes_in;
 }
 
 /** fi_catblob_write -- write to the cat-blob stream (flushed by caller). */

@@ -133,6 +133,7 @@ fi_branch_load(fi_state *s, fi_branch *b)
 	int rc = vcs_tree_editor_new(&b->mt, s->repo, s->txn, zero ? NULL : &b->tree);
 	if (rc < 0)
 		return fi_fail(s, "loading the tree of %s: %s", b->name, vcs_errmsg());
+	vcs_tree_editor_count(b->mt, &s->nobj[PMDB_OBJ_TREE]);
 	s->nactive++;
 	return 0;
 }

@@ -53,6 +53,7 @@ struct vcs_tree_editor {
 	pmdb_txn *txn;          /* reads go through it when non-NULL */
 	mnode *root;
 	vcs_str buf;            /* encoding scratch, reused by every write */
+	uint64_t *nput;         /* trees put into a txn, or NULL */
 };
 
 /* node_new -- a directory node; oid NULL = new empty (loaded, dirty) */
@@ -382,6 +383,13 @@ vcs_tree_editor_set_txn(vcs_tree_editor *t, pmdb_txn *txn)
 	t->txn = txn;
 }
 
+/* vcs_tree_editor_count -- count the trees put into *n */
+void
+vcs_tree_editor_count(vcs_tree_editor *t, uint64_t *n)
+{
+	t->nput = n;
+}
+
 /* descend -- the directory node for entry e, expanding it; NULL + err */
 static mnode *
 descend(vcs_tree_editor *t, ment *e, int *err)
@@ -600,6 +608,8 @@ write_node(vcs_tree_editor *t, mnode *n, pmdb_txn *txn)
 			   t->buf.len, &n->oid);
 	if (err)
 		return vcs_seterr_pmdb(err, "writing a tree");
+	if (t->nput)
+		(*t->nput)++;
 	n->dirty = 0;
 	return 0;
 }

@@ -1,4 +1,4 @@
-# fi_progress.sh -- the progress meter (objects, commits, MB, MB/s) is
+# fi_progress.sh -- the progress meter (objects of each type, MB, MB/s) is
 # shown on stderr only when stderr is a terminal and neither --quiet nor
 # "option git quiet" is given; it never touches stdout: `progress` echoes
 # and cat-blob/ls/get-mark answers stay byte-identical to git's. The
@@ -33,9 +33,17 @@ grep -q '^progress end$' "$T/g.out" || fail "git's output: $(cat "$T/g.out")"
 
 # stderr on a terminal: a meter line with objects, commits and MB/s
 tty_run tty
-grep -aEq 'Importing: [0-9]+ objects, 3 commits, [0-9.]+ MB, [0-9.]+ MB/s' "$T/tty.tty" ||
+grep -aEq 'Importing: [0-9]+ objects, [0-9]+ commits, [0-9]+ trees, [0-9]+ blobs, [0-9]+ tags, [0-9.]+ MB, [0-9.]+ MB/s' "$T/tty.tty" ||
 	fail "no progress on a terminal: $(cat -A "$T/tty.tty")"
 grep -aq 'done\.' "$T/tty.tty" || fail "no final progress line: $(cat -A "$T/tty.tty")"
+# the final line counts every type as git stored them (no duplicates in
+# this stream) and the MB read is the whole stream
+gc() { git -C "$T/g" cat-file --batch-all-objects --batch-check='%(objecttype)' | grep -c "^$1\$" || true; }
+want=$(printf 'Importing: %d objects, %d commits, %d trees, %d blobs, %d tags, %.1f MB,' \
+	$(($(gc commit) + $(gc tree) + $(gc blob) + $(gc tag))) "$(gc commit)" "$(gc tree)" "$(gc blob)" \
+	"$(gc tag)" "$(awk -v n="$(wc -c <"$T/s.fe")" 'BEGIN { printf "%.1f", n / 1e6 }')")
+final=$(tr '\r' '\n' <"$T/tty.tty" | grep -a 'done\.' | sed 's/ [0-9.]* MB\/s.*//')
+expect_eq "final meter line" "$want" "$final"
 cmp "$T/g.out" "$T/tty.out" || fail "stdout differs from git's with the meter on"
 expect_eq "refs (meter on)" "$(git -C "$T/g" show-ref)" "$(pmvcs -C "$T/tty.p" show-ref)"
 

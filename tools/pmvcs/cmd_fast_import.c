@@ -27,6 +27,11 @@ typedef struct fi_args {
 	const char *missing;    /**< an option given without its value */
 	const char *bad_name;   /**< cat-blob-fd or date-format ... */
 	const char *bad_arg;    /**< ... with this value it cannot take */
+	const char **sub[2];    /**< --rewrite-submodules-from / -to */
+	size_t nsub[2];
+	int nomem;
+	int bad_pack;           /**< --depth/--active-branches refused */
+	char why[128];          /**< git's message for bad_pack */
 } fi_args;
 
 /** value_cb -- the options with a value */
@@ -51,6 +56,13 @@ value_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
 		f->o->import_marks_if_exists = name[12] != '\0';
 	} else if (!strcmp(name, "export-marks")) {
 		f->o->export_marks = arg;
+	} else if (!strncmp(name, "rewrite-submodules-", 19)) {
+		int k = name[19] == 't';
+		const char **v = realloc(f->sub[k], (f->nsub[k] + 1) * sizeof(*v));
+		if (!v)
+			f->nomem = 1;
+		else
+			(f->sub[k] = v)[f->nsub[k]++] = arg;
 	} else if (!strcmp(name, "cat-blob-fd")) {
 		fd = strtol(arg, &end, 10);
 		if (!*arg || *end || fd < 0 || fd > 65535) {
@@ -72,6 +84,10 @@ value_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
 			f->bad_name = name;
 			f->bad_arg = arg;
 		}
+	} else if (!f->bad_pack &&
+		   fi_check_pack_arg(name, strlen(name), arg, f->why,
+				     sizeof(f->why)) < 0) {
+		f->bad_pack = 1;
 	}       /* else git's pack tuning: nothing to do here */
 	return 0;
 }
@@ -122,11 +138,13 @@ map_input(int fd, size_t *len, void **base, size_t *blen)
 int
 cmd_fast_import(pmvcs_ctx *ctx)
 {
+/* the exits past the parse free the --rewrite-submodules-* lists */
+#define DONE(code) do { rc = (code); goto out; } while (0)
 	fi_opts o;
 	int require_done = 0, relative = 0, rc, n;
 	FILE *cat = NULL;
 	vcs_repo *repo;
-	fi_args args = { &o, -1, NULL, NULL, NULL };
+	fi_args args = { .o = &o, .catfd = -1 };
 	const pmvcs_option opts[] = {
 		FI_VALUE("import-marks", "file", "load marks before the stream"),
 		FI_VALUE("import-marks-if-exists", "file", "same, if the file "
@@ -147,6 +165,10 @@ cmd_fast_import(pmvcs_ctx *ctx)
 			   "command", PMVCS_OPTF_NONEG),
 		OPT_BOOL_F(0, "allow-unsafe-features", &o.allow_unsafe, "let the "
 			   "stream name marks files", PMVCS_OPTF_NONEG),
+		FI_VALUE("rewrite-submodules-from", "name:file", "map the ids "
+			 "of a submodule from this marks file ..."),
+		FI_VALUE("rewrite-submodules-to", "name:file", "... to the ids "
+			 "of the same marks in this one"),
 		FI_IGNORED("max-pack-size"),
 		FI_IGNORED("big-file-threshold"),
 		FI_IGNORED("depth"),
@@ -165,23 +187,30 @@ cmd_fast_import(pmvcs_ctx *ctx)
 	if ((n = pmvcs_parse(ctx, opts, fast_import_usage,
 			     PMVCS_PARSE_KEEP_UNKNOWN |
 			     PMVCS_PARSE_HELP_STDERR)) < 0)
-		return PMVCS_EXIT_USAGE;
+		DONE(PMVCS_EXIT_USAGE);
 	/* git dies on these (fatal, not a usage error) */
 	if (args.missing)
-		return pmvcs_fatal(ctx, "unknown option --%s", args.missing);
+		DONE(pmvcs_fatal(ctx, "unknown option --%s", args.missing));
 	if (args.bad_name && !strcmp(args.bad_name, "cat-blob-fd"))
-		return pmvcs_fatal(ctx, "fast-import: invalid --cat-blob-fd: %s",
-				   args.bad_arg);
+		DONE(pmvcs_fatal(ctx, "fast-import: invalid --cat-blob-fd: %s",
+				   args.bad_arg));
 	if (args.bad_name)
-		return pmvcs_fatal(ctx, "fast-import: unknown --date-format: %s",
-				   args.bad_arg);
+		DONE(pmvcs_fatal(ctx, "fast-import: unknown --date-format: %s",
+				   args.bad_arg));
+	if (args.bad_pack || args.nomem)
+		DONE(pmvcs_fatal(ctx, "fast-import: %s", args.nomem ?
+				 "out of memory" : args.why));
+	o.sub_from = args.sub[0];
+	o.nsub_from = args.nsub[0];
+	o.sub_to = args.sub[1];
+	o.nsub_to = args.nsub[1];
 	if (n && ctx->argv[0][0] == '-')
-		return pmvcs_fatal(ctx, "unknown option %s", ctx->argv[0]);
+		DONE(pmvcs_fatal(ctx, "unknown option %s", ctx->argv[0]));
 	if (n)
-		return pmvcs_usage(ctx, fast_import_usage, opts);
+		DONE(pmvcs_usage(ctx, fast_import_usage, opts));
 	int catfd = args.catfd;
 	if (!(repo = pmvcs_open_repo(ctx)))
-		return PMVCS_EXIT_FATAL;
+		DONE(PMVCS_EXIT_FATAL);
 	if (catfd >= 0 && catfd != ctx->out_fd) {
 		int fd = catfd == ctx->err_fd ? -1 : dup(catfd);
 		cat = catfd == ctx->err_fd ? ctx->err : fd >= 0 ? fdopen(fd, "w") : NULL;
@@ -189,8 +218,8 @@ cmd_fast_import(pmvcs_ctx *ctx)
 			if (fd >= 0)
 				close(fd);
 			vcs_repo_free(repo);
-			return pmvcs_fatal(ctx, "fast-import: cannot use --cat-blob-fd=%d: %s",
-					   catfd, strerror(errno));
+			DONE(pmvcs_fatal(ctx, "fast-import: cannot use --cat-blob-fd=%d: %s",
+					   catfd, strerror(errno)));
 		}
 		o.cat_blob = cat;
 	}
@@ -210,5 +239,9 @@ cmd_fast_import(pmvcs_ctx *ctx)
 	if (cat && cat != ctx->err)
 		fclose(cat);
 	vcs_repo_free(repo);
+out:
+	free(args.sub[0]);
+	free(args.sub[1]);
 	return rc;
+#undef DONE
 }

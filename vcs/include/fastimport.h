@@ -63,6 +63,11 @@ typedef struct fi_opts {
 	FILE *out;                /**< `progress` echo (stdout) */
 	FILE *err;                /**< messages, progress meter */
 	FILE *cat_blob;           /**< answers to cat-blob/ls/get-mark */
+	const char *const *sub_from; /**< --rewrite-submodules-from=
+	                               <name>:<file>, nsub_from of them */
+	size_t nsub_from;
+	const char *const *sub_to;   /**< --rewrite-submodules-to=... */
+	size_t nsub_to;
 	const char *in_map;       /**< the whole stream mapped (PROT_READ,
 	                               a file mapping), or NULL: then it is
 	                               read through rd. Blobs are lent to
@@ -88,5 +93,18 @@ typedef struct fi_opts {
  */
 int fi_import(vcs_repo *repo, const fi_opts *opts, fi_read_fn rd,
 	      void *rdctx);
+
+/**
+ * fi_check_pack_arg -- validate the value of git's pack tuning options
+ * --depth and --active-branches (name: "depth" or "active-branches",
+ * namelen bytes of it), which pmvcs does not use but refuses as git's
+ * ulong_arg() does: a non-negative integer in C notation, depth at most
+ * 8191 (git's MAX_DEPTH).
+ * @return 0 when valid or another option; -1 with git's message (without
+ *  "fatal: ") in why (why_len bytes).
+ * Threads: any. Persistence: none.
+ */
+int fi_check_pack_arg(const char *name, size_t namelen, const char *arg,
+		      char *why, size_t why_len);
 
 #endif /* VCS_FASTIMPORT_H */

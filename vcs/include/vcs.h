@@ -290,6 +290,10 @@ int vcs_tree_editor_get(vcs_tree_editor *t, const char *path, size_t len, uint32
 int vcs_tree_editor_write(vcs_tree_editor *t, pmdb_txn *txn, pmdb_oid *root);
 /** Point reads at another txn (or NULL) after the previous one ended. */
 void vcs_tree_editor_set_txn(vcs_tree_editor *t, pmdb_txn *txn);
+/** Add 1 to *n (owned by the caller, which keeps it alive as long as t)
+ *  for every tree t puts into a txn from now on (fast-import's --stats);
+ *  NULL stops counting. Threads: t's thread. Persistence: none. */
+void vcs_tree_editor_count(vcs_tree_editor *t, uint64_t *n);
 
 /* ------------------------------------------------------------------ */
 /* Revisions (vcs/revparse.c)                                          */
