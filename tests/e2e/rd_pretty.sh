@@ -4,8 +4,9 @@
 # for byte with git on a history with odd corners (a merge, a message
 # without a final newline, multi-paragraph bodies, an encoding header,
 # zones +0530 and -0800, a name git quotes in email), imported into pmvcs
-# with fast-import; bad formats and dates fail as git's do.
-. "$(dirname "$0")/lib.sh"
+# with fast-import; bad formats and dates fail as git's do. Some again
+# through a server: "now" for relative dates is the client's.
+source "$(dirname "$0")/srv_lib.sh"
 
 for fmt in sha1 sha256; do
 G=$T/git-$fmt P=$T/pm-$fmt
@@ -101,4 +102,11 @@ cmp show --pretty=bogus
 cmp log --date=bogus
 cmp log --date=iso-bogus
 cmp show -s --date=nope
+if [ $fmt = sha1 ]; then
+	srv_start "$P"
+	GIT_TEST_DATE_NOW=1800000000 cmp log --date=relative --format='%ar|%cr|%ad'
+	cmp log --pretty=fuller --date=iso-strict
+	cmp log --pretty=bogus
+	"$PMVCS" -C "$P" server stop >/dev/null || fail "server stop"
+fi
 done
