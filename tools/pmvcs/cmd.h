@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "parse_options.h"
+#include "pretty.h"
 #include "reflog.h"
 #include "vcs.h"
 #include "request.h"
@@ -118,6 +119,48 @@ int pmvcs_diff_format_cb(const pmvcs_option *opt, const char *arg,
 		       pmvcs_diff_format_cb), \
 	OPT_INTEGER_F('U', "unified", &(o)->context, "n", "generate diffs " \
 		      "with <n> lines context", PMVCS_OPTF_NONEG)
+
+/** pmvcs_pretty_opt -- log's and show's output format options: the last
+ *  of --oneline, --format and --pretty wins, as in git; a bad format or
+ *  date is kept for pmvcs_pretty_check (pretty_options.c). */
+typedef struct pmvcs_pretty_opt {
+	vcs_pretty_opts o;
+	int tformat;            /**< a newline ends each entry (else one
+	                             separates entries) */
+	const char *bad_format; /**< --pretty=<this> is unknown */
+	const char *bad_date;   /**< --date=<this> is unknown */
+	int no_patch;           /**< show -s: the header only */
+} pmvcs_pretty_opt;
+
+#define PMVCS_PRETTY_OPT_INIT { { .how = VCS_PRETTY_MEDIUM }, 1, NULL, NULL, 0 }
+
+/** pmvcs_pretty_cb, pmvcs_date_cb -- the callbacks behind
+ *  OPT_PMVCS_PRETTY; opt->value is a pmvcs_pretty_opt. */
+int pmvcs_pretty_cb(const pmvcs_option *opt, const char *arg, int unset,
+		    FILE *err);
+int pmvcs_date_cb(const pmvcs_option *opt, const char *arg, int unset,
+		  FILE *err);
+#define OPT_PMVCS_PRETTY(p) \
+	OPT_CALLBACK_F(0, "oneline", (p), NULL, "shorthand for " \
+		       "--pretty=oneline --abbrev-commit", \
+		       PMVCS_OPTF_NOARG | PMVCS_OPTF_NONEG, pmvcs_pretty_cb), \
+	OPT_CALLBACK_F(0, "format", (p), "format", "pretty-print the " \
+		       "commits in the given format", PMVCS_OPTF_NONEG, \
+		       pmvcs_pretty_cb), \
+	OPT_CALLBACK_F(0, "pretty", (p), "format", "pretty-print the " \
+		       "commits in the given format", \
+		       PMVCS_OPTF_OPTARG | PMVCS_OPTF_NONEG, pmvcs_pretty_cb), \
+	OPT_BOOL(0, "abbrev-commit", &(p)->o.abbrev_commit, "show a " \
+		 "prefix that names the commit uniquely"), \
+	OPT_CALLBACK_F(0, "date", (p), "format", "date format (iso, " \
+		       "iso-strict, rfc, short, raw, unix, relative, local, " \
+		       "format:...)", PMVCS_OPTF_NONEG, pmvcs_date_cb)
+
+/** pmvcs_pretty_check -- after parsing: report a bad --pretty or --date
+ *  as git does ("invalid --pretty format: <f>", "unknown date format
+ *  <d>"), and take "now" from the client's GIT_TEST_DATE_NOW.
+ *  @return 0, or PMVCS_EXIT_FATAL (message printed). */
+int pmvcs_pretty_check(pmvcs_ctx *ctx, pmvcs_pretty_opt *p);
 
 /**
  * pmvcs_ref_read_error -- set the vcs error for a ref read that failed for

@@ -20,14 +20,6 @@ static const char *const log_usage[] = {
 	NULL
 };
 
-/** pretty_state -- the output format: the last of --oneline, --format
- *  and --pretty wins, as in git. */
-typedef struct pretty_state {
-	vcs_pretty how;
-	const char *format;     /**< with VCS_PRETTY_FORMAT */
-	int tformat;            /**< a newline ends each entry */
-} pretty_state;
-
 #define LOG_FLUSH (64u << 10)   /* write out in chunks of this size */
 
 typedef struct all_cb {
@@ -54,16 +46,17 @@ each_ref(const char *name, const pmdb_oid *oid, const char *target, void *v)
 /* show_one -- append one commit to out in the chosen format */
 static int
 show_one(vcs_repo *repo, vcs_revwalk *w, vcs_str *out, const pmdb_oid *oid,
-	 const vcs_commit_hdr *h, vcs_pretty how, const char *format,
-	 int abbrev)
+	 const vcs_commit_hdr *h, const vcs_pretty_opts *o)
 {
 	char hex[PMDB_OID_HEXMAX + 1];
 	vcs_commit c;
 	int err;
 
-	if (how == VCS_PRETTY_ONELINE) {
+	if (o->how == VCS_PRETTY_ONELINE) {
 		/* only the id and the subject, kept by the walk */
-		if ((err = vcs_revwalk_abbrev(w, oid, abbrev, hex)))
+		if (!o->abbrev_commit)
+			vcs_oid_hex(repo, oid, hex);
+		else if ((err = vcs_revwalk_abbrev(w, oid, o->abbrev, hex)))
 			return err;
 		err = vcs_str_adds(out, hex);
 		err = err ? err : vcs_str_add(out, " ", 1);
@@ -73,7 +66,7 @@ show_one(vcs_repo *repo, vcs_revwalk *w, vcs_str *out, const pmdb_oid *oid,
 	}
 	if ((err = vcs_commit_parse(&c, h->data, h->len, repo->algo)))
 		return err;
-	err = vcs_pretty_commit(repo, out, oid, &c, how, format, abbrev);
+	err = vcs_pretty_commit(repo, out, oid, &c, o);
 	vcs_commit_clear(&c);
 	return err;
 }
@@ -85,36 +78,6 @@ flush_out(pmvcs_ctx *ctx, vcs_str *out)
 	if (out->len)
 		fwrite(out->data, 1, out->len, ctx->out);
 	vcs_str_reset(out);
-}
-
-/* pretty_cb -- --oneline, --format=<fmt>, --pretty[=<fmt>] */
-static int
-pretty_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
-{
-	pretty_state *p = opt->value;
-
-	(void)err;
-	p->format = NULL;
-	p->tformat = 1;
-	if (unset || !strcmp(opt->long_name, "oneline") || !arg) {
-		/* --no-format, --no-pretty: back to the default */
-		p->how = !unset && !strcmp(opt->long_name, "oneline") ?
-			VCS_PRETTY_ONELINE : VCS_PRETTY_MEDIUM;
-		return 0;
-	}
-	p->how = VCS_PRETTY_FORMAT;
-	p->format = arg;
-	if (!strncmp(arg, "format:", 7)) {
-		p->format += 7;
-		p->tformat = 0;
-	} else if (!strncmp(arg, "tformat:", 8)) {
-		p->format += 8;
-	} else if (!strcmp(arg, "oneline")) {
-		p->how = VCS_PRETTY_ONELINE;
-	} else if (!strcmp(arg, "medium")) {
-		p->how = VCS_PRETTY_MEDIUM;
-	}
-	return 0;
 }
 
 /* max_cb -- -n <n>, --max-count=<n>, -<n>: read as git does (atoi: a
@@ -131,22 +94,14 @@ max_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
 int
 cmd_log(pmvcs_ctx *ctx)
 {
-	pretty_state p = { VCS_PRETTY_MEDIUM, NULL, 1 };
+	pmvcs_pretty_opt p = PMVCS_PRETTY_OPT_INIT;
 	long long max = -1, shown = 0;
 	int all = 0, rc = 0, nrevs;
-	int abbrev = 0;
 	vcs_revwalk *w = NULL;
 	vcs_repo *repo;
 	vcs_str buf = VCS_STR_INIT;
 	const pmvcs_option opts[] = {
-		OPT_CALLBACK_F(0, "oneline", &p, NULL, "shorthand for "
-			       "--pretty=oneline --abbrev-commit",
-			       PMVCS_OPTF_NOARG, pretty_cb),
-		OPT_CALLBACK(0, "format", &p, "format", "pretty-print the "
-			     "commits in the given format", pretty_cb),
-		OPT_CALLBACK_F(0, "pretty", &p, "format", "pretty-print the "
-			       "commits in the given format", PMVCS_OPTF_OPTARG,
-			       pretty_cb),
+		OPT_PMVCS_PRETTY(&p),
 		OPT_CALLBACK('n', "max-count", &max, "n", "limit the number of "
 			     "commits to output", max_cb),
 		OPT_NUMBER_CALLBACK(&max, "limit the number of commits to "
@@ -157,9 +112,11 @@ cmd_log(pmvcs_ctx *ctx)
 
 	if ((nrevs = pmvcs_parse_revs(ctx, opts, log_usage)) < 0)
 		return -nrevs;
+	if (pmvcs_pretty_check(ctx, &p))
+		return PMVCS_EXIT_FATAL;
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
-	if ((rc = vcs_revwalk_new(&w, repo, p.how == VCS_PRETTY_ONELINE ?
+	if ((rc = vcs_revwalk_new(&w, repo, p.o.how == VCS_PRETTY_ONELINE ?
 				  VCS_REVWALK_SUBJECT : 0))) {
 		rc = pmvcs_report(ctx, rc, NULL, 0);
 		vcs_repo_free(repo);
@@ -199,7 +156,7 @@ cmd_log(pmvcs_ctx *ctx)
 		}
 	}
 	if (!rc)        /* once per log: it costs a pmdb_env_stat */
-		abbrev = vcs_default_abbrev(repo);
+		p.o.abbrev = vcs_default_abbrev(repo);
 	while (!rc && (max < 0 || shown < max)) {
 		pmdb_oid oid;
 		vcs_commit_hdr h;
@@ -209,13 +166,22 @@ cmd_log(pmvcs_ctx *ctx)
 		if (err == 0)
 			break;
 		err = err < 0 ? err : 0;
-		if (!err && shown && (p.how == VCS_PRETTY_MEDIUM ||
-				   (p.how == VCS_PRETTY_FORMAT && !p.tformat)))
+		/* git prints nothing at all for an empty tformat (an empty
+		 * format: still gets its separators) */
+		if (!err && p.o.how == VCS_PRETTY_FORMAT && p.tformat &&
+		    !*p.o.format) {
+			shown++;
+			continue;
+		}
+		/* git: a blank line between entries, but for oneline,
+		 * reference and tformat, whose entries end in a newline */
+		if (!err && shown && p.o.how != VCS_PRETTY_ONELINE &&
+		    p.o.how != VCS_PRETTY_REFERENCE &&
+		    (p.o.how != VCS_PRETTY_FORMAT || !p.tformat))
 			err = vcs_str_add(&buf, "\n", 1);
 		if (!err)
-			err = show_one(repo, w, &buf, &oid, &h, p.how, p.format,
-				       abbrev);
-		if (!err && p.how == VCS_PRETTY_FORMAT && p.tformat)
+			err = show_one(repo, w, &buf, &oid, &h, &p.o);
+		if (!err && p.o.how == VCS_PRETTY_FORMAT && p.tformat)
 			err = vcs_str_add(&buf, "\n", 1);
 		if (err) {
 			buf.len = mark;         /* whole commits only */

@@ -20,7 +20,7 @@ static const char *const show_usage[] = {
 /* show_commit -- header, then the patch against the first parent. */
 static int
 show_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
-	    const vcs_diff_opts *o)
+	    const vcs_diff_opts *o, const pmvcs_pretty_opt *p)
 {
 	vcs_commit c;
 	vcs_str diff = VCS_STR_INIT;
@@ -29,9 +29,11 @@ show_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 
 	if (rc)
 		return rc;
-	rc = vcs_pretty_commit(repo, out, oid, &c, VCS_PRETTY_MEDIUM, NULL,
-			       o->abbrev);
-	if (!rc && c.nparents <= 1) {
+	rc = vcs_pretty_commit(repo, out, oid, &c, &p->o);
+	if (!rc && p->o.how == VCS_PRETTY_FORMAT && p->tformat &&
+	    *p->o.format)
+		rc = vcs_str_adds(out, "\n");
+	if (!rc && c.nparents <= 1 && !p->no_patch) {
 		if (c.nparents == 1)
 			rc = vcs_peel(repo, &c.parents[0], PMDB_OBJ_TREE, &ptree);
 		rc = rc ? rc : vcs_diff_trees(repo, c.nparents ? &ptree : NULL,
@@ -51,7 +53,7 @@ show_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 /* show_one -- dispatch on the object's type. */
 static int
 show_one(pmvcs_ctx *ctx, vcs_repo *repo, const char *spec,
-	 const vcs_diff_opts *o)
+	 const vcs_diff_opts *o, const pmvcs_pretty_opt *p)
 {
 	pmdb_oid oid;
 	pmdb_otype type;
@@ -97,7 +99,7 @@ show_one(pmvcs_ctx *ctx, vcs_repo *repo, const char *spec,
 	if (rc)
 		goto out;
 	if (type == PMDB_OBJ_COMMIT) {
-		rc = show_commit(repo, &out, &oid, o);
+		rc = show_commit(repo, &out, &oid, o, p);
 	} else if (type == PMDB_OBJ_TREE) {
 		vcs_tree t;
 		if (vcs_str_addf(&out, "tree %s\n\n", spec))
@@ -132,24 +134,29 @@ int
 cmd_show(pmvcs_ctx *ctx)
 {
 	vcs_diff_opts o = VCS_DIFF_OPTS_INIT;
+	pmvcs_pretty_opt p = PMVCS_PRETTY_OPT_INIT;
 	vcs_repo *repo;
 	int rc = 0, n = 0;
 
 	const pmvcs_option opts[] = {
 		OPT_PMVCS_DIFF_FORMAT(&o),
+		OPT_PMVCS_PRETTY(&p),
+		OPT_BOOL('s', NULL, &p.no_patch, "suppress diff output"),
 		OPT_END()
 	};
 
 	if ((n = pmvcs_parse_revs(ctx, opts, show_usage)) < 0)
 		return -n;
+	if (pmvcs_pretty_check(ctx, &p))
+		return PMVCS_EXIT_FATAL;
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
 	/* once per command: it costs a pmdb_env_stat */
-	o.abbrev = vcs_default_abbrev(repo);
+	o.abbrev = p.o.abbrev = vcs_default_abbrev(repo);
 	for (int i = 0; i < n && !rc; i++)
-		rc = show_one(ctx, repo, ctx->argv[i], &o);
+		rc = show_one(ctx, repo, ctx->argv[i], &o, &p);
 	if (!n)
-		rc = show_one(ctx, repo, "HEAD", &o);
+		rc = show_one(ctx, repo, "HEAD", &o, &p);
 	vcs_repo_free(repo);
 	return rc;
 }
