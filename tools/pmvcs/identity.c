@@ -81,8 +81,10 @@ pmvcs_idents(pmvcs_ctx *ctx, const char *force_author, vcs_str *author,
 			"and matches no existing author\n", force_author);
 		return PMVCS_EXIT_FATAL;
 	}
-	if ((rc = pmvcs_config_load(ctx, &cfg)))
+	if ((rc = pmvcs_config_load(ctx, &cfg))) {
+		vcs_config_free(&cfg);
 		return rc;
+	}
 	if (author)
 		err = force_author ?
 		      vcs_ident_make_cfg(author, "AUTHOR", forced_getenv, &f,

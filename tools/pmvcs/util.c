@@ -288,8 +288,11 @@ ref_change(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
 	/* the config's identity as commits get it; where git would refuse
 	 * it for a commit, reflogs still take the guessed one, as git's
 	 * (non-strict) reflog ident does */
-	if (pmvcs_config_load(ctx, &cfg))
-		return PMDB_EINVAL;
+	if (pmvcs_config_load(ctx, &cfg)) {
+		/* the load said why on ctx->err; the caller names the ref */
+		vcs_config_free(&cfg);
+		return vcs_seterr(PMDB_ERROR, "cannot read the configuration");
+	}
 	rc = vcs_ident_make_cfg(&ident, "COMMITTER", pmvcs_getenv, ctx, &cfg,
 				&hint);
 	vcs_config_free(&cfg);
