@@ -43,6 +43,8 @@ typedef struct pmvcs_ctx {
 	vcs_repo *shared_repo;  /**< in the server: its open repo, lent to the
 	                             command (borrowed: vcs_repo_free on it is
 	                             a no-op); NULL in-process */
+	struct vcs_config *cfg; /**< the configuration, read once by
+	                             pmvcs_config(); pmvcs_ctx_release frees */
 } pmvcs_ctx;
 
 typedef int (*pmvcs_cmd_fn)(pmvcs_ctx *ctx);
@@ -217,6 +219,14 @@ struct vcs_config;
  *  NULL outside one); on an error prints git's "fatal: <message>" and
  *  returns 128 (util.c). */
 int pmvcs_config_load(pmvcs_ctx *ctx, struct vcs_config *cfg);
+
+/** pmvcs_config -- the command's configuration, read on first use and
+ *  kept in ctx (one read per command, however many callers need it);
+ *  lent until pmvcs_ctx_release. @return 0, or 128 after the message. */
+int pmvcs_config(pmvcs_ctx *ctx, const struct vcs_config **out);
+
+/** pmvcs_ctx_release -- free what the command cached in ctx (util.c). */
+void pmvcs_ctx_release(pmvcs_ctx *ctx);
 
 /** pmvcs_excludes -- the command's core.excludesFile (absolute, or ""
  *  when none) into buf, for worktree root (util.c). @return 0, or

@@ -68,7 +68,7 @@ int
 pmvcs_idents(pmvcs_ctx *ctx, const char *force_author, vcs_str *author,
 	     vcs_str *committer)
 {
-	vcs_config cfg = VCS_CONFIG_INIT;
+	const vcs_config *cfg = NULL;
 	int rc, hint = 0, err = 0;
 	const char *role = "Author";
 	forced f;
@@ -81,22 +81,19 @@ pmvcs_idents(pmvcs_ctx *ctx, const char *force_author, vcs_str *author,
 			"and matches no existing author\n", force_author);
 		return PMVCS_EXIT_FATAL;
 	}
-	if ((rc = pmvcs_config_load(ctx, &cfg))) {
-		vcs_config_free(&cfg);
+	if ((rc = pmvcs_config(ctx, &cfg)))
 		return rc;
-	}
 	if (author)
 		err = force_author ?
 		      vcs_ident_make_cfg(author, "AUTHOR", forced_getenv, &f,
-					 &cfg, &hint) :
+					 cfg, &hint) :
 		      vcs_ident_make_cfg(author, "AUTHOR", pmvcs_getenv, ctx,
-					 &cfg, &hint);
+					 cfg, &hint);
 	if (!err && committer) {
 		role = "Committer";
 		err = vcs_ident_make_cfg(committer, "COMMITTER", pmvcs_getenv,
-					 ctx, &cfg, &hint);
+					 ctx, cfg, &hint);
 	}
-	vcs_config_free(&cfg);
 	if (!err)
 		return 0;
 	if (err != PMDB_EINVAL)

@@ -180,6 +180,7 @@ main(int argc, char **argv)
 		if (!no_server && served(cwd, ctx.argc, ctx.argv, &rc))
 			return rc;
 		rc = cmd->fn(&ctx);
+		pmvcs_ctx_release(&ctx);
 		if (fflush(stdout) != 0 && rc == 0) {
 			fprintf(stderr, "pmvcs: write error on stdout: %s\n",
 				strerror(errno));

@@ -541,6 +541,7 @@ run(conn *c)
 		mask = umask(mask);
 	}
 	rc = cmd->fn(&ctx);
+	pmvcs_ctx_release(&ctx);
 	if (fflush(ctx.out) != 0 && rc == 0 && !c->dead) {
 		fprintf(ctx.err, "pmvcs: write error on stdout: %s\n",
 			strerror(errno));

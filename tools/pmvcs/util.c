@@ -261,18 +261,50 @@ pmvcs_config_load(pmvcs_ctx *ctx, vcs_config *cfg)
 	return 0;
 }
 
+/* pmvcs_config -- see cmd.h */
+int
+pmvcs_config(pmvcs_ctx *ctx, const vcs_config **out)
+{
+	if (!ctx->cfg) {
+		vcs_config *cfg = malloc(sizeof(*cfg));
+		int rc;
+
+		if (!cfg)
+			return pmvcs_fatal(ctx, "out of memory");
+		*cfg = (vcs_config)VCS_CONFIG_INIT;
+		if ((rc = pmvcs_config_load(ctx, cfg))) {
+			vcs_config_free(cfg);
+			free(cfg);
+			return rc;
+		}
+		ctx->cfg = cfg;
+	}
+	*out = ctx->cfg;
+	return 0;
+}
+
+/* pmvcs_ctx_release -- see cmd.h */
+void
+pmvcs_ctx_release(pmvcs_ctx *ctx)
+{
+	if (ctx->cfg) {
+		vcs_config_free(ctx->cfg);
+		free(ctx->cfg);
+		ctx->cfg = NULL;
+	}
+}
+
 /* pmvcs_excludes -- the command's core.excludesFile */
 int
 pmvcs_excludes(pmvcs_ctx *ctx, const char *root, char *buf, size_t size)
 {
-	vcs_config cfg = VCS_CONFIG_INIT;
-	int rc = pmvcs_config_load(ctx, &cfg);
+	const vcs_config *cfg = NULL;
+	int rc = pmvcs_config(ctx, &cfg);
 
 	buf[0] = '\0';
-	if (!rc && vcs_ignore_excludes_file(&cfg, root, pmvcs_getenv, ctx, buf,
+	if (!rc && vcs_ignore_excludes_file(cfg, root, pmvcs_getenv, ctx, buf,
 					    size))
 		rc = pmvcs_fatal(ctx, "%s", vcs_errmsg());
-	vcs_config_free(&cfg);
 	return rc;
 }
 
@@ -282,20 +314,17 @@ ref_change(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
 	   vcs_ref_change *c)
 {
 	vcs_str ident = VCS_STR_INIT;
-	vcs_config cfg = VCS_CONFIG_INIT;
+	const vcs_config *cfg = NULL;
 	int hint = 0, rc;
 
 	/* the config's identity as commits get it; where git would refuse
 	 * it for a commit, reflogs still take the guessed one, as git's
 	 * (non-strict) reflog ident does */
-	if (pmvcs_config_load(ctx, &cfg)) {
+	if (pmvcs_config(ctx, &cfg))
 		/* the load said why on ctx->err; the caller names the ref */
-		vcs_config_free(&cfg);
 		return vcs_seterr(PMDB_ERROR, "cannot read the configuration");
-	}
-	rc = vcs_ident_make_cfg(&ident, "COMMITTER", pmvcs_getenv, ctx, &cfg,
+	rc = vcs_ident_make_cfg(&ident, "COMMITTER", pmvcs_getenv, ctx, cfg,
 				&hint);
-	vcs_config_free(&cfg);
 	if (rc == PMDB_EINVAL) {
 		vcs_str_free(&ident);
 		ident = (vcs_str)VCS_STR_INIT;
