@@ -264,7 +264,7 @@ fail_epoch:
 	pthread_mutex_destroy(&env->wlock);
 fail:
 	if (env && env->pop)
-		pmemobj_close(env->pop);
+		pmdb_pmdk__close(env->pop);
 	if (env)
 		free(env->dir);
 	free(env);
@@ -295,7 +295,7 @@ pmdb_env_close(pmdb_env *env)
 	free(env->view->ext);
 	free(env->view);
 	pthread_mutex_destroy(&env->wlock);
-	pmemobj_close(env->pop);
+	pmdb_pmdk__close(env->pop);
 	if (reclaim)
 		pmdb_pool__reclaim(env->dir, env->is_pmem);
 	free(env->dir);

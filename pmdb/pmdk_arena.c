@@ -266,8 +266,13 @@ open_guarded(void *a)
 PMEMobjpool *
 pmdb_pmdk__open(const char *setpath, int *sig)
 {
-	struct open_arg o = { setpath, NULL, 0 };
+	struct pmdb_setname n;
+	struct open_arg o = { NULL, NULL, 0 };
 
+	*sig = 0;
+	if (pmdb_setname__get(&n, setpath))
+		return NULL;
+	o.setpath = n.path;
 	pthread_once(&arena_once, arena_init);
 	arena_hooks(1);
 	arena_on = 1;
@@ -278,6 +283,7 @@ pmdb_pmdk__open(const char *setpath, int *sig)
 		o.pop = NULL;
 		o.err = EIO;
 	}
+	pmdb_setname__done(&n, o.pop);
 	errno = o.err;
 	return o.pop;
 }

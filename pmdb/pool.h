@@ -6,6 +6,7 @@
 #ifndef PMDB_POOL_H
 #define PMDB_POOL_H
 
+#include <limits.h>
 #include "format.h"
 
 struct pmdb_env;
@@ -31,6 +32,19 @@ uint64_t pmdb_pool__reclaim(const char *dir, int runs);
  * under a guard; NULL with errno set on failure, and *sig the signal
  * that ended it if it faulted (else 0) */
 PMEMobjpool *pmdb_pmdk__open(const char *setpath, int *sig);
+
+/* setname.c: the path PMDK is given for a set file (a private copy
+ * naming the part directory by descriptor when its path has characters
+ * PMDK's set-file parser cannot take); done() after the open or create
+ * keeps the descriptor with pop, or closes it. pmdb_pmdk__close()
+ * replaces pmemobj_close() for every pool pmdb opens. */
+struct pmdb_setname {
+	char path[PATH_MAX];
+	int dirfd, memfd;
+};
+int pmdb_setname__get(struct pmdb_setname *n, const char *setpath);
+void pmdb_setname__done(struct pmdb_setname *n, PMEMobjpool *pop);
+void pmdb_pmdk__close(PMEMobjpool *pop);
 
 /* guard.c */
 int pmdb_guard__run(int (*fn)(void *), void *arg, int *sig);

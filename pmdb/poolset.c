@@ -61,16 +61,73 @@ write_setfile(const char *path, const char *partdir, uint64_t max,
 	return rc;
 }
 
-/* rmtree_parts -- remove the part files of a half-created pool. */
+/* rmtree_parts -- remove the part files of a half-created pool. The part
+ * directory is flat (PMDK writes only its part files there), so one level
+ * of unlink is enough; no shell: a quote in the path must stay a quote. */
 static void
 rmtree_parts(const char *partdir)
 {
-	char cmd[PATH_MAX + 32];
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(partdir);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", partdir);
-	if (system(cmd) != 0) {
-		/* best effort: pmemobj_create fails below if it matters */
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", partdir,
+			     de->d_name) < (int)sizeof(path))
+			unlink(path);
 	}
+	closedir(d);
+	/* best effort: pmemobj_create fails below if it matters */
+	rmdir(partdir);
+}
+
+/* sds_refused -- 1 if the last pmemobj_create failed because PMDK wanted
+ * the unsafe-shutdown state (SDS) and the device cannot report it. PMDK
+ * 2.x enables SDS at creation by default and refuses tmpfs and plain
+ * files that way ("... unsafe shutdown detection (SDS) is not supported
+ * ..."); 1.x disables it by default. A user who set sds.at_create in
+ * PMEMOBJ_CONF has decided and is not overridden. */
+static int
+sds_refused(void)
+{
+	const char *conf = getenv("PMEMOBJ_CONF");
+	const char *m = pmemobj_errormsg();
+
+	if (conf && strstr(conf, "sds.at_create"))
+		return 0;
+	if (getenv("PMDB_TEST_SDS_REFUSE"))  /* tests: PMDK 2.x's refusal */
+		return 1;
+	return m && (strstr(m, "SDS") || strstr(m, "shutdown state") ||
+		     strstr(m, "unsafe shutdown"));
+}
+
+/* create_pool -- pmemobj_create, retried once without SDS where PMDK
+ * refused a device that cannot report it (sds_refused). The pool then
+ * has no unsafe-shutdown detection, which such a device could not give
+ * anyway (docs/dependencies.md, "PMDK versions"). */
+static PMEMobjpool *
+create_pool(const char *path, const char *partdir, unsigned mode)
+{
+	struct pmdb_setname n;
+	PMEMobjpool *pop = NULL;
+	int off = 0;
+
+	if (pmdb_setname__get(&n, path))
+		return NULL;
+	if (!getenv("PMDB_TEST_SDS_REFUSE"))
+		pop = pmemobj_create(n.path, PMDB_LAYOUT, 0, mode);
+	if (!pop && sds_refused()) {
+		rmtree_parts(partdir);  /* what the refused attempt made */
+		if ((mkdir(partdir, 0755) == 0 || errno == EEXIST) &&
+		    pmemobj_ctl_set(NULL, "sds.at_create", &off) == 0)
+			pop = pmemobj_create(n.path, PMDB_LAYOUT, 0, mode);
+	}
+	pmdb_setname__done(&n, pop);
+	return pop;
 }
 
 /* init_root -- allocate the tables and fill the root in one tx. A
@@ -144,7 +201,7 @@ pmdb_poolset__create(const char *dir, const char *setpath, const char *partdir,
 	if ((rc = write_setfile(setpath, partdir, max, mode, 0)))
 		return rc;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", setpath);
-	pop = pmemobj_create(tmp, PMDB_LAYOUT, 0, mode);
+	pop = create_pool(tmp, partdir, mode);
 	if (!pop) {
 		int e = errno;
 
@@ -159,7 +216,7 @@ pmdb_poolset__create(const char *dir, const char *setpath, const char *partdir,
 		pmemobj_ctl_set(pop, "heap.size.granularity", &g);
 	}
 	rc = init_root(pop, o->hash, dir);
-	pmemobj_close(pop);
+	pmdb_pmdk__close(pop);
 	if (!rc && rename(tmp, setpath))
 		rc = pmdb__seterr(PMDB_ERROR, "cannot rename '%s': %s", tmp,
 				  strerror(errno));

@@ -127,7 +127,7 @@ pmdb_pool__reclaim(const char *dir, int runs)
 	if (!(g.act = malloc(RECLAIM_MAX * sizeof(struct pobj_action))) ||
 	    pmemobj_ctl_set(g.pop, "heap.size.granularity", &off)) {
 		free(g.act);
-		pmemobj_close(g.pop);
+		pmdb_pmdk__close(g.pop);
 		return 0;
 	}
 	while (size > part)
@@ -146,6 +146,6 @@ pmdb_pool__reclaim(const char *dir, int runs)
 		pmemobj_cancel(g.pop, g.act, g.n);
 	pmemobj_ctl_set(g.pop, "heap.size.granularity", &on);
 	free(g.act);
-	pmemobj_close(g.pop);
+	pmdb_pmdk__close(g.pop);
 	return g.bytes;
 }
