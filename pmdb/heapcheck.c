@@ -168,6 +168,18 @@ check_run_data(const char *setpath, unsigned z, const struct chunk_header *ch,
 	return 0;
 }
 
+/* layout_known -- 1 if the heap header at hoff is the layout this file
+ * knows (signature "MEMORY_HEAP_HDR", major 1: PMDK 1.5 to 2.x). A later
+ * PMDK's layout is left to its own open to judge, never guessed at. */
+static int
+layout_known(const struct parts *p, uint64_t hoff)
+{
+	struct { char sig[16]; uint64_t major; } h;
+
+	return parts_read(p, hoff, &h, sizeof(h)) == 0 &&
+	       !memcmp(h.sig, "MEMORY_HEAP_HDR", 16) && h.major == 1;
+}
+
 /* check_zone -- heap_verify_zone of zone z at pool offset zoff, and the
  * block size of each run. @return 0, 1 (no zone here, or its headers
  * are not in the files: stop), PMDB_ECORRUPT, PMDB_ENOMEM. */
@@ -259,7 +271,7 @@ pmdb_heap__check(const char *setpath, const char *partdir)
 		return PMDB_EBUSY;
 	}
 	if (parts_read(&p, HDR_HEAP_OFFSET, &hoff, sizeof(hoff)) == 0 &&
-	    hoff % 4096 == 0 && hoff < p.end[0]) {
+	    hoff % 4096 == 0 && hoff < p.end[0] && layout_known(&p, hoff)) {
 		uint64_t zoff = hoff + HEAP_HDR_SIZE;
 
 		for (unsigned z = 0; rc == 0; z++, zoff += ZONE_SIZE)
