@@ -192,6 +192,20 @@ static int find_preload(struct opts *o)
 	char *slash = strrchr(buf, '/');
 	strcpy(slash + 1, "pmcrash_preload.so");
 	if (access(buf, R_OK) != 0) {
+#ifdef PMCRASH_LIBDIR
+		/* installed: the library directory the build was configured
+		 * for (lib/<multiarch> on Debian), then ../lib beside us */
+		snprintf(buf, sizeof(buf), "%s/pmcrash_preload.so", PMCRASH_LIBDIR);
+		if (access(buf, R_OK) == 0) {
+			o->preload = buf;
+			return 0;
+		}
+		n = readlink("/proc/self/exe", buf, sizeof(buf) - 32);
+		if (n <= 0)
+			return -1;
+		buf[n] = 0;
+		slash = strrchr(buf, '/');
+#endif
 		strcpy(slash + 1, "../lib/pmcrash_preload.so");
 		if (access(buf, R_OK) != 0)
 			return -1;
