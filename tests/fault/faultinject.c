@@ -640,11 +640,22 @@ pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off)
 	return REAL(pwritev)(fd, iov, iovcnt, off);
 }
 
+/* opaque -- p, hidden from the optimizer: glibc 2.41 declares fwrite's
+ * and fclose's stream nonnull, so gcc 14 refuses (and may drop) a NULL
+ * check of it, which an interposer still needs for callers that pass one */
+static inline const void *
+opaque(const void *p)
+{
+	__asm__("" : "+r"(p));
+	return p;
+}
+
 /* fwrite -- 0/ENOSPC at the chosen call (streams on fds > 2) */
 EXPORT size_t
 fwrite(const void *buf, size_t size, size_t n, FILE *f)
 {
-	if (size && n && f && FLT_FD_COUNTS(fileno(f)) && fault_fail(FLT_FWRITE)) {
+	if (size && n && opaque(f) && FLT_FD_COUNTS(fileno(f)) &&
+	    fault_fail(FLT_FWRITE)) {
 		errno = fault_err(FLT_FWRITE);
 		return 0;
 	}
@@ -658,7 +669,7 @@ fclose(FILE *f)
 {
 	int rc;
 
-	if (f && __fwritable(f) && FLT_FD_COUNTS(fileno(f)) &&
+	if (opaque(f) && __fwritable(f) && FLT_FD_COUNTS(fileno(f)) &&
 	    fault_fail(FLT_FCLOSE)) {
 		REAL(fclose)(f);
 		errno = fault_err(FLT_FCLOSE);
