@@ -4,7 +4,8 @@
 set -euo pipefail
 PKGS="build-essential cmake pkg-config git xz-utils ca-certificates
       libpmemobj-dev libnuma-dev libssl-dev liblz4-dev liburing-dev libcmocka-dev
-      liblmdb-dev pmdk-tools clang libclang-rt-dev hyperfine"
+      liblmdb-dev pmdk-tools clang libclang-rt-dev hyperfine
+      debhelper dpkg-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
