@@ -1,13 +1,22 @@
 /*
- * crc32c.c -- CRC-32C (Castagnoli) with SSE4.2 and a table fallback.
+ * crc32c.c -- CRC-32C (Castagnoli): SSE4.2 on x86-64, the CRC32
+ * extension on arm64, a slicing-by-8 table anywhere else.
  *
- * The dispatch is decided once (__builtin_cpu_supports is cheap and
- * constant for the process); the table is built at compile time's first
- * use under pthread_once and read-only afterwards.
+ * The dispatch is decided once (the CPU's features are constant for the
+ * process); the table is built at first use under pthread_once and
+ * read-only afterwards.
  */
 #include <pthread.h>
 #include <string.h>
+#if defined(__x86_64__)
 #include <nmmintrin.h>
+#elif defined(__aarch64__)
+#include <arm_acle.h>
+#include <sys/auxv.h>
+#ifndef HWCAP_CRC32
+#define HWCAP_CRC32 (1 << 7)
+#endif
+#endif
 #include "internal.h"
 
 static uint32_t crc_table[8][256];   /* written once under crc_once */
@@ -29,8 +38,12 @@ crc_init(void)
 		for (int t = 1; t < 8; t++)
 			crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
 					  crc_table[0][crc_table[t - 1][i] & 0xff];
+#if defined(__x86_64__)
 	__builtin_cpu_init();
 	crc_hw = __builtin_cpu_supports("sse4.2");
+#elif defined(__aarch64__)
+	crc_hw = (getauxval(AT_HWCAP) & HWCAP_CRC32) != 0;
+#endif
 }
 
 /* crc_sw -- slicing-by-8 software CRC-32C (crc is pre-inverted). */
@@ -56,9 +69,10 @@ crc_sw(uint32_t crc, const uint8_t *p, size_t len)
 	return crc;
 }
 
-/* crc_hw_sse42 -- the same with the crc32 instruction. */
+#if defined(__x86_64__)
+/* crc_hw_crc -- the same with SSE4.2's crc32 instruction. */
 __attribute__((target("sse4.2"))) static uint32_t
-crc_hw_sse42(uint32_t crc, const uint8_t *p, size_t len)
+crc_hw_crc(uint32_t crc, const uint8_t *p, size_t len)
 {
 	uint64_t c = crc;
 
@@ -75,6 +89,26 @@ crc_hw_sse42(uint32_t crc, const uint8_t *p, size_t len)
 		crc = _mm_crc32_u8(crc, *p++);
 	return crc;
 }
+#elif defined(__aarch64__)
+/* crc_hw_crc -- the same with ARMv8's crc32c instructions. */
+__attribute__((target("+crc"))) static uint32_t
+crc_hw_crc(uint32_t crc, const uint8_t *p, size_t len)
+{
+	while (len >= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		crc = __crc32cd(crc, w);
+		p += 8;
+		len -= 8;
+	}
+	while (len--)
+		crc = __crc32cb(crc, *p++);
+	return crc;
+}
+#else
+#define crc_hw_crc crc_sw       /* crc_hw is never set here */
+#endif
 
 /* pmdb_crc32c -- extend crc (0 to start) over p[0..len). */
 uint32_t
@@ -82,6 +116,6 @@ pmdb_crc32c(uint32_t crc, const void *p, size_t len)
 {
 	pthread_once(&crc_once, crc_init);
 	crc = ~crc;
-	crc = crc_hw ? crc_hw_sse42(crc, p, len) : crc_sw(crc, p, len);
+	crc = crc_hw ? crc_hw_crc(crc, p, len) : crc_sw(crc, p, len);
 	return ~crc;
 }

@@ -113,7 +113,11 @@ struct pmdb_putq {
 static inline void
 spin_pause(void)
 {
+#if defined(__x86_64__) || defined(__i386__)
 	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
 }
 
 /* claim -- take job number k (on its worker), if nobody has (5). */

@@ -31,6 +31,7 @@ trap cleanup EXIT
 mnt() { mkdir -p "$2"; mount "${@:3}" "$1" "$2"; mounted+=("$2"); }
 mnt proc "$root/proc" -t proc
 mnt /dev "$root/dev" --bind
+mnt /dev/pts "$root/dev/pts" --bind     # script(1) and the tty tests
 mnt tmpfs "$root/dev/shm" -t tmpfs -o size=8g
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 

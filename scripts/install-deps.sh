@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS="build-essential cmake pkg-config git xz-utils ca-certificates
       libpmemobj-dev libnuma-dev libssl-dev liblz4-dev liburing-dev libcmocka-dev
       liblmdb-dev pmdk-tools clang libclang-rt-dev hyperfine
-      debhelper dpkg-dev"
+      debhelper dpkg-dev python3 iproute2 strace zlib1g-dev libzstd-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

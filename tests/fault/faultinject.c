@@ -1075,7 +1075,13 @@ static void
 fault_on_crash(int sig, siginfo_t *si, void *uc)
 {
 	char num[24];
+#if defined(__x86_64__)
 	const void *pc = (const void *)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+	const void *pc = (const void *)((ucontext_t *)uc)->uc_mcontext.pc;
+#else
+	const void *pc = si->si_addr;  /* the fault address: a fair guess */
+#endif
 	const char *parts[] = { num, " ", fault_object_of(pc), "\n", NULL };
 
 	fault_busy++;
