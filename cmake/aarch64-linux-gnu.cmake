@@ -7,9 +7,10 @@ set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
 # Debian multiarch: arm64 libraries in /usr/lib/aarch64-linux-gnu, headers
 # shared in /usr/include (+ /usr/include/aarch64-linux-gnu): no sysroot
 set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
-# -cpu max: PMDK flushes with ARMv8.2 instructions (dc cvap) that qemu's
-# default CPU lacks
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64;-cpu;max;-L;/usr/aarch64-linux-gnu)
+# -cpu cortex-a72 (ARMv8.0 with CRC32): with "max", qemu-user 7.2
+# advertises DCPOP, libpmem then flushes with `dc cvap`, and qemu raises
+# SIGILL on it; an ARMv8.0 CPU makes libpmem use `dc cvac`
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64;-cpu;cortex-a72;-L;/usr/aarch64-linux-gnu)
 # pkg-config must read the arm64 .pc files, not the host's
 set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig)
 set(ENV{PKG_CONFIG_PATH} "")
