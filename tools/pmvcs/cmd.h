@@ -62,6 +62,10 @@ const pmvcs_cmd_def *pmvcs_cmd_find(const char *name);
 /** pmvcs_getenv -- look name up in ctx->envp (matches vcs_getenv_fn). */
 const char *pmvcs_getenv(void *ctx, const char *name);
 
+/** pmvcs_die -- print git's "fatal: <msg>\n" on ctx->err, for messages
+ *  copied from git; return 128. */
+int pmvcs_die(pmvcs_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /** pmvcs_fatal -- print "pmvcs: <msg>\n" on ctx->err; return 128. */
 int pmvcs_fatal(pmvcs_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

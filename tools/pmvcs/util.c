@@ -27,6 +27,19 @@ pmvcs_getenv(void *vctx, const char *name)
 }
 
 int
+pmvcs_die(pmvcs_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fatal: ", ctx->err);
+	va_start(ap, fmt);
+	vfprintf(ctx->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err);
+	return PMVCS_EXIT_FATAL;
+}
+
+int
 pmvcs_fatal(pmvcs_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
