@@ -1,0 +1,44 @@
+#!/bin/bash
+# wt_messages.sh -- git's messages where pmvcs copies them: "did you
+# mean" for an unknown command (git's help.c similarity, "pmvcs" where
+# git says "git"), cat-file -e of a name that does not resolve, status
+# paths relative to the current directory, advice lines (and advice.*
+# turning them off). Each case runs in a git twin; stdout, stderr and
+# the exit code must be equal.
+source "$(dirname "$0")/lib.sh"
+g="$T/g" p="$T/p"
+git init -q "$g"; pmvcs init -q "$p"
+for d in "$g" "$p"; do
+	mkdir -p "$d/sub/deep" "$d/other"
+	echo a > "$d/a"; echo b > "$d/sub/b"; echo c > "$d/sub/deep/c"
+	echo o > "$d/other/o"
+done
+(cd "$g" && git add -A && git commit -q -m one)
+(cd "$p" && pmvcs commit -q -m one)
+
+# same WHAT DIR ARGS...: git ARGS in $g/DIR and pmvcs ARGS in $p/DIR
+# print the same (git's "git"/".git" read as "pmvcs"/".pmvcs") and exit
+# the same
+same() {
+	local what=$1 dir=$2 go ge gr=0 po pe pr=0; shift 2
+	go=$(cd "$g/$dir" && git "$@" 2>"$T/ge") || gr=$?
+	po=$(cd "$p/$dir" && pmvcs "$@" 2>"$T/pe") || pr=$?
+	ge=$(sed -e "s/\bgit\b/pmvcs/g" -e 's/\.git\b/.pmvcs/g' "$T/ge"); pe=$(cat "$T/pe")
+	expect_eq "$what: stdout" "$(printf '%s' "$go" | sed "s/\bgit\b/pmvcs/g")" "$po"
+	expect_eq "$what: stderr" "$ge" "$pe"
+	expect_eq "$what: exit" "$gr" "$pr"
+}
+
+# unknown commands: typos whose best candidates are commands of both
+for c in stauts comit chekout brnch lg xyzzy sttaus brach tga 'cat-fiel'; do
+	same "unknown $c" . "$c"
+done
+# a word both programs see as too far from everything
+same "unknown far" . zzzzzzzzzz
+
+# cat-file -e: a missing object of a full id exits 1 quietly; a name
+# that does not resolve is fatal
+zero=0000000000000000000000000000000000000000
+for n in HEAD "$zero" deadbeef xyz 'HEAD~5' 'HEAD^{tree}' abc; do
+	same "cat-file -e $n" . cat-file -e "$n"
+done
