@@ -16,11 +16,11 @@
 #include "config.h"
 #include "worktree.h"
 
-/* read_at -- the whole file name under dirfd; 1 if it is not there (or,
- * for the user's files opened by path, unreadable: git warns and goes
- * on, pmvcs just goes on) */
-static int
-read_at(int dirfd, const char *name, const char *shown, vcs_str *text)
+/* vcs_wt__read_conf -- the whole file name under dirfd; 1 if it is not
+ * there (or, for the user's files opened by path, unreadable: git warns
+ * and goes on, pmvcs just goes on) */
+int
+vcs_wt__read_conf(int dirfd, const char *name, const char *shown, vcs_str *text)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 
@@ -71,7 +71,7 @@ vcs_ignore_push_dir(vcs_ignore *ign, const char *base, int dirfd,
 
 	for (size_t i = 0; i < 2 && rc >= 0; i++) {
 		snprintf(shown, sizeof(shown), "%s%s", rel, names[i]);
-		rc = read_at(dirfd, names[i], shown, &text);
+		rc = vcs_wt__read_conf(dirfd, names[i], shown, &text);
 		if (rc == 0)
 			rc = vcs_ignore_push_src(ign, base, text.data ?
 						 (char *)text.data : "",
@@ -91,7 +91,7 @@ vcs_ignore_push_top(vcs_ignore *ign, const char *root,
 	int rc = 1;
 
 	if (excludes_file && *excludes_file) {
-		rc = read_at(AT_FDCWD, excludes_file, excludes_file, &text);
+		rc = vcs_wt__read_conf(AT_FDCWD, excludes_file, excludes_file, &text);
 		if (rc == 0)
 			rc = vcs_ignore_push_src(ign, "", text.data ?
 						 (char *)text.data : "",
@@ -99,7 +99,7 @@ vcs_ignore_push_top(vcs_ignore *ign, const char *root,
 	}
 	if (rc >= 0 && snprintf(path, sizeof(path), "%s/%s/info/exclude",
 				root, VCS_DOTDIR) < (int)sizeof(path)) {
-		rc = read_at(AT_FDCWD, path, VCS_DOTDIR "/info/exclude", &text);
+		rc = vcs_wt__read_conf(AT_FDCWD, path, VCS_DOTDIR "/info/exclude", &text);
 		if (rc == 0)
 			rc = vcs_ignore_push_src(ign, "", text.data ?
 						 (char *)text.data : "",

@@ -236,6 +236,19 @@ void pmvcs_ctx_release(pmvcs_ctx *ctx);
  *  when none) into buf, for worktree root (util.c). @return 0, or
  *  128 after git's message (a broken config file). */
 int pmvcs_excludes(pmvcs_ctx *ctx, const char *root, char *buf, size_t size);
+/** The command's settings for a scan of its work tree. */
+typedef struct pmvcs_scan_cfg {
+	char excl[4096];        /**< core.excludesFile, or "" */
+	char attrs[4096];       /**< core.attributesFile, or "" */
+	vcs_eol_cfg eol;        /**< core.autocrlf, core.eol */
+} pmvcs_scan_cfg;
+/** pmvcs_scan_config -- the command's excludes and attributes files and
+ *  eol settings for the work tree at root (git's config, read once per
+ *  command): 0, or 128 after git's message (a broken config file). */
+int pmvcs_scan_config(pmvcs_ctx *ctx, const char *root, pmvcs_scan_cfg *out);
+struct vcs_wt_scan_opts;
+/** pmvcs_scan_opts -- sc as scan options (pointing into sc). */
+void pmvcs_scan_opts(const pmvcs_scan_cfg *sc, struct vcs_wt_scan_opts *o);
 
 /** pmvcs_idents -- "Name <email> <when>" of the author and committer
  *  (either may be NULL) as git commit resolves them: environment, then

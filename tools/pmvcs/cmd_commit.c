@@ -276,7 +276,8 @@ cmd_commit(pmvcs_ctx *ctx)
 	vcs_str msg = VCS_STR_INIT, line = VCS_STR_INIT;
 	vcs_str author = VCS_STR_INIT, committer = VCS_STR_INIT;
 	pmvcs_msg_opt m = { VCS_STR_INIT, 0, 0 };
-	char excl[4096];
+	pmvcs_scan_cfg sc;
+	vcs_wt_scan_opts so;
 	vcs_wt_list wt = VCS_WT_LIST_INIT;
 	vcs_repo *repo = NULL;
 	vcs_file_io *io = NULL;
@@ -307,13 +308,13 @@ cmd_commit(pmvcs_ctx *ctx)
 	repo = pmvcs_open_repo(ctx);
 	if (!repo)
 		goto out;
-	if ((ret = pmvcs_excludes(ctx, repo->worktree, excl, sizeof(excl))))
+	if ((ret = pmvcs_scan_config(ctx, repo->worktree, &sc)))
 		goto out;
+	pmvcs_scan_opts(&sc, &so);
 	ret = PMVCS_EXIT_FATAL;
 	rc = read_head(repo, &hs);
 	if (!rc)
-		rc = vcs_wt_scan_root_ex(repo->worktree, &wt, 0,
-					 excl[0] ? excl : NULL);
+		rc = vcs_wt_scan_root_opts(repo->worktree, &wt, 0, &so);
 	if (!rc)
 		rc = vcs_wtcache_apply(repo, &wt);
 	if (rc)

@@ -124,7 +124,7 @@ typedef struct prescan {
 	const vcs_repo *repo;  /**< the repository opened meanwhile */
 	vcs_wt_list wt;
 	int rc, started;
-	char excl[4096];        /**< the command's excludes file, or "" */
+	pmvcs_scan_cfg sc;      /**< the command's scan settings */
 	pthread_t tid;
 } prescan;
 
@@ -157,8 +157,10 @@ prescan_main(void *arg)
 {
 	prescan *p = arg;
 
-	p->rc = vcs_wt_scan_root_ex(p->root, &p->wt, 0,
-				    p->excl[0] ? p->excl : NULL);
+	vcs_wt_scan_opts o;
+
+	pmvcs_scan_opts(&p->sc, &o);
+	p->rc = vcs_wt_scan_root_opts(p->root, &p->wt, 0, &o);
 	return NULL;
 }
 
@@ -173,7 +175,7 @@ prescan_start(pmvcs_ctx *ctx, prescan *p, const char *root,
 	p->root = root ? strdup(root) : find_root(start);
 	/* this command's excludes file (a broken config: no prescan, the
 	 * repository's open reports it) */
-	if (p->root && pmvcs_excludes(ctx, p->root, p->excl, sizeof(p->excl))) {
+	if (p->root && pmvcs_scan_config(ctx, p->root, &p->sc)) {
 		free(p->root);
 		p->root = NULL;
 	}
