@@ -49,6 +49,7 @@ typedef struct scan_node {
 	size_t rellen;
 	const vcs_ignore *ign;  /**< the rules in force here, read-only */
 	const vcs_attr *attr;   /**< the attributes in force, read-only */
+	int all_ign;            /**< inside an ignored directory */
 	int fd;                 /**< opened by the parent's reader, or -1 */
 	/* filled by the thread that reads the directory */
 	int worker;             /**< whose list holds its files */
@@ -96,6 +97,7 @@ struct scan_shared {
 	char *err;
 	int fds;               /**< fds held by queued nodes (atomic) */
 	vcs_eol_cfg eol;       /**< read-only during the scan */
+	int want_ignored;      /**< vcs_wt_scan_opts's */
 	scan_worker w[VCS_WT_SCAN_MAXTHREADS];
 };
 
@@ -365,15 +367,24 @@ scan_entries(scan_worker *w, scan_node *node, int dirfd, size_t n,
 		if (vcs_str_add(&w->path, node->rel, node->rellen) ||
 		    vcs_str_adds(&w->path, name))
 			return vcs_seterr(PMDB_ENOMEM, "out of memory");
-		if (vcs_ignore_match(ign, (char *)w->path.data, w->path.len, is_dir))
+		size_t had = w->files.n;
+		int ig = node->all_ign ||
+			vcs_ignore_match(ign, (char *)w->path.data, w->path.len,
+					 is_dir);
+
+		if (ig && !w->sh->want_ignored)
 			continue;
 		if (!is_dir) {
 			rc = scan_file(w, dirfd, name, attr);
+			if (ig && w->files.n > had)
+				w->files.e[had].ignored = 1;
 			continue;
 		}
 		rc = new_kid(w, dirfd, name, ign, attr, &kid);
-		if (!rc && kid)
+		if (!rc && kid) {
+			kid->all_ign = ig;
 			node->kids[node->nkids++] = (scan_kid){ kid, w->files.n - node->first };
+		}
 	}
 	node->nfiles = w->files.n - node->first;
 	return rc;
@@ -577,7 +588,7 @@ int
 vcs_wt_scan_root_ex(const char *root, vcs_wt_list *out, int threads,
 		    const char *excludes_file)
 {
-	vcs_wt_scan_opts o = { excludes_file, NULL, { 0, 0 } };
+	vcs_wt_scan_opts o = { excludes_file, NULL, { 0, 0 }, 0 };
 
 	return vcs_wt_scan_root_opts(root, out, threads, &o);
 }
@@ -590,7 +601,8 @@ vcs_wt_scan_root_opts(const char *root, vcs_wt_list *out, int threads,
 	scan_shared *sh = calloc(1, sizeof(*sh));
 	vcs_ignore *top = NULL;
 	vcs_attr *top_attr = NULL;
-	scan_node top_node = { "", 0, NULL, NULL, -1, 0, 0, 0, NULL, 0, NULL };
+	scan_node top_node = { "", 0, NULL, NULL, 0, -1, 0, 0, 0, NULL, 0,
+			       NULL };
 	int rc;
 
 	if (!sh)
@@ -601,6 +613,7 @@ vcs_wt_scan_root_opts(const char *root, vcs_wt_list *out, int threads,
 	pthread_mutex_init(&sh->mu, NULL);
 	pthread_cond_init(&sh->cv, NULL);
 	sh->eol = o->eol;
+	sh->want_ignored = o->want_ignored;
 	rc = vcs_ignore_new(&top);
 	if (!rc)
 		rc = vcs_ignore_push_top(top, root, o->excludes_file);
@@ -648,7 +661,7 @@ int
 vcs_wt_scan_threads(vcs_repo *repo, vcs_wt_list *out, int threads)
 {
 	vcs_wt_scan_opts o = { repo->excludes_file, repo->attributes_file,
-			       repo->eol };
+			       repo->eol, 0 };
 
 	return vcs_wt_scan_root_opts(repo->worktree, out, threads, &o);
 }

@@ -40,6 +40,15 @@ compare() {
 		"$(cd "$p" && pmvcs status --short)"
 	expect_eq "$1: status -uall" "$(cd "$g" && command git status --short -uall)" \
 		"$(cd "$p" && pmvcs status --short -uall)"
+	for a in "--ignored" "--ignored -uall"; do
+		expect_eq "$1: status $a" "$(cd "$g" && command git status --short $a)" \
+			"$(cd "$p" && pmvcs status --short $a)"
+		expect_eq "$1: status $a in sub" "$(cd "$g/sub" && command git status --short $a)" \
+			"$(cd "$p/sub" && pmvcs status --short $a)"
+	done
+	expect_eq "$1: status --ignored, long" \
+		"$(cd "$g/sub" && command git -c advice.statusHints=false status --ignored)" \
+		"$(cd "$p/sub" && pmvcs -c advice.statusHints=false status --ignored)"
 	local gt pt
 	gt=$(cd "$g" && command git add -A && command git write-tree && command git reset -q)
 	(cd "$p" && pmvcs commit -q -m "$1")

@@ -42,3 +42,20 @@ zero=0000000000000000000000000000000000000000
 for n in HEAD "$zero" deadbeef xyz 'HEAD~5' 'HEAD^{tree}' abc; do
 	same "cat-file -e $n" . cat-file -e "$n"
 done
+
+# status paths relative to the current directory (and --porcelain's to
+# the root; status.relativePaths=false); a path with a space quoted in
+# the short format only
+for d in "$g" "$p"; do
+	echo x >> "$d/a"; echo x >> "$d/sub/deep/c"; rm "$d/other/o"
+	echo n > "$d/sub/new"; mkdir -p "$d/newdir"; echo n > "$d/newdir/f"
+	echo s > "$d/sub/with space"
+done
+for dir in . sub sub/deep other newdir; do
+	[ -d "$g/$dir" ] || continue
+	same "status -s in $dir" "$dir" status --short
+	same "status -s -uall in $dir" "$dir" status --short -uall
+	same "status --porcelain in $dir" "$dir" status --porcelain
+	same "status long, no hints in $dir" "$dir" -c advice.statusHints=false status
+	same "status -s, relativePaths=false in $dir" "$dir" -c status.relativePaths=false status -s
+done

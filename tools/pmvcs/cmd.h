@@ -236,6 +236,10 @@ void pmvcs_ctx_release(pmvcs_ctx *ctx);
  *  when none) into buf, for worktree root (util.c). @return 0, or
  *  128 after git's message (a broken config file). */
 int pmvcs_excludes(pmvcs_ctx *ctx, const char *root, char *buf, size_t size);
+/** pmvcs_config_flag -- the boolean key (canonical: "advice.statushints")
+ *  of the command's configuration; dflt when unset or unreadable (a
+ *  broken file is reported by whatever reads it next). */
+int pmvcs_config_flag(pmvcs_ctx *ctx, const char *key, int dflt);
 /** The command's settings for a scan of its work tree. */
 typedef struct pmvcs_scan_cfg {
 	char excl[4096];        /**< core.excludesFile, or "" */

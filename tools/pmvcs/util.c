@@ -324,6 +324,20 @@ pmvcs_excludes(pmvcs_ctx *ctx, const char *root, char *buf, size_t size)
 	return rc;
 }
 
+/* pmvcs_config_flag -- a boolean of the command's configuration */
+int
+pmvcs_config_flag(pmvcs_ctx *ctx, const char *key, int dflt)
+{
+	const vcs_config *cfg = NULL;
+	const vcs_config_entry *e;
+	int v;
+
+	if (pmvcs_config(ctx, &cfg) || !(e = vcs_config_get(cfg, key)))
+		return dflt;
+	v = vcs_config_bool(e->value);
+	return v < 0 ? dflt : v;
+}
+
 /* pmvcs_scan_config -- the command's scan settings */
 int
 pmvcs_scan_config(pmvcs_ctx *ctx, const char *root, pmvcs_scan_cfg *out)

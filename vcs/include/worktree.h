@@ -127,6 +127,9 @@ typedef struct vcs_wt_entry {
 	                            only from trees) */
 	uint8_t conv;          /**< enum vcs_conv: set by the scan from the
 	                            attributes; reads clean the content */
+	uint8_t ignored;       /**< a scan with want_ignored: an ignored
+	                            file (or one inside an ignored
+	                            directory), listed for status --ignored */
 	int have_oid;          /**< oid is valid */
 	pmdb_oid oid;
 	uint64_t size, ino, dev;
@@ -200,6 +203,9 @@ typedef struct vcs_wt_scan_opts {
 	const char *attributes_file; /**< core.attributesFile: absolute, or
 	                                  NULL */
 	vcs_eol_cfg eol;             /**< core.autocrlf, core.eol */
+	int want_ignored;            /**< list ignored files too (flagged
+	                                  ignored; ignored directories are
+	                                  entered): status --ignored */
 } vcs_wt_scan_opts;
 /** vcs_wt_scan_root_opts -- vcs_wt_scan_root with o's files and
  *  settings; each entry's conv says how reads clean it (attr.h): the
