@@ -59,3 +59,29 @@ for dir in . sub sub/deep other newdir; do
 	same "status long, no hints in $dir" "$dir" -c advice.statusHints=false status
 	same "status -s, relativePaths=false in $dir" "$dir" -c status.relativePaths=false status -s
 done
+
+# advice: detached HEAD on checkout of a non-branch (only when leaving a
+# branch; advice.detachedHead=false), "nothing to commit" with git's
+# status header. pmvcs names its own commands in the advice (checkout
+# -b, checkout <branch>) where git names switch.
+g2=$T/g2 p2=$T/p2
+git init -q "$g2"; pmvcs init -q "$p2"
+(cd "$g2" && echo a > a && git add -A && git commit -q -m one && echo b > a &&
+	git add -A && git commit -q -m two)
+(cd "$p2" && echo a > a && pmvcs commit -q -m one && echo b > a && pmvcs commit -q -m two)
+steps() {  # steps PROG: the same moves in git or pmvcs, all output
+	local c=$1
+	$c checkout HEAD~1; echo "rc=$?"
+	$c commit -m x; echo "rc=$?"
+	$c checkout HEAD~0; echo "rc=$?"
+	$c checkout master; echo "rc=$?"
+	$c checkout -q HEAD~1; echo "rc=$?"
+	$c checkout master; echo "rc=$?"
+	$c -c advice.detachedHead=false checkout HEAD~1; echo "rc=$?"
+	$c checkout master; echo "rc=$?"
+	$c commit -m x; echo "rc=$?"
+}
+go=$(cd "$g2" && set +e && steps git 2>&1)
+po=$(cd "$p2" && set +e && steps pmvcs 2>&1)
+expect_eq "advice" "$(printf '%s\n' "$go" | sed -e 's/by using -c with the switch command/by using -b with the checkout command/' \
+	-e 's/git switch -c /pmvcs checkout -b /' -e 's/git switch -$/pmvcs checkout master/')" "$po"

@@ -335,8 +335,12 @@ cmd_commit(pmvcs_ctx *ctx)
 			     (!hs.born && !wt.n))) {
 		pmdb_txn_abort(txn);
 		txn = NULL;
-		if (hs.ref[0] && !strncmp(hs.ref, "refs/heads/", 11))
+		if (hs.ref[0] && !strncmp(hs.ref, "refs/heads/", 11)) {
 			fprintf(ctx->out, "On branch %s\n", hs.ref + 11);
+		} else if (hs.born) {   /* git's status header, as status's */
+			vcs_oid_abbrev(repo, &hs.oid, 7, hex);
+			fprintf(ctx->out, "HEAD detached at %s\n", hex);
+		}
 		fprintf(ctx->out, hs.born ? "nothing to commit, working tree clean\n" :
 			"nothing to commit (create/copy files to track)\n");
 		ret = PMVCS_EXIT_DIFF;
