@@ -85,3 +85,14 @@ go=$(cd "$g2" && set +e && steps git 2>&1)
 po=$(cd "$p2" && set +e && steps pmvcs 2>&1)
 expect_eq "advice" "$(printf '%s\n' "$go" | sed -e 's/by using -c with the switch command/by using -b with the checkout command/' \
 	-e 's/git switch -c /pmvcs checkout -b /' -e 's/git switch -$/pmvcs checkout master/')" "$po"
+
+# the same answers from the resident server (the front end hands any
+# verb to it, unknown ones included)
+(cd "$p" && pmvcs server start >/dev/null) || fail "server start"
+trap '(cd "$p" && "$PMVCS" server stop >/dev/null 2>&1) || true; rm -rf "$T"' EXIT
+for c in stauts xyzzy; do
+	same "served: unknown $c" . "$c"
+done
+same "served: cat-file -e deadbeef" . cat-file -e deadbeef
+same "served: status -s in sub" sub status --short
+(cd "$p" && pmvcs server stop >/dev/null) || fail "server stop"

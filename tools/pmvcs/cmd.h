@@ -59,6 +59,11 @@ typedef struct pmvcs_cmd_def {
 /** pmvcs_cmd_find -- the command named name, or NULL (main.c). */
 const pmvcs_cmd_def *pmvcs_cmd_find(const char *name);
 
+/** pmvcs_unknown_command -- git's answer to a word that names no
+ *  command ("did you mean", help.c's rules), "pmvcs" where git says
+ *  "git", written to fd; returns 1, git's exit code. */
+int pmvcs_unknown_command(int fd, const char *cmd);
+
 /** pmvcs_getenv -- look name up in ctx->envp (matches vcs_getenv_fn). */
 const char *pmvcs_getenv(void *ctx, const char *name);
 

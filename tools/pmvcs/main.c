@@ -154,10 +154,9 @@ scored_cmp(const void *pa, const void *pb)
 		strcmp(a->name, b->name);
 }
 
-/* unknown_command -- git's message for a word that names no command,
- * "pmvcs" where git says "git"; exit 1 as git's */
-static int
-unknown_command(const char *cmd)
+/* pmvcs_unknown_command -- see cmd.h */
+int
+pmvcs_unknown_command(int fd, const char *cmd)
 {
 	enum { N = sizeof(commands) / sizeof(commands[0]) };
 	scored s[N];
@@ -181,13 +180,13 @@ unknown_command(const char *cmd)
 		for (best = s[n++].score; n < N && s[n].score == best; n++)
 			;
 	}
-	fprintf(stderr, "pmvcs: '%s' is not a pmvcs command. See 'pmvcs --help'.\n",
+	dprintf(fd, "pmvcs: '%s' is not a pmvcs command. See 'pmvcs --help'.\n",
 		cmd);
 	if (best < SIMILARITY_FLOOR) {
-		fprintf(stderr, n == 1 ? "\nThe most similar command is\n" :
+		dprintf(fd, n == 1 ? "\nThe most similar command is\n" :
 			"\nThe most similar commands are\n");
 		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "\t%s\n", s[i].name);
+			dprintf(fd, "\t%s\n", s[i].name);
 	}
 	return PMVCS_EXIT_DIFF;
 }
@@ -302,5 +301,5 @@ main(int argc, char **argv)
 		}
 		return rc;
 	}
-	return unknown_command(argv[i]);
+	return pmvcs_unknown_command(2, argv[i]);
 }

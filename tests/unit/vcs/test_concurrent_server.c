@@ -98,6 +98,14 @@ pmvcs_cmd_find(const char *name)
 	return NULL;
 }
 
+/* pmvcs_unknown_command -- main.c's, which this test does not link */
+int
+pmvcs_unknown_command(int fd, const char *cmd)
+{
+	dprintf(fd, "pmvcs: '%s' is not a pmvcs command.\n", cmd);
+	return 1;
+}
+
 static char sock[4200];
 static char wt[4096];   /* the repository's work tree: requests' cwd */
 
