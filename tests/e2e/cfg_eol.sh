@@ -66,6 +66,14 @@ case_() {
 		pmvcs checkout -q -f HEAD)
 	diff -r --exclude=.git --exclude=.pmvcs "$g" "$p" >&2 || fail "$what: checkout bytes"
 	expect_eq "$what: status after checkout" "" "$(cd "$p" && pmvcs status --short)"
+	# a change: status and diff see the cleaned content, as git's
+	printf 'three\r\n' | tee -a "$g/crlf.txt" "$g/sub/deep/x.txt" >> "$p/crlf.txt"
+	printf 'three\r\n' >> "$p/sub/deep/x.txt"
+	expect_eq "$what: status, changed" "$(cd "$g" && G status --short)" \
+		"$(cd "$p" && pmvcs status --short)"
+	# (binary's -diff is not read by pmvcs diff: docs/git-differences.md)
+	[[ $ra == *'.txt text binary'* ]] ||
+		expect_eq "$what: diff, changed" "$(cd "$g" && G diff 2>/dev/null)" "$(cd "$p" && pmvcs diff)"
 }
 
 case_ "no attributes" "" "" ""
