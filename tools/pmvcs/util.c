@@ -359,6 +359,7 @@ pmvcs_scan_config(pmvcs_ctx *ctx, const char *root, pmvcs_scan_cfg *out)
 void
 pmvcs_scan_opts(const pmvcs_scan_cfg *sc, vcs_wt_scan_opts *o)
 {
+	memset(o, 0, sizeof(*o));
 	o->excludes_file = sc->excl[0] ? sc->excl : NULL;
 	o->attributes_file = sc->attrs[0] ? sc->attrs : NULL;
 	o->eol = sc->eol;
