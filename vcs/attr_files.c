@@ -19,9 +19,6 @@ vcs_attr_config(const vcs_config *cfg, const char *root, vcs_getenv_fn fn,
 		void *ctx, vcs_eol_cfg *eol, char *file, size_t size)
 {
 	const vcs_config_entry *e = vcs_config_get(cfg, "core.autocrlf");
-	const char *home = fn ? fn(ctx, "HOME") : NULL;
-	const char *xdg = fn ? fn(ctx, "XDG_CONFIG_HOME") : NULL;
-	int n;
 
 	memset(eol, 0, sizeof(*eol));
 	if (e && e->value && !strcasecmp(e->value, "input"))
@@ -32,30 +29,8 @@ vcs_attr_config(const vcs_config *cfg, const char *root, vcs_getenv_fn fn,
 	if (e && e->value)
 		eol->eol = !strcasecmp(e->value, "lf") ? 1 :
 			!strcasecmp(e->value, "crlf") ? 2 : 0;
-	file[0] = '\0';
-	e = vcs_config_get(cfg, "core.attributesfile");
-	if (e && e->value && *e->value) {
-		const char *v = e->value;
-
-		if (v[0] == '~' && v[1] == '/' && home)
-			n = snprintf(file, size, "%s%s", home, v + 1);
-		else if (v[0] != '/' && root)
-			n = snprintf(file, size, "%s/%s", root, v);
-		else
-			n = snprintf(file, size, "%s", v);
-	} else if (xdg && *xdg) {
-		n = snprintf(file, size, "%s/git/attributes", xdg);
-	} else if (home) {
-		n = snprintf(file, size, "%s/.config/git/attributes", home);
-	} else {
-		return 0;
-	}
-	if (n < 0 || (size_t)n >= size) {
-		file[0] = '\0';
-		return vcs_seterr(PMDB_EINVAL, "core.attributesFile: path too "
-				  "long");
-	}
-	return 0;
+	return vcs_wt__user_file(cfg, "core.attributesFile", "attributes",
+				 root, fn, ctx, file, size);
 }
 
 /* push_file -- read one file and push it; missing: nothing */

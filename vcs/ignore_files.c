@@ -6,6 +6,7 @@
  * from the root down its .gitignore and then its .pmvcsignore (pmvcs's
  * own name, kept: it wins over .gitignore in the same directory).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -115,11 +116,28 @@ int
 vcs_ignore_excludes_file(const vcs_config *cfg, const char *root,
 			 vcs_getenv_fn fn, void *ctx, char *buf, size_t size)
 {
-	const vcs_config_entry *e = vcs_config_get(cfg, "core.excludesfile");
+	return vcs_wt__user_file(cfg, "core.excludesFile", "ignore", root, fn,
+				 ctx, buf, size);
+}
+
+/* vcs_wt__user_file -- a user file named by key or found in git's XDG
+ * directory, as git resolves core.excludesFile and core.attributesFile */
+int
+vcs_wt__user_file(const vcs_config *cfg, const char *key, const char *xdg_name,
+		  const char *root, vcs_getenv_fn fn, void *ctx, char *buf,
+		  size_t size)
+{
+	char canon[64];
+	const vcs_config_entry *e;
 	const char *home = fn ? fn(ctx, "HOME") : NULL;
 	const char *xdg = fn ? fn(ctx, "XDG_CONFIG_HOME") : NULL;
+	size_t i;
 	int n;
 
+	for (i = 0; key[i] && i + 1 < sizeof(canon); i++)
+		canon[i] = (char)tolower((unsigned char)key[i]);
+	canon[i] = '\0';
+	e = vcs_config_get(cfg, canon);
 	buf[0] = '\0';
 	if (e && e->value && *e->value) {
 		const char *v = e->value;
@@ -131,16 +149,15 @@ vcs_ignore_excludes_file(const vcs_config *cfg, const char *root,
 		else
 			n = snprintf(buf, size, "%s", v);
 	} else if (xdg && *xdg) {
-		n = snprintf(buf, size, "%s/git/ignore", xdg);
+		n = snprintf(buf, size, "%s/git/%s", xdg, xdg_name);
 	} else if (home) {
-		n = snprintf(buf, size, "%s/.config/git/ignore", home);
+		n = snprintf(buf, size, "%s/.config/git/%s", home, xdg_name);
 	} else {
 		return 0;
 	}
 	if (n < 0 || (size_t)n >= size) {
 		buf[0] = '\0';
-		return vcs_seterr(PMDB_EINVAL, "core.excludesFile: path too "
-				  "long");
+		return vcs_seterr(PMDB_EINVAL, "%s: path too long", key);
 	}
 	return 0;
 }

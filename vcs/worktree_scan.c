@@ -106,54 +106,35 @@ struct scan_shared {
  *  beyond, a directory is opened by path from the root when taken. */
 #define SCAN_FD_BUDGET 64
 
-/** load_ignore_file -- if directory dirfd (node->rel) has ignore
- *  files, make *ign a child of node->ign with their patterns. */
+/** load_rules -- directory dirfd (node->rel) has ignore files
+ *  (has_ign) or a .gitattributes (has_attr): make *ign and *attr
+ *  children of node's sets with their lines. */
 static int
-load_ignore_file(scan_worker *w, const scan_node *node, int dirfd,
-		 const vcs_ignore **ign)
+load_rules(scan_worker *w, const scan_node *node, int dirfd, int has_ign,
+	   int has_attr, const vcs_ignore **ign, const vcs_attr **attr)
 {
-	vcs_ignore *child = NULL;
-	char *base;
-	int rc = 0;
-
-	if (VCS_ARRAY_GROW(w->igns, w->igncap, w->nigns + 1, 8))
-		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	if ((rc = vcs_ignore_child(node->ign, &child)))
-		return rc;
-	w->igns[w->nigns++] = child;
+	vcs_ignore *ichild = NULL;
+	vcs_attr *achild = NULL;
 	/* base: the directory relative to the root, without '/' */
-	base = strndup(node->rel, node->rellen ? node->rellen - 1 : 0);
-	if (!base)
-		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	rc = vcs_ignore_push_dir(child, base, dirfd, node->rel);
-	free(base);
-	if (!rc)
-		*ign = child;
-	return rc;
-}
+	char *base = strndup(node->rel, node->rellen ? node->rellen - 1 : 0);
+	int rc = base ? 0 : vcs_seterr(PMDB_ENOMEM, "out of memory");
 
-/** load_attr_file -- make *attr a child of node->attr with directory
- *  dirfd's .gitattributes. */
-static int
-load_attr_file(scan_worker *w, const scan_node *node, int dirfd,
-	       const vcs_attr **attr)
-{
-	vcs_attr *child = NULL;
-	char *base;
-	int rc;
-
-	if (VCS_ARRAY_GROW(w->attrs, w->attrcap, w->nattrs + 1, 8))
-		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	if ((rc = vcs_attr_child(node->attr, &child)))
-		return rc;
-	w->attrs[w->nattrs++] = child;
-	base = strndup(node->rel, node->rellen ? node->rellen - 1 : 0);
-	if (!base)
-		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	rc = vcs_attr_push_dir(child, base, dirfd, node->rel);
+	if (!rc && has_ign && VCS_ARRAY_GROW(w->igns, w->igncap, w->nigns + 1, 8))
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+	if (!rc && has_ign && !(rc = vcs_ignore_child(node->ign, &ichild))) {
+		w->igns[w->nigns++] = ichild;
+		if (!(rc = vcs_ignore_push_dir(ichild, base, dirfd, node->rel)))
+			*ign = ichild;
+	}
+	if (!rc && has_attr &&
+	    VCS_ARRAY_GROW(w->attrs, w->attrcap, w->nattrs + 1, 8))
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+	if (!rc && has_attr && !(rc = vcs_attr_child(node->attr, &achild))) {
+		w->attrs[w->nattrs++] = achild;
+		if (!(rc = vcs_attr_push_dir(achild, base, dirfd, node->rel)))
+			*attr = achild;
+	}
 	free(base);
-	if (!rc)
-		*attr = child;
 	return rc;
 }
 
@@ -405,10 +386,8 @@ scan_one(scan_worker *w, scan_node *node)
 	if (rc || fd < 0)
 		return rc;
 	rc = read_dents(w, node, fd, &n, &ndirs, &has_ign, &has_attr);
-	if (!rc && has_ign)
-		rc = load_ignore_file(w, node, fd, &ign);
-	if (!rc && has_attr)
-		rc = load_attr_file(w, node, fd, &attr);
+	if (!rc && (has_ign || has_attr))
+		rc = load_rules(w, node, fd, has_ign, has_attr, &ign, &attr);
 	if (!rc && n > 1)
 		qsort_r(w->offs, n, sizeof(*w->offs), dent_cmp, w->names.data);
 	if (!rc && ndirs &&

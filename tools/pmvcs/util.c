@@ -26,30 +26,38 @@ pmvcs_getenv(void *vctx, const char *name)
 	return NULL;
 }
 
+/* vfatal -- "<who>: <message>\n" on ctx->err; 128 */
+static int
+vfatal(pmvcs_ctx *ctx, const char *who, const char *fmt, va_list ap)
+{
+	fprintf(ctx->err, "%s: ", who);
+	vfprintf(ctx->err, fmt, ap);
+	fputc('\n', ctx->err);
+	return PMVCS_EXIT_FATAL;
+}
+
 int
 pmvcs_die(pmvcs_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
-	fputs("fatal: ", ctx->err);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	rc = vfatal(ctx, "fatal", fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
-	return PMVCS_EXIT_FATAL;
+	return rc;
 }
 
 int
 pmvcs_fatal(pmvcs_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
-	fputs("pmvcs: ", ctx->err);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	rc = vfatal(ctx, "pmvcs", fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
-	return PMVCS_EXIT_FATAL;
+	return rc;
 }
 
 int

@@ -91,6 +91,14 @@ int vcs_ignore_push_top(vcs_ignore *ign, const char *root,
 int vcs_wt__read_conf(int dirfd, const char *name, const char *shown,
 		      vcs_str *text);
 struct vcs_config;
+/** vcs_wt__user_file -- semi-private: the file config key names (as
+ *  git spells it, "core.attributesFile"; "~/" expanded, relative to
+ *  root), or by default $XDG_CONFIG_HOME/git/<xdg_name> (or
+ *  ~/.config/git/<xdg_name>), into buf; "" when there is none. 0,
+ *  PMDB_EINVAL (too long). */
+int vcs_wt__user_file(const struct vcs_config *cfg, const char *key,
+		      const char *xdg_name, const char *root, vcs_getenv_fn fn,
+		      void *ctx, char *buf, size_t size);
 /** vcs_ignore_excludes_file -- git's core.excludesFile ("~/" expanded,
  *  relative to root) or its default $XDG_CONFIG_HOME/git/ignore (or
  *  ~/.config/git/ignore) into buf; "" when there is none. 0,
