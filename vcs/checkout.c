@@ -410,6 +410,9 @@ prepare(writer *wr, const vcs_wt_entry *e, wave *w, size_t k)
 		return rc;
 	if (type != PMDB_OBJ_BLOB)
 		return vcs_seterr(PMDB_ECORRUPT, "'%s' is not a blob", e->path);
+	if (e->conv && (rc = vcs_convert_smudge((enum vcs_conv)e->conv,
+						 &w->buf[k])))
+		return rc;
 	rc = enter_dir(wr, e->path, dl);
 	if (had >= 0 && (rc || wr->dirfd != had))
 		w->oldfds[w->noldfds++] = had; /* items of this wave use it */
@@ -667,6 +670,8 @@ vcs_checkout_tree_io(vcs_repo *repo, vcs_file_io *io, const pmdb_oid *from_tree,
 		rc = flatten(repo, from_tree, &old);
 	if (!rc)
 		rc = check_paths(oldp, &nw, res);
+	if (!rc)   /* line ends as the new tree's attributes say */
+		rc = vcs_attr_tree_conv(repo, &nw);
 	if (!rc)
 		rc = vcs_wt_scan(repo, &wt);
 	if (!rc)

@@ -6,6 +6,7 @@
  * from the root down its .gitignore and then its .pmvcsignore (pmvcs's
  * own name, kept: it wins over .gitignore in the same directory).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,11 +17,11 @@
 #include "config.h"
 #include "worktree.h"
 
-/* read_at -- the whole file name under dirfd; 1 if it is not there (or,
- * for the user's files opened by path, unreadable: git warns and goes
- * on, pmvcs just goes on) */
-static int
-read_at(int dirfd, const char *name, const char *shown, vcs_str *text)
+/* vcs_wt__read_conf -- the whole file name under dirfd; 1 if it is not
+ * there (or, for the user's files opened by path, unreadable: git warns
+ * and goes on, pmvcs just goes on) */
+int
+vcs_wt__read_conf(int dirfd, const char *name, const char *shown, vcs_str *text)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 
@@ -71,7 +72,7 @@ vcs_ignore_push_dir(vcs_ignore *ign, const char *base, int dirfd,
 
 	for (size_t i = 0; i < 2 && rc >= 0; i++) {
 		snprintf(shown, sizeof(shown), "%s%s", rel, names[i]);
-		rc = read_at(dirfd, names[i], shown, &text);
+		rc = vcs_wt__read_conf(dirfd, names[i], shown, &text);
 		if (rc == 0)
 			rc = vcs_ignore_push_src(ign, base, text.data ?
 						 (char *)text.data : "",
@@ -91,7 +92,7 @@ vcs_ignore_push_top(vcs_ignore *ign, const char *root,
 	int rc = 1;
 
 	if (excludes_file && *excludes_file) {
-		rc = read_at(AT_FDCWD, excludes_file, excludes_file, &text);
+		rc = vcs_wt__read_conf(AT_FDCWD, excludes_file, excludes_file, &text);
 		if (rc == 0)
 			rc = vcs_ignore_push_src(ign, "", text.data ?
 						 (char *)text.data : "",
@@ -99,7 +100,7 @@ vcs_ignore_push_top(vcs_ignore *ign, const char *root,
 	}
 	if (rc >= 0 && snprintf(path, sizeof(path), "%s/%s/info/exclude",
 				root, VCS_DOTDIR) < (int)sizeof(path)) {
-		rc = read_at(AT_FDCWD, path, VCS_DOTDIR "/info/exclude", &text);
+		rc = vcs_wt__read_conf(AT_FDCWD, path, VCS_DOTDIR "/info/exclude", &text);
 		if (rc == 0)
 			rc = vcs_ignore_push_src(ign, "", text.data ?
 						 (char *)text.data : "",
@@ -115,11 +116,28 @@ int
 vcs_ignore_excludes_file(const vcs_config *cfg, const char *root,
 			 vcs_getenv_fn fn, void *ctx, char *buf, size_t size)
 {
-	const vcs_config_entry *e = vcs_config_get(cfg, "core.excludesfile");
+	return vcs_wt__user_file(cfg, "core.excludesFile", "ignore", root, fn,
+				 ctx, buf, size);
+}
+
+/* vcs_wt__user_file -- a user file named by key or found in git's XDG
+ * directory, as git resolves core.excludesFile and core.attributesFile */
+int
+vcs_wt__user_file(const vcs_config *cfg, const char *key, const char *xdg_name,
+		  const char *root, vcs_getenv_fn fn, void *ctx, char *buf,
+		  size_t size)
+{
+	char canon[64];
+	const vcs_config_entry *e;
 	const char *home = fn ? fn(ctx, "HOME") : NULL;
 	const char *xdg = fn ? fn(ctx, "XDG_CONFIG_HOME") : NULL;
+	size_t i;
 	int n;
 
+	for (i = 0; key[i] && i + 1 < sizeof(canon); i++)
+		canon[i] = (char)tolower((unsigned char)key[i]);
+	canon[i] = '\0';
+	e = vcs_config_get(cfg, canon);
 	buf[0] = '\0';
 	if (e && e->value && *e->value) {
 		const char *v = e->value;
@@ -131,16 +149,15 @@ vcs_ignore_excludes_file(const vcs_config *cfg, const char *root,
 		else
 			n = snprintf(buf, size, "%s", v);
 	} else if (xdg && *xdg) {
-		n = snprintf(buf, size, "%s/git/ignore", xdg);
+		n = snprintf(buf, size, "%s/git/%s", xdg, xdg_name);
 	} else if (home) {
-		n = snprintf(buf, size, "%s/.config/git/ignore", home);
+		n = snprintf(buf, size, "%s/.config/git/%s", home, xdg_name);
 	} else {
 		return 0;
 	}
 	if (n < 0 || (size_t)n >= size) {
 		buf[0] = '\0';
-		return vcs_seterr(PMDB_EINVAL, "core.excludesFile: path too "
-				  "long");
+		return vcs_seterr(PMDB_EINVAL, "%s: path too long", key);
 	}
 	return 0;
 }

@@ -434,6 +434,7 @@ vcs_repo_free(vcs_repo *repo)
 	free(repo->worktree);
 	free(repo->dotdir);
 	free(repo->excludes_file);
+	free(repo->attributes_file);
 	free(repo);
 }
 

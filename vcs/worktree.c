@@ -214,6 +214,8 @@ vcs_wt_read(vcs_repo *repo, vcs_wt_reader *rd, const vcs_wt_entry *e)
 	rc = vcs_file_io_read_one((char *)path.data, e->path,
 				 e->mode == VCS_MODE_LINK, e->size, &rd->buf);
 	vcs_str_free(&path);
+	if (!rc && e->conv)
+		vcs_convert_clean((enum vcs_conv)e->conv, &rd->buf);
 	return rc;
 }
 
@@ -281,8 +283,13 @@ vcs_wt_read_many(vcs_repo *repo, vcs_file_io *io, vcs_wt_entry **v, size_t n,
 			rc = vcs_file_io_read_reap(io, c->rd, c->n);
 			c->submitted = 0;
 		}
-		for (size_t k = 0; k < c->n && !rc; k++)
+		for (size_t k = 0; k < c->n && !rc; k++) {
+			/* the blob's content, as the attributes make it */
+			if (c->e[k]->conv)
+				vcs_convert_clean((enum vcs_conv)c->e[k]->conv,
+						  &c->rd[k].buf);
 			rc = fn(arg, c->e[k], &c->rd[k].buf);
+		}
 		c->n = 0;
 		cur ^= 1;
 	}

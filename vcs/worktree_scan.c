@@ -1,7 +1,10 @@
 /*
  * worktree_scan.c -- list the working tree's files: a parallel scan of
- * its directories, with the .pmvcsignore rules in force in each, into a
- * list sorted by path (vcs_wt_list, vcs/worktree.c).
+ * its directories, with the ignore rules in force in each, into a list
+ * sorted by path (vcs_wt_list, vcs/worktree.c). Each file gets its
+ * end-of-line conversion from the attribute files in force (attr.h); a
+ * directory's .gitattributes is read only when its listing names one, so
+ * a tree without them costs no extra system call.
  */
 #define _GNU_SOURCE /* getdents64, qsort_r */
 #include <dirent.h>
@@ -45,6 +48,8 @@ typedef struct scan_node {
 	const char *rel;        /**< "" or "a/b/", in a thread's blocks */
 	size_t rellen;
 	const vcs_ignore *ign;  /**< the rules in force here, read-only */
+	const vcs_attr *attr;   /**< the attributes in force, read-only */
+	int all_ign;            /**< inside an ignored directory */
 	int fd;                 /**< opened by the parent's reader, or -1 */
 	/* filled by the thread that reads the directory */
 	int worker;             /**< whose list holds its files */
@@ -74,6 +79,8 @@ typedef struct scan_worker {
 	size_t offcap;
 	vcs_ignore **igns;     /**< rule sets it created, freed at the end */
 	size_t nigns, igncap;
+	vcs_attr **attrs;      /**< attribute sets it created, the same */
+	size_t nattrs, attrcap;
 	char *dents;           /**< getdents64 buffer */
 	pthread_t tid;
 } scan_worker;
@@ -89,6 +96,8 @@ struct scan_shared {
 	int stop, rc;          /**< first error, its message in err */
 	char *err;
 	int fds;               /**< fds held by queued nodes (atomic) */
+	vcs_eol_cfg eol;       /**< read-only during the scan */
+	int want_ignored;      /**< vcs_wt_scan_opts's */
 	scan_worker w[VCS_WT_SCAN_MAXTHREADS];
 };
 
@@ -97,29 +106,35 @@ struct scan_shared {
  *  beyond, a directory is opened by path from the root when taken. */
 #define SCAN_FD_BUDGET 64
 
-/** load_ignore_file -- if directory dirfd (node->rel) has ignore
- *  files, make *ign a child of node->ign with their patterns. */
+/** load_rules -- directory dirfd (node->rel) has ignore files
+ *  (has_ign) or a .gitattributes (has_attr): make *ign and *attr
+ *  children of node's sets with their lines. */
 static int
-load_ignore_file(scan_worker *w, const scan_node *node, int dirfd,
-		 const vcs_ignore **ign)
+load_rules(scan_worker *w, const scan_node *node, int dirfd, int has_ign,
+	   int has_attr, const vcs_ignore **ign, const vcs_attr **attr)
 {
-	vcs_ignore *child = NULL;
-	char *base;
-	int rc = 0;
-
-	if (VCS_ARRAY_GROW(w->igns, w->igncap, w->nigns + 1, 8))
-		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	if ((rc = vcs_ignore_child(node->ign, &child)))
-		return rc;
-	w->igns[w->nigns++] = child;
+	vcs_ignore *ichild = NULL;
+	vcs_attr *achild = NULL;
 	/* base: the directory relative to the root, without '/' */
-	base = strndup(node->rel, node->rellen ? node->rellen - 1 : 0);
-	if (!base)
-		return vcs_seterr(PMDB_ENOMEM, "out of memory");
-	rc = vcs_ignore_push_dir(child, base, dirfd, node->rel);
+	char *base = strndup(node->rel, node->rellen ? node->rellen - 1 : 0);
+	int rc = base ? 0 : vcs_seterr(PMDB_ENOMEM, "out of memory");
+
+	if (!rc && has_ign && VCS_ARRAY_GROW(w->igns, w->igncap, w->nigns + 1, 8))
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+	if (!rc && has_ign && !(rc = vcs_ignore_child(node->ign, &ichild))) {
+		w->igns[w->nigns++] = ichild;
+		if (!(rc = vcs_ignore_push_dir(ichild, base, dirfd, node->rel)))
+			*ign = ichild;
+	}
+	if (!rc && has_attr &&
+	    VCS_ARRAY_GROW(w->attrs, w->attrcap, w->nattrs + 1, 8))
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+	if (!rc && has_attr && !(rc = vcs_attr_child(node->attr, &achild))) {
+		w->attrs[w->nattrs++] = achild;
+		if (!(rc = vcs_attr_push_dir(achild, base, dirfd, node->rel)))
+			*attr = achild;
+	}
 	free(base);
-	if (!rc)
-		*ign = child;
 	return rc;
 }
 
@@ -151,11 +166,11 @@ dent_cmp(const void *a, const void *b, void *ctx)
  *  not report are found with fstatat. */
 static int
 read_dents(scan_worker *w, const scan_node *node, int dirfd, size_t *n,
-	   size_t *ndirs, int *has_ign)
+	   size_t *ndirs, int *has_ign, int *has_attr)
 {
 	vcs_str_reset(&w->names);
 	*n = *ndirs = 0;
-	*has_ign = 0;
+	*has_ign = *has_attr = 0;
 	for (;;) {
 		ssize_t got = getdents64(dirfd, w->dents, DENTS_BYTES);
 		if (got < 0 && errno == EINTR)
@@ -188,6 +203,8 @@ read_dents(scan_worker *w, const scan_node *node, int dirfd, size_t *n,
 			if (type == DT_REG && (!strcmp(name, VCS_IGNORE_FILE) ||
 					       !strcmp(name, VCS_GITIGNORE_FILE)))
 				*has_ign = 1;
+			if (type == DT_REG && !strcmp(name, VCS_ATTR_FILE))
+				*has_attr = 1;
 			if (VCS_ARRAY_GROW(w->offs, w->offcap, *n + 1, 256))
 				return vcs_seterr(PMDB_ENOMEM, "out of memory");
 			w->offs[(*n)++] = (uint32_t)w->names.len;
@@ -222,7 +239,7 @@ scan_push(scan_shared *sh, scan_node *node)
  *  *out NULL when it vanished since its dirent. */
 static int
 new_kid(scan_worker *w, int dirfd, const char *name, const vcs_ignore *ign,
-	scan_node **out)
+	const vcs_attr *attr, scan_node **out)
 {
 	scan_shared *sh = w->sh;
 	scan_node *k = vcs_wt_list_reserve(&w->files, sizeof(*k));
@@ -253,6 +270,7 @@ new_kid(scan_worker *w, int dirfd, const char *name, const vcs_ignore *ign,
 	k->rel = rel;
 	k->rellen = w->path.len + 1;
 	k->ign = ign;
+	k->attr = attr;
 	k->fd = fd;
 	*out = k;
 	return 0;
@@ -284,7 +302,7 @@ scan_open(scan_worker *w, scan_node *node, int *fd)
 /** scan_file -- lstat name in dirfd and add it (path w->path) to w's
  *  list if it is still a file or symlink. */
 static int
-scan_file(scan_worker *w, int dirfd, const char *name)
+scan_file(scan_worker *w, int dirfd, const char *name, const vcs_attr *attr)
 {
 	struct stat st;
 	vcs_wt_entry *e;
@@ -306,6 +324,9 @@ scan_file(scan_worker *w, int dirfd, const char *name)
 	if (!e)
 		return vcs_seterr(PMDB_ENOMEM, "out of memory");
 	fill_stat(e, &st);
+	if (mode != VCS_MODE_LINK && vcs_attr_active(attr, &w->sh->eol))
+		e->conv = (uint8_t)vcs_attr_conv(attr, e->path, e->len,
+						 &w->sh->eol);
 	return 0;
 }
 
@@ -313,7 +334,7 @@ scan_file(scan_worker *w, int dirfd, const char *name)
  *  list the files, make nodes for the subdirectories. */
 static int
 scan_entries(scan_worker *w, scan_node *node, int dirfd, size_t n,
-	     const vcs_ignore *ign)
+	     const vcs_ignore *ign, const vcs_attr *attr)
 {
 	int rc = 0;
 
@@ -327,15 +348,24 @@ scan_entries(scan_worker *w, scan_node *node, int dirfd, size_t n,
 		if (vcs_str_add(&w->path, node->rel, node->rellen) ||
 		    vcs_str_adds(&w->path, name))
 			return vcs_seterr(PMDB_ENOMEM, "out of memory");
-		if (vcs_ignore_match(ign, (char *)w->path.data, w->path.len, is_dir))
+		size_t had = w->files.n;
+		int ig = node->all_ign ||
+			vcs_ignore_match(ign, (char *)w->path.data, w->path.len,
+					 is_dir);
+
+		if (ig && !w->sh->want_ignored)
 			continue;
 		if (!is_dir) {
-			rc = scan_file(w, dirfd, name);
+			rc = scan_file(w, dirfd, name, attr);
+			if (ig && w->files.n > had)
+				w->files.e[had].ignored = 1;
 			continue;
 		}
-		rc = new_kid(w, dirfd, name, ign, &kid);
-		if (!rc && kid)
+		rc = new_kid(w, dirfd, name, ign, attr, &kid);
+		if (!rc && kid) {
+			kid->all_ign = ig;
 			node->kids[node->nkids++] = (scan_kid){ kid, w->files.n - node->first };
+		}
 	}
 	node->nfiles = w->files.n - node->first;
 	return rc;
@@ -346,24 +376,25 @@ static int
 scan_one(scan_worker *w, scan_node *node)
 {
 	const vcs_ignore *ign = node->ign;
+	const vcs_attr *attr = node->attr;
 	size_t n = 0, ndirs = 0;
-	int fd, has_ign = 0;
+	int fd, has_ign = 0, has_attr = 0;
 	int rc = scan_open(w, node, &fd);
 
 	node->worker = w->id;
 	node->first = w->files.n;
 	if (rc || fd < 0)
 		return rc;
-	rc = read_dents(w, node, fd, &n, &ndirs, &has_ign);
-	if (!rc && has_ign)
-		rc = load_ignore_file(w, node, fd, &ign);
+	rc = read_dents(w, node, fd, &n, &ndirs, &has_ign, &has_attr);
+	if (!rc && (has_ign || has_attr))
+		rc = load_rules(w, node, fd, has_ign, has_attr, &ign, &attr);
 	if (!rc && n > 1)
 		qsort_r(w->offs, n, sizeof(*w->offs), dent_cmp, w->names.data);
 	if (!rc && ndirs &&
 	    !(node->kids = vcs_wt_list_reserve(&w->files, ndirs * sizeof(scan_kid))))
 		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
 	if (!rc)
-		rc = scan_entries(w, node, fd, n, ign);
+		rc = scan_entries(w, node, fd, n, ign, attr);
 	close(fd);
 	if (rc) {
 		/* not queued: give back what the subdirectories hold */
@@ -515,6 +546,9 @@ scan_free(scan_shared *sh)
 		for (size_t k = 0; k < w->nigns; k++)
 			vcs_ignore_free(w->igns[k]);
 		free(w->igns);
+		for (size_t k = 0; k < w->nattrs; k++)
+			vcs_attr_free(w->attrs[k]);
+		free(w->attrs);
 	}
 	free(sh->err);
 	pthread_cond_destroy(&sh->cv);
@@ -533,9 +567,21 @@ int
 vcs_wt_scan_root_ex(const char *root, vcs_wt_list *out, int threads,
 		    const char *excludes_file)
 {
+	vcs_wt_scan_opts o = { excludes_file, NULL, { 0, 0 }, 0 };
+
+	return vcs_wt_scan_root_opts(root, out, threads, &o);
+}
+
+/** vcs_wt_scan_root_opts -- the same with o's files and settings. */
+int
+vcs_wt_scan_root_opts(const char *root, vcs_wt_list *out, int threads,
+		      const vcs_wt_scan_opts *o)
+{
 	scan_shared *sh = calloc(1, sizeof(*sh));
 	vcs_ignore *top = NULL;
-	scan_node top_node = { "", 0, NULL, -1, 0, 0, 0, NULL, 0, NULL };
+	vcs_attr *top_attr = NULL;
+	scan_node top_node = { "", 0, NULL, NULL, 0, -1, 0, 0, 0, NULL, 0,
+			       NULL };
 	int rc;
 
 	if (!sh)
@@ -545,9 +591,15 @@ vcs_wt_scan_root_ex(const char *root, vcs_wt_list *out, int threads,
 	sh->started = 1; /* the caller */
 	pthread_mutex_init(&sh->mu, NULL);
 	pthread_cond_init(&sh->cv, NULL);
+	sh->eol = o->eol;
+	sh->want_ignored = o->want_ignored;
 	rc = vcs_ignore_new(&top);
 	if (!rc)
-		rc = vcs_ignore_push_top(top, root, excludes_file);
+		rc = vcs_ignore_push_top(top, root, o->excludes_file);
+	if (!rc)
+		rc = vcs_attr_new(&top_attr);
+	if (!rc)
+		rc = vcs_attr_push_top(top_attr, root, o->attributes_file);
 	for (int i = 0; i < sh->nthreads && !rc; i++) {
 		sh->w[i].sh = sh;
 		sh->w[i].id = i;
@@ -563,6 +615,7 @@ vcs_wt_scan_root_ex(const char *root, vcs_wt_list *out, int threads,
 		goto out;
 	}
 	top_node.ign = top;
+	top_node.attr = top_attr;
 	sh->queue = &top_node;
 	sh->queued = 1;
 	scan_loop(&sh->w[0]);
@@ -577,6 +630,7 @@ out:
 		close(sh->rootfd);
 	scan_free(sh);
 	vcs_ignore_free(top);
+	vcs_attr_free(top_attr);
 	free(sh);
 	return rc;
 }
@@ -585,8 +639,10 @@ out:
 int
 vcs_wt_scan_threads(vcs_repo *repo, vcs_wt_list *out, int threads)
 {
-	return vcs_wt_scan_root_ex(repo->worktree, out, threads,
-				   repo->excludes_file);
+	vcs_wt_scan_opts o = { repo->excludes_file, repo->attributes_file,
+			       repo->eol, 0 };
+
+	return vcs_wt_scan_root_opts(repo->worktree, out, threads, &o);
 }
 
 /** vcs_wt_scan -- list the working tree's files, sorted, with as many

@@ -40,6 +40,15 @@ compare() {
 		"$(cd "$p" && pmvcs status --short)"
 	expect_eq "$1: status -uall" "$(cd "$g" && command git status --short -uall)" \
 		"$(cd "$p" && pmvcs status --short -uall)"
+	for a in "--ignored" "--ignored -uall"; do
+		expect_eq "$1: status $a" "$(cd "$g" && command git status --short $a)" \
+			"$(cd "$p" && pmvcs status --short $a)"
+		expect_eq "$1: status $a in sub" "$(cd "$g/sub" && command git status --short $a)" \
+			"$(cd "$p/sub" && pmvcs status --short $a)"
+	done
+	expect_eq "$1: status --ignored, long" \
+		"$(cd "$g/sub" && command git -c advice.statusHints=false status --ignored)" \
+		"$(cd "$p/sub" && pmvcs -c advice.statusHints=false status --ignored)"
 	local gt pt
 	gt=$(cd "$g" && command git add -A && command git write-tree && command git reset -q)
 	(cd "$p" && pmvcs commit -q -m "$1")
@@ -90,3 +99,24 @@ cp "$g/.git/info/exclude" "$p/.pmvcs/info/exclude"
 (cd "$p" && pmvcs -c core.excludesFile="$T/xdgignore" commit -q -m c)
 expect_eq "-c core.excludesFile: tree" "$gt" "$(cd "$p" && pmvcs rev-parse 'HEAD^{tree}')"
 echo ok
+
+# --stdin (lines, a C-quoted one), -z (NUL-ended in and out), -n
+printf '%s\n' "${paths[@]}" '"sub/\170.o"' > "$T/list"
+printf '%s\0' "${paths[@]}" > "$T/listz"
+cis() {  # cis WHAT INPUT ARGS...: check-ignore --stdin in both, bytes compared
+	local what=$1 in=$2 gr=0 pr=0; shift 2
+	(cd "$g" && command git check-ignore --stdin "$@" < "$in" > "$T/go" 2>&1) || gr=$?
+	(cd "$p" && pmvcs check-ignore --stdin "$@" < "$in" > "$T/po" 2>&1) || pr=$?
+	sed -i 's/\.git\//.pmvcs\//g' "$T/go"
+	cmp -s "$T/go" "$T/po" || { od -c "$T/go" | head; od -c "$T/po" | head; fail "check-ignore --stdin $what"; }
+	expect_eq "check-ignore --stdin $what: exit" "$gr" "$pr"
+}
+cis "plain" "$T/list"
+cis "-v" "$T/list" -v
+cis "-v -n" "$T/list" -v -n
+cis "-z" "$T/listz" -z
+cis "-z -v -n" "$T/listz" -z -v -n
+ci "--stdin with paths" . --stdin a.o
+ci "-z without --stdin" . -z a.o
+ci "-q two paths" . -q a.o b.o
+ci "no path" .

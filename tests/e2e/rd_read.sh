@@ -86,7 +86,7 @@ body of $n")
 	case $msg in *"unknown revision"*) ;; *) fail "message: $msg" ;; esac
 	(cd "$P" && expect_rc 128 pmvcs cat-file -t nosuchrev 2>/dev/null)
 	msg=$(cd "$P" && pmvcs cat-file -t nosuchrev 2>&1 || true)
-	expect_eq "cat-file message" "pmvcs: Not a valid object name nosuchrev" "$msg"
+	expect_eq "cat-file message (git's)" "fatal: Not a valid object name nosuchrev" "$msg"
 	zero=$(printf '%0*d' $([ $fmt = sha1 ] && echo 40 || echo 64) 0)
 	(cd "$P" && expect_rc 1 pmvcs cat-file -e $zero)
 	(cd "$P" && expect_rc 128 pmvcs log nosuchrev 2>/dev/null)

@@ -54,8 +54,9 @@ expect_eq "same-size change again" " M top" "$(cd "$p" && pmvcs status -s)"
 touch -d '2001-01-01' "$p/top"          # even with an old mtime, ctime differs
 expect_eq "old mtime" " M top" "$(cd "$p" && pmvcs status -s)"
 
-# from a subdirectory, still whole-tree, root-relative paths
-expect_eq "subdir" " M top" "$(cd "$p/a" && pmvcs status -s)"
+# from a subdirectory, still whole-tree, paths relative to it (git's)
+expect_eq "subdir" " M ../top" "$(cd "$p/a" && pmvcs status -s)"
+expect_eq "subdir, porcelain" " M top" "$(cd "$p/a" && pmvcs status --porcelain)"
 
 # unborn branch: everything untracked
 u="$T/u" ug="$T/ug"; pmvcs init -q "$u"; git init -q "$ug"

@@ -34,12 +34,15 @@ expect_eq "clean again (cache)" "" "$(pmvcs -C "$p" --no-server status --short)"
 # both: PMVCS status (in-process and served) equals git's
 both() {
 	local want; want=$(cd "$g" && git status --short)
-	expect_eq "$1 (in-process)" "$want" "$(cd "$p/d03" && pmvcs --no-server status --short)"
+	# from a subdirectory: paths relative to it, as git's
+	expect_eq "$1 (in-process)" "$(cd "$g/d03" && git status --short)" \
+		"$(cd "$p/d03" && pmvcs --no-server status --short)"
 	expect_eq "$1 (in-process, again)" "$want" "$(pmvcs -C "$p" --no-server status --short)"
 	expect_eq "$1 -uall" "$(cd "$g" && git status --short -uall)" \
 		"$(pmvcs -C "$p" --no-server status --short -uall)"
 	srv_start "$p"
-	expect_eq "$1 (served)" "$want" "$(cd "$p/d05/a" && pmvcs status --short)"
+	expect_eq "$1 (served)" "$(cd "$g/d05/a" && git status --short)" \
+		"$(cd "$p/d05/a" && pmvcs status --short)"
 	expect_eq "$1 (served, again)" "$want" "$(pmvcs -C "$p" status --short)"
 	"$PMVCS" -C "$p" server stop >/dev/null
 }

@@ -59,9 +59,18 @@ typedef struct pmvcs_cmd_def {
 /** pmvcs_cmd_find -- the command named name, or NULL (main.c). */
 const pmvcs_cmd_def *pmvcs_cmd_find(const char *name);
 
+/** pmvcs_unknown_command -- git's answer to a word that names no
+ *  command ("did you mean", help.c's rules), "pmvcs" where git says
+ *  "git", written to fd; returns 1, git's exit code. */
+int pmvcs_unknown_command(int fd, const char *cmd);
+
 /** pmvcs_getenv -- look name up in ctx->envp (matches vcs_getenv_fn). */
 const char *pmvcs_getenv(void *ctx, const char *name);
 
+/** pmvcs_die -- print git's "fatal: <msg>\n" on ctx->err, for messages
+ *  copied from git; return 128. */
+int pmvcs_die(pmvcs_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /** pmvcs_fatal -- print "pmvcs: <msg>\n" on ctx->err; return 128. */
 int pmvcs_fatal(pmvcs_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -232,6 +241,23 @@ void pmvcs_ctx_release(pmvcs_ctx *ctx);
  *  when none) into buf, for worktree root (util.c). @return 0, or
  *  128 after git's message (a broken config file). */
 int pmvcs_excludes(pmvcs_ctx *ctx, const char *root, char *buf, size_t size);
+/** pmvcs_config_flag -- the boolean key (canonical: "advice.statushints")
+ *  of the command's configuration; dflt when unset or unreadable (a
+ *  broken file is reported by whatever reads it next). */
+int pmvcs_config_flag(pmvcs_ctx *ctx, const char *key, int dflt);
+/** The command's settings for a scan of its work tree. */
+typedef struct pmvcs_scan_cfg {
+	char excl[4096];        /**< core.excludesFile, or "" */
+	char attrs[4096];       /**< core.attributesFile, or "" */
+	vcs_eol_cfg eol;        /**< core.autocrlf, core.eol */
+} pmvcs_scan_cfg;
+/** pmvcs_scan_config -- the command's excludes and attributes files and
+ *  eol settings for the work tree at root (git's config, read once per
+ *  command): 0, or 128 after git's message (a broken config file). */
+int pmvcs_scan_config(pmvcs_ctx *ctx, const char *root, pmvcs_scan_cfg *out);
+struct vcs_wt_scan_opts;
+/** pmvcs_scan_opts -- sc as scan options (pointing into sc). */
+void pmvcs_scan_opts(const pmvcs_scan_cfg *sc, struct vcs_wt_scan_opts *o);
 
 /** pmvcs_idents -- "Name <email> <when>" of the author and committer
  *  (either may be NULL) as git commit resolves them: environment, then

@@ -468,12 +468,15 @@ single(pmvcs_ctx *ctx, vcs_repo *repo, const char *mode, const char *spec)
 	vcs_str data = VCS_STR_INIT;
 	int rc = vcs_revparse(repo, spec, &oid);
 
-	if (rc == 0)
-		rc = pmdb_object_info(repo->env, &oid, &type, &size);
+	/* git: -e is quiet (exit 1) only for a well-formed name whose
+	 * object is missing; a name that does not resolve is fatal */
+	if (rc)
+		return pmvcs_die(ctx, "Not a valid object name %s", spec);
+	rc = pmdb_object_info(repo->env, &oid, &type, &size);
 	if (rc) {
 		if (!strcmp(mode, "-e"))
 			return PMVCS_EXIT_DIFF;
-		return pmvcs_fatal(ctx, "Not a valid object name %s", spec);
+		return pmvcs_die(ctx, "Not a valid object name %s", spec);
 	}
 	if (!strcmp(mode, "-e"))
 		return 0;

@@ -148,6 +148,30 @@ update_head(pmvcs_ctx *ctx, vcs_repo *repo, const target *t,
 	return rc ? vcs_seterr_pmdb(rc, "updating HEAD") : 0;
 }
 
+/** detach_advice -- git's advice on leaving branch head_ref for a
+ *  detached HEAD at what (as typed), unless advice.detachedHead is
+ *  false; the commands named are pmvcs's own. */
+static void
+detach_advice(pmvcs_ctx *ctx, const char *head_ref, const char *what)
+{
+	if (strncmp(head_ref, "refs/heads/", 11) ||
+	    !pmvcs_config_flag(ctx, "advice.detachedhead", 1))
+		return;
+	fprintf(ctx->err, "Note: switching to '%s'.\n\n"
+		"You are in 'detached HEAD' state. You can look around, make "
+		"experimental\nchanges and commit them, and you can discard "
+		"any commits you make in this\nstate without impacting any "
+		"branches by switching back to a branch.\n\n"
+		"If you want to create a new branch to retain commits you "
+		"create, you may\ndo so (now or later) by using -b with the "
+		"checkout command. Example:\n\n"
+		"  pmvcs checkout -b <new-branch-name>\n\n"
+		"Or undo this operation with:\n\n  pmvcs checkout %s\n\n"
+		"Turn off this advice by setting config variable "
+		"advice.detachedHead to false\n\n", what ? what : "HEAD",
+		head_ref + 11);
+}
+
 /** cmd_checkout -- "pmvcs checkout [-f] [-b NEW] BRANCH|REV". */
 int
 cmd_checkout(pmvcs_ctx *ctx)
@@ -247,8 +271,10 @@ cmd_checkout(pmvcs_ctx *ctx)
 	else if (t.ref[0])
 		fprintf(ctx->err, "%s to branch '%s'\n",
 			strcmp(t.ref, head_ref) ? "Switched" : "Reset", t.ref + 11);
-	else if (!vcs_commit_oneline(repo, &t.commit, &line))
+	else if (!vcs_commit_oneline(repo, &t.commit, &line)) {
+		detach_advice(ctx, head_ref, spec);
 		fprintf(ctx->err, "HEAD is now at %s\n", line.data);
+	}
 out:
 	vcs_checkout_result_clear(&res);
 	vcs_str_free(&line);

@@ -276,7 +276,8 @@ cmd_commit(pmvcs_ctx *ctx)
 	vcs_str msg = VCS_STR_INIT, line = VCS_STR_INIT;
 	vcs_str author = VCS_STR_INIT, committer = VCS_STR_INIT;
 	pmvcs_msg_opt m = { VCS_STR_INIT, 0, 0 };
-	char excl[4096];
+	pmvcs_scan_cfg sc;
+	vcs_wt_scan_opts so;
 	vcs_wt_list wt = VCS_WT_LIST_INIT;
 	vcs_repo *repo = NULL;
 	vcs_file_io *io = NULL;
@@ -307,13 +308,13 @@ cmd_commit(pmvcs_ctx *ctx)
 	repo = pmvcs_open_repo(ctx);
 	if (!repo)
 		goto out;
-	if ((ret = pmvcs_excludes(ctx, repo->worktree, excl, sizeof(excl))))
+	if ((ret = pmvcs_scan_config(ctx, repo->worktree, &sc)))
 		goto out;
+	pmvcs_scan_opts(&sc, &so);
 	ret = PMVCS_EXIT_FATAL;
 	rc = read_head(repo, &hs);
 	if (!rc)
-		rc = vcs_wt_scan_root_ex(repo->worktree, &wt, 0,
-					 excl[0] ? excl : NULL);
+		rc = vcs_wt_scan_root_opts(repo->worktree, &wt, 0, &so);
 	if (!rc)
 		rc = vcs_wtcache_apply(repo, &wt);
 	if (rc)
@@ -334,8 +335,12 @@ cmd_commit(pmvcs_ctx *ctx)
 			     (!hs.born && !wt.n))) {
 		pmdb_txn_abort(txn);
 		txn = NULL;
-		if (hs.ref[0] && !strncmp(hs.ref, "refs/heads/", 11))
+		if (hs.ref[0] && !strncmp(hs.ref, "refs/heads/", 11)) {
 			fprintf(ctx->out, "On branch %s\n", hs.ref + 11);
+		} else if (hs.born) {   /* git's status header, as status's */
+			vcs_oid_abbrev(repo, &hs.oid, 7, hex);
+			fprintf(ctx->out, "HEAD detached at %s\n", hex);
+		}
 		fprintf(ctx->out, hs.born ? "nothing to commit, working tree clean\n" :
 			"nothing to commit (create/copy files to track)\n");
 		ret = PMVCS_EXIT_DIFF;

@@ -4,9 +4,11 @@
  *
  * There is no index, so every change is "not staged": git's short
  * format shows it in the second column (" M a", " D b", " T c") and
- * untracked files as "?? d" (an untracked directory as "?? dir/").
- * Paths are relative to the repository root (git prints them relative
- * to the current directory in the long format).
+ * untracked files as "?? d" (an untracked directory as "?? dir/"),
+ * and with --ignored the ignored ones as "!! e" (status_ignored.c).
+ * Paths are relative to the current directory as git prints them
+ * ("../a"; status.relativePaths=false: to the root), except with
+ * --porcelain, whose paths are the root's.
  */
 #include <limits.h>
 #include <pthread.h>
@@ -24,18 +26,44 @@ static const char *const status_usage[] = {
 	NULL
 };
 
-/** print_path -- a path as git quotes it. */
+/** print_path -- a path as git quotes it, relative to prefix ("" or
+ *  "dir/": where the command runs) as git's quote_path() makes it;
+ *  quote_sp: in double quotes if it holds a space (the short format). */
 static void
-print_path(pmvcs_ctx *ctx, vcs_str *q, const char *path, size_t len)
+print_path(pmvcs_ctx *ctx, vcs_str *q, const char *prefix, const char *path,
+	   size_t len, int quote_sp)
 {
+	vcs_str rel = VCS_STR_INIT;
+	size_t pl = strlen(prefix), i = 0, common = 0;
+
+	/* the directories path and prefix share, then a "../" for each
+	 * directory of prefix left */
+	while (i < pl && i < len && path[i] == prefix[i])
+		if (path[i++] == '/')
+			common = i;
+	if (i == pl)
+		common = pl;
+	for (size_t k = common; k < pl; k++)
+		if (prefix[k] == '/')
+			vcs_str_add(&rel, "../", 3);
+	vcs_str_add(&rel, path + common, len - common);
+	if (!rel.len)
+		vcs_str_add(&rel, "./", 2);
 	vcs_str_reset(q);
-	if (vcs_quote_path(q, path, len) == 0)
-		fwrite(q->data, 1, q->len, ctx->out);
+	if (rel.data && vcs_quote_path(q, (char *)rel.data, rel.len) == 0) {
+		int sp = quote_sp && q->data[0] != '"' &&
+			memchr(q->data, ' ', q->len);
+
+		fprintf(ctx->out, sp ? "\"%.*s\"" : "%.*s", (int)q->len,
+			(char *)q->data);
+	}
+	vcs_str_free(&rel);
 }
 
-/** print_short -- "XY path" lines. */
+/** print_short -- "XY path" lines, then "!! path" for ign. */
 static void
-print_short(pmvcs_ctx *ctx, const vcs_status *st, int untracked)
+print_short(pmvcs_ctx *ctx, const vcs_status *st, int untracked,
+	    const char *prefix, const vcs_wt_list *ign)
 {
 	vcs_str q = VCS_STR_INIT;
 
@@ -48,7 +76,12 @@ print_short(pmvcs_ctx *ctx, const vcs_status *st, int untracked)
 		} else {
 			fprintf(ctx->out, " %c ", it->kind);
 		}
-		print_path(ctx, &q, it->path, it->len);
+		print_path(ctx, &q, prefix, it->path, it->len, 1);
+		fputc('\n', ctx->out);
+	}
+	for (size_t i = 0; ign && i < ign->n; i++) {
+		fputs("!! ", ctx->out);
+		print_path(ctx, &q, prefix, ign->e[i].path, ign->e[i].len, 1);
 		fputc('\n', ctx->out);
 	}
 	vcs_str_free(&q);
@@ -57,7 +90,8 @@ print_short(pmvcs_ctx *ctx, const vcs_status *st, int untracked)
 /** print_long -- git's long format. */
 static void
 print_long(pmvcs_ctx *ctx, vcs_repo *repo, const vcs_status *st,
-	   const char *head_ref, int untracked)
+	   const char *head_ref, int untracked, const char *prefix,
+	   const vcs_wt_list *ign, int hints)
 {
 	vcs_str q = VCS_STR_INIT;
 	size_t nu = untracked ? st->n - st->ntracked : 0;
@@ -72,38 +106,62 @@ print_long(pmvcs_ctx *ctx, vcs_repo *repo, const vcs_status *st,
 	if (!st->born)
 		fprintf(ctx->out, "\nNo commits yet\n\n");
 	if (st->ntracked) {
-		fprintf(ctx->out, "Changes not staged for commit:\n"
-			"  (use \"pmvcs commit -m <msg>\" to record all changes)\n"
-			"  (use \"pmvcs checkout -f HEAD\" to discard them)\n");
+		fprintf(ctx->out, "Changes not staged for commit:\n");
+		if (hints)
+			fprintf(ctx->out, "  (use \"pmvcs commit -m <msg>\" to "
+				"record all changes)\n  (use \"pmvcs checkout "
+				"-f HEAD\" to discard them)\n");
 		for (size_t i = 0; i < st->ntracked; i++) {
 			const vcs_status_item *it = &st->items[i];
 			fputs(it->kind == VCS_ST_MODIFIED ? "\tmodified:   " :
 			      it->kind == VCS_ST_DELETED ? "\tdeleted:    " :
 			      "\ttypechange: ", ctx->out);
-			print_path(ctx, &q, it->path, it->len);
+			print_path(ctx, &q, prefix, it->path, it->len, 0);
 			fputc('\n', ctx->out);
 		}
 		fputc('\n', ctx->out);
 	}
 	if (nu) {
-		fprintf(ctx->out, "Untracked files:\n"
-			"  (\"pmvcs commit\" records them; list them in "
-			".pmvcsignore to ignore them)\n");
+		fprintf(ctx->out, "Untracked files:\n");
+		if (hints)
+			fprintf(ctx->out, "  (\"pmvcs commit\" records them; "
+				"list them in .gitignore to ignore them)\n");
 		for (size_t i = st->ntracked; i < st->n; i++) {
 			fputc('\t', ctx->out);
-			print_path(ctx, &q, st->items[i].path, st->items[i].len);
+			print_path(ctx, &q, prefix, st->items[i].path,
+				   st->items[i].len, 0);
 			fputc('\n', ctx->out);
 		}
 		fputc('\n', ctx->out);
 	}
+	if (ign && ign->n) {
+		fprintf(ctx->out, "Ignored files:\n");
+		if (hints)
+			fprintf(ctx->out, "  (\"pmvcs commit\" leaves them "
+				"out)\n");
+		for (size_t i = 0; i < ign->n; i++) {
+			fputc('\t', ctx->out);
+			print_path(ctx, &q, prefix, ign->e[i].path, ign->e[i].len,
+				   0);
+			fputc('\n', ctx->out);
+		}
+		fputc('\n', ctx->out);
+	}
+	/* git's closing line; advice.statusHints=false drops its hint */
 	if (st->ntracked)
-		fprintf(ctx->out, "no changes added to commit (use \"pmvcs commit\")\n");
+		fprintf(ctx->out, "no changes added to commit%s\n",
+			hints ? " (use \"pmvcs commit\")" : "");
 	else if (nu)
 		fprintf(ctx->out, "nothing added to commit but untracked files "
-			"present (use \"pmvcs commit\" to track)\n");
+			"present%s\n", hints ? " (use \"pmvcs commit\" to track)" :
+			"");
 	else if (!st->born)
-		fprintf(ctx->out, "nothing to commit (create/copy files and use "
-			"\"pmvcs commit\" to track)\n");
+		fprintf(ctx->out, "nothing to commit%s\n", hints ?
+			" (create/copy files and use \"pmvcs commit\" to track)" :
+			"");
+	else if (!untracked)
+		fprintf(ctx->out, "nothing to commit%s\n",
+			hints ? " (use -u to show untracked files)" : "");
 	else
 		fprintf(ctx->out, "nothing to commit, working tree clean\n");
 	vcs_str_free(&q);
@@ -123,8 +181,11 @@ typedef struct prescan {
 	char *root;            /**< the work tree scanned (absolute) */
 	const vcs_repo *repo;  /**< the repository opened meanwhile */
 	vcs_wt_list wt;
-	int rc, started;
-	char excl[4096];        /**< the command's excludes file, or "" */
+	vcs_wt_list ign;       /**< --ignored: the ignored files, moved
+	                            out of wt */
+	int rc, started, taken;
+	int want_ignored;
+	pmvcs_scan_cfg sc;      /**< the command's scan settings */
 	pthread_t tid;
 } prescan;
 
@@ -156,9 +217,24 @@ static void *
 prescan_main(void *arg)
 {
 	prescan *p = arg;
+	vcs_wt_scan_opts o;
+	size_t k = 0;
 
-	p->rc = vcs_wt_scan_root_ex(p->root, &p->wt, 0,
-				    p->excl[0] ? p->excl : NULL);
+	pmvcs_scan_opts(&p->sc, &o);
+	o.want_ignored = p->want_ignored;
+	p->rc = vcs_wt_scan_root_opts(p->root, &p->wt, 0, &o);
+	if (p->rc || !p->want_ignored)
+		return NULL;
+	/* status must not see them: it would call them untracked */
+	for (size_t i = 0; i < p->wt.n; i++) {
+		vcs_wt_entry *e = &p->wt.e[i];
+
+		if (!e->ignored)
+			p->wt.e[k++] = *e;
+		else if (!vcs_wt_list_add(&p->ign, e->path, e->len, e->mode))
+			p->rc = PMDB_ENOMEM;
+	}
+	p->wt.n = k;
 	return NULL;
 }
 
@@ -167,13 +243,14 @@ prescan_main(void *arg)
  *  status scans later, in place. */
 static void
 prescan_start(pmvcs_ctx *ctx, prescan *p, const char *root,
-	      const char *start)
+	      const char *start, int want_ignored)
 {
 	memset(p, 0, sizeof(*p));
+	p->want_ignored = want_ignored;
 	p->root = root ? strdup(root) : find_root(start);
 	/* this command's excludes file (a broken config: no prescan, the
 	 * repository's open reports it) */
-	if (p->root && pmvcs_excludes(ctx, p->root, p->excl, sizeof(p->excl))) {
+	if (p->root && pmvcs_scan_config(ctx, p->root, &p->sc)) {
 		free(p->root);
 		p->root = NULL;
 	}
@@ -191,6 +268,7 @@ prescan_take(prescan *p, const vcs_repo *repo)
 	p->started = 0;
 	if (!p->root || p->rc || !repo || strcmp(p->root, repo->worktree))
 		return NULL; /* status scans again and reports any error */
+	p->taken = 1;
 	return &p->wt;
 }
 
@@ -210,13 +288,73 @@ prescan_free(prescan *p)
 {
 	prescan_take(p, NULL);
 	vcs_wt_list_free(&p->wt);
+	vcs_wt_list_free(&p->ign);
 	free(p->root);
+}
+
+/** has_under -- does l (sorted) hold a path inside directory dir (dl
+ *  bytes, its '/' included)? */
+static int
+has_under(const vcs_wt_list *l, const char *dir, size_t dl)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {   /* the first path not below dir */
+		size_t mid = lo + (hi - lo) / 2;
+		const vcs_wt_entry *e = &l->e[mid];
+		int c = memcmp(e->path, dir, e->len < dl ? e->len : dl);
+
+		if (c < 0 || (!c && e->len < dl))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->n && l->e[lo].len >= dl &&
+		!memcmp(l->e[lo].path, dir, dl);
+}
+
+/** ignored_list -- what git's status --ignored lists: with collapse
+ *  (git's default "traditional" mode) a directory that holds nothing
+ *  but ignored files, tracked ones or others, as "dir/" (the topmost
+ *  such); every file otherwise (-uall). */
+static int
+ignored_list(const vcs_status *st, const vcs_wt_list *ign, int collapse,
+	     vcs_wt_list *out)
+{
+	const char *last = NULL;
+	size_t lastlen = 0;
+
+	for (size_t i = 0; i < ign->n; i++) {
+		const vcs_wt_entry *e = &ign->e[i];
+		const char *s = e->path;
+		size_t len = e->len;
+
+		if (last && len > lastlen && !memcmp(s, last, lastlen))
+			continue;   /* inside the directory just listed */
+		for (s = collapse ? strchr(s, '/') : NULL; s;
+		     s = strchr(s + 1, '/')) {
+			size_t dl = (size_t)(s - e->path) + 1;
+
+			if (!has_under(&st->head, e->path, dl) &&
+			    !has_under(&st->wt, e->path, dl)) {
+				len = dl;
+				break;
+			}
+		}
+		if (!vcs_wt_list_add(out, e->path, len, e->mode))
+			return PMDB_ENOMEM;
+		last = out->e[out->n - 1].path;
+		lastlen = len;
+		if (last[len - 1] != '/')
+			last = NULL;
+	}
+	return 0;
 }
 
 /** fmt_state -- the output format: the last of -s, --porcelain and
  *  --long wins, as in git (the two short forms print the same here). */
 typedef struct fmt_state {
-	int shortfmt;
+	int shortfmt;              /**< 0 long, 1 -s, 2 --porcelain */
 	const char *bad_version;   /**< --porcelain=<this> is not v1 */
 } fmt_state;
 
@@ -229,7 +367,7 @@ porcelain_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
 
 	(void)unset;
 	(void)err;
-	f->shortfmt = 1;
+	f->shortfmt = 2;
 	if (arg && strcmp(arg, "v1"))
 		f->bad_version = arg;
 	return 0;
@@ -240,9 +378,10 @@ int
 cmd_status(pmvcs_ctx *ctx)
 {
 	char head_ref[PMDB_REF_NAME_MAX + 1] = "";
-	int untracked = 1, collapse = 1, rc;
+	int untracked = 1, collapse = 1, rc, hints, relative;
 	fmt_state fmt = { 0, NULL };
-	const char *umode = NULL;
+	const char *umode = NULL, *imode = NULL, *prefix = "";
+	vcs_wt_list ign = VCS_WT_LIST_INIT;
 	const char *iostats = pmvcs_getenv(ctx, "PMVCS_IO_STATS");
 	vcs_file_io *io = NULL;
 	vcs_repo *repo;
@@ -260,6 +399,10 @@ cmd_status(pmvcs_ctx *ctx)
 		{ PMVCS_OPT_STRING, 'u', "untracked-files", &umode, "mode",
 		  "show untracked files, optional modes: all, normal, no. "
 		  "(Default: all)", PMVCS_OPTF_OPTARG, (intptr_t)"all", NULL },
+		{ PMVCS_OPT_STRING, 0, "ignored", &imode, "mode",
+		  "show ignored files, optional modes: traditional, matching, "
+		  "no. (Default: traditional)", PMVCS_OPTF_OPTARG,
+		  (intptr_t)"traditional", NULL },
 		OPT_END()
 	};
 
@@ -277,8 +420,17 @@ cmd_status(pmvcs_ctx *ctx)
 		collapse = 0;
 	else if (umode && strcmp(umode, "normal"))
 		return pmvcs_fatal(ctx, "Invalid untracked files mode '%s'", umode);
+	if (imode && !strcmp(imode, "no"))
+		imode = NULL;
+	else if (imode && !strcmp(imode, "matching"))
+		return pmvcs_fatal(ctx, "--ignored=matching is not supported "
+				   "(docs/git-differences.md)");
+	else if (imode && strcmp(imode, "traditional"))
+		return pmvcs_die(ctx, "Invalid ignored mode '%s'", imode);
+	hints = pmvcs_config_flag(ctx, "advice.statushints", 1);
+	relative = pmvcs_config_flag(ctx, "status.relativepaths", 1);
 	prescan_start(ctx, &pre, ctx->shared_repo ? ctx->shared_repo->worktree : NULL,
-		      ctx->git_dir ? ctx->git_dir : ctx->cwd);
+		      ctx->git_dir ? ctx->git_dir : ctx->cwd, imode != NULL);
 	repo = pmvcs_open_repo(ctx);
 	if (!repo) {
 		prescan_free(&pre);
@@ -291,6 +443,9 @@ cmd_status(pmvcs_ctx *ctx)
 	if (!rc)
 		rc = vcs_status_compute_wt(repo, io, NULL, collapse, prescan_wait,
 					   &pre, &st);
+	if (!rc && imode && pre.taken && (rc = ignored_list(&st, &pre.ign,
+							    collapse, &ign)))
+		vcs_status_clear(&st);
 	prescan_free(&pre);
 	if (io && iostats && *iostats && strcmp(iostats, "0"))
 		vcs_file_io_print(ctx->err, io);
@@ -300,10 +455,24 @@ cmd_status(pmvcs_ctx *ctx)
 		vcs_repo_free(repo);
 		return rc;
 	}
-	if (fmt.shortfmt)
-		print_short(ctx, &st, untracked);
-	else
-		print_long(ctx, repo, &st, head_ref, untracked);
+	/* git: paths relative to the cwd, but --porcelain's to the root */
+	if (relative && fmt.shortfmt != 2) {
+		size_t wl = strlen(repo->worktree);
+
+		if (!strncmp(ctx->cwd, repo->worktree, wl) && ctx->cwd[wl] == '/')
+			prefix = ctx->cwd + wl + 1;
+	}
+	{
+		char pre_s[4096];
+
+		snprintf(pre_s, sizeof(pre_s), "%s%s", prefix, *prefix ? "/" : "");
+		if (fmt.shortfmt)
+			print_short(ctx, &st, untracked, pre_s, imode ? &ign : NULL);
+		else
+			print_long(ctx, repo, &st, head_ref, untracked, pre_s,
+				   imode ? &ign : NULL, hints);
+	}
+	vcs_wt_list_free(&ign);
 	/* next status skips what was hashed and reads no tree */
 	vcs_status_cache_write(repo, &st);
 	vcs_status_clear(&st);

@@ -78,6 +78,119 @@ served(const char *cwd, int argc, char **argv, int *rc)
 	return 1;
 }
 
+/* Unknown commands: git's help_unknown_cmd() (help.c). Candidates are
+ * scored by a weighted Damerau-Levenshtein distance with git's weights
+ * (a swap of two neighbours 0, a substitution 2, an insertion 1, a
+ * deletion 3) plus one; a common command (git's "common" list) that
+ * the typed word is a prefix of scores 0. The prefix matches and then
+ * every candidate tied at the best other score are listed if that
+ * score is below git's SIMILARITY_FLOOR (7). */
+#define SIMILARITY_FLOOR 7
+
+/* edit_distance -- the weighted distance from typed word a to b: the
+ * cheapest edit script over three rolling rows (the swap needs the row
+ * two back) */
+static int
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int *r0 = calloc(lb + 1, sizeof(int)), *r1 = calloc(lb + 1, sizeof(int));
+	int *r2 = calloc(lb + 1, sizeof(int)), *t, d;
+
+	if (!r0 || !r1 || !r2) {
+		free(r0), free(r1), free(r2);
+		return SIMILARITY_FLOOR * 100;
+	}
+	for (size_t j = 0; j <= lb; j++)
+		r1[j] = (int)j * 1;                       /* insertions */
+	for (size_t i = 0; i < la; i++) {
+		r2[0] = (int)(i + 1) * 3;                 /* deletions */
+		for (size_t j = 0; j < lb; j++) {
+			int v = r1[j] + 2 * (a[i] != b[j]);
+			if (i && j && a[i - 1] == b[j] && a[i] == b[j - 1] &&
+			    v > r0[j - 1])
+				v = r0[j - 1];
+			if (v > r1[j + 1] + 3)
+				v = r1[j + 1] + 3;
+			if (v > r2[j] + 1)
+				v = r2[j] + 1;
+			r2[j + 1] = v;
+		}
+		t = r0, r0 = r1, r1 = r2, r2 = t;
+	}
+	d = r1[lb];
+	free(r0), free(r1), free(r2);
+	return d;
+}
+
+/* is_common -- in git's list of common commands (command-list.txt) */
+static int
+is_common(const char *name)
+{
+	static const char *const common[] = {
+		"add", "bisect", "branch", "clone", "commit",
+		"diff", "fetch", "grep", "init", "log", "merge", "mv", "pull",
+		"push", "rebase", "reset", "restore", "rm", "show", "status",
+		"switch", "tag",
+	};
+
+	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		if (!strcmp(common[i], name))
+			return 1;
+	return 0;
+}
+
+typedef struct scored {
+	const char *name;
+	int score;
+} scored;
+
+static int
+scored_cmp(const void *pa, const void *pb)
+{
+	const scored *a = pa, *b = pb;
+
+	return a->score != b->score ? a->score - b->score :
+		strcmp(a->name, b->name);
+}
+
+/* pmvcs_unknown_command -- see cmd.h */
+int
+pmvcs_unknown_command(int fd, const char *cmd)
+{
+	enum { N = sizeof(commands) / sizeof(commands[0]) };
+	scored s[N];
+	size_t n = 0;
+	int best;
+
+	for (size_t i = 0; i < N; i++) {
+		s[i].name = commands[i].name;
+		s[i].score = is_common(s[i].name) &&
+			!strncmp(s[i].name, cmd, strlen(cmd)) ? 0 :
+			edit_distance(cmd, s[i].name) + 1;
+	}
+	qsort(s, N, sizeof(s[0]), scored_cmp);
+	while (n < N && !s[n].score)
+		n++;
+	if (n >= N) {
+		best = SIMILARITY_FLOOR + 1;  /* a prefix of all: too vague */
+	} else {
+		/* git's quirk kept: the prefix matches, then all tied at
+		 * the best remaining score */
+		for (best = s[n++].score; n < N && s[n].score == best; n++)
+			;
+	}
+	dprintf(fd, "pmvcs: '%s' is not a pmvcs command. See 'pmvcs --help'.\n",
+		cmd);
+	if (best < SIMILARITY_FLOOR) {
+		dprintf(fd, n == 1 ? "\nThe most similar command is\n" :
+			"\nThe most similar commands are\n");
+		for (size_t i = 0; i < n; i++)
+			dprintf(fd, "\t%s\n", s[i].name);
+	}
+	return PMVCS_EXIT_DIFF;
+}
+
 static void
 usage(FILE *f)
 {
@@ -188,7 +301,5 @@ main(int argc, char **argv)
 		}
 		return rc;
 	}
-	fprintf(stderr, "pmvcs: '%s' is not a pmvcs command. See 'pmvcs --help'.\n",
-		argv[i]);
-	return PMVCS_EXIT_USAGE;
+	return pmvcs_unknown_command(2, argv[i]);
 }

@@ -493,7 +493,9 @@ run(conn *c)
 		return -1;
 	}
 	cmd = pmvcs_cmd_find(r->argv[0]);
-	if (!cmd || !strcmp(r->argv[0], "init") ||
+	if (!cmd)   /* as in-process: the front end hands any verb over */
+		return pmvcs_unknown_command(c->fds[2], r->argv[0]);
+	if (!strcmp(r->argv[0], "init") ||
 	    !strcmp(r->argv[0], "server")) {
 		dprintf(c->fds[2], "pmvcs: '%s' is not served by the pmvcs "
 			"server\n", r->argv[0]);

@@ -26,17 +26,38 @@ pmvcs_getenv(void *vctx, const char *name)
 	return NULL;
 }
 
+/* vfatal -- "<who>: <message>\n" on ctx->err; 128 */
+static int
+vfatal(pmvcs_ctx *ctx, const char *who, const char *fmt, va_list ap)
+{
+	fprintf(ctx->err, "%s: ", who);
+	vfprintf(ctx->err, fmt, ap);
+	fputc('\n', ctx->err);
+	return PMVCS_EXIT_FATAL;
+}
+
+int
+pmvcs_die(pmvcs_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vfatal(ctx, "fatal", fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 int
 pmvcs_fatal(pmvcs_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
-	fputs("pmvcs: ", ctx->err);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	rc = vfatal(ctx, "pmvcs", fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
-	return PMVCS_EXIT_FATAL;
+	return rc;
 }
 
 int
@@ -161,7 +182,7 @@ pmvcs_open_repo(pmvcs_ctx *ctx)
 	vcs_repo *repo = NULL;
 	vcs_open_opts opts = { ctx->lock_timeout_ms }, now = { 0 };
 	const char *dir = ctx->git_dir ? ctx->git_dir : ctx->cwd;
-	char excl[4096];
+	pmvcs_scan_cfg sc;
 	long pid;
 	int rc;
 
@@ -180,12 +201,15 @@ pmvcs_open_repo(pmvcs_ctx *ctx)
 		pmvcs_report(ctx, rc, NULL, 0);
 		return NULL;
 	}
-	/* the user's excludes file, for every scan of this command */
-	if (pmvcs_excludes(ctx, repo->worktree, excl, sizeof(excl))) {
+	/* the user's excludes and attributes files and eol settings, for
+	 * every scan and checkout of this command */
+	if (pmvcs_scan_config(ctx, repo->worktree, &sc)) {
 		vcs_repo_free(repo);
 		return NULL;
 	}
-	if (excl[0] && !(repo->excludes_file = strdup(excl))) {
+	repo->eol = sc.eol;
+	if ((sc.excl[0] && !(repo->excludes_file = strdup(sc.excl))) ||
+	    (sc.attrs[0] && !(repo->attributes_file = strdup(sc.attrs)))) {
 		vcs_repo_free(repo);
 		pmvcs_fatal(ctx, "out of memory");
 		return NULL;
@@ -306,6 +330,47 @@ pmvcs_excludes(pmvcs_ctx *ctx, const char *root, char *buf, size_t size)
 					    size))
 		rc = pmvcs_fatal(ctx, "%s", vcs_errmsg());
 	return rc;
+}
+
+/* pmvcs_config_flag -- a boolean of the command's configuration */
+int
+pmvcs_config_flag(pmvcs_ctx *ctx, const char *key, int dflt)
+{
+	const vcs_config *cfg = NULL;
+	const vcs_config_entry *e;
+	int v;
+
+	if (pmvcs_config(ctx, &cfg) || !(e = vcs_config_get(cfg, key)))
+		return dflt;
+	v = vcs_config_bool(e->value);
+	return v < 0 ? dflt : v;
+}
+
+/* pmvcs_scan_config -- the command's scan settings */
+int
+pmvcs_scan_config(pmvcs_ctx *ctx, const char *root, pmvcs_scan_cfg *out)
+{
+	const vcs_config *cfg = NULL;
+	int rc = pmvcs_excludes(ctx, root, out->excl, sizeof(out->excl));
+
+	out->attrs[0] = '\0';
+	memset(&out->eol, 0, sizeof(out->eol));
+	if (!rc)
+		rc = pmvcs_config(ctx, &cfg);
+	if (!rc && vcs_attr_config(cfg, root, pmvcs_getenv, ctx, &out->eol,
+				   out->attrs, sizeof(out->attrs)))
+		rc = pmvcs_fatal(ctx, "%s", vcs_errmsg());
+	return rc;
+}
+
+/* pmvcs_scan_opts -- sc as vcs_wt_scan_opts */
+void
+pmvcs_scan_opts(const pmvcs_scan_cfg *sc, vcs_wt_scan_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->excludes_file = sc->excl[0] ? sc->excl : NULL;
+	o->attributes_file = sc->attrs[0] ? sc->attrs : NULL;
+	o->eol = sc->eol;
 }
 
 /* ref_change -- vcs_ref_update() with ctx's committer as the log's ident */

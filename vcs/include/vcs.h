@@ -59,6 +59,12 @@ void vcs_str_reset(vcs_str *s);                        /* len = 0 */
 
 #define VCS_DOTDIR ".pmvcs"
 
+/** The configuration end-of-line conversion depends on (attr.h). */
+typedef struct vcs_eol_cfg {
+	int autocrlf;           /**< core.autocrlf: 0 false, 1 true, 2 input */
+	int eol;                /**< core.eol: 0 unset/native (LF), 1 lf, 2 crlf */
+} vcs_eol_cfg;
+
 typedef struct vcs_repo {
 	pmdb_env *env;
 	pmdb_hash_algo algo;
@@ -69,6 +75,8 @@ typedef struct vcs_repo {
 	char *excludes_file;   /**< the user's excludes file (absolute,
 	                            malloc'ed, freed with the repo) or NULL:
 	                            set by whoever opens it, read by scans */
+	char *attributes_file; /**< core.attributesFile, the same way */
+	vcs_eol_cfg eol;       /**< core.autocrlf/eol, the same way */
 	int borrowed;          /**< lent by an owner (the pmvcs server, which
 	                            shares one open repo between commands):
 	                            vcs_repo_free() does nothing; the owner

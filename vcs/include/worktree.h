@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attr.h"
 #include "vcs.h"
 
 /* ------------------------------------------------------------------ */
@@ -83,7 +84,21 @@ int vcs_ignore_push_dir(vcs_ignore *ign, const char *base, int dirfd,
  *  Codes as vcs_ignore_push_dir. */
 int vcs_ignore_push_top(vcs_ignore *ign, const char *root,
 			const char *excludes_file);
+/** vcs_wt__read_conf -- semi-private (ignore and attribute files): the
+ *  whole file name under dirfd (AT_FDCWD: name is a path) into text;
+ *  shown names it in messages. 0, 1 not there (or, with AT_FDCWD,
+ *  unreadable: git goes on), PMDB_ERROR, PMDB_ENOMEM. */
+int vcs_wt__read_conf(int dirfd, const char *name, const char *shown,
+		      vcs_str *text);
 struct vcs_config;
+/** vcs_wt__user_file -- semi-private: the file config key names (as
+ *  git spells it, "core.attributesFile"; "~/" expanded, relative to
+ *  root), or by default $XDG_CONFIG_HOME/git/<xdg_name> (or
+ *  ~/.config/git/<xdg_name>), into buf; "" when there is none. 0,
+ *  PMDB_EINVAL (too long). */
+int vcs_wt__user_file(const struct vcs_config *cfg, const char *key,
+		      const char *xdg_name, const char *root, vcs_getenv_fn fn,
+		      void *ctx, char *buf, size_t size);
 /** vcs_ignore_excludes_file -- git's core.excludesFile ("~/" expanded,
  *  relative to root) or its default $XDG_CONFIG_HOME/git/ignore (or
  *  ~/.config/git/ignore) into buf; "" when there is none. 0,
@@ -118,6 +133,11 @@ typedef struct vcs_wt_entry {
 	size_t len;
 	uint32_t mode;         /**< VCS_MODE_BLOB, _EXEC, _LINK (_GITLINK
 	                            only from trees) */
+	uint8_t conv;          /**< enum vcs_conv: set by the scan from the
+	                            attributes; reads clean the content */
+	uint8_t ignored;       /**< a scan with want_ignored: an ignored
+	                            file (or one inside an ignored
+	                            directory), listed for status --ignored */
 	int have_oid;          /**< oid is valid */
 	pmdb_oid oid;
 	uint64_t size, ino, dev;
@@ -184,6 +204,23 @@ int vcs_wt_scan_root(const char *root, vcs_wt_list *out, int threads);
  *  file (absolute path, or NULL) below the tree's ignore files. */
 int vcs_wt_scan_root_ex(const char *root, vcs_wt_list *out, int threads,
 			const char *excludes_file);
+/** What a scan applies besides the tree's own ignore and attribute
+ *  files. */
+typedef struct vcs_wt_scan_opts {
+	const char *excludes_file;   /**< absolute, or NULL */
+	const char *attributes_file; /**< core.attributesFile: absolute, or
+	                                  NULL */
+	vcs_eol_cfg eol;             /**< core.autocrlf, core.eol */
+	int want_ignored;            /**< list ignored files too (flagged
+	                                  ignored; ignored directories are
+	                                  entered): status --ignored */
+} vcs_wt_scan_opts;
+/** vcs_wt_scan_root_opts -- vcs_wt_scan_root with o's files and
+ *  settings; each entry's conv says how reads clean it (attr.h): the
+ *  attribute lookups are skipped while no attribute file is in force
+ *  and core.autocrlf is false. */
+int vcs_wt_scan_root_opts(const char *root, vcs_wt_list *out, int threads,
+			  const vcs_wt_scan_opts *o);
 #define VCS_WT_SCAN_MAXTHREADS 4
 
 /** Reusable buffer for file contents. */
@@ -195,7 +232,8 @@ typedef struct vcs_wt_reader {
  * vcs_wt_read -- read one working tree file's content (a symlink's
  * target) into rd->buf with one read. Fails with PMDB_ERROR naming the
  * path if the file vanished, changed type or cannot be read. This is
- * the one place where pmvcs reads working tree files.
+ * the one place where pmvcs reads working tree files. The content is
+ * cleaned as e->conv says (attr.h): what a blob of the file holds.
  */
 int vcs_wt_read(vcs_repo *repo, vcs_wt_reader *rd, const vcs_wt_entry *e);
 
