@@ -193,6 +193,12 @@ int pmvcs_ref_set(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
 		  const char *ref, const pmdb_oid *oid, const pmdb_oid *expect,
 		  const char *msg);
 
+/** pmvcs_ref_ident -- the reflog identity ("Name <email> <time> <tz>")
+ *  pmvcs_ref_set() logs with, into ident (caller frees): the committer
+ *  of ctx's environment and configuration. @return 0 or a pmdb code
+ *  with the vcs error message set. */
+int pmvcs_ref_ident(pmvcs_ctx *ctx, vcs_str *ident);
+
 /** pmvcs_ref_set_symbolic -- pmvcs_ref_set() making ref symbolic to
  *  target; log_new as vcs_ref_change's (NULL: target's value). */
 int pmvcs_ref_set_symbolic(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
@@ -265,6 +271,7 @@ int cmd_fast_export(pmvcs_ctx *ctx);
 int cmd_server(pmvcs_ctx *ctx);
 int cmd_config(pmvcs_ctx *ctx);
 int cmd_check_ignore(pmvcs_ctx *ctx);
+int cmd_reset(pmvcs_ctx *ctx);
 
 /* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
 
