@@ -43,6 +43,7 @@ static const pmvcs_cmd_def commands[] = {
 	{ "config", cmd_config, "Get and set git configuration options" },
 	{ "check-ignore", cmd_check_ignore, "Debug gitignore / exclude files" },
 	{ "reset", cmd_reset, "Move the current branch (and the files: --hard)" },
+	{ "restore", cmd_restore, "Restore working tree files from a revision" },
 };
 
 /* pmvcs_cmd_find -- the command named name, or NULL */
