@@ -181,3 +181,52 @@ vcs_restore_paths(vcs_repo *repo, struct vcs_file_io *io,
 	vcs_wt_list_free(&to);
 	return rc;
 }
+
+/** copy_entry -- e (paths, mode, id, stat data) appended to out. */
+static int
+copy_entry(vcs_wt_list *out, const vcs_wt_entry *e)
+{
+	vcs_wt_entry *c = vcs_wt_list_add(out, e->path, e->len, e->mode);
+	char *path;
+
+	if (!c)
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	path = c->path;
+	*c = *e;
+	c->path = path;
+	return 0;
+}
+
+/** vcs_pathspec_select -- head with the matching paths taken from wt. */
+int
+vcs_pathspec_select(vcs_pathspec *ps, const vcs_wt_list *head,
+		    const vcs_wt_list *wt, vcs_wt_list *out)
+{
+	size_t i = 0, j = 0;
+	int rc = 0;
+
+	while (!rc && (i < head->n || j < wt->n)) {
+		const vcs_wt_entry *h = i < head->n ? &head->e[i] : NULL;
+		const vcs_wt_entry *w = j < wt->n ? &wt->e[j] : NULL;
+		int c = !h ? 1 : !w ? -1 : strcmp(h->path, w->path);
+		const char *path = c <= 0 ? h->path : w->path;
+
+		i += c <= 0;
+		j += c >= 0;
+		if (!vcs_pathspec_match(ps, path))
+			rc = c <= 0 ? copy_entry(out, h) : 0;
+		else if (c >= 0)
+			rc = copy_entry(out, w);
+		/* matching, in HEAD only: deleted from the tree */
+	}
+	return rc;
+}
+
+/** vcs_pathspec_prefix -- cwd below worktree. */
+const char *
+vcs_pathspec_prefix(const char *worktree, const char *cwd)
+{
+	size_t wl = strlen(worktree);
+
+	return !strncmp(cwd, worktree, wl) && cwd[wl] == '/' ? cwd + wl + 1 : "";
+}

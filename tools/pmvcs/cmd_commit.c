@@ -1,5 +1,6 @@
 /*
- * cmd_commit.c -- pmvcs commit: snapshot the whole working tree.
+ * cmd_commit.c -- pmvcs commit: snapshot the whole working tree, or with
+ * paths only those paths' state on top of HEAD's tree (docs/undo.md).
  *
  * There is no staging area: every file the scan finds (honoring
  * git's ignore files, docs/config.md) goes into the new tree. Blobs, trees, the commit and the
@@ -358,7 +359,67 @@ parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co)
 	return -1;
 }
 
-/** cmd_commit -- "pmvcs commit -m MSG [-q] [--allow-empty]". */
+/** clean -- does the working tree equal HEAD's tree (untracked files
+ *  aside: git's "working tree clean" ignores them too)? A failed status
+ *  counts as not clean. */
+static int
+clean(vcs_repo *repo)
+{
+	vcs_status st;
+	int ok;
+
+	memset(&st, 0, sizeof(st)); /* cleared even if compute fails early */
+	ok = !vcs_status_compute(repo, NULL, 1, &st) && !st.ntracked &&
+	     st.n == st.ntracked;
+
+	vcs_status_clear(&st);
+	return ok;
+}
+
+/** select_paths -- commit PATH...: *wt becomes HEAD's tree with the
+ *  matching paths' working tree state (git's commit --only). Every file
+ *  the scan finds counts as known: there is no index to add it to. Exit
+ *  code (git's pathspec error: 1), or -1 to go on. */
+static int
+select_paths(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
+	     const commit_opts *co, vcs_wt_list *wt)
+{
+	vcs_wt_list head = VCS_WT_LIST_INIT, sel = VCS_WT_LIST_INIT;
+	vcs_pathspec ps;
+	const char *bad;
+	size_t k = 0;
+	int ret = -1;
+	int rc = vcs_pathspec_init(&ps, vcs_pathspec_prefix(repo->worktree,
+							    ctx->cwd),
+				   co->paths, co->npaths);
+
+	if (rc == PMDB_EINVAL) {
+		fprintf(ctx->err, "fatal: %s\n", vcs_errmsg());
+		return PMVCS_EXIT_FATAL;
+	}
+	if (!rc && hs->born)
+		rc = vcs_tree_flatten(repo, NULL, &hs->tree, &head);
+	if (!rc)
+		rc = vcs_pathspec_select(&ps, &head, wt, &sel);
+	if (rc)
+		ret = pmvcs_report(ctx, rc, "commit", 0);
+	while (!rc && (bad = vcs_pathspec_unmatched(&ps, &k))) {
+		fprintf(ctx->err, "error: pathspec '%s' did not match any "
+			"file(s) known to git\n", bad);
+		ret = PMVCS_EXIT_DIFF;
+	}
+	if (ret < 0) {
+		vcs_wt_list_free(wt);
+		*wt = sel;
+		sel = (vcs_wt_list)VCS_WT_LIST_INIT;
+	}
+	vcs_pathspec_free(&ps);
+	vcs_wt_list_free(&head);
+	vcs_wt_list_free(&sel);
+	return ret;
+}
+
+/** cmd_commit -- "pmvcs commit -m MSG [-q] [--allow-empty] [PATH...]". */
 int
 cmd_commit(pmvcs_ctx *ctx)
 {
@@ -413,6 +474,9 @@ cmd_commit(pmvcs_ctx *ctx)
 		rc = vcs_wtcache_apply(repo, &wt);
 	if (rc)
 		goto fail;
+	if (co.npaths && (ret = select_paths(ctx, repo, &hs, &co, &wt)) >= 0)
+		goto out;
+	ret = PMVCS_EXIT_FATAL;
 	rc = pmdb_txn_begin(repo->env, &txn);
 	if (rc) {
 		vcs_seterr_pmdb(rc, "starting a transaction");
@@ -431,7 +495,11 @@ cmd_commit(pmvcs_ctx *ctx)
 		txn = NULL;
 		if (hs.ref[0] && !strncmp(hs.ref, "refs/heads/", 11))
 			fprintf(ctx->out, "On branch %s\n", hs.ref + 11);
-		fprintf(ctx->out, hs.born ? "nothing to commit, working tree clean\n" :
+		/* with paths other files may differ: git lists them (its
+		 * long status), pmvcs says only that these did not */
+		fprintf(ctx->out, co.npaths && !clean(repo) ?
+			"no changes to the given paths\n" :
+			hs.born ? "nothing to commit, working tree clean\n" :
 			"nothing to commit (create/copy files to track)\n");
 		ret = PMVCS_EXIT_DIFF;
 		goto out;

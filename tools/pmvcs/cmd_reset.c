@@ -53,10 +53,13 @@ static int
 unstaged(pmvcs_ctx *ctx, vcs_repo *repo, const pmdb_oid *tree)
 {
 	vcs_status st;
-	int rc = vcs_status_compute(repo, tree, 0, &st);
+	int rc;
 
-	if (rc)
+	memset(&st, 0, sizeof(st));
+	if ((rc = vcs_status_compute(repo, tree, 0, &st))) {
+		vcs_status_clear(&st); /* what a failed compute holds */
 		return rc;
+	}
 	for (size_t i = 0; i < st.ntracked; i++) {
 		if (!i)
 			fprintf(ctx->out, "Unstaged changes after reset:\n");

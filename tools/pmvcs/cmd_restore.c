@@ -51,11 +51,14 @@ count_changed(vcs_repo *repo, const vcs_wt_list *head, const vcs_wt_list *src,
 	      vcs_pathspec *ps, size_t *out)
 {
 	vcs_status st;
-	int rc = vcs_status_compute(repo, NULL, 0, &st);
+	int rc;
 
 	*out = 0;
-	if (rc)
+	memset(&st, 0, sizeof(st));
+	if ((rc = vcs_status_compute(repo, NULL, 0, &st))) {
+		vcs_status_clear(&st); /* what a failed compute holds */
 		return rc;
+	}
 	for (size_t i = 0; i < src->n; i++) {
 		const vcs_wt_entry *e = &src->e[i], *h;
 		int dirty = 0;
@@ -87,19 +90,17 @@ pmvcs_restore_paths(pmvcs_ctx *ctx, const char *spec, char **paths,
 	vcs_checkout_result res = { 0 };
 	vcs_pathspec ps = { 0 };
 	const char *iostats = pmvcs_getenv(ctx, "PMVCS_IO_STATS");
-	const char *prefix = "", *bad;
+	const char *prefix, *bad;
 	vcs_file_io *io = NULL;
 	vcs_repo *repo = pmvcs_open_repo(ctx);
 	vcs_head_state hs;
-	size_t wl, k = 0, changed = 0;
+	size_t k = 0, changed = 0;
 	int ret, rc;
 
 	if (!repo)
 		return PMVCS_EXIT_FATAL;
 	/* pathspecs are relative to the command's cwd, as git's */
-	wl = strlen(repo->worktree);
-	if (!strncmp(ctx->cwd, repo->worktree, wl) && ctx->cwd[wl] == '/')
-		prefix = ctx->cwd + wl + 1;
+	prefix = vcs_pathspec_prefix(repo->worktree, ctx->cwd);
 	if (guess && n > 1 && !vcs_revparse(repo, paths[0], &tree)) {
 		spec = paths[0];
 		paths++;

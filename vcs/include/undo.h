@@ -80,6 +80,10 @@ typedef struct vcs_pathspec {
 int vcs_pathspec_init(vcs_pathspec *ps, const char *prefix, char **args,
 		      size_t n);
 void vcs_pathspec_free(vcs_pathspec *ps);
+/** vcs_pathspec_prefix -- the part of cwd (absolute) below worktree, the
+ *  prefix for vcs_pathspec_init: "" at the root or outside it; points
+ *  into cwd. */
+const char *vcs_pathspec_prefix(const char *worktree, const char *cwd);
 
 /** vcs_pathspec_match -- does the root-relative path match an item (the
  *  path itself, a directory above it, or a wildcard pattern where '*'
@@ -89,6 +93,17 @@ int vcs_pathspec_match(vcs_pathspec *ps, const char *path);
 /** vcs_pathspec_unmatched -- the first item that matched nothing (its
  *  original text), or NULL. */
 const char *vcs_pathspec_unmatched(const vcs_pathspec *ps, size_t *from);
+
+/**
+ * vcs_pathspec_select -- commit <paths>: the entries of head (HEAD's tree
+ * flattened) whose paths match no item of ps, and the entries of wt (the
+ * scanned working tree) whose paths match one, into out (empty), sorted.
+ * A matching path HEAD has and the working tree lacks is left out (its
+ * deletion is committed). Entries keep their ids and stat data; ps->hit
+ * is set from both lists. @return 0, PMDB_ENOMEM.
+ */
+int vcs_pathspec_select(vcs_pathspec *ps, const vcs_wt_list *head,
+			const vcs_wt_list *wt, vcs_wt_list *out);
 
 /**
  * vcs_restore_paths -- write the files of source (a flattened tree) that
