@@ -13,10 +13,9 @@
 
 #include "undo.h"
 
-/** normalize -- prefix/arg with "." and ".." resolved, no trailing "/",
- *  into a new string; NULL with *outside set when it leaves the tree. */
-static char *
-normalize(const char *prefix, const char *arg, int *outside)
+/** vcs_path_normalize -- prefix/arg with "." and ".." resolved. */
+char *
+vcs_path_normalize(const char *prefix, const char *arg, int *outside)
 {
 	size_t pl = strlen(prefix), al = strlen(arg), o = 0;
 	char *tmp = malloc(pl + al + 2), *out = malloc(pl + al + 2);
@@ -77,7 +76,7 @@ vcs_pathspec_init(vcs_pathspec *ps, const char *prefix, char **args, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		int outside;
 
-		ps->items[i] = normalize(prefix, args[i], &outside);
+		ps->items[i] = vcs_path_normalize(prefix, args[i], &outside);
 		ps->n = i + 1;
 		if (outside) {
 			vcs_pathspec_free(ps);

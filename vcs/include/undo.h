@@ -80,6 +80,11 @@ typedef struct vcs_pathspec {
 int vcs_pathspec_init(vcs_pathspec *ps, const char *prefix, char **args,
 		      size_t n);
 void vcs_pathspec_free(vcs_pathspec *ps);
+/** vcs_path_normalize -- prefix/arg (root-relative prefix, "" at the
+ *  root) with "." and ".." resolved and no empty or trailing components,
+ *  as a new string the caller frees; NULL with *outside set when it
+ *  leaves the work tree, NULL alone when out of memory. */
+char *vcs_path_normalize(const char *prefix, const char *arg, int *outside);
 /** vcs_pathspec_prefix -- the part of cwd (absolute) below worktree, the
  *  prefix for vcs_pathspec_init: "" at the root or outside it; points
  *  into cwd. */
