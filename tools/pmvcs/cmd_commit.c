@@ -438,6 +438,7 @@ cmd_commit(pmvcs_ctx *ctx)
 	int rc, ret;
 	char hex[PMDB_OID_HEXMAX + 1];
 
+	memset(&hs, 0, sizeof(hs)); /* cleared at out, whatever the path */
 	ret = parse_args(ctx, &m, &co);
 	if (ret >= 0)
 		goto out;
