@@ -97,4 +97,14 @@ expect_eq "detached HEAD" "$(git -C "$g" rev-parse HEAD)" "$(cd "$p" && pmvcs re
 expect_eq "detached: reflog" "$(cd "$g" && git reflog | head -3)" "$(cd "$p" && pmvcs reflog | head -3)"
 expect_eq "master stays" "$(git -C "$g" rev-parse master)" "$(cd "$p" && pmvcs rev-parse master)"
 fsck_ok "$p" "resets"
+
+# a revision with a path git refuses to write: git's refusal, nothing
+# written, HEAD where it was
+bad='commit refs/heads/bad\ncommitter C <c@d> 1700000000 +0000\ndata 0\nfrom master\nM 100644 inline .git/x\ndata 3\nok\n\n'
+(cd "$g" && git checkout -q master && printf "$bad" | git fast-import --quiet)
+(cd "$p" && pmvcs checkout -q master && printf "$bad" | pmvcs fast-import --quiet)
+before=$(cd "$p" && find . -path ./.pmvcs -prune -o -print | sort)
+ADD=-u both reset --hard bad
+same "reset --hard to an invalid path"
+expect_eq "nothing written" "$before" "$(cd "$p" && find . -path ./.pmvcs -prune -o -print | sort)"
 echo ok

@@ -160,8 +160,9 @@ cmd_reset(pmvcs_ctx *ctx)
 				   (char *)msg.data);
 	}
 	if (rc == PMDB_EINVAL && res.invalid) {
-		/* git read-tree -u's words and exit code */
-		fprintf(ctx->err, "error: invalid path '%s'\n", res.invalid);
+		/* git reset --hard's words and exit code */
+		fprintf(ctx->err, "error: invalid path '%s'\nfatal: Could not "
+			"reset index file to revision '%s'.\n", res.invalid, spec);
 		ret = PMVCS_EXIT_FATAL;
 		goto out;
 	}
