@@ -469,8 +469,7 @@ cmd_commit(pmvcs_ctx *ctx)
 		ret = PMVCS_EXIT_DIFF;
 		goto out;
 	}
-	rc = vcs_wt_scan_root_ex(repo->worktree, &wt, 0,
-					 excl[0] ? excl : NULL);
+	rc = vcs_wt_scan_root_ex(repo->worktree, &wt, 0, excl[0] ? excl : NULL);
 	if (!rc)
 		rc = vcs_wtcache_apply(repo, &wt);
 	if (rc)
@@ -490,8 +489,9 @@ cmd_commit(pmvcs_ctx *ctx)
 		rc = vcs_tree_build(repo, txn, &wt, &tree);
 	if (rc)
 		goto fail;
-	if (!co.allow_empty && !co.amend && ((hs.born && !memcmp(&tree, &hs.tree, sizeof(tree))) ||
-			     (!hs.born && !wt.n))) {
+	if (!co.allow_empty && !co.amend &&
+	    ((hs.born && !memcmp(&tree, &hs.tree, sizeof(tree))) ||
+	     (!hs.born && !wt.n))) {
 		pmdb_txn_abort(txn);
 		txn = NULL;
 		if (hs.ref[0] && !strncmp(hs.ref, "refs/heads/", 11))
