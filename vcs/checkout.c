@@ -649,6 +649,33 @@ vcs_checkout_tree(vcs_repo *repo, const pmdb_oid *from_tree,
 	return vcs_checkout_tree_io(repo, NULL, from_tree, to_tree, flags, res);
 }
 
+/** run -- check the paths, scan the working tree (into wt), plan (into
+ *  pl) and apply: what moving between trees and between lists share. */
+static int
+run(vcs_repo *repo, vcs_file_io *io, vcs_wt_list *oldp, vcs_wt_list *nw,
+    unsigned flags, vcs_wt_list *wt, plan *pl, vcs_checkout_result *res)
+{
+	vcs_file_io *own = NULL;
+	int rc = check_paths(oldp, nw, res);
+
+	if (!rc)   /* line ends as the new tree's attributes say */
+		rc = vcs_attr_tree_conv(repo, nw);
+	if (!rc)
+		rc = vcs_wt_scan(repo, wt);
+	if (!rc)
+		rc = vcs_wtcache_apply(repo, wt);
+	if (!rc)
+		rc = make_plan(repo, oldp, nw, wt, flags, pl, res);
+	if (!rc && (res->dirty.n || res->untracked.n))
+		rc = vcs_seterr(PMDB_ECONFLICT, "local changes would be overwritten");
+	if (!rc && !io && !(rc = vcs_file_io_open(&own, VCS_FILE_IO_SYNC)))
+		io = own;
+	if (!rc)
+		rc = execute(repo, io, pl, res);
+	vcs_file_io_free(own);
+	return rc;
+}
+
 /** vcs_checkout_tree_io -- move the working tree from from_tree to
  *  to_tree, writing files in batches through io. */
 int
@@ -656,7 +683,6 @@ vcs_checkout_tree_io(vcs_repo *repo, vcs_file_io *io, const pmdb_oid *from_tree,
 		     const pmdb_oid *to_tree, unsigned flags,
 		     vcs_checkout_result *res)
 {
-	vcs_file_io *own = NULL;
 	vcs_wt_list old = VCS_WT_LIST_INIT, nw = VCS_WT_LIST_INIT;
 	vcs_wt_list wt = VCS_WT_LIST_INIT, *oldp = &old;
 	plan pl = { 0 };
@@ -669,21 +695,7 @@ vcs_checkout_tree_io(vcs_repo *repo, vcs_file_io *io, const pmdb_oid *from_tree,
 	else if (!rc)
 		rc = flatten(repo, from_tree, &old);
 	if (!rc)
-		rc = check_paths(oldp, &nw, res);
-	if (!rc)   /* line ends as the new tree's attributes say */
-		rc = vcs_attr_tree_conv(repo, &nw);
-	if (!rc)
-		rc = vcs_wt_scan(repo, &wt);
-	if (!rc)
-		rc = vcs_wtcache_apply(repo, &wt);
-	if (!rc)
-		rc = make_plan(repo, oldp, &nw, &wt, flags, &pl, res);
-	if (!rc && (res->dirty.n || res->untracked.n))
-		rc = vcs_seterr(PMDB_ECONFLICT, "local changes would be overwritten");
-	if (!rc && !io && !(rc = vcs_file_io_open(&own, VCS_FILE_IO_SYNC)))
-		io = own;
-	if (!rc)
-		rc = execute(repo, io, &pl, res);
+		rc = run(repo, io, oldp, &nw, flags, &wt, &pl, res);
 	if (!rc)
 		refresh_cache(repo, &nw, &wt, &pl, to_tree);
 	free(pl.rm);
@@ -692,7 +704,25 @@ vcs_checkout_tree_io(vcs_repo *repo, vcs_file_io *io, const pmdb_oid *from_tree,
 	vcs_wt_list_free(&old);
 	vcs_wt_list_free(&nw);
 	vcs_wt_list_free(&wt);
-	vcs_file_io_free(own);
+	return rc;
+}
+
+/** vcs_checkout_lists_io -- the same between two flattened lists (no
+ *  stat cache update: the lists are no tree of the cache's). */
+int
+vcs_checkout_lists_io(vcs_repo *repo, vcs_file_io *io, vcs_wt_list *from,
+		      vcs_wt_list *to, unsigned flags, vcs_checkout_result *res)
+{
+	vcs_wt_list wt = VCS_WT_LIST_INIT;
+	plan pl = { 0 };
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	rc = run(repo, io, from, to, flags, &wt, &pl, res);
+	free(pl.rm);
+	free(pl.wr);
+	free(pl.rmdirs);
+	vcs_wt_list_free(&wt);
 	return rc;
 }
 

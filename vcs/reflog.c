@@ -400,8 +400,92 @@ vcs_reflog_nth(vcs_repo *repo, const char *ref, const char *shown,
 					"%zu entries", shown, log.n) :
 			VCS_REFLOG_NONE;
 	} else {
-		*out = log.e[n].new_oid;
+		static const pmdb_oid zero;
+		/* a deletion entry (branch -m of the current branch) names
+		 * what was deleted, as git's read_ref_at() takes it */
+		*out = memcmp(&log.e[n].new_oid, &zero, sizeof(zero)) ?
+			log.e[n].new_oid : log.e[n].old_oid;
 	}
 	vcs_reflog_clear(&log);
+	return rc;
+}
+
+/* put_entry -- one log record (prev: the older entry, or NULL) into txn */
+static int
+put_entry(vcs_repo *repo, pmdb_txn *txn, const pmdb_oid *prev,
+	  const pmdb_oid *old, const pmdb_oid *new, const char *ident,
+	  const char *msg, pmdb_oid *id)
+{
+	static const pmdb_oid zero;
+	char hex[PMDB_OID_HEXMAX + 1];
+	vcs_str rec = VCS_STR_INIT;
+	int rc = prev ? vcs_str_addf(&rec, "prev %s\n",
+				     vcs_oid_hex(repo, prev, hex)) : 0;
+
+	if (!rc)
+		rc = vcs_str_addf(&rec, "%s ", vcs_oid_hex(repo, old ? old : &zero,
+							   hex));
+	if (!rc)
+		rc = vcs_str_addf(&rec, "%s %s\t%.*s\n",
+				  vcs_oid_hex(repo, new ? new : &zero, hex),
+				  ident, (int)strcspn(msg, "\n"), msg);
+	if (!rc && (rc = pmdb_txn_put(txn, PMDB_OBJ_LOG, rec.data, rec.len, id)))
+		rc = vcs_seterr_pmdb(rc, "writing a reflog entry");
+	else if (rc)
+		rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+	vcs_str_free(&rec);
+	return rc;
+}
+
+/* log_head -- the newest record of ref's log; 0 with *have = 0 if none */
+static int
+log_head(vcs_repo *repo, const char *ref, pmdb_oid *out, int *have)
+{
+	char name[PMDB_REF_NAME_MAX + 1];
+	int rc = log_name(name, sizeof(name), ref);
+
+	*have = 0;
+	if (rc)
+		return rc;
+	rc = pmdb_ref_read(repo->env, name, out, NULL);
+	if (rc == PMDB_ENOTFOUND)
+		return 0;
+	*have = !rc;
+	return rc ? vcs_seterr_pmdb(rc, name) : 0;
+}
+
+/* vcs_reflog_move -- the log of from continued under to */
+int
+vcs_reflog_move(vcs_repo *repo, pmdb_txn *txn, const char *from,
+		const char *to, const pmdb_oid *oid, int head_follows,
+		const char *ident, const char *msg)
+{
+	char name[PMDB_REF_NAME_MAX + 1];
+	pmdb_oid prev, id, cur, r1;
+	int have, have_to, rc = log_head(repo, from, &prev, &have);
+
+	if (!rc)
+		rc = log_head(repo, to, &cur, &have_to);
+	if (!rc)
+		rc = put_entry(repo, txn, have ? &prev : NULL, oid, oid, ident,
+			       msg, &id);
+	if (!rc)
+		rc = log_name(name, sizeof(name), to);
+	if (!rc && (rc = pmdb_txn_ref_set(txn, name, &id, have_to ? &cur :
+					  PMDB_EXPECT_ABSENT)))
+		return vcs_seterr_pmdb(rc, name);
+	if (rc || !head_follows)
+		return rc;
+	/* git's files backend logs a rename of the checked-out branch in
+	 * HEAD's log as a deletion and a creation */
+	rc = log_head(repo, "HEAD", &prev, &have);
+	if (!rc)
+		rc = put_entry(repo, txn, have ? &prev : NULL, oid, NULL, ident,
+			       msg, &r1);
+	if (!rc)
+		rc = put_entry(repo, txn, &r1, NULL, oid, ident, msg, &id);
+	if (!rc && (rc = pmdb_txn_ref_set(txn, "logs/HEAD", &id,
+					  have ? &prev : PMDB_EXPECT_ABSENT)))
+		rc = vcs_seterr_pmdb(rc, "logs/HEAD");
 	return rc;
 }

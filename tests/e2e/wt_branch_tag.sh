@@ -17,7 +17,7 @@ for fmt in sha1 sha256; do
 	expect_eq "$fmt branch list" "$(cd "$g" && git branch)" "$(cd "$p" && pmvcs branch)"
 	expect_eq "$fmt branch -v" "$(cd "$g" && git branch -v)" "$(cd "$p" && pmvcs branch -v)"
 	expect_rc 128 bash -c "cd '$p' && '$PMVCS' branch feature 2> '$T/err'"
-	grep -q "pmvcs: a branch named 'feature' already exists" "$T/err" || fail "exists msg"
+	grep -qx "fatal: a branch named 'feature' already exists" "$T/err" || fail "exists msg"
 	expect_rc 128 bash -c "cd '$p' && '$PMVCS' branch 'bad..name' 2>/dev/null"
 	expect_rc 128 bash -c "cd '$p' && '$PMVCS' branch x no-such-rev 2>/dev/null"
 	# -d refuses an unmerged branch, -D deletes it
@@ -32,7 +32,7 @@ for fmt in sha1 sha256; do
 	(cd "$p" && pmvcs branch -f old master)
 	expect_eq "$fmt branch -f" "$(cd "$p" && pmvcs rev-parse master)" "$(cd "$p" && pmvcs rev-parse old)"
 	expect_rc 128 bash -c "cd '$p' && '$PMVCS' branch -f master old 2> '$T/err'"
-	grep -q "cannot force update the current branch" "$T/err" || fail "force current msg"
+	grep -qx "fatal: cannot force update the branch 'master' checked out at '$p'" "$T/err" || fail "force current msg"
 	(cd "$p" && pmvcs branch -D old > /dev/null)
 	expect_eq "$fmt after delete" "* master
   feature" "$(cd "$p" && pmvcs branch | sort -r)"

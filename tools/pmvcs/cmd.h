@@ -202,6 +202,12 @@ int pmvcs_ref_set(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
 		  const char *ref, const pmdb_oid *oid, const pmdb_oid *expect,
 		  const char *msg);
 
+/** pmvcs_ref_ident -- the reflog identity ("Name <email> <time> <tz>")
+ *  pmvcs_ref_set() logs with, into ident (caller frees): the committer
+ *  of ctx's environment and configuration. @return 0 or a pmdb code
+ *  with the vcs error message set. */
+int pmvcs_ref_ident(pmvcs_ctx *ctx, vcs_str *ident);
+
 /** pmvcs_ref_set_symbolic -- pmvcs_ref_set() making ref symbolic to
  *  target; log_new as vcs_ref_change's (NULL: target's value). */
 int pmvcs_ref_set_symbolic(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
@@ -291,6 +297,24 @@ int cmd_fast_export(pmvcs_ctx *ctx);
 int cmd_server(pmvcs_ctx *ctx);
 int cmd_config(pmvcs_ctx *ctx);
 int cmd_check_ignore(pmvcs_ctx *ctx);
+int cmd_reset(pmvcs_ctx *ctx);
+int cmd_restore(pmvcs_ctx *ctx);
+
+#define PMVCS_RESTORE_OVERLAY 0x1u /**< keep files the source lacks */
+#define PMVCS_RESTORE_GUESS 0x2u   /**< checkout without "--": paths[0]
+                                        is the source if it names a
+                                        revision; "Updated N paths" */
+#define PMVCS_RESTORE_QUIET 0x4u   /**< no "Updated N paths" */
+/**
+ * pmvcs_restore_paths -- write the files of spec (a tree-ish; NULL: HEAD,
+ * pmvcs's "index") that match paths[0..n) (relative to ctx->cwd) over the
+ * working tree: restore (matching files spec lacks are removed) and, with
+ * PMVCS_RESTORE_OVERLAY, checkout [<rev>] -- <paths> (they stay). Prints
+ * git's messages (cmd_restore.c). @return the exit code: 0, 1 (a
+ * pathspec matched nothing: nothing written), 128.
+ */
+int pmvcs_restore_paths(pmvcs_ctx *ctx, const char *spec, char **paths,
+			size_t n, unsigned flags);
 
 /* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
 

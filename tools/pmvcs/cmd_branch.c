@@ -1,7 +1,9 @@
 /*
- * cmd_branch.c -- pmvcs branch: list, create or delete branches.
- * Creation and deletion are compare-and-swap ref updates.
+ * cmd_branch.c -- pmvcs branch: list, create, delete, rename or copy
+ * branches. Each is one transaction of compare-and-swap ref updates, with
+ * git's reflog lines (a renamed branch keeps its log, docs/undo.md).
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,8 @@ static const char *const branch_usage[] = {
 	"pmvcs branch [<options>] [-v] [-l | --list]",
 	"pmvcs branch [<options>] [-f] <branch-name> [<start-point>]",
 	"pmvcs branch [<options>] (-d | -D) <branch-name>...",
+	"pmvcs branch [<options>] (-m | -M) [<old-branch>] <new-branch>",
+	"pmvcs branch [<options>] (-c | -C) [<old-branch>] <new-branch>",
 	NULL
 };
 
@@ -92,6 +96,21 @@ list_branches(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 		return pmvcs_report(ctx, rc, "listing branches", 0);
 	}
 	return PMVCS_EXIT_OK;
+}
+
+/** git_fatal -- git's "fatal: <msg>" (its words, where pmvcs copies
+ *  them: branch names, refusals); return 128. */
+static int __attribute__((format(printf, 2, 3)))
+git_fatal(pmvcs_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fatal: ", ctx->err);
+	va_start(ap, fmt);
+	vfprintf(ctx->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err);
+	return PMVCS_EXIT_FATAL;
 }
 
 /** branch_ref -- "refs/heads/<name>" into buf; 0 if invalid. */
@@ -242,11 +261,12 @@ create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 	}
 	if (rc == 0) {
 		if (!force)
-			return pmvcs_fatal(ctx, "a branch named '%s' already exists",
-					   name);
+			return git_fatal(ctx, "a branch named '%s' already exists",
+					 name);
 		if (!strcmp(ref, head_ref))
-			return pmvcs_fatal(ctx, "cannot force update the current "
-					   "branch.");
+			return git_fatal(ctx, "cannot force update the branch "
+					 "'%s' checked out at '%s'", name,
+					 repo->worktree);
 		expect = &old;
 	}
 	/* only "names nothing" / "not a commit" get git's messages; a
@@ -277,12 +297,111 @@ create_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
 	}
 	pmdb_txn_abort(txn);
 	if (rc == PMDB_ECONFLICT)
-		return pmvcs_fatal(ctx, "a branch named '%s' already exists", name);
+		return git_fatal(ctx, "a branch named '%s' already exists", name);
 	if (rc) {
 		pmvcs_ref_read_error(rc, ref);
 		return pmvcs_report(ctx, rc, "cannot create branch", 0);
 	}
 	return PMVCS_EXIT_OK;
+}
+
+/** move_names -- the old and new names of -m/-c (one name: the current
+ *  branch's new name); exit code after git's message, or -1. */
+static int
+move_names(pmvcs_ctx *ctx, const char *head_ref, char **names, int n,
+	   int copy, const char **from, const char **to)
+{
+	if (!n)
+		return git_fatal(ctx, "branch name required");
+	if (n > 2)
+		return git_fatal(ctx, copy ? "too many branches for a copy "
+				 "operation" : "too many arguments for a rename "
+				 "operation");
+	if (n == 1 && strncmp(head_ref, "refs/heads/", 11))
+		return git_fatal(ctx, "cannot %s the current branch while not "
+				 "on any.", copy ? "copy" : "rename");
+	*from = n == 1 ? head_ref + 11 : names[0];
+	*to = names[n - 1];
+	return -1;
+}
+
+/**
+ * move_branch -- "-m/-M [OLD] NEW" (copy: "-c/-C"): NEW gets OLD's value
+ * and reflog plus git's "Branch: renamed|copied <old> to <new>" entry;
+ * a rename deletes OLD and moves HEAD along when it named OLD. One
+ * transaction, compare-and-swap on both refs.
+ */
+static int
+move_branch(pmvcs_ctx *ctx, vcs_repo *repo, const char *head_ref,
+	    char **names, int n, int force, int copy)
+{
+	char from[PMDB_REF_NAME_MAX + 1], to[PMDB_REF_NAME_MAX + 1];
+	char msg[2 * PMDB_REF_NAME_MAX + 64];
+	const char *oldname = NULL, *newname = NULL;
+	vcs_str ident = VCS_STR_INIT;
+	pmdb_oid oid, cur;
+	pmdb_txn *txn = NULL;
+	int rc, exists, same, follows;
+
+	if ((rc = move_names(ctx, head_ref, names, n, copy, &oldname,
+			     &newname)) >= 0)
+		return rc;
+	rc = branch_ref(from, sizeof(from), oldname) ?
+		pmdb_ref_read(repo->env, from, &oid, NULL) : PMDB_ENOTFOUND;
+	if (rc == PMDB_ENOTFOUND)
+		return git_fatal(ctx, "No branch named '%s'.", oldname);
+	if (rc) {
+		pmvcs_ref_read_error(rc, from);
+		return pmvcs_report(ctx, rc, "branch", 0);
+	}
+	if (!branch_ref(to, sizeof(to), newname))
+		return git_fatal(ctx, "'%s' is not a valid branch name", newname);
+	same = !strcmp(from, to);
+	rc = pmdb_ref_read(repo->env, to, &cur, NULL);
+	if (rc && rc != PMDB_ENOTFOUND) {
+		pmvcs_ref_read_error(rc, to);
+		return pmvcs_report(ctx, rc, "branch", 0);
+	}
+	exists = rc == 0;
+	if (exists && !same && !force)
+		return git_fatal(ctx, "a branch named '%s' already exists",
+				 newname);
+	if (exists && !same && !strcmp(to, head_ref))
+		return git_fatal(ctx, "cannot force update the branch '%s' "
+				 "checked out at '%s'", newname, repo->worktree);
+	follows = !copy && !strcmp(head_ref, from);
+	snprintf(msg, sizeof(msg), "Branch: %s %s to %s",
+		 copy ? "copied" : "renamed", from, to);
+	{
+		vcs_ref_change del = { .name = from, .expect = &oid };
+		vcs_ref_change set = { .name = to, .oid = &oid,
+				       .expect = exists ? &cur : PMDB_EXPECT_ABSENT };
+		vcs_ref_change head = { .name = "HEAD", .target = to };
+
+		rc = pmvcs_ref_ident(ctx, &ident);
+		if (!rc && (rc = pmdb_txn_begin(repo->env, &txn)))
+			rc = vcs_seterr_pmdb(rc, "starting a transaction");
+		/* no ident: logged by vcs_reflog_move, which keeps the log */
+		if (!rc && !copy && !same)
+			rc = vcs_ref_update(repo, txn, &del);
+		if (!rc)
+			rc = vcs_ref_update(repo, txn, &set);
+		if (!rc)
+			rc = vcs_reflog_move(repo, txn, from, to, &oid, follows,
+					     (char *)ident.data, msg);
+		if (!rc && follows && !same)
+			rc = vcs_ref_update(repo, txn, &head);
+	}
+	if (!rc) {
+		rc = pmdb_txn_commit(txn);
+		txn = NULL;
+		if (rc)
+			rc = vcs_seterr_pmdb(rc, to);
+	}
+	pmdb_txn_abort(txn);
+	vcs_str_free(&ident);
+	return rc ? pmvcs_report(ctx, rc, copy ? "cannot copy branch" :
+				 "cannot rename branch", 0) : PMVCS_EXIT_OK;
 }
 
 /** cmd_branch -- "pmvcs branch ...". */
@@ -291,6 +410,7 @@ cmd_branch(pmvcs_ctx *ctx)
 {
 	char head_ref[PMDB_REF_NAME_MAX + 1] = "";
 	int del = 0, del_force = 0, force = 0, verbose = 0, list = 0, first, ret;
+	int move = 0, move_force = 0, copy = 0, copy_force = 0;
 	vcs_repo *repo;
 	char **pos;
 	const pmvcs_option opts[] = {
@@ -299,6 +419,13 @@ cmd_branch(pmvcs_ctx *ctx)
 		OPT_SET_INT('d', "delete", &del, "delete fully merged branch", 1),
 		OPT_BOOL('D', NULL, &del_force, "delete branch (even if not "
 			 "merged)"),
+		OPT_BOOL('m', "move", &move, "move/rename a branch and its "
+			 "reflog"),
+		OPT_BOOL('M', NULL, &move_force, "move/rename a branch, even if "
+			 "target exists"),
+		OPT_BOOL('c', "copy", &copy, "copy a branch and its reflog"),
+		OPT_BOOL('C', NULL, &copy_force, "copy a branch, even if target "
+			 "exists"),
 		OPT_BOOL('l', "list", &list, "list branch names"),
 		OPT__FORCE(&force, "force creation, move/rename, deletion"),
 		OPT_END()
@@ -310,7 +437,13 @@ cmd_branch(pmvcs_ctx *ctx)
 	pos = ctx->argv;
 	if (del_force)          /* -D is --delete --force */
 		del = force = 1;
-	if ((del && !first) || (!del && first > 2) || (list && first))
+	if (move_force)         /* -M is --move --force, -C --copy --force */
+		move = force = 1;
+	if (copy_force)
+		copy = force = 1;
+	if (!!del + !!move + !!copy + !!list > 1 ||
+	    (del && !first) || (!del && !move && !copy && first > 2) ||
+	    (list && first))
 		return pmvcs_usage(ctx, branch_usage, opts);
 	repo = pmvcs_open_repo(ctx);
 	if (!repo)
@@ -328,6 +461,8 @@ cmd_branch(pmvcs_ctx *ctx)
 		head_ref[0] = '\0';
 	if (del)
 		ret = delete_branches(ctx, repo, head_ref, pos, first, force);
+	else if (move || copy)
+		ret = move_branch(ctx, repo, head_ref, pos, first, force, copy);
 	else if (!first)
 		ret = list_branches(ctx, repo, head_ref, verbose);
 	else

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "undo.h"
 #include "worktree.h"
 
 static const char *const check_ignore_usage[] = {
@@ -17,43 +18,20 @@ static const char *const check_ignore_usage[] = {
 	NULL
 };
 
-/* normalize -- prefix/path with "." and ".." resolved into out;
- * -1 when it leaves the worktree */
+/* normalize -- prefix/path with "." and ".." resolved into out
+ * (vcs_path_normalize); -1 when it leaves the worktree, -2 when out of
+ * memory or too long */
 static int
 normalize(const char *prefix, const char *path, char *out, size_t size)
 {
-	char tmp[8192];
-	size_t o = 0;
-	char *save = NULL, *tok;
+	int outside = 0;
+	char *r = vcs_path_normalize(prefix, path, &outside);
+	int rc = !r ? (outside ? -1 : -2) : strlen(r) < size ? 0 : -2;
 
-	if (snprintf(tmp, sizeof(tmp), "%s%s%s", prefix, *prefix ? "/" : "",
-		     path) >= (int)sizeof(tmp))
-		return -1;
-	out[0] = '\0';
-	for (tok = strtok_r(tmp, "/", &save); tok;
-	     tok = strtok_r(NULL, "/", &save)) {
-		size_t n = strlen(tok);
-
-		if (!strcmp(tok, "."))
-			continue;
-		if (!strcmp(tok, "..")) {
-			char *s;
-
-			if (!o)
-				return -1;
-			s = strrchr(out, '/');
-			o = s ? (size_t)(s - out) : 0;
-			out[o] = '\0';
-			continue;
-		}
-		if (o + n + 2 > size)
-			return -1;
-		if (o)
-			out[o++] = '/';
-		memcpy(out + o, tok, n + 1);
-		o += n;
-	}
-	return 0;
+	if (!rc)
+		strcpy(out, r);
+	free(r);
+	return rc;
 }
 
 /* show -- git's output_pattern(): quoted lines, or with -z NUL-ended
@@ -104,11 +82,13 @@ check_one(pmvcs_ctx *ctx, const ci_opts *o, const char *orig)
 	char rel[8192], abs[8192 + 4096];
 	int is_dir = ol && orig[ol - 1] == '/', r;
 
-	if (normalize(o->prefix, orig, rel, sizeof(rel))) {
+	if ((r = normalize(o->prefix, orig, rel, sizeof(rel))) == -1) {
 		fprintf(ctx->err, "fatal: %s: '%s' is outside "
 			"repository at '%s'\n", orig, orig, o->root);
 		return PMVCS_EXIT_FATAL;
 	}
+	if (r)
+		return pmvcs_fatal(ctx, "%s: out of memory or too long", orig);
 	snprintf(abs, sizeof(abs), "%s/%s", o->root, rel);
 	if (!is_dir && !lstat(abs, &st) && S_ISDIR(st.st_mode))
 		is_dir = 1;

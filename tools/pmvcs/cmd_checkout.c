@@ -1,6 +1,7 @@
 /*
  * cmd_checkout.c -- pmvcs checkout: switch branches or detach HEAD at a
- * revision, updating the working tree (vcs/checkout.c does the files).
+ * revision, updating the working tree (vcs/checkout.c does the files);
+ * with paths, put files of a revision back (cmd_restore.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 static const char *const checkout_usage[] = {
 	"pmvcs checkout [<options>] <branch>",
 	"pmvcs checkout [<options>] -b <new-branch> [<start-point>]",
+	"pmvcs checkout [<options>] [<branch>] -- <file>...",
 	NULL
 };
 
@@ -172,6 +174,26 @@ detach_advice(pmvcs_ctx *ctx, const char *head_ref, const char *what)
 		head_ref + 11);
 }
 
+/** checkout_paths -- "checkout [REV] [--] PATH...": the files of REV
+ *  (HEAD: no index) over the working tree's, HEAD unchanged
+ *  (cmd_restore.c). */
+static int
+checkout_paths(pmvcs_ctx *ctx, const pmvcs_option *opts, int n, int quiet)
+{
+	char **a = ctx->argv;
+	int dd = !strcmp(a[0], "--") ? 0 : n > 1 && !strcmp(a[1], "--") ? 1 : -1;
+	const char *spec = dd == 1 ? a[0] : NULL;
+	int first = dd + 1;
+
+	/* no "--": a[0] is the revision if it names one (decided there) */
+	if (first >= n)
+		return pmvcs_usage(ctx, checkout_usage, opts);
+	return pmvcs_restore_paths(ctx, spec, a + first, (size_t)(n - first),
+				   PMVCS_RESTORE_OVERLAY |
+				   (dd < 0 ? PMVCS_RESTORE_GUESS : 0) |
+				   (quiet ? PMVCS_RESTORE_QUIET : 0));
+}
+
 /** cmd_checkout -- "pmvcs checkout [-f] [-b NEW] BRANCH|REV". */
 int
 cmd_checkout(pmvcs_ctx *ctx)
@@ -196,11 +218,12 @@ cmd_checkout(pmvcs_ctx *ctx)
 		OPT_END()
 	};
 
-	/* "--" stays: paths after it (git's file checkout) are not
-	 * supported, and must not be taken for a branch */
+	/* "--" stays: what follows it are paths, never a branch */
 	if ((n = pmvcs_parse(ctx, opts, checkout_usage,
 			     PMVCS_PARSE_KEEP_DASHDASH)) < 0)
 		return PMVCS_EXIT_USAGE;
+	if (!newb && (n > 1 || (n && !strcmp(ctx->argv[0], "--"))))
+		return checkout_paths(ctx, opts, n, quiet);
 	if ((!newb && !n) || n > 1 || (n && !strcmp(ctx->argv[0], "--")))
 		return pmvcs_usage(ctx, checkout_usage, opts);
 	spec = n ? ctx->argv[0] : NULL;

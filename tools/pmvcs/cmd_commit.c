@@ -1,5 +1,6 @@
 /*
- * cmd_commit.c -- pmvcs commit: snapshot the whole working tree.
+ * cmd_commit.c -- pmvcs commit: snapshot the whole working tree, or with
+ * paths only those paths' state on top of HEAD's tree (docs/undo.md).
  *
  * There is no staging area: every file the scan finds (honoring
  * git's ignore files, docs/config.md) goes into the new tree. Blobs, trees, the commit and the
@@ -14,49 +15,64 @@
 #include "cmd.h"
 #include "file_io.h"
 #include "diff.h"
+#include "undo.h"
 #include "worktree.h"
 
 static const char *const commit_usage[] = {
-	"pmvcs commit [-q | --quiet] [--allow-empty] [--author=<author>]\n"
-	"             (-m <msg> [-m <msg>...] | -F <file>)",
+	"pmvcs commit [-q | --quiet] [--allow-empty] [--allow-empty-message]\n"
+	"             [--amend [--no-edit]] [--author=<author>]\n"
+	"             (-m <msg> [-m <msg>...] | -F <file>) [--] [<pathspec>...]",
 	NULL
 };
 
-/** head_state -- what HEAD points to, read once at the start. */
+/** head_state -- what HEAD points to, read once at the start, and what
+ *  the new commit goes on: HEAD, or HEAD's parents for --amend. */
 typedef struct head_state {
 	char ref[PMDB_REF_NAME_MAX + 1]; /**< branch ref, "" if detached */
 	pmdb_oid oid;                    /**< current commit if born */
 	int born;
 	pmdb_oid tree;                   /**< its tree if born */
+	pmdb_oid *parents;               /**< of the new commit (owned by
+	                                      amended, or &oid) */
+	size_t nparents;
+	pmdb_oid base;                   /**< first parent's tree */
+	vcs_commit amended;              /**< --amend: HEAD's commit */
 } head_state;
 
-/** read_head -- fill hs from the pool. */
+/** read_head -- fill hs from the pool; amend: the new commit replaces
+ *  HEAD (git's "You have nothing to amend." when unborn: 128). */
 static int
-read_head(vcs_repo *repo, head_state *hs)
+read_head(pmvcs_ctx *ctx, vcs_repo *repo, head_state *hs, int amend)
 {
-	char target[PMDB_REF_NAME_MAX + 1];
+	vcs_head_state h;
 	vcs_commit c = { 0 };
-	int rc;
+	int rc = vcs_head_read(repo, &h);
 
 	memset(hs, 0, sizeof(*hs));
-	rc = pmdb_ref_read(repo->env, "HEAD", &hs->oid, target);
 	if (rc)
-		return vcs_seterr_pmdb(rc, "reading HEAD");
-	if (target[0]) {
-		strcpy(hs->ref, target);
-		rc = pmdb_ref_read(repo->env, target, &hs->oid, NULL);
-		if (rc == PMDB_ENOTFOUND)
-			return 0;
-		if (rc)
-			return vcs_seterr_pmdb(rc, target);
+		return pmvcs_fatal(ctx, "%s", vcs_errmsg());
+	strcpy(hs->ref, h.ref);
+	hs->oid = h.commit;
+	hs->born = h.born;
+	hs->tree = h.tree;
+	hs->base = h.tree;
+	hs->parents = &hs->oid;
+	hs->nparents = h.born;
+	if (!amend)
+		return 0;
+	if (!h.born) {
+		fprintf(ctx->err, "fatal: You have nothing to amend.\n");
+		return PMVCS_EXIT_FATAL;
 	}
-	hs->born = 1;
-	rc = vcs_commit_read(repo, NULL, &hs->oid, &c);
-	if (rc)
-		return rc;
-	hs->tree = c.tree;
+	if ((rc = vcs_commit_read(repo, NULL, &hs->oid, &hs->amended)))
+		return pmvcs_report(ctx, rc, "reading HEAD", 0);
+	hs->parents = hs->amended.parents;
+	hs->nparents = hs->amended.nparents;
+	if (hs->nparents && !(rc = vcs_commit_read(repo, NULL, &hs->parents[0],
+						   &c)))
+		hs->base = c.tree;
 	vcs_commit_clear(&c);
-	return 0;
+	return rc ? pmvcs_report(ctx, rc, "reading HEAD^", 0) : 0;
 }
 
 /** put_cb -- vcs_wt_each_fn: put one file's content as a blob. */
@@ -109,20 +125,22 @@ print_summary(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 
 	o.patch = 0;
 	o.acc = &acc;
-	if (vcs_diff_trees(repo, hs->born ? &hs->tree : NULL, tree, &o, &out,
+	if (vcs_diff_trees(repo, hs->nparents ? &hs->base : NULL, tree, &o, &out,
 			   &files) != 0)
 		goto out;
 	for (size_t k = 0; k < acc.n; k++) {
 		ins += acc.files[k].added;
 		del += acc.files[k].deleted;
 	}
+	if (!files)
+		goto out; /* git prints no stat line for an empty change */
 	fprintf(ctx->out, " %zu file%s changed", files, files == 1 ? "" : "s");
 	if (ins || !del)
 		fprintf(ctx->out, ", %zu insertion%s(+)", ins, ins == 1 ? "" : "s");
 	if (del || !ins)
 		fprintf(ctx->out, ", %zu deletion%s(-)", del, del == 1 ? "" : "s");
 	fputc('\n', ctx->out);
-	if (vcs_tree_flatten(repo, NULL, hs->born ? &hs->tree : NULL, &old))
+	if (vcs_tree_flatten(repo, NULL, hs->nparents ? &hs->base : NULL, &old))
 		goto out;
 	while (i < old.n || j < now->n) {
 		const vcs_wt_entry *a = i < old.n ? &old.e[i] : NULL;
@@ -163,8 +181,8 @@ make_commit(vcs_repo *repo, pmdb_txn *txn, const head_state *hs,
 
 	memset(&c, 0, sizeof(c));
 	c.tree = *tree;
-	c.parents = hs->born ? (pmdb_oid *)&hs->oid : NULL;
-	c.nparents = hs->born ? 1 : 0;
+	c.parents = hs->parents;
+	c.nparents = hs->nparents;
 	c.author = (char *)author->data;
 	c.committer = (char *)committer->data;
 	c.message = (char *)msg->data;
@@ -179,11 +197,80 @@ make_commit(vcs_repo *repo, pmdb_txn *txn, const head_state *hs,
 	return rc;
 }
 
+/** ident_len -- the "Name <email>" part of an ident line. */
+static size_t
+ident_len(const char *ident)
+{
+	const char *gt = strchr(ident, '>');
+
+	return gt ? (size_t)(gt - ident + 1) : strlen(ident);
+}
+
+/** amend_author -- git's author for --amend: HEAD's (name, email and
+ *  date), with --author's name and email when given. */
+static int
+amend_author(const head_state *hs, const char *force, vcs_str *author)
+{
+	const char *old = hs->amended.author ? hs->amended.author : "";
+	size_t ol = ident_len(old);
+	vcs_str a = VCS_STR_INIT;
+	int rc = force ? vcs_str_add(&a, author->data, ident_len(
+					     (char *)author->data)) :
+		vcs_str_add(&a, old, ol);
+
+	if (!rc)
+		rc = vcs_str_adds(&a, old + ol);
+	if (rc) {
+		vcs_str_free(&a);
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	}
+	vcs_str_free(author);
+	*author = a;
+	return 0;
+}
+
+/** print_idents -- git's summary lines after "[branch id] subject":
+ *  " Author:" when author and committer differ, " Date:" (the author
+ *  date) for --amend. */
+static void
+print_idents(pmvcs_ctx *ctx, const vcs_str *author, const vcs_str *committer,
+	     int amend)
+{
+	const char *a = (char *)author->data, *c = (char *)committer->data;
+	size_t al = ident_len(a);
+	vcs_str date = VCS_STR_INIT;
+
+	if (al != ident_len(c) || memcmp(a, c, al))
+		fprintf(ctx->out, " Author: %.*s\n", (int)al, a);
+	if (amend && !vcs_pretty_date(&date, a + al + (a[al] == ' ')))
+		fprintf(ctx->out, " Date: %s\n", (char *)date.data);
+	vcs_str_free(&date);
+}
+
+/** log_head_only -- an amend that made HEAD's very commit again (same
+ *  tree, message and dates): git logs it in HEAD's log only, as the
+ *  branch does not move. */
+static int
+log_head_only(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
+	      const pmdb_oid *commit, const char *msg)
+{
+	vcs_str ident = VCS_STR_INIT;
+	int rc = pmvcs_ref_ident(ctx, &ident);
+
+	if (!rc)
+		rc = vcs_reflog_append(repo, txn, "HEAD", commit, commit,
+				       (char *)ident.data, msg);
+	vcs_str_free(&ident);
+	return rc;
+}
+
 /** The options beside the message. */
 typedef struct commit_opts {
-	int quiet, allow_empty;
+	int quiet, allow_empty, allow_empty_message, amend, edit;
 	const char *author;     /**< --author, or NULL */
 	const char *file;       /**< -F, or NULL */
+	char **paths;           /**< pathspecs (in ctx->argv) */
+	size_t npaths;
 } commit_opts;
 
 /** read_msg_file -- -F: the file's text (relative to the cwd; "-" is
@@ -237,9 +324,13 @@ parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co)
 		OPT_STRING(0, "author", &co->author, "author", "override author "
 			   "for commit"),
 		OPT_PMVCS_MESSAGE(m, "commit message"),
+		OPT_BOOL('e', "edit", &co->edit, "force edit of commit"),
 		OPT_GROUP("Commit contents options"),
+		OPT_BOOL(0, "amend", &co->amend, "amend previous commit"),
 		OPT_BOOL(0, "allow-empty", &co->allow_empty, "ok to record an "
 			 "empty change"),
+		OPT_BOOL(0, "allow-empty-message", &co->allow_empty_message,
+			 "ok to record a change with an empty message"),
 		OPT_END()
 	};
 	int n = pmvcs_parse(ctx, opts, commit_usage, PMVCS_PARSE_HELP_STDERR);
@@ -253,23 +344,82 @@ parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co)
 			"together\n");
 		return PMVCS_EXIT_FATAL;
 	}
-	if (n) {
-		fprintf(ctx->err, "pmvcs: unknown argument '%s' (pmvcs commit "
-			"takes no paths: it records the whole working tree)\n",
-			ctx->argv[0]);
-		return pmvcs_usage(ctx, commit_usage, opts);
-	}
+	co->paths = ctx->argv;
+	co->npaths = (size_t)n;
 	if (co->file)
 		return read_msg_file(ctx, co->file, m) ?: -1;
-	if (!m->n) {
+	/* --amend without a message keeps HEAD's, as --no-edit does: there
+	 * is no editor to offer it in */
+	if (!m->n && (co->edit == 1 || !co->amend)) {
 		fprintf(ctx->err, "pmvcs: commit needs a message: use -m <msg> "
-			"or -F <file> (there is no editor)\n");
+			"or -F <file>%s (there is no editor)\n",
+			co->amend ? " or --no-edit" : "");
 		return pmvcs_usage(ctx, commit_usage, opts);
 	}
 	return -1;
 }
 
-/** cmd_commit -- "pmvcs commit -m MSG [-q] [--allow-empty]". */
+/** clean -- does the working tree equal HEAD's tree (untracked files
+ *  aside: git's "working tree clean" ignores them too)? A failed status
+ *  counts as not clean. */
+static int
+clean(vcs_repo *repo)
+{
+	vcs_status st;
+	int ok;
+
+	memset(&st, 0, sizeof(st)); /* cleared even if compute fails early */
+	ok = !vcs_status_compute(repo, NULL, 1, &st) && !st.ntracked &&
+	     st.n == st.ntracked;
+
+	vcs_status_clear(&st);
+	return ok;
+}
+
+/** select_paths -- commit PATH...: *wt becomes HEAD's tree with the
+ *  matching paths' working tree state (git's commit --only). Every file
+ *  the scan finds counts as known: there is no index to add it to. Exit
+ *  code (git's pathspec error: 1), or -1 to go on. */
+static int
+select_paths(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
+	     const commit_opts *co, vcs_wt_list *wt)
+{
+	vcs_wt_list head = VCS_WT_LIST_INIT, sel = VCS_WT_LIST_INIT;
+	vcs_pathspec ps;
+	const char *bad;
+	size_t k = 0;
+	int ret = -1;
+	int rc = vcs_pathspec_init(&ps, vcs_pathspec_prefix(repo->worktree,
+							    ctx->cwd),
+				   co->paths, co->npaths);
+
+	if (rc == PMDB_EINVAL) {
+		fprintf(ctx->err, "fatal: %s\n", vcs_errmsg());
+		return PMVCS_EXIT_FATAL;
+	}
+	if (!rc && hs->born)
+		rc = vcs_tree_flatten(repo, NULL, &hs->tree, &head);
+	if (!rc)
+		rc = vcs_pathspec_select(&ps, &head, wt, &sel);
+	if (rc)
+		ret = pmvcs_report(ctx, rc, "commit", 0);
+	while (!rc && (bad = vcs_pathspec_unmatched(&ps, &k))) {
+		fprintf(ctx->err, "error: pathspec '%s' did not match any "
+			"file(s) known to git\n", bad);
+		ret = PMVCS_EXIT_DIFF;
+	}
+	if (ret < 0) {
+		vcs_wt_list_free(wt);
+		*wt = sel;
+		sel = (vcs_wt_list)VCS_WT_LIST_INIT;
+	}
+	vcs_pathspec_free(&ps);
+	vcs_wt_list_free(&head);
+	vcs_wt_list_free(&sel);
+	return ret;
+}
+
+/** cmd_commit -- "pmvcs commit -m MSG [-q] [--allow-empty] [PATH...]". */
 int
 cmd_commit(pmvcs_ctx *ctx)
 {
@@ -285,22 +435,14 @@ cmd_commit(pmvcs_ctx *ctx)
 	const char *iostats;
 	head_state hs;
 	pmdb_oid tree, commit;
-	commit_opts co = { 0, 0, NULL, NULL };
+	commit_opts co = { .edit = -1 };
 	int rc, ret;
 	char hex[PMDB_OID_HEXMAX + 1];
 
+	memset(&hs, 0, sizeof(hs)); /* cleared at out, whatever the path */
 	ret = parse_args(ctx, &m, &co);
 	if (ret >= 0)
 		goto out;
-	ret = PMVCS_EXIT_FATAL;
-	if (vcs_stripspace(&msg, m.text.data ? (char *)m.text.data : "",
-			   m.text.len, 0))
-		goto fail;
-	if (!msg.len) {
-		fprintf(ctx->err, "Aborting commit due to empty commit message.\n");
-		ret = PMVCS_EXIT_DIFF;
-		goto out;
-	}
 	/* before the pool opens: git refuses a commit without identity */
 	if ((ret = pmvcs_idents(ctx, co.author, &author, &committer)))
 		goto out;
@@ -311,14 +453,32 @@ cmd_commit(pmvcs_ctx *ctx)
 	if ((ret = pmvcs_scan_config(ctx, repo->worktree, &sc)))
 		goto out;
 	pmvcs_scan_opts(&sc, &so);
+	if ((ret = read_head(ctx, repo, &hs, co.amend)))
+		goto out;
 	ret = PMVCS_EXIT_FATAL;
-	rc = read_head(repo, &hs);
-	if (!rc)
-		rc = vcs_wt_scan_root_opts(repo->worktree, &wt, 0, &so);
+	if (co.amend && (rc = amend_author(&hs, co.author, &author)))
+		goto fail;
+	if (!m.n && co.amend)
+		rc = vcs_stripspace(&msg, hs.amended.message,
+				    hs.amended.message_len, 0);
+	else
+		rc = vcs_stripspace(&msg, m.text.data ? (char *)m.text.data : "",
+				    m.text.len, 0);
+	if (rc)
+		goto fail;
+	if (!msg.len && !co.allow_empty_message) {
+		fprintf(ctx->err, "Aborting commit due to empty commit message.\n");
+		ret = PMVCS_EXIT_DIFF;
+		goto out;
+	}
+	rc = vcs_wt_scan_root_opts(repo->worktree, &wt, 0, &so);
 	if (!rc)
 		rc = vcs_wtcache_apply(repo, &wt);
 	if (rc)
 		goto fail;
+	if (co.npaths && (ret = select_paths(ctx, repo, &hs, &co, &wt)) >= 0)
+		goto out;
+	ret = PMVCS_EXIT_FATAL;
 	rc = pmdb_txn_begin(repo->env, &txn);
 	if (rc) {
 		vcs_seterr_pmdb(rc, "starting a transaction");
@@ -331,8 +491,9 @@ cmd_commit(pmvcs_ctx *ctx)
 		rc = vcs_tree_build(repo, txn, &wt, &tree);
 	if (rc)
 		goto fail;
-	if (!co.allow_empty && ((hs.born && !memcmp(&tree, &hs.tree, sizeof(tree))) ||
-			     (!hs.born && !wt.n))) {
+	if (!co.allow_empty && !co.amend &&
+	    ((hs.born && !memcmp(&tree, &hs.tree, sizeof(tree))) ||
+	     (!hs.born && !wt.n))) {
 		pmdb_txn_abort(txn);
 		txn = NULL;
 		if (hs.ref[0] && !strncmp(hs.ref, "refs/heads/", 11)) {
@@ -341,7 +502,11 @@ cmd_commit(pmvcs_ctx *ctx)
 			vcs_oid_abbrev(repo, &hs.oid, 7, hex);
 			fprintf(ctx->out, "HEAD detached at %s\n", hex);
 		}
-		fprintf(ctx->out, hs.born ? "nothing to commit, working tree clean\n" :
+		/* with paths other files may differ: git lists them (its
+		 * long status), pmvcs says only that these did not */
+		fprintf(ctx->out, co.npaths && !clean(repo) ?
+			"no changes to the given paths\n" :
+			hs.born ? "nothing to commit, working tree clean\n" :
 			"nothing to commit (create/copy files to track)\n");
 		ret = PMVCS_EXIT_DIFF;
 		goto out;
@@ -352,16 +517,22 @@ cmd_commit(pmvcs_ctx *ctx)
 		goto fail;
 	/* git's reflog message: the message's first line */
 	vcs_str_reset(&line);
-	rc = vcs_str_addf(&line, "%s: %.*s", hs.born ? "commit" :
-			  "commit (initial)", (int)strcspn((char *)msg.data, "\n"),
-			  (char *)msg.data);
+	rc = vcs_str_addf(&line, "%s: %.*s", co.amend ? "commit (amend)" :
+			  hs.born ? "commit" : "commit (initial)",
+			  (int)strcspn(msg.len ? (char *)msg.data : "", "\n"),
+			  msg.len ? (char *)msg.data : "");
 	if (rc) {
 		vcs_seterr(rc, "out of memory");
 		goto fail;
 	}
-	rc = pmvcs_ref_set(ctx, repo, txn, hs.ref[0] ? hs.ref : "HEAD", &commit,
-			   hs.born ? &hs.oid : PMDB_EXPECT_ABSENT,
-			   (char *)line.data);
+	while (line.len && ((char *)line.data)[line.len - 1] == ' ')
+		((char *)line.data)[--line.len] = '\0'; /* git's copy_reflog_msg */
+	if (hs.born && !memcmp(&commit, &hs.oid, sizeof(commit)))
+		rc = log_head_only(ctx, repo, txn, &commit, (char *)line.data);
+	else
+		rc = pmvcs_ref_set(ctx, repo, txn, hs.ref[0] ? hs.ref : "HEAD",
+				   &commit, hs.born ? &hs.oid : PMDB_EXPECT_ABSENT,
+				   (char *)line.data);
 	if (rc)
 		goto fail;
 	rc = pmdb_txn_commit(txn);
@@ -390,6 +561,7 @@ cmd_commit(pmvcs_ctx *ctx)
 		!strncmp(hs.ref, "refs/heads/", 11) ? hs.ref + 11 : hs.ref,
 		hs.born ? "" : " (root-commit)", hex,
 		line.data ? (char *)line.data : "");
+	print_idents(ctx, &author, &committer, co.amend);
 	print_summary(ctx, repo, &hs, &tree, &wt);
 	goto out;
 fail:
@@ -408,5 +580,6 @@ out:
 	vcs_str_free(&line);
 	vcs_str_free(&author);
 	vcs_str_free(&committer);
+	vcs_commit_clear(&hs.amended);
 	return ret;
 }

@@ -42,6 +42,8 @@ static const pmvcs_cmd_def commands[] = {
 	{ "server", cmd_server, "Start, stop or query the resident pool server" },
 	{ "config", cmd_config, "Get and set git configuration options" },
 	{ "check-ignore", cmd_check_ignore, "Debug gitignore / exclude files" },
+	{ "reset", cmd_reset, "Move the current branch (and the files: --hard)" },
+	{ "restore", cmd_restore, "Restore working tree files from a revision" },
 };
 
 /* pmvcs_cmd_find -- the command named name, or NULL */

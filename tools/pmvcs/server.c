@@ -433,7 +433,8 @@ static int
 writer(int argc, char **argv)
 {
 	static const char *const w[] = { "commit", "checkout", "fast-import",
-		"gc", "branch", "tag", "status", "diff", "reflog" };
+		"gc", "branch", "tag", "status", "diff", "reflog", "reset",
+		"restore" };
 
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
 		if (!strcmp(argv[0], w[i]))

@@ -373,12 +373,10 @@ pmvcs_scan_opts(const pmvcs_scan_cfg *sc, vcs_wt_scan_opts *o)
 	o->eol = sc->eol;
 }
 
-/* ref_change -- vcs_ref_update() with ctx's committer as the log's ident */
-static int
-ref_change(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
-	   vcs_ref_change *c)
+/* pmvcs_ref_ident -- see cmd.h */
+int
+pmvcs_ref_ident(pmvcs_ctx *ctx, vcs_str *ident)
 {
-	vcs_str ident = VCS_STR_INIT;
 	const vcs_config *cfg = NULL;
 	int hint = 0, rc;
 
@@ -388,13 +386,24 @@ ref_change(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
 	if (pmvcs_config(ctx, &cfg))
 		/* the load said why on ctx->err; the caller names the ref */
 		return vcs_seterr(PMDB_ERROR, "cannot read the configuration");
-	rc = vcs_ident_make_cfg(&ident, "COMMITTER", pmvcs_getenv, ctx, cfg,
+	rc = vcs_ident_make_cfg(ident, "COMMITTER", pmvcs_getenv, ctx, cfg,
 				&hint);
 	if (rc == PMDB_EINVAL) {
-		vcs_str_free(&ident);
-		ident = (vcs_str)VCS_STR_INIT;
-		rc = vcs_ident_make(&ident, "COMMITTER", pmvcs_getenv, ctx);
+		vcs_str_free(ident);
+		*ident = (vcs_str)VCS_STR_INIT;
+		rc = vcs_ident_make(ident, "COMMITTER", pmvcs_getenv, ctx);
 	}
+	return rc;
+}
+
+/* ref_change -- vcs_ref_update() with ctx's committer as the log's ident */
+static int
+ref_change(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
+	   vcs_ref_change *c)
+{
+	vcs_str ident = VCS_STR_INIT;
+	int rc = pmvcs_ref_ident(ctx, &ident);
+
 	if (!rc) {
 		c->ident = (const char *)ident.data;
 		rc = vcs_ref_update(repo, txn, c);

@@ -115,6 +115,19 @@ int vcs_reflog_rewrite(vcs_repo *repo, pmdb_txn *txn, const char *ref,
 int vcs_reflog_nth(vcs_repo *repo, const char *ref, const char *shown,
 		   unsigned long n, pmdb_oid *out);
 
+/**
+ * vcs_reflog_move -- git's reflog for branch -m/-c: the log of to becomes
+ * from's entries (shared records: a chain names no ref) plus one entry
+ * oid -> oid with ident and msg ("Branch: renamed refs/heads/a to
+ * refs/heads/b"); a log to had is dropped. head_follows (HEAD names the
+ * renamed branch): HEAD's log gets git's pair, oid -> 0 then 0 -> oid.
+ * from's own log and the refs themselves are the caller's (one txn).
+ * Returns as vcs_ref_update.
+ */
+int vcs_reflog_move(vcs_repo *repo, pmdb_txn *txn, const char *from,
+		    const char *to, const pmdb_oid *oid, int head_follows,
+		    const char *ident, const char *msg);
+
 #define VCS_REFLOG_NONE 1   /**< vcs_reflog_nth(): the ref has no log */
 
 #endif

@@ -414,6 +414,15 @@ int vcs_checkout_tree(vcs_repo *repo, const pmdb_oid *from_tree,
 int vcs_checkout_tree_io(vcs_repo *repo, struct vcs_file_io *io,
 			 const pmdb_oid *from_tree, const pmdb_oid *to_tree,
 			 unsigned flags, vcs_checkout_result *res);
+/** vcs_checkout_lists_io -- vcs_checkout_tree_io between two sorted
+ *  lists of tree entries (from may be to itself: then only files that
+ *  differ from to are written, with VCS_CHECKOUT_FORCE). Paths in
+ *  neither list are left alone. Entries of to get the written files'
+ *  stat data; the stat cache is not updated. Codes as
+ *  vcs_checkout_tree. */
+int vcs_checkout_lists_io(vcs_repo *repo, struct vcs_file_io *io,
+			  vcs_wt_list *from, vcs_wt_list *to, unsigned flags,
+			  vcs_checkout_result *res);
 void vcs_checkout_result_clear(vcs_checkout_result *res);
 
 #endif /* VCS_WORKTREE_H */
