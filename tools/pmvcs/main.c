@@ -42,6 +42,8 @@ static const pmvcs_cmd_def commands[] = {
 	{ "server", cmd_server, "Start, stop or query the resident pool server" },
 	{ "config", cmd_config, "Get and set git configuration options" },
 	{ "check-ignore", cmd_check_ignore, "Debug gitignore / exclude files" },
+	{ "merge-file", cmd_merge_file, "Run a three-way file merge" },
+	{ "merge-base", cmd_merge_base, "Find as good common ancestors as possible for a merge" },
 };
 
 /* pmvcs_cmd_find -- the command named name, or NULL */
