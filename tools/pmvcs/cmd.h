@@ -267,6 +267,15 @@ int cmd_config(pmvcs_ctx *ctx);
 int cmd_check_ignore(pmvcs_ctx *ctx);
 int cmd_merge_file(pmvcs_ctx *ctx);
 int cmd_merge_base(pmvcs_ctx *ctx);
+int cmd_merge(pmvcs_ctx *ctx);
+
+/** pmvcs_commit_merge -- merge --continue: commit the working tree as
+ *  `commit` does, concluding the merge recorded in repo (its heads as
+ *  further parents, its message unless -m is given, the record dropped
+ *  in the same txn); refuses while a conflicted file still holds
+ *  markers (cmd_commit.c). ctx->argv holds commit's options.
+ *  @return the exit code, after the messages. */
+int pmvcs_commit_merge(pmvcs_ctx *ctx, vcs_repo *repo);
 
 /* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
 

@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "file_io.h"
 #include "diff.h"
+#include "merge.h"
 #include "worktree.h"
 
 static const char *const commit_usage[] = {
@@ -154,10 +155,11 @@ out:
 /** make_commit -- encode and put the commit object. */
 static int
 make_commit(vcs_repo *repo, pmdb_txn *txn, const head_state *hs,
-	    const pmdb_oid *tree, vcs_str *msg, const vcs_str *author,
-	    const vcs_str *committer, pmdb_oid *out)
+	    const vcs_merge_state *ms, const pmdb_oid *tree, vcs_str *msg,
+	    const vcs_str *author, const vcs_str *committer, pmdb_oid *out)
 {
 	vcs_str enc = VCS_STR_INIT;
+	pmdb_oid *par = NULL;
 	vcs_commit c;
 	int rc;
 
@@ -165,6 +167,16 @@ make_commit(vcs_repo *repo, pmdb_txn *txn, const head_state *hs,
 	c.tree = *tree;
 	c.parents = hs->born ? (pmdb_oid *)&hs->oid : NULL;
 	c.nparents = hs->born ? 1 : 0;
+	if (ms && hs->born) {
+		/* concluding a merge: HEAD, then what was merged */
+		par = malloc((ms->nheads + 1) * sizeof(*par));
+		if (!par)
+			return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		par[0] = hs->oid;
+		memcpy(par + 1, ms->heads, ms->nheads * sizeof(*par));
+		c.parents = par;
+		c.nparents = ms->nheads + 1;
+	}
 	c.author = (char *)author->data;
 	c.committer = (char *)committer->data;
 	c.message = (char *)msg->data;
@@ -175,6 +187,7 @@ make_commit(vcs_repo *repo, pmdb_txn *txn, const head_state *hs,
 		if (rc)
 			rc = vcs_seterr_pmdb(rc, "writing the commit");
 	}
+	free(par);
 	vcs_str_free(&enc);
 	return rc;
 }
@@ -226,7 +239,7 @@ read_msg_file(pmvcs_ctx *ctx, const char *file, pmvcs_msg_opt *m)
 /** parse_args -- options into m and co; -1 to go on, else the exit
  *  code. */
 static int
-parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co)
+parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co, int merging)
 {
 	const pmvcs_option opts[] = {
 		OPT__QUIET(&co->quiet, "suppress summary after successful "
@@ -261,7 +274,7 @@ parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co)
 	}
 	if (co->file)
 		return read_msg_file(ctx, co->file, m) ?: -1;
-	if (!m->n) {
+	if (!m->n && !merging) {
 		fprintf(ctx->err, "pmvcs: commit needs a message: use -m <msg> "
 			"or -F <file> (there is no editor)\n");
 		return pmvcs_usage(ctx, commit_usage, opts);
@@ -269,9 +282,52 @@ parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co)
 	return -1;
 }
 
-/** cmd_commit -- "pmvcs commit -m MSG [-q] [--allow-empty]". */
-int
-cmd_commit(pmvcs_ctx *ctx)
+/** unresolved -- 1 if the working tree file path still holds a line
+ *  that opens or closes a conflict ("<<<<<<< " / ">>>>>>> ", git's
+ *  marker size): the user has not resolved it yet (docs/merge.md). */
+static int
+unresolved(const vcs_repo *repo, const char *path)
+{
+	char full[8192], line[8192];
+	FILE *f;
+	int found = 0;
+
+	snprintf(full, sizeof(full), "%s/%s", repo->worktree, path);
+	f = fopen(full, "rb");
+	if (!f)
+		return 0;   /* deleted: resolved by deletion */
+	while (!found && fgets(line, sizeof(line), f))
+		found = (!strncmp(line, "<<<<<<<", 7) || !strncmp(line, ">>>>>>>", 7)) &&
+			(line[7] == ' ' || line[7] == '\n');
+	fclose(f);
+	return found;
+}
+
+/** merge_check -- refuse to conclude a merge whose conflicts are not
+ *  resolved, in git's words (the hint says how it is done here). */
+static int
+merge_check(pmvcs_ctx *ctx, const vcs_repo *repo, const vcs_merge_state *ms)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < ms->npaths; i++)
+		if (unresolved(repo, ms->paths[i])) {
+			fprintf(ctx->out, "U\t%s\n", ms->paths[i]);
+			bad = 1;
+		}
+	if (!bad)
+		return 0;
+	fprintf(ctx->err, "error: Committing is not possible because you have "
+		"unmerged files.\nhint: Fix them up in the work tree (remove the "
+		"conflict markers),\nhint: then run 'pmvcs merge --continue'.\n"
+		"fatal: Exiting because of an unresolved conflict.\n");
+	return PMVCS_EXIT_FATAL;
+}
+
+/** commit_run -- the commit; repo_in: merge --continue's open repo
+ *  (NULL: open it here). During a merge the commit concludes it. */
+static int
+commit_run(pmvcs_ctx *ctx, vcs_repo *repo_in)
 {
 	vcs_str msg = VCS_STR_INIT, line = VCS_STR_INIT;
 	vcs_str author = VCS_STR_INIT, committer = VCS_STR_INIT;
@@ -285,15 +341,29 @@ cmd_commit(pmvcs_ctx *ctx)
 	head_state hs;
 	pmdb_oid tree, commit;
 	commit_opts co = { 0, 0, NULL, NULL };
-	int rc, ret;
+	vcs_merge_state ms;
+	int rc, ret, merging = 0;
 	char hex[PMDB_OID_HEXMAX + 1];
 
-	ret = parse_args(ctx, &m, &co);
+	memset(&ms, 0, sizeof(ms));
+	ret = parse_args(ctx, &m, &co, repo_in != NULL);
 	if (ret >= 0)
 		goto out;
 	ret = PMVCS_EXIT_FATAL;
-	if (vcs_stripspace(&msg, m.text.data ? (char *)m.text.data : "",
-			   m.text.len, 0))
+	if (repo_in) {
+		rc = vcs_merge_state_read(repo_in, &ms);
+		if (rc == PMDB_ENOTFOUND) {
+			fprintf(ctx->err, "fatal: There is no merge in progress "
+				"(MERGE_HEAD missing).\n");
+			goto out;
+		}
+		if (rc)
+			goto fail;
+		merging = 1;
+	}
+	if (vcs_stripspace(&msg, m.n ? (char *)m.text.data :
+			   merging ? ms.msg : "", m.n ? m.text.len :
+			   merging ? strlen(ms.msg) : 0, !m.n && merging))
 		goto fail;
 	if (!msg.len) {
 		fprintf(ctx->err, "Aborting commit due to empty commit message.\n");
@@ -304,9 +374,18 @@ cmd_commit(pmvcs_ctx *ctx)
 	if ((ret = pmvcs_idents(ctx, co.author, &author, &committer)))
 		goto out;
 	ret = PMVCS_EXIT_FATAL;
-	repo = pmvcs_open_repo(ctx);
+	repo = repo_in ? repo_in : pmvcs_open_repo(ctx);
 	if (!repo)
 		goto out;
+	if (!merging) {
+		rc = vcs_merge_state_read(repo, &ms);
+		if (rc && rc != PMDB_ENOTFOUND)
+			goto fail;
+		merging = !rc;
+	}
+	if (merging && (ret = merge_check(ctx, repo, &ms)))
+		goto out;
+	ret = PMVCS_EXIT_FATAL;
 	if ((ret = pmvcs_excludes(ctx, repo->worktree, excl, sizeof(excl))))
 		goto out;
 	ret = PMVCS_EXIT_FATAL;
@@ -330,7 +409,7 @@ cmd_commit(pmvcs_ctx *ctx)
 		rc = vcs_tree_build(repo, txn, &wt, &tree);
 	if (rc)
 		goto fail;
-	if (!co.allow_empty && ((hs.born && !memcmp(&tree, &hs.tree, sizeof(tree))) ||
+	if (!co.allow_empty && !merging && ((hs.born && !memcmp(&tree, &hs.tree, sizeof(tree))) ||
 			     (!hs.born && !wt.n))) {
 		pmdb_txn_abort(txn);
 		txn = NULL;
@@ -341,14 +420,16 @@ cmd_commit(pmvcs_ctx *ctx)
 		ret = PMVCS_EXIT_DIFF;
 		goto out;
 	}
-	rc = make_commit(repo, txn, &hs, &tree, &msg, &author, &committer,
-			 &commit);
+	rc = make_commit(repo, txn, &hs, merging ? &ms : NULL, &tree, &msg,
+			 &author, &committer, &commit);
+	if (!rc && merging)
+		rc = vcs_merge_state_remove(repo, txn);
 	if (rc)
 		goto fail;
 	/* git's reflog message: the message's first line */
 	vcs_str_reset(&line);
-	rc = vcs_str_addf(&line, "%s: %.*s", hs.born ? "commit" :
-			  "commit (initial)", (int)strcspn((char *)msg.data, "\n"),
+	rc = vcs_str_addf(&line, "%s: %.*s", !hs.born ? "commit (initial)" :
+			  merging ? "commit (merge)" : "commit", (int)strcspn((char *)msg.data, "\n"),
 			  (char *)msg.data);
 	if (rc) {
 		vcs_seterr(rc, "out of memory");
@@ -377,6 +458,15 @@ cmd_commit(pmvcs_ctx *ctx)
 	ret = PMVCS_EXIT_OK;
 	if (co.quiet)
 		goto out;
+	if (merging) {
+		vcs_oid_abbrev(repo, &commit, 7, hex);
+		vcs_str_reset(&line);
+		vcs_subject(&line, (char *)msg.data, msg.len);
+		fprintf(ctx->out, "[%s %s] %s\n", !hs.ref[0] ? "detached HEAD" :
+			!strncmp(hs.ref, "refs/heads/", 11) ? hs.ref + 11 : hs.ref,
+			hex, line.data ? (char *)line.data : "");
+		goto out;
+	}
 	vcs_oid_abbrev(repo, &commit, 7, hex);
 	vcs_str_reset(&line);
 	vcs_subject(&line, (char *)msg.data, msg.len);
@@ -397,11 +487,27 @@ out:
 	vcs_file_io_free(io);
 	pmdb_txn_abort(txn);
 	vcs_wt_list_free(&wt);
-	vcs_repo_free(repo);
+	if (repo != repo_in)
+		vcs_repo_free(repo);
+	vcs_merge_state_clear(&ms);
 	vcs_str_free(&m.text);
 	vcs_str_free(&msg);
 	vcs_str_free(&line);
 	vcs_str_free(&author);
 	vcs_str_free(&committer);
 	return ret;
+}
+
+/** cmd_commit -- "pmvcs commit -m MSG [-q] [--allow-empty]". */
+int
+cmd_commit(pmvcs_ctx *ctx)
+{
+	return commit_run(ctx, NULL);
+}
+
+/* pmvcs_commit_merge -- see cmd.h */
+int
+pmvcs_commit_merge(pmvcs_ctx *ctx, vcs_repo *repo)
+{
+	return commit_run(ctx, repo);
 }

@@ -43,6 +43,7 @@ static const pmvcs_cmd_def commands[] = {
 	{ "config", cmd_config, "Get and set git configuration options" },
 	{ "check-ignore", cmd_check_ignore, "Debug gitignore / exclude files" },
 	{ "merge-file", cmd_merge_file, "Run a three-way file merge" },
+	{ "merge", cmd_merge, "Join two or more development histories together" },
 	{ "merge-base", cmd_merge_base, "Find as good common ancestors as possible for a merge" },
 };
 
