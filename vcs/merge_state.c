@@ -42,8 +42,9 @@ vcs_merge_state_write(vcs_repo *repo, pmdb_txn *txn, const vcs_merge_state *st)
 		rc = add_oid(repo, &s, "merge-head", &st->heads[i]);
 	/* lengths, not quoting: a path may hold any byte but NUL */
 	for (size_t i = 0; !rc && i < st->npaths; i++)
-		rc = vcs_str_addf(&s, "conflict %zu %s\n", strlen(st->paths[i]),
-				  st->paths[i]);
+		rc = vcs_str_addf(&s, "conflict %u %zu %s\n",
+				  st->kinds ? st->kinds[i] : 0u,
+				  strlen(st->paths[i]), st->paths[i]);
 	if (!rc)
 		rc = vcs_str_addf(&s, "msg %zu\n%s", strlen(st->msg ? st->msg : ""),
 				  st->msg ? st->msg : "");
@@ -82,7 +83,7 @@ vcs_merge_state_read(vcs_repo *repo, vcs_merge_state *out)
 	pmdb_oid rec;
 	pmdb_otype t;
 	const char *p, *end;
-	size_t cap = 0, pcap = 0, len;
+	size_t cap = 0, pcap = 0, kcap = 0, len;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -114,11 +115,16 @@ vcs_merge_state_read(vcs_repo *repo, vcs_merge_state *out)
 	}
 	while (end - p > 9 && !memcmp(p, "conflict ", 9)) {
 		char *e;
-		len = strtoul(p + 9, &e, 10);
+		unsigned long kind = strtoul(p + 9, &e, 10);
+		if (*e != ' ' || kind > 255)
+			goto bad;
+		len = strtoul(e + 1, &e, 10);
 		if (*e != ' ' || (size_t)(end - e) < len + 2 || e[1 + len] != '\n')
 			goto bad;
-		if (VCS_ARRAY_GROW(out->paths, pcap, out->npaths + 1, 8))
+		if (VCS_ARRAY_GROW(out->paths, pcap, out->npaths + 1, 8) ||
+		    VCS_ARRAY_GROW(out->kinds, kcap, out->npaths + 1, 8))
 			goto oom;
+		out->kinds[out->npaths] = (unsigned char)kind;
 		if (!(out->paths[out->npaths] = strndup(e + 1, len)))
 			goto oom;
 		out->npaths++;
@@ -167,6 +173,32 @@ vcs_merge_state_clear(vcs_merge_state *st)
 	for (size_t i = 0; i < st->npaths; i++)
 		free(st->paths[i]);
 	free(st->paths);
+	free(st->kinds);
 	free(st->msg);
 	memset(st, 0, sizeof(*st));
+}
+
+int
+vcs_merge_unresolved(const vcs_repo *repo, const char *path)
+{
+	char full[8192], line[8192];
+	FILE *f;
+	int found = 0;
+
+	if (snprintf(full, sizeof(full), "%s/%s", repo->worktree, path) >=
+	    (int)sizeof(full))
+		return 0;
+	f = fopen(full, "rb");
+	if (!f)
+		return 0;
+	/* a line longer than the buffer is read in pieces: only a piece
+	 * that starts a line can start with a marker */
+	for (int bol = 1; !found && fgets(line, sizeof(line), f);) {
+		found = bol && (!strncmp(line, "<<<<<<<", 7) ||
+				!strncmp(line, ">>>>>>>", 7)) &&
+			(line[7] == ' ' || line[7] == '\n');
+		bol = strchr(line, '\n') != NULL;
+	}
+	fclose(f);
+	return found;
 }

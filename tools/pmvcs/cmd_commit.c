@@ -282,27 +282,6 @@ parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co, int merging)
 	return -1;
 }
 
-/** unresolved -- 1 if the working tree file path still holds a line
- *  that opens or closes a conflict ("<<<<<<< " / ">>>>>>> ", git's
- *  marker size): the user has not resolved it yet (docs/merge.md). */
-static int
-unresolved(const vcs_repo *repo, const char *path)
-{
-	char full[8192], line[8192];
-	FILE *f;
-	int found = 0;
-
-	snprintf(full, sizeof(full), "%s/%s", repo->worktree, path);
-	f = fopen(full, "rb");
-	if (!f)
-		return 0;   /* deleted: resolved by deletion */
-	while (!found && fgets(line, sizeof(line), f))
-		found = (!strncmp(line, "<<<<<<<", 7) || !strncmp(line, ">>>>>>>", 7)) &&
-			(line[7] == ' ' || line[7] == '\n');
-	fclose(f);
-	return found;
-}
-
 /** merge_check -- refuse to conclude a merge whose conflicts are not
  *  resolved, in git's words (the hint says how it is done here). */
 static int
@@ -311,7 +290,7 @@ merge_check(pmvcs_ctx *ctx, const vcs_repo *repo, const vcs_merge_state *ms)
 	int bad = 0;
 
 	for (size_t i = 0; i < ms->npaths; i++)
-		if (unresolved(repo, ms->paths[i])) {
+		if (vcs_merge_unresolved(repo, ms->paths[i])) {
 			fprintf(ctx->out, "U\t%s\n", ms->paths[i]);
 			bad = 1;
 		}

@@ -433,8 +433,8 @@ fast_forward(pmvcs_ctx *ctx, vcs_repo *repo, const cur *c, const head *h)
 	return 0;
 }
 
-/* true_merge -- merge h into HEAD; 0 merged, 1 conflicts or refused
- * (printed), negative code. */
+/* true_merge -- merge h into HEAD; 0 merged, 1 conflicts, 2 refused
+ * (local changes in the way: git's exit code), negative code. */
 static int
 true_merge(pmvcs_ctx *ctx, vcs_repo *repo, const cur *c, const head *h,
 	   const pmdb_oid *bases, size_t nb, vcs_str *msg)
@@ -474,6 +474,10 @@ true_merge(pmvcs_ctx *ctx, vcs_repo *repo, const cur *c, const head *h,
 		goto out;
 	}
 	rc = move_worktree(ctx, repo, &c->tree, &res.tree, 0);
+	if (rc == 1) {
+		fprintf(ctx->err, "Merge with strategy ort failed.\n");
+		rc = 2;
+	}
 	if (rc)
 		goto out;
 	if ((rc = pmdb_txn_begin(repo->env, &txn))) {
@@ -492,10 +496,14 @@ true_merge(pmvcs_ctx *ctx, vcs_repo *repo, const cur *c, const head *h,
 		st.heads = (pmdb_oid *)&h->oid;
 		st.nheads = 1;
 		st.paths = calloc(res.conflicts, sizeof(char *));
-		rc = st.paths ? 0 : vcs_seterr(PMDB_ENOMEM, "out of memory");
+		st.kinds = calloc(res.conflicts, 1);
+		rc = st.paths && st.kinds ? 0 :
+		     vcs_seterr(PMDB_ENOMEM, "out of memory");
 		for (size_t i = 0; !rc && i < res.n; i++)
-			if (res.notes[i].kind != VCS_MERGE_AUTO)
+			if (res.notes[i].kind != VCS_MERGE_AUTO) {
+				st.kinds[st.npaths] = (unsigned char)res.notes[i].kind;
 				st.paths[st.npaths++] = res.notes[i].path;
+			}
 		rc = rc ? rc : vcs_str_adds(msg, "\n# Conflicts:\n");
 		for (size_t i = 0; !rc && i < st.npaths; i++)
 			rc = vcs_str_addf(msg, "#\t%s\n", st.paths[i]);
@@ -520,6 +528,7 @@ true_merge(pmvcs_ctx *ctx, vcs_repo *repo, const cur *c, const head *h,
 out:
 	pmdb_txn_abort(txn);
 	free(st.paths);
+	free(st.kinds);
 	vcs_str_free(&line);
 	vcs_merge_result_clear(&res);
 	return rc;
@@ -695,7 +704,7 @@ cmd_merge(pmvcs_ctx *ctx)
 	} else
 		rc = true_merge(ctx, repo, &c, &h[0], bases, nb, &msg);
 	ret = rc < 0 ? pmvcs_fatal(ctx, "%s", vcs_errmsg()) :
-	      rc ? PMVCS_EXIT_DIFF : PMVCS_EXIT_OK;
+	      rc == 2 ? 2 : rc ? PMVCS_EXIT_DIFF : PMVCS_EXIT_OK;
 out:
 	vcs_merge_state_clear(&st);
 	free(bases);

@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "file_io.h"
 #include "diff.h"
+#include "merge.h"
 #include "worktree.h"
 
 static const char *const status_usage[] = {
@@ -33,15 +34,37 @@ print_path(pmvcs_ctx *ctx, vcs_str *q, const char *path, size_t len)
 		fwrite(q->data, 1, q->len, ctx->out);
 }
 
-/** print_short -- "XY path" lines. */
+/** An unfinished merge's conflicts still holding markers (merge.h). */
+typedef struct unmerged {
+	vcs_merge_state ms;
+	char *open;            /**< per ms.paths: still unresolved */
+	size_t n;              /**< how many are */
+} unmerged;
+
+/** unmerged_kind -- the conflict of path still open, or 0. */
+static int
+unmerged_kind(const unmerged *u, const char *path)
+{
+	for (size_t i = 0; u && i < u->ms.npaths; i++)
+		if (u->open[i] && !strcmp(u->ms.paths[i], path))
+			return u->ms.kinds[i] ? u->ms.kinds[i] : VCS_MERGE_CONTENT;
+	return 0;
+}
+
+/** print_short -- "XY path" lines (git's "UU"/"AA" for conflicts). */
 static void
-print_short(pmvcs_ctx *ctx, const vcs_status *st, int untracked)
+print_short(pmvcs_ctx *ctx, const vcs_status *st, int untracked,
+	    const unmerged *u)
 {
 	vcs_str q = VCS_STR_INIT;
 
 	for (size_t i = 0; i < st->n; i++) {
 		const vcs_status_item *it = &st->items[i];
-		if (it->kind == VCS_ST_UNTRACKED) {
+		int k = it->kind == VCS_ST_UNTRACKED ? 0 :
+			unmerged_kind(u, it->path);
+		if (k) {
+			fputs(k == VCS_MERGE_ADD_ADD ? "AA " : "UU ", ctx->out);
+		} else if (it->kind == VCS_ST_UNTRACKED) {
 			if (!untracked)
 				continue;
 			fputs("?? ", ctx->out);
@@ -57,8 +80,9 @@ print_short(pmvcs_ctx *ctx, const vcs_status *st, int untracked)
 /** print_long -- git's long format. */
 static void
 print_long(pmvcs_ctx *ctx, vcs_repo *repo, const vcs_status *st,
-	   const char *head_ref, int untracked)
+	   const char *head_ref, int untracked, const unmerged *u)
 {
+	size_t nchanged = 0;
 	vcs_str q = VCS_STR_INIT;
 	size_t nu = untracked ? st->n - st->ntracked : 0;
 	char hex[PMDB_OID_HEXMAX + 1];
@@ -71,12 +95,36 @@ print_long(pmvcs_ctx *ctx, vcs_repo *repo, const vcs_status *st,
 	}
 	if (!st->born)
 		fprintf(ctx->out, "\nNo commits yet\n\n");
-	if (st->ntracked) {
+	if (u && u->n) {
+		/* git's block; the advice says how it is done without index */
+		fprintf(ctx->out, "You have unmerged paths.\n"
+			"  (fix conflicts and run \"pmvcs merge --continue\")\n"
+			"  (use \"pmvcs merge --abort\" to abort the merge)\n\n"
+			"Unmerged paths:\n"
+			"  (remove the conflict markers to mark resolution)\n");
+		for (size_t i = 0; i < u->ms.npaths; i++) {
+			if (!u->open[i])
+				continue;
+			fputs(u->ms.kinds[i] == VCS_MERGE_ADD_ADD ?
+			      "\tboth added:      " : "\tboth modified:   ", ctx->out);
+			print_path(ctx, &q, u->ms.paths[i], strlen(u->ms.paths[i]));
+			fputc('\n', ctx->out);
+		}
+		fputc('\n', ctx->out);
+	} else if (u) {
+		fprintf(ctx->out, "All conflicts fixed but you are still merging.\n"
+			"  (use \"pmvcs merge --continue\" to conclude merge)\n\n");
+	}
+	for (size_t i = 0; i < st->ntracked; i++)
+		nchanged += !unmerged_kind(u, st->items[i].path);
+	if (nchanged) {
 		fprintf(ctx->out, "Changes not staged for commit:\n"
 			"  (use \"pmvcs commit -m <msg>\" to record all changes)\n"
 			"  (use \"pmvcs checkout -f HEAD\" to discard them)\n");
 		for (size_t i = 0; i < st->ntracked; i++) {
 			const vcs_status_item *it = &st->items[i];
+			if (unmerged_kind(u, it->path))
+				continue;
 			fputs(it->kind == VCS_ST_MODIFIED ? "\tmodified:   " :
 			      it->kind == VCS_ST_DELETED ? "\tdeleted:    " :
 			      "\ttypechange: ", ctx->out);
@@ -240,7 +288,8 @@ int
 cmd_status(pmvcs_ctx *ctx)
 {
 	char head_ref[PMDB_REF_NAME_MAX + 1] = "";
-	int untracked = 1, collapse = 1, rc;
+	int untracked = 1, collapse = 1, rc, merging;
+	unmerged um;
 	fmt_state fmt = { 0, NULL };
 	const char *umode = NULL;
 	const char *iostats = pmvcs_getenv(ctx, "PMVCS_IO_STATS");
@@ -300,10 +349,26 @@ cmd_status(pmvcs_ctx *ctx)
 		vcs_repo_free(repo);
 		return rc;
 	}
+	memset(&um, 0, sizeof(um));
+	rc = vcs_merge_state_read(repo, &um.ms);
+	if (rc && rc != PMDB_ENOTFOUND) {
+		rc = pmvcs_report(ctx, rc, "status", 0);
+		vcs_status_clear(&st);
+		vcs_repo_free(repo);
+		return rc;
+	}
+	merging = !rc;
+	if (merging && !(um.open = calloc(um.ms.npaths + 1, 1)))
+		merging = 0;   /* out of memory: the plain status */
+	for (size_t i = 0; merging && i < um.ms.npaths; i++)
+		um.n += um.open[i] = (char)vcs_merge_unresolved(repo, um.ms.paths[i]);
 	if (fmt.shortfmt)
-		print_short(ctx, &st, untracked);
+		print_short(ctx, &st, untracked, merging ? &um : NULL);
 	else
-		print_long(ctx, repo, &st, head_ref, untracked);
+		print_long(ctx, repo, &st, head_ref, untracked,
+			   merging ? &um : NULL);
+	free(um.open);
+	vcs_merge_state_clear(&um.ms);
 	/* next status skips what was hashed and reads no tree */
 	vcs_status_cache_write(repo, &st);
 	vcs_status_clear(&st);

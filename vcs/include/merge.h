@@ -146,6 +146,7 @@ typedef struct vcs_merge_state {
 	size_t nheads;
 	char *msg;             /**< MERGE_MSG (NUL-terminated) */
 	char **paths;          /**< conflicted paths, sorted */
+	unsigned char *kinds;  /**< their vcs_merge_kind, one per path */
 	size_t npaths;
 } vcs_merge_state;
 
@@ -169,5 +170,15 @@ int vcs_merge_state_read(vcs_repo *repo, vcs_merge_state *out);
 int vcs_merge_state_remove(vcs_repo *repo, pmdb_txn *txn);
 
 void vcs_merge_state_clear(vcs_merge_state *st);
+
+/**
+ * vcs_merge_unresolved -- 1 if the working tree file path (relative to
+ * repo->worktree) still holds a line opening or closing a conflict
+ * ("<<<<<<< " or ">>>>>>> ", git's marker size): the user has not
+ * resolved it. A missing or unreadable file is resolved (0): there is no
+ * index, so this is how a resolution is marked (docs/merge.md).
+ * Threads: any. Persistence: none (reads the working tree).
+ */
+int vcs_merge_unresolved(const vcs_repo *repo, const char *path);
 
 #endif /* VCS_MERGE_H */
