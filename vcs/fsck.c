@@ -10,6 +10,7 @@
 
 #include "array.h"
 #include "fsck.h"
+#include "merge.h"
 #include "reflog.h"
 
 /* ------------------------------------------------------------------ */
@@ -304,6 +305,37 @@ log_roots(walker *w, const char *name)
 	return rc;
 }
 
+/* merge_roots -- an unfinished merge's record is live, and what it
+ * names (the heads, the trees before and after) are roots: abort and
+ * continue need them (docs/merge.md) */
+static int
+merge_roots(walker *w, const char *name, const pmdb_oid *rec)
+{
+	vcs_merge_state st;
+	int rc = vcs_merge_state_read(w->repo, &st);
+
+	if (rc == PMDB_ENOMEM)
+		return rc;
+	if (rc) {
+		w->res->bad++;
+		w->fatal = 1;
+		if (w->out)
+			fprintf(w->out, "error in ref %s: %s\n", name,
+				vcs_errmsg());
+		return 0;
+	}
+	if (vcs_oidset_add(&w->seen, rec) < 0)
+		rc = PMDB_ENOMEM;
+	if (!rc)
+		rc = push(w, &st.orig_head, PMDB_OBJ_NONE, NULL, PMDB_OBJ_NONE);
+	if (!rc)
+		rc = push(w, &st.result_tree, PMDB_OBJ_NONE, NULL, PMDB_OBJ_NONE);
+	for (size_t i = 0; !rc && i < st.nheads; i++)
+		rc = push(w, &st.heads[i], PMDB_OBJ_NONE, NULL, PMDB_OBJ_NONE);
+	vcs_merge_state_clear(&st);
+	return rc;
+}
+
 /* ref_cb -- queue each ref's target (symbolic refs are followed by
  * their own target entry); logs/<ref> are reflogs. */
 static int
@@ -315,6 +347,8 @@ ref_cb(const char *name, const pmdb_oid *oid, const char *target, void *ctx)
 		return 0;
 	if (!strncmp(name, "logs/", 5))
 		return log_roots(w, name);
+	if (!strcmp(name, VCS_MERGE_STATE_REF))
+		return merge_roots(w, name, oid);
 	if (vcs_ref_internal(name))
 		return 0;   /* gc's list of unreachable objects: not roots */
 	return push(w, oid, PMDB_OBJ_NONE, NULL, PMDB_OBJ_NONE);

@@ -86,6 +86,10 @@ scenario() {  # scenario MODE: the whole story once
 	expect_eq "reset for abort" "$(cd "$g" && git rev-parse HEAD)" \
 		"$(cd "$p" && pmvcs rev-parse HEAD)"
 	cmp_run "conflicted merge again" merge side
+	# the record and what it names survive fsck and gc
+	fsck_ok "$p" "a conflicted merge ($1)"
+	(cd "$p" && pmvcs gc -q --prune=now)
+	fsck_ok "$p" "gc during a merge ($1)"
 	cmp_run "abort" merge --abort
 	trees_eq "after abort"
 	expect_eq "status after abort" "$(cd "$g" && git status --short)" \
