@@ -3,7 +3,8 @@
 # scenarios, each built the same way in a pmvcs and a git repository:
 # clean merges, content conflicts (merge and diff3 style), add/add,
 # modify/delete both ways, mode changes, deletions, new directories,
-# fast-forwards, --no-ff, --ff-only, criss-cross histories. Compared:
+# fast-forwards, --no-ff, --ff-only, criss-cross histories, octopus
+# merges of clean branches. Compared:
 # stdout, stderr and exit code of the merge, the merge commit's id, the
 # working tree after a conflict byte for byte, and the id of the commit
 # that concludes a conflicted merge (git add -A + commit vs
@@ -53,7 +54,7 @@ side_ops() {
 	done
 }
 
-pass=0 conflicts=0 clean=0 ffs=0
+pass=0 conflicts=0 clean=0 ffs=0 octo=0
 run_merge() {  # WHAT ARGS...: merge in both, compare everything
 	local what=$1; shift
 	local pr gr po go pe ge
@@ -73,7 +74,9 @@ run_merge() {  # WHAT ARGS...: merge in both, compare everything
 		(cd "$g" && git add -A && GIT_EDITOR=true git merge --continue >/dev/null)
 		(cd "$p" && pmvcs merge --continue >/dev/null)
 	else
-		[[ $go == *Fast-forward* ]] && ffs=$((ffs + 1)) || clean=$((clean + 1))
+		if [[ $go == *"'octopus' strategy"* ]]; then octo=$((octo + 1))
+		elif [[ $go == *Fast-forward* ]]; then ffs=$((ffs + 1))
+		else clean=$((clean + 1)); fi
 	fi
 	expect_eq "$what: HEAD" "$(cd "$g" && git cat-file -p HEAD; git ls-tree -r HEAD)" \
 		"$(cd "$p" && pmvcs cat-file -p HEAD; pmvcs ls-tree -r HEAD)"
@@ -89,7 +92,23 @@ for ((s = ${MERGE_CORPUS_FROM:-0}; s < N; s++)); do
 	done
 	ci base
 	branch side
-	kind=$((s % 6))
+	kind=$((s % 7))
+	if ((kind == 6)); then
+		# octopus of clean branches: each changes its own lines/files
+		nb=$((RANDOM % 2 + 2)) heads=""
+		for ((b = 0; b < nb; b++)); do
+			branch o$b; co o$b
+			case $(((RANDOM + b) % 3)) in
+			0) both "sed -i '$((b * 2 + 1))s/\$/ o$b/' f0" ;;
+			1) both "echo o$b > new$b" ;;
+			2) both "chmod +x f$((b + 1))" ;;
+			esac
+			ci "o$b"; co master; heads="$heads o$b"
+		done
+		((RANDOM % 2)) && { both "echo m > m"; ci m; }
+		run_merge "scenario $s (octopus)" $heads
+		continue
+	fi
 	if ((kind == 5)); then
 		# fast-forward (or --no-ff / --ff-only of one)
 		co side; side_ops t; ci theirs; co master
@@ -124,10 +143,10 @@ for ((s = ${MERGE_CORPUS_FROM:-0}; s < N; s++)); do
 		run_merge "scenario $s" side
 	fi
 done
-echo "merge corpus: $pass scenarios equal to git ($clean clean, $conflicts conflicted, $ffs fast-forward)"
+echo "merge corpus: $pass scenarios equal to git ($clean clean, $conflicts conflicted, $ffs fast-forward, $octo octopus)"
 for k in content add/add modify/delete; do
 	echo "  CONFLICT ($k): $(grep -c "^CONFLICT ($k)" "$T/all.out")"
 done
 echo "  mode changes: $(grep -c "mode change" "$T/all.out")"
 ((pass >= 50)) || fail "only $pass scenarios ran"
-((conflicts >= 10 && clean >= 10)) || fail "the generator is too tame"
+((conflicts >= 10 && clean >= 10 && octo >= 5)) || fail "the generator is too tame"
