@@ -270,6 +270,18 @@ run_walk(walker *w)
 	return rc;
 }
 
+/* bad_record -- the record ref name names is damaged: fsck reports
+ * it, gc must not run */
+static int
+bad_record(walker *w, const char *name)
+{
+	w->res->bad++;
+	w->fatal = 1;
+	if (w->out)
+		fprintf(w->out, "error in ref %s: %s\n", name, vcs_errmsg());
+	return 0;
+}
+
 /* log_roots -- a reflog: its records are live, and the values its
  * entries name are roots (as git fsck and gc treat reflogs) */
 static int
@@ -280,15 +292,8 @@ log_roots(walker *w, const char *name)
 
 	if (rc == PMDB_ENOMEM)
 		return rc;
-	if (rc) {
-		/* a damaged log: fsck reports it, gc must not run */
-		w->res->bad++;
-		w->fatal = 1;
-		if (w->out)
-			fprintf(w->out, "error in ref %s: %s\n", name,
-				vcs_errmsg());
-		return 0;
-	}
+	if (rc)   /* a damaged log: fsck reports it, gc must not run */
+		return bad_record(w, name);
 	for (size_t i = 0; !rc && i < log.n; i++) {
 		const vcs_reflog_entry *e = &log.e[i];
 
@@ -316,14 +321,8 @@ merge_roots(walker *w, const char *name, const pmdb_oid *rec)
 
 	if (rc == PMDB_ENOMEM)
 		return rc;
-	if (rc) {
-		w->res->bad++;
-		w->fatal = 1;
-		if (w->out)
-			fprintf(w->out, "error in ref %s: %s\n", name,
-				vcs_errmsg());
-		return 0;
-	}
+	if (rc)
+		return bad_record(w, name);
 	if (vcs_oidset_add(&w->seen, rec) < 0)
 		rc = PMDB_ENOMEM;
 	if (!rc)

@@ -14,7 +14,7 @@
 #include "cmd.h"
 #include "file_io.h"
 #include "diff.h"
-#include "merge.h"
+#include "merge_cmd.h"
 #include "worktree.h"
 
 static const char *const commit_usage[] = {
@@ -105,8 +105,8 @@ print_summary(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 	vcs_diff_opts o = VCS_DIFF_OPTS_INIT;
 	vcs_diff_stat acc = VCS_DIFF_STAT_INIT;
 	vcs_wt_list old = VCS_WT_LIST_INIT;
-	vcs_str out = VCS_STR_INIT, q = VCS_STR_INIT;
-	size_t files = 0, ins = 0, del = 0, i = 0, j = 0;
+	vcs_str out = VCS_STR_INIT;
+	size_t files = 0, ins = 0, del = 0;
 
 	o.patch = 0;
 	o.acc = &acc;
@@ -125,31 +125,11 @@ print_summary(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 	fputc('\n', ctx->out);
 	if (vcs_tree_flatten(repo, NULL, hs->born ? &hs->tree : NULL, &old))
 		goto out;
-	while (i < old.n || j < now->n) {
-		const vcs_wt_entry *a = i < old.n ? &old.e[i] : NULL;
-		const vcs_wt_entry *b = j < now->n ? &now->e[j] : NULL;
-		int c = !a ? 1 : !b ? -1 : strcmp(a->path, b->path);
-		const vcs_wt_entry *e = c < 0 ? a : b;
-
-		vcs_str_reset(&q);
-		if (vcs_quote_path(&q, e->path, e->len))
-			break;
-		if (c < 0)
-			fprintf(ctx->out, " delete mode %06o %s\n", a->mode, q.data);
-		else if (c > 0)
-			fprintf(ctx->out, " create mode %06o %s\n", b->mode, q.data);
-		else if (a->mode != b->mode &&
-			 (a->mode == VCS_MODE_LINK) == (b->mode == VCS_MODE_LINK))
-			fprintf(ctx->out, " mode change %06o => %06o %s\n",
-				a->mode, b->mode, q.data);
-		i += c <= 0;
-		j += c >= 0;
-	}
+	pmvcs_print_summary(ctx, &old, now);
 out:
 	vcs_diff_stat_free(&acc);
 	vcs_wt_list_free(&old);
 	vcs_str_free(&out);
-	vcs_str_free(&q);
 }
 
 /** make_commit -- encode and put the commit object. */

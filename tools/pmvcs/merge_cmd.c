@@ -108,8 +108,7 @@ pmvcs_merge__print_stat(pmvcs_ctx *ctx, vcs_repo *repo, const pmdb_oid *from,
 {
 	vcs_diff_opts o = VCS_DIFF_OPTS_INIT;
 	vcs_wt_list a = VCS_WT_LIST_INIT, b = VCS_WT_LIST_INIT;
-	vcs_str out = VCS_STR_INIT, q = VCS_STR_INIT;
-	size_t i = 0, j = 0;
+	vcs_str out = VCS_STR_INIT;
 
 	o.patch = 0;
 	o.stat = 1;
@@ -120,33 +119,11 @@ pmvcs_merge__print_stat(pmvcs_ctx *ctx, vcs_repo *repo, const pmdb_oid *from,
 	if (vcs_tree_flatten(repo, NULL, from, &a) ||
 	    vcs_tree_flatten(repo, NULL, to, &b))
 		goto out;
-	while (i < a.n || j < b.n) {
-		const vcs_wt_entry *x = i < a.n ? &a.e[i] : NULL;
-		const vcs_wt_entry *y = j < b.n ? &b.e[j] : NULL;
-		int c = !x ? 1 : !y ? -1 : strcmp(x->path, y->path);
-		const vcs_wt_entry *e = c < 0 ? x : y;
-
-		vcs_str_reset(&q);
-		if (vcs_quote_path(&q, e->path, e->len))
-			break;
-		if (c < 0)
-			fprintf(ctx->out, " delete mode %06o %s\n", x->mode,
-				(char *)q.data);
-		else if (c > 0)
-			fprintf(ctx->out, " create mode %06o %s\n", y->mode,
-				(char *)q.data);
-		else if (x->mode != y->mode &&
-			 (x->mode == VCS_MODE_LINK) == (y->mode == VCS_MODE_LINK))
-			fprintf(ctx->out, " mode change %06o => %06o %s\n",
-				x->mode, y->mode, (char *)q.data);
-		i += c <= 0;
-		j += c >= 0;
-	}
+	pmvcs_print_summary(ctx, &a, &b);
 out:
 	vcs_wt_list_free(&a);
 	vcs_wt_list_free(&b);
 	vcs_str_free(&out);
-	vcs_str_free(&q);
 }
 
 /* checkout_err -- git's refusal when local changes are in the way. */
@@ -245,3 +222,35 @@ pmvcs_merge__finish_txn(pmvcs_ctx *ctx, pmdb_txn *txn, const char *ref)
 	return rc ? vcs_seterr_pmdb(rc, "committing") : 0;
 }
 
+
+/* pmvcs_print_summary -- see merge_cmd.h */
+void
+pmvcs_print_summary(pmvcs_ctx *ctx, const vcs_wt_list *a, const vcs_wt_list *b)
+{
+	vcs_str q = VCS_STR_INIT;
+	size_t i = 0, j = 0;
+
+	while (i < a->n || j < b->n) {
+		const vcs_wt_entry *x = i < a->n ? &a->e[i] : NULL;
+		const vcs_wt_entry *y = j < b->n ? &b->e[j] : NULL;
+		int c = !x ? 1 : !y ? -1 : strcmp(x->path, y->path);
+		const vcs_wt_entry *e = c < 0 ? x : y;
+
+		vcs_str_reset(&q);
+		if (vcs_quote_path(&q, e->path, e->len))
+			break;
+		if (c < 0)
+			fprintf(ctx->out, " delete mode %06o %s\n", x->mode,
+				(char *)q.data);
+		else if (c > 0)
+			fprintf(ctx->out, " create mode %06o %s\n", y->mode,
+				(char *)q.data);
+		else if (x->mode != y->mode &&
+			 (x->mode == VCS_MODE_LINK) == (y->mode == VCS_MODE_LINK))
+			fprintf(ctx->out, " mode change %06o => %06o %s\n",
+				x->mode, y->mode, (char *)q.data);
+		i += c <= 0;
+		j += c >= 0;
+	}
+	vcs_str_free(&q);
+}

@@ -54,6 +54,11 @@ int pmvcs_merge__put_commit(pmvcs_ctx *ctx, vcs_repo *repo, pmdb_txn *txn,
 /** pmvcs_merge__finish_txn -- commit txn; 1 if ref moved meanwhile
  *  (printed), else 0 or a code. */
 int pmvcs_merge__finish_txn(pmvcs_ctx *ctx, pmdb_txn *txn, const char *ref);
+/** pmvcs_print_summary -- git's " create mode", " delete mode" and
+ *  " mode change" lines from the sorted file list a to b (commit's and
+ *  merge's summary). Failures only shorten the output. */
+void pmvcs_print_summary(pmvcs_ctx *ctx, const vcs_wt_list *a,
+			 const vcs_wt_list *b);
 /** pmvcs_merge_octopus -- merge h[0..n) (n > 1) into HEAD as git's
  *  octopus strategy (cmd_merge_octopus.c); the exit code. */
 int pmvcs_merge_octopus(pmvcs_ctx *ctx, vcs_repo *repo, const cur *c,
