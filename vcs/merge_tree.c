@@ -115,9 +115,9 @@ content(walker *w, const vcs_wt_entry *o, const vcs_wt_entry *a,
 	rc = rc ? rc : read_blob(w, b, &sb);
 	if (rc)
 		goto out;
-	if (vcs_diff_is_binary(so.data, so.len) ||
-	    vcs_diff_is_binary(sa.data, sa.len) ||
-	    vcs_diff_is_binary(sb.data, sb.len)) {
+	if ((so.len && vcs_diff_is_binary(so.data, so.len)) ||
+	    (sa.len && vcs_diff_is_binary(sa.data, sa.len)) ||
+	    (sb.len && vcs_diff_is_binary(sb.data, sb.len))) {
 		rc = note(w, a->path, o ? VCS_MERGE_CONTENT : VCS_MERGE_ADD_ADD, 1);
 		rc = rc ? rc : take(w, a->path, a->len, mode, &a->oid);
 		goto out;

@@ -110,7 +110,7 @@ cmd_merge_file(pmvcs_ctx *ctx)
 		if (read_file(ctx, ctx->argv[i], &f[i]))
 			goto out;
 	for (int i = 0; i < 3; i++)
-		if (vcs_diff_is_binary(f[i].data, f[i].len)) {
+		if ((f[i].len && vcs_diff_is_binary(f[i].data, f[i].len))) {
 			fprintf(ctx->err, "error: Cannot merge binary files: %s\n",
 				ctx->argv[i]);
 			goto out;
