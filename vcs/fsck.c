@@ -10,6 +10,7 @@
 
 #include "array.h"
 #include "fsck.h"
+#include "merge.h"
 #include "reflog.h"
 
 /* ------------------------------------------------------------------ */
@@ -269,6 +270,18 @@ run_walk(walker *w)
 	return rc;
 }
 
+/* bad_record -- the record ref name names is damaged: fsck reports
+ * it, gc must not run */
+static int
+bad_record(walker *w, const char *name)
+{
+	w->res->bad++;
+	w->fatal = 1;
+	if (w->out)
+		fprintf(w->out, "error in ref %s: %s\n", name, vcs_errmsg());
+	return 0;
+}
+
 /* log_roots -- a reflog: its records are live, and the values its
  * entries name are roots (as git fsck and gc treat reflogs) */
 static int
@@ -279,15 +292,8 @@ log_roots(walker *w, const char *name)
 
 	if (rc == PMDB_ENOMEM)
 		return rc;
-	if (rc) {
-		/* a damaged log: fsck reports it, gc must not run */
-		w->res->bad++;
-		w->fatal = 1;
-		if (w->out)
-			fprintf(w->out, "error in ref %s: %s\n", name,
-				vcs_errmsg());
-		return 0;
-	}
+	if (rc)   /* a damaged log: fsck reports it, gc must not run */
+		return bad_record(w, name);
 	for (size_t i = 0; !rc && i < log.n; i++) {
 		const vcs_reflog_entry *e = &log.e[i];
 
@@ -304,6 +310,31 @@ log_roots(walker *w, const char *name)
 	return rc;
 }
 
+/* merge_roots -- an unfinished merge's record is live, and what it
+ * names (the heads, the trees before and after) are roots: abort and
+ * continue need them (docs/merge.md) */
+static int
+merge_roots(walker *w, const char *name, const pmdb_oid *rec)
+{
+	vcs_merge_state st;
+	int rc = vcs_merge_state_read(w->repo, &st);
+
+	if (rc == PMDB_ENOMEM)
+		return rc;
+	if (rc)
+		return bad_record(w, name);
+	if (vcs_oidset_add(&w->seen, rec) < 0)
+		rc = PMDB_ENOMEM;
+	if (!rc)
+		rc = push(w, &st.orig_head, PMDB_OBJ_NONE, NULL, PMDB_OBJ_NONE);
+	if (!rc)
+		rc = push(w, &st.result_tree, PMDB_OBJ_NONE, NULL, PMDB_OBJ_NONE);
+	for (size_t i = 0; !rc && i < st.nheads; i++)
+		rc = push(w, &st.heads[i], PMDB_OBJ_NONE, NULL, PMDB_OBJ_NONE);
+	vcs_merge_state_clear(&st);
+	return rc;
+}
+
 /* ref_cb -- queue each ref's target (symbolic refs are followed by
  * their own target entry); logs/<ref> are reflogs. */
 static int
@@ -315,6 +346,8 @@ ref_cb(const char *name, const pmdb_oid *oid, const char *target, void *ctx)
 		return 0;
 	if (!strncmp(name, "logs/", 5))
 		return log_roots(w, name);
+	if (!strcmp(name, VCS_MERGE_STATE_REF))
+		return merge_roots(w, name, oid);
 	if (vcs_ref_internal(name))
 		return 0;   /* gc's list of unreachable objects: not roots */
 	return push(w, oid, PMDB_OBJ_NONE, NULL, PMDB_OBJ_NONE);

@@ -35,7 +35,8 @@ log_name(char *buf, size_t size, const char *ref)
 int
 vcs_ref_internal(const char *name)
 {
-	return !strncmp(name, LOG_PREFIX, 5) || !strncmp(name, "gc/", 3);
+	return !strncmp(name, LOG_PREFIX, 5) || !strncmp(name, "gc/", 3) ||
+	       !strncmp(name, "merge/", 6);
 }
 
 /* vcs_ref_dwim -- see reflog.h */

@@ -42,10 +42,6 @@ typedef struct xenv {
 	long mxcost;
 } xenv;
 
-typedef struct xchange {
-	long i1, i2, chg1, chg2;
-} xchange;
-
 /* ---- preparation ------------------------------------------------- */
 
 /* bogosqrt -- xdiff's cheap square-root bound (a power of two). */
@@ -590,46 +586,72 @@ xfile_free(xfile *f)
 	free(f->ha);
 }
 
+/* run -- steps 1-4 on a and b into xe; the script into *script. */
+static long
+run(xenv *xe, const void *a, size_t alen, const void *b, size_t blen,
+    int indent, xchange **script)
+{
+	long nclass, *kvd = NULL, n;
+	int rc;
+
+	memset(xe, 0, sizeof(*xe));
+	*script = NULL;
+	rc = split_lines(&xe->f1, a, alen);
+	rc = rc ? rc : split_lines(&xe->f2, b, blen);
+	if (rc)
+		return rc;
+	nclass = classify(xe);
+	if (nclass < 0)
+		return nclass;
+	rc = prepare(xe, nclass);
+	if (rc)
+		return rc;
+	{
+		long nd = xe->f1.nreff + xe->f2.nreff + 3;
+		kvd = malloc(sizeof(long) * (size_t)(2 * nd + 2));
+		if (!kvd)
+			return PMDB_ENOMEM;
+		xe->mxcost = bogosqrt(nd);
+		if (xe->mxcost < MAX_COST_MIN)
+			xe->mxcost = MAX_COST_MIN;
+		compare_boxes(xe, 0, xe->f1.nreff, 0, xe->f2.nreff,
+			      kvd + xe->f2.nreff + 1, kvd + nd + xe->f2.nreff + 1, 0);
+	}
+	free(kvd);
+	vcs_xdiff__compact(&xe->f1, &xe->f2, indent);
+	vcs_xdiff__compact(&xe->f2, &xe->f1, indent);
+	n = build_script(xe, script);
+	return n;
+}
+
+long
+vcs_xdiff__script(const void *a, size_t alen, const void *b, size_t blen,
+		  int indent, xchange **out)
+{
+	xenv xe;
+	long n = run(&xe, a, alen, b, blen, indent, out);
+
+	xfile_free(&xe.f1);
+	xfile_free(&xe.f2);
+	if (n <= 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return n;
+}
+
 int
 vcs_diff_text(vcs_str *out, const void *a, size_t alen, const void *b,
 	      size_t blen, int context, size_t *added, size_t *deleted)
 {
 	xenv xe;
 	xchange *script = NULL;
-	long n = 0, nclass, *kvd = NULL;
-	int rc;
+	long n;
+	int rc = 0;
 
-	memset(&xe, 0, sizeof(xe));
 	if (context < 0)
 		context = 3;
-	rc = split_lines(&xe.f1, a, alen);
-	rc = rc ? rc : split_lines(&xe.f2, b, blen);
-	if (rc)
-		goto out;
-	nclass = classify(&xe);
-	if (nclass < 0) {
-		rc = (int)nclass;
-		goto out;
-	}
-	rc = prepare(&xe, nclass);
-	if (rc)
-		goto out;
-	{
-		long nd = xe.f1.nreff + xe.f2.nreff + 3;
-		kvd = malloc(sizeof(long) * (size_t)(2 * nd + 2));
-		if (!kvd) {
-			rc = PMDB_ENOMEM;
-			goto out;
-		}
-		xe.mxcost = bogosqrt(nd);
-		if (xe.mxcost < MAX_COST_MIN)
-			xe.mxcost = MAX_COST_MIN;
-		compare_boxes(&xe, 0, xe.f1.nreff, 0, xe.f2.nreff,
-			      kvd + xe.f2.nreff + 1, kvd + nd + xe.f2.nreff + 1, 0);
-	}
-	vcs_xdiff__compact(&xe.f1, &xe.f2);
-	vcs_xdiff__compact(&xe.f2, &xe.f1);
-	n = build_script(&xe, &script);
+	n = run(&xe, a, alen, b, blen, 1, &script);
 	if (n < 0) {
 		rc = (int)n;
 		goto out;
@@ -648,7 +670,6 @@ vcs_diff_text(vcs_str *out, const void *a, size_t alen, const void *b,
 	if (out)
 		rc = emit(out, &xe, script, n, context);
 out:
-	free(kvd);
 	free(script);
 	xfile_free(&xe.f1);
 	xfile_free(&xe.f2);

@@ -198,7 +198,7 @@ slide_up(xfile *f, group *g)
 
 /* vcs_xdiff__compact -- place each change group of f as git does. */
 void
-vcs_xdiff__compact(xfile *f, xfile *fo)
+vcs_xdiff__compact(xfile *f, xfile *fo, int indent)
 {
 	group g, go;
 	long earliest_end, end_match, groupsize;
@@ -230,7 +230,7 @@ vcs_xdiff__compact(xfile *f, xfile *fo)
 				slide_up(f, &g);
 				group_prev(fo, &go);
 			}
-		} else {
+		} else if (indent) {
 			long shift, best_shift = -1;
 			split_score best = { 0, 0 };
 

@@ -315,6 +315,17 @@ int cmd_restore(pmvcs_ctx *ctx);
  */
 int pmvcs_restore_paths(pmvcs_ctx *ctx, const char *spec, char **paths,
 			size_t n, unsigned flags);
+int cmd_merge_file(pmvcs_ctx *ctx);
+int cmd_merge_base(pmvcs_ctx *ctx);
+int cmd_merge(pmvcs_ctx *ctx);
+
+/** pmvcs_commit_merge -- merge --continue: commit the working tree as
+ *  `commit` does, concluding the merge recorded in repo (its heads as
+ *  further parents, its message unless -m is given, the record dropped
+ *  in the same txn); refuses while a conflicted file still holds
+ *  markers (cmd_commit.c). ctx->argv holds commit's options.
+ *  @return the exit code, after the messages. */
+int pmvcs_commit_merge(pmvcs_ctx *ctx, vcs_repo *repo);
 
 /* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
 

@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "file_io.h"
 #include "diff.h"
+#include "merge_cmd.h"
 #include "undo.h"
 #include "worktree.h"
 
@@ -120,8 +121,8 @@ print_summary(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 	vcs_diff_opts o = VCS_DIFF_OPTS_INIT;
 	vcs_diff_stat acc = VCS_DIFF_STAT_INIT;
 	vcs_wt_list old = VCS_WT_LIST_INIT;
-	vcs_str out = VCS_STR_INIT, q = VCS_STR_INIT;
-	size_t files = 0, ins = 0, del = 0, i = 0, j = 0;
+	vcs_str out = VCS_STR_INIT;
+	size_t files = 0, ins = 0, del = 0;
 
 	o.patch = 0;
 	o.acc = &acc;
@@ -142,40 +143,21 @@ print_summary(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 	fputc('\n', ctx->out);
 	if (vcs_tree_flatten(repo, NULL, hs->nparents ? &hs->base : NULL, &old))
 		goto out;
-	while (i < old.n || j < now->n) {
-		const vcs_wt_entry *a = i < old.n ? &old.e[i] : NULL;
-		const vcs_wt_entry *b = j < now->n ? &now->e[j] : NULL;
-		int c = !a ? 1 : !b ? -1 : strcmp(a->path, b->path);
-		const vcs_wt_entry *e = c < 0 ? a : b;
-
-		vcs_str_reset(&q);
-		if (vcs_quote_path(&q, e->path, e->len))
-			break;
-		if (c < 0)
-			fprintf(ctx->out, " delete mode %06o %s\n", a->mode, q.data);
-		else if (c > 0)
-			fprintf(ctx->out, " create mode %06o %s\n", b->mode, q.data);
-		else if (a->mode != b->mode &&
-			 (a->mode == VCS_MODE_LINK) == (b->mode == VCS_MODE_LINK))
-			fprintf(ctx->out, " mode change %06o => %06o %s\n",
-				a->mode, b->mode, q.data);
-		i += c <= 0;
-		j += c >= 0;
-	}
+	pmvcs_print_summary(ctx, &old, now);
 out:
 	vcs_diff_stat_free(&acc);
 	vcs_wt_list_free(&old);
 	vcs_str_free(&out);
-	vcs_str_free(&q);
 }
 
 /** make_commit -- encode and put the commit object. */
 static int
 make_commit(vcs_repo *repo, pmdb_txn *txn, const head_state *hs,
-	    const pmdb_oid *tree, vcs_str *msg, const vcs_str *author,
-	    const vcs_str *committer, pmdb_oid *out)
+	    const vcs_merge_state *ms, const pmdb_oid *tree, vcs_str *msg,
+	    const vcs_str *author, const vcs_str *committer, pmdb_oid *out)
 {
 	vcs_str enc = VCS_STR_INIT;
+	pmdb_oid *par = NULL;
 	vcs_commit c;
 	int rc;
 
@@ -183,6 +165,16 @@ make_commit(vcs_repo *repo, pmdb_txn *txn, const head_state *hs,
 	c.tree = *tree;
 	c.parents = hs->parents;
 	c.nparents = hs->nparents;
+	if (ms && hs->born) {
+		/* concluding a merge: HEAD, then what was merged */
+		par = malloc((ms->nheads + 1) * sizeof(*par));
+		if (!par)
+			return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		par[0] = hs->oid;
+		memcpy(par + 1, ms->heads, ms->nheads * sizeof(*par));
+		c.parents = par;
+		c.nparents = ms->nheads + 1;
+	}
 	c.author = (char *)author->data;
 	c.committer = (char *)committer->data;
 	c.message = (char *)msg->data;
@@ -193,6 +185,7 @@ make_commit(vcs_repo *repo, pmdb_txn *txn, const head_state *hs,
 		if (rc)
 			rc = vcs_seterr_pmdb(rc, "writing the commit");
 	}
+	free(par);
 	vcs_str_free(&enc);
 	return rc;
 }
@@ -313,7 +306,7 @@ read_msg_file(pmvcs_ctx *ctx, const char *file, pmvcs_msg_opt *m)
 /** parse_args -- options into m and co; -1 to go on, else the exit
  *  code. */
 static int
-parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co)
+parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co, int merging)
 {
 	const pmvcs_option opts[] = {
 		OPT__QUIET(&co->quiet, "suppress summary after successful "
@@ -350,7 +343,7 @@ parse_args(pmvcs_ctx *ctx, pmvcs_msg_opt *m, commit_opts *co)
 		return read_msg_file(ctx, co->file, m) ?: -1;
 	/* --amend without a message keeps HEAD's, as --no-edit does: there
 	 * is no editor to offer it in */
-	if (!m->n && (co->edit == 1 || !co->amend)) {
+	if (!m->n && !merging && (co->edit == 1 || !co->amend)) {
 		fprintf(ctx->err, "pmvcs: commit needs a message: use -m <msg> "
 			"or -F <file>%s (there is no editor)\n",
 			co->amend ? " or --no-edit" : "");
@@ -384,7 +377,7 @@ static int
 select_paths(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 	     const commit_opts *co, vcs_wt_list *wt)
 {
-	vcs_wt_list head = VCS_WT_LIST_INIT, sel = VCS_WT_LIST_INIT;
+	vcs_wt_list head_l = VCS_WT_LIST_INIT, sel = VCS_WT_LIST_INIT;
 	vcs_pathspec ps;
 	const char *bad;
 	size_t k = 0;
@@ -398,9 +391,9 @@ select_paths(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 		return PMVCS_EXIT_FATAL;
 	}
 	if (!rc && hs->born)
-		rc = vcs_tree_flatten(repo, NULL, &hs->tree, &head);
+		rc = vcs_tree_flatten(repo, NULL, &hs->tree, &head_l);
 	if (!rc)
-		rc = vcs_pathspec_select(&ps, &head, wt, &sel);
+		rc = vcs_pathspec_select(&ps, &head_l, wt, &sel);
 	if (rc)
 		ret = pmvcs_report(ctx, rc, "commit", 0);
 	while (!rc && (bad = vcs_pathspec_unmatched(&ps, &k))) {
@@ -414,14 +407,36 @@ select_paths(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 		sel = (vcs_wt_list)VCS_WT_LIST_INIT;
 	}
 	vcs_pathspec_free(&ps);
-	vcs_wt_list_free(&head);
+	vcs_wt_list_free(&head_l);
 	vcs_wt_list_free(&sel);
 	return ret;
 }
 
-/** cmd_commit -- "pmvcs commit -m MSG [-q] [--allow-empty] [PATH...]". */
-int
-cmd_commit(pmvcs_ctx *ctx)
+/** merge_check -- refuse to conclude a merge whose conflicts are not
+ *  resolved, in git's words (the hint says how it is done here). */
+static int
+merge_check(pmvcs_ctx *ctx, const vcs_repo *repo, const vcs_merge_state *ms)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < ms->npaths; i++)
+		if (vcs_merge_unresolved(repo, ms->paths[i])) {
+			fprintf(ctx->out, "U\t%s\n", ms->paths[i]);
+			bad = 1;
+		}
+	if (!bad)
+		return 0;
+	fprintf(ctx->err, "error: Committing is not possible because you have "
+		"unmerged files.\nhint: Fix them up in the work tree (remove the "
+		"conflict markers),\nhint: then run 'pmvcs merge --continue'.\n"
+		"fatal: Exiting because of an unresolved conflict.\n");
+	return PMVCS_EXIT_FATAL;
+}
+
+/** commit_run -- the commit; repo_in: merge --continue's open repo
+ *  (NULL: open it here). During a merge the commit concludes it. */
+static int
+commit_run(pmvcs_ctx *ctx, vcs_repo *repo_in)
 {
 	vcs_str msg = VCS_STR_INIT, line = VCS_STR_INIT;
 	vcs_str author = VCS_STR_INIT, committer = VCS_STR_INIT;
@@ -436,20 +451,34 @@ cmd_commit(pmvcs_ctx *ctx)
 	head_state hs;
 	pmdb_oid tree, commit;
 	commit_opts co = { .edit = -1 };
-	int rc, ret;
+	vcs_merge_state ms;
+	int rc, ret, merging = 0;
 	char hex[PMDB_OID_HEXMAX + 1];
 
 	memset(&hs, 0, sizeof(hs)); /* cleared at out, whatever the path */
-	ret = parse_args(ctx, &m, &co);
+	memset(&ms, 0, sizeof(ms));
+	ret = parse_args(ctx, &m, &co, repo_in != NULL);
 	if (ret >= 0)
 		goto out;
 	/* before the pool opens: git refuses a commit without identity */
 	if ((ret = pmvcs_idents(ctx, co.author, &author, &committer)))
 		goto out;
 	ret = PMVCS_EXIT_FATAL;
-	repo = pmvcs_open_repo(ctx);
+	repo = repo_in ? repo_in : pmvcs_open_repo(ctx);
 	if (!repo)
 		goto out;
+	rc = vcs_merge_state_read(repo, &ms);
+	if (rc == PMDB_ENOTFOUND && repo_in) {
+		fprintf(ctx->err, "fatal: There is no merge in progress "
+			"(MERGE_HEAD missing).\n");
+		goto out;
+	}
+	if (rc && rc != PMDB_ENOTFOUND)
+		goto fail;
+	merging = !rc;
+	if (merging && (ret = merge_check(ctx, repo, &ms)))
+		goto out;
+	ret = PMVCS_EXIT_FATAL;
 	if ((ret = pmvcs_scan_config(ctx, repo->worktree, &sc)))
 		goto out;
 	pmvcs_scan_opts(&sc, &so);
@@ -461,6 +490,8 @@ cmd_commit(pmvcs_ctx *ctx)
 	if (!m.n && co.amend)
 		rc = vcs_stripspace(&msg, hs.amended.message,
 				    hs.amended.message_len, 0);
+	else if (!m.n && merging)   /* the merge's message, # lines cut */
+		rc = vcs_stripspace(&msg, ms.msg, strlen(ms.msg), 1);
 	else
 		rc = vcs_stripspace(&msg, m.text.data ? (char *)m.text.data : "",
 				    m.text.len, 0);
@@ -491,7 +522,7 @@ cmd_commit(pmvcs_ctx *ctx)
 		rc = vcs_tree_build(repo, txn, &wt, &tree);
 	if (rc)
 		goto fail;
-	if (!co.allow_empty && !co.amend &&
+	if (!co.allow_empty && !co.amend && !merging &&
 	    ((hs.born && !memcmp(&tree, &hs.tree, sizeof(tree))) ||
 	     (!hs.born && !wt.n))) {
 		pmdb_txn_abort(txn);
@@ -511,14 +542,17 @@ cmd_commit(pmvcs_ctx *ctx)
 		ret = PMVCS_EXIT_DIFF;
 		goto out;
 	}
-	rc = make_commit(repo, txn, &hs, &tree, &msg, &author, &committer,
-			 &commit);
+	rc = make_commit(repo, txn, &hs, merging ? &ms : NULL, &tree, &msg,
+			 &author, &committer, &commit);
+	if (!rc && merging)
+		rc = vcs_merge_state_remove(repo, txn);
 	if (rc)
 		goto fail;
 	/* git's reflog message: the message's first line */
 	vcs_str_reset(&line);
 	rc = vcs_str_addf(&line, "%s: %.*s", co.amend ? "commit (amend)" :
-			  hs.born ? "commit" : "commit (initial)",
+			  !hs.born ? "commit (initial)" :
+			  merging ? "commit (merge)" : "commit",
 			  (int)strcspn(msg.len ? (char *)msg.data : "", "\n"),
 			  msg.len ? (char *)msg.data : "");
 	if (rc) {
@@ -553,6 +587,15 @@ cmd_commit(pmvcs_ctx *ctx)
 	ret = PMVCS_EXIT_OK;
 	if (co.quiet)
 		goto out;
+	if (merging) {
+		vcs_oid_abbrev(repo, &commit, 7, hex);
+		vcs_str_reset(&line);
+		vcs_subject(&line, (char *)msg.data, msg.len);
+		fprintf(ctx->out, "[%s %s] %s\n", !hs.ref[0] ? "detached HEAD" :
+			!strncmp(hs.ref, "refs/heads/", 11) ? hs.ref + 11 : hs.ref,
+			hex, line.data ? (char *)line.data : "");
+		goto out;
+	}
 	vcs_oid_abbrev(repo, &commit, 7, hex);
 	vcs_str_reset(&line);
 	vcs_subject(&line, (char *)msg.data, msg.len);
@@ -574,7 +617,9 @@ out:
 	vcs_file_io_free(io);
 	pmdb_txn_abort(txn);
 	vcs_wt_list_free(&wt);
-	vcs_repo_free(repo);
+	if (repo != repo_in)
+		vcs_repo_free(repo);
+	vcs_merge_state_clear(&ms);
 	vcs_str_free(&m.text);
 	vcs_str_free(&msg);
 	vcs_str_free(&line);
@@ -582,4 +627,18 @@ out:
 	vcs_str_free(&committer);
 	vcs_commit_clear(&hs.amended);
 	return ret;
+}
+
+/** cmd_commit -- "pmvcs commit -m MSG [-q] [--allow-empty] [PATH...]". */
+int
+cmd_commit(pmvcs_ctx *ctx)
+{
+	return commit_run(ctx, NULL);
+}
+
+/* pmvcs_commit_merge -- see cmd.h */
+int
+pmvcs_commit_merge(pmvcs_ctx *ctx, vcs_repo *repo)
+{
+	return commit_run(ctx, repo);
 }

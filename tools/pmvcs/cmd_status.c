@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "file_io.h"
 #include "diff.h"
+#include "merge.h"
 #include "worktree.h"
 
 static const char *const status_usage[] = {
@@ -60,16 +61,38 @@ print_path(pmvcs_ctx *ctx, vcs_str *q, const char *prefix, const char *path,
 	vcs_str_free(&rel);
 }
 
-/** print_short -- "XY path" lines, then "!! path" for ign. */
+/** An unfinished merge's conflicts still holding markers (merge.h). */
+typedef struct unmerged {
+	vcs_merge_state ms;
+	char *open;            /**< per ms.paths: still unresolved */
+	size_t n;              /**< how many are */
+} unmerged;
+
+/** unmerged_kind -- the conflict of path still open, or 0. */
+static int
+unmerged_kind(const unmerged *u, const char *path)
+{
+	for (size_t i = 0; u && i < u->ms.npaths; i++)
+		if (u->open[i] && !strcmp(u->ms.paths[i], path))
+			return u->ms.kinds[i] ? u->ms.kinds[i] : VCS_MERGE_CONTENT;
+	return 0;
+}
+
+/** print_short -- "XY path" lines (git's "UU"/"AA" for conflicts),
+ *  then "!! path" for ign. */
 static void
 print_short(pmvcs_ctx *ctx, const vcs_status *st, int untracked,
-	    const char *prefix, const vcs_wt_list *ign)
+	    const char *prefix, const vcs_wt_list *ign, const unmerged *u)
 {
 	vcs_str q = VCS_STR_INIT;
 
 	for (size_t i = 0; i < st->n; i++) {
 		const vcs_status_item *it = &st->items[i];
-		if (it->kind == VCS_ST_UNTRACKED) {
+		int k = it->kind == VCS_ST_UNTRACKED ? 0 :
+			unmerged_kind(u, it->path);
+		if (k) {
+			fputs(k == VCS_MERGE_ADD_ADD ? "AA " : "UU ", ctx->out);
+		} else if (it->kind == VCS_ST_UNTRACKED) {
 			if (!untracked)
 				continue;
 			fputs("?? ", ctx->out);
@@ -91,8 +114,9 @@ print_short(pmvcs_ctx *ctx, const vcs_status *st, int untracked,
 static void
 print_long(pmvcs_ctx *ctx, vcs_repo *repo, const vcs_status *st,
 	   const char *head_ref, int untracked, const char *prefix,
-	   const vcs_wt_list *ign, int hints)
+	   const vcs_wt_list *ign, int hints, const unmerged *u)
 {
+	size_t nchanged = 0;
 	vcs_str q = VCS_STR_INIT;
 	size_t nu = untracked ? st->n - st->ntracked : 0;
 	char hex[PMDB_OID_HEXMAX + 1];
@@ -105,7 +129,37 @@ print_long(pmvcs_ctx *ctx, vcs_repo *repo, const vcs_status *st,
 	}
 	if (!st->born)
 		fprintf(ctx->out, "\nNo commits yet\n\n");
-	if (st->ntracked) {
+	if (u && u->n) {
+		/* git's block; the advice says how it is done without index */
+		fprintf(ctx->out, "You have unmerged paths.\n");
+		if (hints)
+			fprintf(ctx->out, "  (fix conflicts and run \"pmvcs merge "
+				"--continue\")\n  (use \"pmvcs merge --abort\" to "
+				"abort the merge)\n");
+		fprintf(ctx->out, "\nUnmerged paths:\n");
+		if (hints)
+			fprintf(ctx->out, "  (remove the conflict markers to mark "
+				"resolution)\n");
+		for (size_t i = 0; i < u->ms.npaths; i++) {
+			if (!u->open[i])
+				continue;
+			fputs(u->ms.kinds[i] == VCS_MERGE_ADD_ADD ?
+			      "\tboth added:      " : "\tboth modified:   ", ctx->out);
+			print_path(ctx, &q, prefix, u->ms.paths[i],
+				   strlen(u->ms.paths[i]), 0);
+			fputc('\n', ctx->out);
+		}
+		fputc('\n', ctx->out);
+	} else if (u) {
+		fprintf(ctx->out, "All conflicts fixed but you are still merging.\n");
+		if (hints)
+			fprintf(ctx->out, "  (use \"pmvcs merge --continue\" to "
+				"conclude merge)\n");
+		fputc('\n', ctx->out);
+	}
+	for (size_t i = 0; i < st->ntracked; i++)
+		nchanged += !unmerged_kind(u, st->items[i].path);
+	if (nchanged) {
 		fprintf(ctx->out, "Changes not staged for commit:\n");
 		if (hints)
 			fprintf(ctx->out, "  (use \"pmvcs commit -m <msg>\" to "
@@ -113,6 +167,8 @@ print_long(pmvcs_ctx *ctx, vcs_repo *repo, const vcs_status *st,
 				"-f HEAD\" to discard them)\n");
 		for (size_t i = 0; i < st->ntracked; i++) {
 			const vcs_status_item *it = &st->items[i];
+			if (unmerged_kind(u, it->path))
+				continue;
 			fputs(it->kind == VCS_ST_MODIFIED ? "\tmodified:   " :
 			      it->kind == VCS_ST_DELETED ? "\tdeleted:    " :
 			      "\ttypechange: ", ctx->out);
@@ -378,7 +434,8 @@ int
 cmd_status(pmvcs_ctx *ctx)
 {
 	char head_ref[PMDB_REF_NAME_MAX + 1] = "";
-	int untracked = 1, collapse = 1, rc, hints, relative;
+	int untracked = 1, collapse = 1, rc, hints, relative, merging;
+	unmerged um;
 	fmt_state fmt = { 0, NULL };
 	const char *umode = NULL, *imode = NULL, *prefix = "";
 	vcs_wt_list ign = VCS_WT_LIST_INIT;
@@ -462,16 +519,34 @@ cmd_status(pmvcs_ctx *ctx)
 		if (!strncmp(ctx->cwd, repo->worktree, wl) && ctx->cwd[wl] == '/')
 			prefix = ctx->cwd + wl + 1;
 	}
+	memset(&um, 0, sizeof(um));
+	rc = vcs_merge_state_read(repo, &um.ms);
+	if (rc && rc != PMDB_ENOTFOUND) {
+		rc = pmvcs_report(ctx, rc, "status", 0);
+		vcs_wt_list_free(&ign);
+		vcs_status_clear(&st);
+		vcs_repo_free(repo);
+		return rc;
+	}
+	merging = !rc;
+	if (merging && !(um.open = calloc(um.ms.npaths + 1, 1)))
+		merging = 0;   /* out of memory: the plain status */
+	for (size_t i = 0; merging && i < um.ms.npaths; i++)
+		um.n += um.open[i] = (char)vcs_merge_unresolved(repo, um.ms.paths[i]);
 	{
 		char pre_s[4096];
 
 		snprintf(pre_s, sizeof(pre_s), "%s%s", prefix, *prefix ? "/" : "");
 		if (fmt.shortfmt)
-			print_short(ctx, &st, untracked, pre_s, imode ? &ign : NULL);
+			print_short(ctx, &st, untracked, pre_s, imode ? &ign : NULL,
+				    merging ? &um : NULL);
 		else
 			print_long(ctx, repo, &st, head_ref, untracked, pre_s,
-				   imode ? &ign : NULL, hints);
+				   imode ? &ign : NULL, hints,
+				   merging ? &um : NULL);
 	}
+	free(um.open);
+	vcs_merge_state_clear(&um.ms);
 	vcs_wt_list_free(&ign);
 	/* next status skips what was hashed and reads no tree */
 	vcs_status_cache_write(repo, &st);

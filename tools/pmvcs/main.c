@@ -44,6 +44,9 @@ static const pmvcs_cmd_def commands[] = {
 	{ "check-ignore", cmd_check_ignore, "Debug gitignore / exclude files" },
 	{ "reset", cmd_reset, "Move the current branch (and the files: --hard)" },
 	{ "restore", cmd_restore, "Restore working tree files from a revision" },
+	{ "merge-file", cmd_merge_file, "Run a three-way file merge" },
+	{ "merge", cmd_merge, "Join two or more development histories together" },
+	{ "merge-base", cmd_merge_base, "Find as good common ancestors as possible for a merge" },
 };
 
 /* pmvcs_cmd_find -- the command named name, or NULL */

@@ -52,8 +52,8 @@ int vcs_reflog_append(vcs_repo *repo, pmdb_txn *txn, const char *ref,
 		      const char *ident, const char *msg);
 
 /** vcs_ref_internal -- 1 if name is one of pmvcs's own refs, which name
- *  PMDB_OBJ_LOG records and no git object: "logs/<ref>" and
- *  "gc/unreachable" (docs/format.md). Commands listing refs skip them. */
+ *  PMDB_OBJ_LOG records and no git object: "logs/<ref>",
+ *  "gc/unreachable" and "merge/state" (docs/format.md). Commands listing refs skip them. */
 int vcs_ref_internal(const char *name);
 
 /**
