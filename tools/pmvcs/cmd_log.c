@@ -1,6 +1,9 @@
 /*
- * cmd_log.c -- pmvcs log: commits reachable from the given revisions (HEAD
- * by default), newest committer date first, each once, in git's formats.
+ * cmd_log.c -- pmvcs log: the commits git's revision walk gives for the
+ * arguments (vcs/revision.c: ranges, limiting, paths, ordering), each in
+ * git's formats, with -p / --stat / --name-only / --name-status after it.
+ * A plain walk (positive revisions, nothing filtered) takes the faster
+ * vcs_revwalk, whose served cache makes a repeated --oneline cheap.
  *
  * Order: git's default walk pops the commit with the latest committer
  * date; commits with equal dates come out in the order they were queued
@@ -13,6 +16,7 @@
 #include "cmd.h"
 #include "diff.h"
 #include "pretty.h"
+#include "revision.h"
 #include "revwalk.h"
 
 static const char *const log_usage[] = {
@@ -21,27 +25,6 @@ static const char *const log_usage[] = {
 };
 
 #define LOG_FLUSH (64u << 10)   /* write out in chunks of this size */
-
-typedef struct all_cb {
-	vcs_revwalk *w;
-} all_cb;
-
-/* each_ref -- --all: every ref that leads to a commit. A ref to a tree
- * or blob is skipped (as git does); any other failure (out of memory, a
- * missing or unreadable object) stops the walk: an incomplete log must
- * not pass for the whole one. */
-static int
-each_ref(const char *name, const pmdb_oid *oid, const char *target, void *v)
-{
-	all_cb *a = v;
-	int rc;
-
-	(void)name;
-	if (target && *target)
-		return 0;
-	rc = vcs_revwalk_push(a->w, oid);
-	return rc == PMDB_EINVAL ? 0 : rc;
-}
 
 /* show_one -- append one commit to out in the chosen format */
 static int
@@ -90,73 +73,69 @@ max_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
 	return 0;
 }
 
-/* cmd_log -- entry point. */
-int
-cmd_log(pmvcs_ctx *ctx)
+/* entry_sep -- git's separator before an entry that is not the first: a
+ * blank line, but for oneline, reference and tformat, whose entries end
+ * in a newline */
+static int
+entry_sep(vcs_str *buf, const pmvcs_pretty_opt *p)
 {
-	pmvcs_pretty_opt p = PMVCS_PRETTY_OPT_INIT;
-	long long max = -1, shown = 0;
-	int all = 0, rc = 0, nrevs;
-	vcs_revwalk *w = NULL;
-	vcs_repo *repo;
-	vcs_str buf = VCS_STR_INIT;
-	const pmvcs_option opts[] = {
-		OPT_PMVCS_PRETTY(&p),
-		OPT_CALLBACK('n', "max-count", &max, "n", "limit the number of "
-			     "commits to output", max_cb),
-		OPT_NUMBER_CALLBACK(&max, "limit the number of commits to "
-				    "output", max_cb),
-		OPT_BOOL(0, "all", &all, "every ref, and HEAD"),
-		OPT_END()
-	};
+	if (p->o.how == VCS_PRETTY_ONELINE || p->o.how == VCS_PRETTY_REFERENCE ||
+	    (p->o.how == VCS_PRETTY_FORMAT && p->tformat))
+		return 0;
+	return vcs_str_add(buf, "\n", 1);
+}
 
-	if ((nrevs = pmvcs_parse_revs(ctx, opts, log_usage)) < 0)
-		return -nrevs;
-	if (pmvcs_pretty_check(ctx, &p))
-		return PMVCS_EXIT_FATAL;
-	if (!(repo = pmvcs_open_repo(ctx)))
-		return PMVCS_EXIT_FATAL;
-	if ((rc = vcs_revwalk_new(&w, repo, p.o.how == VCS_PRETTY_ONELINE ?
-				  VCS_REVWALK_SUBJECT : 0))) {
-		rc = pmvcs_report(ctx, rc, NULL, 0);
-		vcs_repo_free(repo);
+/* show_diff -- git's log_tree_diff: a non-merge commit's changes against
+ * its parent (a root's against the empty tree), after a separator line
+ * ("---" when both a stat and a patch follow) unless the header is one
+ * line or empty; nothing at all when no path changed */
+static int
+show_diff(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
+	  const vcs_diff_opts *d, const pmvcs_pretty_opt *p)
+{
+	vcs_str diff = VCS_STR_INIT;
+	vcs_commit c;
+	pmdb_oid ptree;
+	int rc = vcs_commit_read(repo, NULL, oid, &c);
+
+	if (rc)
 		return rc;
+	if (c.nparents <= 1) {
+		if (c.nparents == 1)
+			rc = vcs_peel(repo, &c.parents[0], PMDB_OBJ_TREE, &ptree);
+		rc = rc ? rc : vcs_diff_trees(repo, c.nparents ? &ptree : NULL,
+					      &c.tree, d, &diff, NULL);
 	}
-	for (int i = 0; i < nrevs && !rc; i++) {
-		const char *a = ctx->argv[i];
-		pmdb_oid oid;
-		if ((rc = vcs_revparse(repo, a, &oid)) || (rc = vcs_revwalk_push(w, &oid)))
-			rc = pmvcs_report(ctx, rc, NULL, 0);
-	}
-	if (!rc && all) {
-		all_cb a = { w };
-		vcs_seterr(0, "%s", "");
-		rc = pmdb_ref_foreach(repo->env, "refs/", each_ref, &a);
-		if (rc && !*vcs_errmsg())
-			vcs_seterr_pmdb(rc, "reading refs");
+	if (!rc && diff.len) {
+		if (p->o.how != VCS_PRETTY_ONELINE &&
+		    !(p->o.how == VCS_PRETTY_FORMAT && !*p->o.format))
+			rc = vcs_str_adds(out, d->stat && d->patch ? "---\n" :
+					  "\n");
+		rc = rc ? rc : vcs_str_add(out, diff.data, diff.len);
 		if (rc)
-			rc = pmvcs_report(ctx, rc, "listing refs", 0);
+			rc = vcs_seterr(rc, "out of memory");
 	}
-	if (!rc && (!nrevs || all)) {
-		pmdb_oid head;
-		int err = vcs_head(repo, &head, NULL);
-		if (!err) {
-			if ((err = vcs_revwalk_push(w, &head)))
-				rc = pmvcs_report(ctx, err, "HEAD", 0);
-		} else if (err != PMDB_ENOTFOUND) {
-			/* HEAD unreadable is not an unborn branch */
-			rc = pmvcs_report(ctx, err, NULL, 0);
-		} else if (!all) {
-			char *br = NULL;
-			vcs_head(repo, NULL, &br);
-			rc = pmvcs_fatal(ctx, "your current branch '%s' does not have "
-					 "any commits yet", br && !strncmp(br, "refs/heads/", 11)
-					 ? br + 11 : "HEAD");
-			free(br);
-		}
-	}
-	if (!rc)        /* once per log: it costs a pmdb_env_stat */
-		p.o.abbrev = vcs_default_abbrev(repo);
+	vcs_str_free(&diff);
+	vcs_commit_clear(&c);
+	return rc;
+}
+
+/* walk_simple -- the plain date walk from starts (vcs_revwalk) */
+static int
+walk_simple(pmvcs_ctx *ctx, vcs_repo *repo, const pmdb_oid *starts,
+	    size_t n, long long max, const pmvcs_pretty_opt *p)
+{
+	vcs_revwalk *w = NULL;
+	vcs_str buf = VCS_STR_INIT;
+	long long shown = 0;
+	int rc;
+
+	if ((rc = vcs_revwalk_new(&w, repo, p->o.how == VCS_PRETTY_ONELINE ?
+				  VCS_REVWALK_SUBJECT : 0)))
+		return pmvcs_report(ctx, rc, NULL, 0);
+	for (size_t i = 0; i < n && !rc; i++)
+		if ((rc = vcs_revwalk_push(w, &starts[i])))
+			rc = pmvcs_report(ctx, rc, NULL, 0);
 	while (!rc && (max < 0 || shown < max)) {
 		pmdb_oid oid;
 		vcs_commit_hdr h;
@@ -168,20 +147,16 @@ cmd_log(pmvcs_ctx *ctx)
 		err = err < 0 ? err : 0;
 		/* git prints nothing at all for an empty tformat (an empty
 		 * format: still gets its separators) */
-		if (!err && p.o.how == VCS_PRETTY_FORMAT && p.tformat &&
-		    !*p.o.format) {
+		if (!err && p->o.how == VCS_PRETTY_FORMAT && p->tformat &&
+		    !*p->o.format) {
 			shown++;
 			continue;
 		}
-		/* git: a blank line between entries, but for oneline,
-		 * reference and tformat, whose entries end in a newline */
-		if (!err && shown && p.o.how != VCS_PRETTY_ONELINE &&
-		    p.o.how != VCS_PRETTY_REFERENCE &&
-		    (p.o.how != VCS_PRETTY_FORMAT || !p.tformat))
-			err = vcs_str_add(&buf, "\n", 1);
+		if (!err && shown)
+			err = entry_sep(&buf, p);
 		if (!err)
-			err = show_one(repo, w, &buf, &oid, &h, &p.o);
-		if (!err && p.o.how == VCS_PRETTY_FORMAT && p.tformat)
+			err = show_one(repo, w, &buf, &oid, &h, &p->o);
+		if (!err && p->o.how == VCS_PRETTY_FORMAT && p->tformat)
 			err = vcs_str_add(&buf, "\n", 1);
 		if (err) {
 			buf.len = mark;         /* whole commits only */
@@ -197,6 +172,128 @@ cmd_log(pmvcs_ctx *ctx)
 		flush_out(ctx, &buf);
 	vcs_str_free(&buf);
 	vcs_revwalk_free(w);
+	return rc;
+}
+
+/* walk_full -- git's revision walk (vcs_rev_next), headers and diffs */
+static int
+walk_full(pmvcs_ctx *ctx, vcs_repo *repo, vcs_rev_info *r,
+	  const vcs_diff_opts *d, int diff, const pmvcs_pretty_opt *p)
+{
+	vcs_str buf = VCS_STR_INIT;
+	long long shown = 0;
+	int rc = 0;
+
+	for (;;) {
+		pmdb_oid oid;
+		vcs_commit c;
+		size_t mark = buf.len;
+		int err = vcs_rev_next(r, &oid);
+
+		if (err == 0)
+			break;
+		err = err < 0 ? err : 0;
+		if (!err && p->o.how == VCS_PRETTY_FORMAT && p->tformat &&
+		    !*p->o.format && !diff) {
+			shown++;
+			continue;
+		}
+		if (!err && shown)
+			err = entry_sep(&buf, p);
+		if (!err && !(err = vcs_commit_read(repo, NULL, &oid, &c))) {
+			err = vcs_pretty_commit(repo, &buf, &oid, &c, &p->o);
+			vcs_commit_clear(&c);
+		}
+		if (!err && p->o.how == VCS_PRETTY_FORMAT && p->tformat &&
+		    *p->o.format)
+			err = vcs_str_add(&buf, "\n", 1);
+		if (!err && diff)
+			err = show_diff(repo, &buf, &oid, d, p);
+		if (err) {
+			buf.len = mark;         /* whole commits only */
+			flush_out(ctx, &buf);
+			rc = pmvcs_report(ctx, err, NULL, 0);
+			break;
+		}
+		if (buf.len >= LOG_FLUSH)
+			flush_out(ctx, &buf);
+		shown++;
+	}
+	if (!rc)
+		flush_out(ctx, &buf);
+	vcs_str_free(&buf);
+	return rc;
+}
+
+/* cmd_log -- entry point. */
+int
+cmd_log(pmvcs_ctx *ctx)
+{
+	pmvcs_pretty_opt p = PMVCS_PRETTY_OPT_INIT;
+	vcs_diff_opts d = VCS_DIFF_OPTS_INIT;
+	long long max = -1;
+	int rc = 0, n, left = 0, no_patch = 0, diff;
+	const pmdb_oid *starts;
+	size_t nstarts;
+	vcs_rev_info *r = NULL;
+	vcs_repo *repo;
+	const char *now;
+	const pmvcs_option opts[] = {
+		OPT_PMVCS_PRETTY(&p),
+		OPT_PMVCS_DIFF_FORMAT(&d),
+		OPT_BOOL('s', "no-patch", &no_patch, "suppress diff output"),
+		OPT_CALLBACK('n', "max-count", &max, "n", "limit the number of "
+			     "commits to output", max_cb),
+		OPT_NUMBER_CALLBACK(&max, "limit the number of commits to "
+				    "output", max_cb),
+		OPT_END()
+	};
+
+	d.patch = 0;            /* log: no diff unless asked */
+	if ((n = pmvcs_parse(ctx, opts, log_usage, PMVCS_PARSE_KEEP_UNKNOWN |
+			     PMVCS_PARSE_KEEP_DASHDASH)) < 0)
+		return PMVCS_EXIT_USAGE;
+	if (pmvcs_pretty_check(ctx, &p))
+		return PMVCS_EXIT_FATAL;
+	if (no_patch)
+		d.patch = d.stat = d.name_only = d.name_status = 0;
+	diff = d.patch || d.stat || d.name_only || d.name_status;
+	if (!(repo = pmvcs_open_repo(ctx)))
+		return PMVCS_EXIT_FATAL;
+	if ((rc = vcs_rev_new(&r, repo, ctx->git_dir ? ctx->git_dir :
+			      ctx->cwd))) {
+		rc = pmvcs_report(ctx, rc, NULL, 0);
+		goto out;
+	}
+	if ((now = pmvcs_getenv(ctx, "GIT_TEST_DATE_NOW")))
+		vcs_rev_set_now(r, strtoll(now, NULL, 10));
+	if ((rc = vcs_rev_setup(r, n, ctx->argv, &left, "HEAD"))) {
+		rc = pmvcs_report(ctx, rc, NULL, 0);
+		goto out;
+	}
+	if (left) {
+		rc = pmvcs_fatal(ctx, "unrecognized argument: %s", ctx->argv[0]);
+		goto out;
+	}
+	if (vcs_rev_unborn(r)) {
+		char *br = NULL;
+
+		vcs_head(repo, NULL, &br);
+		rc = pmvcs_fatal(ctx, "your current branch '%s' does not have "
+				 "any commits yet", br && !strncmp(br, "refs/heads/",
+								   11) ? br + 11 : "HEAD");
+		free(br);
+		goto out;
+	}
+	vcs_rev_max_count(r, max);
+	/* once per log: it costs a pmdb_env_stat */
+	d.abbrev = p.o.abbrev = vcs_default_abbrev(repo);
+	if (!diff && vcs_rev_simple(r, &starts, &nstarts))
+		rc = walk_simple(ctx, repo, starts, nstarts, max, &p);
+	else
+		rc = walk_full(ctx, repo, r, &d, diff, &p);
+out:
+	vcs_rev_free(r);
 	vcs_repo_free(repo);
 	return rc;
 }
