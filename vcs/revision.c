@@ -612,19 +612,6 @@ opt_value(int argc, char **argv, int *i, const char *name)
 	return argv[++*i];
 }
 
-/* parse_count -- git's parse_count: an int or "'x': not an integer" */
-static int
-parse_count(const char *s, long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (!*s || *end || errno || *out > 2147483647LL || *out < -2147483648LL)
-		return vcs_seterr(PMDB_EINVAL, "'%s': not an integer", s);
-	return 0;
-}
-
 /* path_exists -- git's check that a name is a file in the work tree */
 static int
 path_exists(vcs_rev_info *r, const char *arg)
@@ -649,7 +636,6 @@ rev_option(vcs_rev_info *r, int argc, char **argv, int *i, uint32_t *flags,
 	   long long now)
 {
 	const char *a = argv[*i], *v;
-	long long n;
 	int rc;
 
 	if (!strcmp(a, "--not")) {
@@ -664,10 +650,9 @@ rev_option(vcs_rev_info *r, int argc, char **argv, int *i, uint32_t *flags,
 		return (rc = add_refs(r, "refs/tags/", *flags, 0)) ? rc : 1;
 	if (!strcmp(a, "--remotes"))
 		return (rc = add_refs(r, "refs/remotes/", *flags, 0)) ? rc : 1;
+	/* numbers are read as git does (atoi: garbage is 0) */
 	if ((v = opt_value(argc, argv, i, "skip"))) {
-		if ((rc = parse_count(v, &n)))
-			return rc;
-		r->skip = n;
+		r->skip = atoi(v);
 		return 1;
 	}
 	if ((v = opt_value(argc, argv, i, "since")) ||
@@ -690,15 +675,11 @@ rev_option(vcs_rev_info *r, int argc, char **argv, int *i, uint32_t *flags,
 	if ((v = opt_value(argc, argv, i, "grep")))
 		return (rc = add_pattern(&r->greps, &r->ngreps, v)) ? rc : 1;
 	if ((v = opt_value(argc, argv, i, "min-parents"))) {
-		if ((rc = parse_count(v, &n)))
-			return rc;
-		r->min_parents = (int)n;
+		r->min_parents = atoi(v);
 		return 1;
 	}
 	if ((v = opt_value(argc, argv, i, "max-parents"))) {
-		if ((rc = parse_count(v, &n)))
-			return rc;
-		r->max_parents = (int)n;
+		r->max_parents = atoi(v);
 		return 1;
 	}
 #define FLAG(s, field, val) \
@@ -769,6 +750,14 @@ vcs_rev_setup(vcs_rev_info *r, int argc, char **argv, int *left,
 				return vcs_seterr(PMDB_EINVAL, "option '%s' must "
 						  "come before non-option "
 						  "arguments", argv[j]);
+			if (j > i && !vcs_pathspec_is_pattern(argv[j]) &&
+			    !path_exists(r, argv[j]))
+				return vcs_seterr(PMDB_ENOTFOUND, "%s: no such "
+						  "path in the working tree.\n"
+						  "Use 'pmvcs <command> -- "
+						  "<path>...' to specify paths "
+						  "that do not exist locally.",
+						  argv[j]);
 			if (!vcs_pathspec_is_pattern(argv[j]) &&
 			    !path_exists(r, argv[j]))
 				return vcs_seterr(PMDB_ENOTFOUND, "ambiguous "
