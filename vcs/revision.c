@@ -77,6 +77,7 @@ vcs_rev_free(vcs_rev_info *r)
 	free(r->tab);
 	free(r->par);
 	free(r->pending);
+	free(r->tags);
 	vcs_pathspec_free(&r->ps);
 	free_patterns(r->authors, r->nauthors);
 	free_patterns(r->committers, r->ncommitters);
@@ -93,6 +94,18 @@ void
 vcs_rev_max_count(vcs_rev_info *r, long long n)
 {
 	r->max_count = n;
+}
+
+int
+vcs_rev_show_parents(const vcs_rev_info *r)
+{
+	return r->rewrite;
+}
+
+int
+vcs_rev_given(const vcs_rev_info *r)
+{
+	return r->npending || r->rev_given;
 }
 
 int
@@ -145,6 +158,12 @@ add_pending(vcs_rev_info *r, const pmdb_oid *oid, uint32_t flags)
 	    (rc = rev_node(r, &c, &i)) || (rc = rev_parse_node(r, i)))
 		return rc;
 	r->nodes[i].flags |= flags;
+	/* rev-list --objects shows the tags it was given (git's pending) */
+	if (!(flags & F_UNINT) && memcmp(&c, oid, sizeof(c))) {
+		if (VCS_ARRAY_GROW(r->tags, r->tagcap, r->ntags + 1, 4))
+			return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		r->tags[r->ntags++] = *oid;
+	}
 	if (flags & F_UNINT) {
 		rev_mark_parents_unint(r, i);
 		r->limited = 1;
@@ -661,6 +680,14 @@ rev_option(vcs_rev_info *r, int argc, char **argv, int *i, uint32_t *flags,
 			return vcs_seterr(PMDB_EINVAL, "unsupported date: %s", v);
 		return 1;
 	}
+	if ((v = opt_value(argc, argv, i, "max-age"))) {
+		r->max_age = atoll(v);
+		return 1;
+	}
+	if ((v = opt_value(argc, argv, i, "min-age"))) {
+		r->min_age = atoll(v);
+		return 1;
+	}
 	if ((v = opt_value(argc, argv, i, "until")) ||
 	    (v = opt_value(argc, argv, i, "before"))) {
 		if (approxidate(v, now, &r->min_age))
@@ -699,6 +726,7 @@ rev_option(vcs_rev_info *r, int argc, char **argv, int *i, uint32_t *flags,
 	FLAG("--first-parent", first_parent, 1)
 	FLAG("--full-history", full_history, 1)
 	FLAG("--reverse", reverse, 1)
+	FLAG("--parents", rewrite, 1)
 	FLAG("--topo-order", topo, 1)
 	FLAG("--date-order", date_order, 1)
 #undef FLAG

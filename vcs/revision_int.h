@@ -21,6 +21,7 @@
 #define F_PENDING   0x100u     /* merge-base scratch */
 #define F_PAINT_A   0x200u
 #define F_PAINT_B   0x400u
+#define F_REWRITTEN 0x800u     /* parents rewritten (rpar, nrpar) */
 
 typedef struct rnode {
 	pmdb_oid oid;
@@ -29,6 +30,7 @@ typedef struct rnode {
 	uint32_t par;          /* first parent's slot in rev_info.par */
 	uint32_t npar;
 	int32_t keep;          /* >= 0: simplified to that parent alone */
+	uint32_t rpar, nrpar;  /* F_REWRITTEN: parents in rev_info.par */
 	uint32_t flags;
 } rnode;
 
@@ -70,6 +72,8 @@ struct vcs_rev_info {
 	uint32_t *pending;     /* starting points, in argument order */
 	size_t npending, pendcap;
 	long long now;         /* approxidate's now; 0: the clock */
+	pmdb_oid *tags;        /* positive starting points that are tags */
+	size_t ntags, tagcap;
 	int rev_given;         /* --all and friends count even if empty */
 	int unborn;
 
@@ -78,6 +82,7 @@ struct vcs_rev_info {
 	long long max_age, min_age;    /* -1: none */
 	int min_parents, max_parents;  /* max -1: none */
 	int first_parent, full_history, reverse, topo, date_order;
+	int rewrite;           /* --parents, --graph: git's rewrite_parents */
 	int limited;
 	vcs_pathspec ps;
 

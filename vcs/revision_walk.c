@@ -132,19 +132,24 @@ rev_parse_node(vcs_rev_info *r, uint32_t i)
 	return 0;
 }
 
-/* nparents -- a parsed node's parents after simplification */
+/* nparents -- a parsed node's parents after simplification (git's
+ * commit->parents, which simplification and rewriting change) */
 static uint32_t
 nparents(const vcs_rev_info *r, uint32_t i)
 {
+	if (r->nodes[i].flags & F_REWRITTEN)
+		return r->nodes[i].nrpar;
 	return r->nodes[i].keep >= 0 ? 1 : r->nodes[i].npar;
 }
 
-/* parent -- parent k (< nparents) after simplification */
+/* parent -- parent k (< nparents) */
 static uint32_t
 parent(const vcs_rev_info *r, uint32_t i, uint32_t k)
 {
 	const rnode *n = &r->nodes[i];
 
+	if (n->flags & F_REWRITTEN)
+		return r->par[n->rpar + k];
 	return r->par[n->par + (n->keep >= 0 ? (uint32_t)n->keep : k)];
 }
 
@@ -674,9 +679,104 @@ action(vcs_rev_info *r, uint32_t i)
 	if ((int)np < r->min_parents ||
 	    (r->max_parents >= 0 && (int)np > r->max_parents))
 		return 0;
-	if (r->ps.n && (f & F_TREESAME))
-		return 0;
+	if (r->ps.n && (f & F_TREESAME)) {
+		uint32_t rel = 0;
+
+		/* with parents shown, merges of relevant lines stay: they tie
+		 * the topology together */
+		if (!r->rewrite)
+			return 0;
+		for (uint32_t k = 0; k < np; k++)
+			rel += relevant(r, parent(r, i, k));
+		if (rel < 2)
+			return 0;
+	}
 	return rev_commit_match(r, i);
+}
+
+/* one_relevant_parent -- git's: the sole relevant parent of i, the
+ * first with --first-parent or a single parent, else UINT32_MAX */
+static uint32_t
+one_relevant_parent(vcs_rev_info *r, uint32_t i)
+{
+	uint32_t np = nparents(r, i), rel = UINT32_MAX;
+
+	if (!np)
+		return UINT32_MAX;
+	if (r->first_parent || np == 1)
+		return parent(r, i, 0);
+	for (uint32_t k = 0; k < np; k++) {
+		uint32_t p = parent(r, i, k);
+
+		if (!relevant(r, p))
+			continue;
+		if (rel != UINT32_MAX)
+			return UINT32_MAX;
+		rel = p;
+	}
+	return rel;
+}
+
+/* rewrite_one -- git's rewrite_one: follow *p down through commits that
+ * will not be shown; 0 (ok), 1 (no parents: drop it), or an error */
+static int
+rewrite_one(vcs_rev_info *r, uint32_t *p)
+{
+	for (;;) {
+		uint32_t n;
+		int rc;
+
+		if (!r->limited && (rc = process_parents(r, *p)))
+			return rc;
+		if (r->nodes[*p].flags & F_UNINT)
+			return 0;
+		if (!(r->nodes[*p].flags & F_TREESAME))
+			return 0;
+		if (!nparents(r, *p))
+			return 1;
+		if ((n = one_relevant_parent(r, *p)) == UINT32_MAX)
+			return 0;
+		*p = n;
+	}
+}
+
+/* rewrite_parents -- git's: each parent replaced by the nearest one that
+ * is shown (or dropped), duplicates removed */
+static int
+rewrite_parents(vcs_rev_info *r, uint32_t i)
+{
+	uint32_t np = nparents(r, i), n = 0, *tmp;
+	int rc = 0;
+
+	/* into tmp first: rewrite_one reads commits, which appends to par */
+	if (!(tmp = malloc((np + 1) * sizeof(*tmp))))
+		return vcs_seterr(PMDB_ENOMEM, "walking history: out of memory");
+	for (uint32_t k = 0; k < np; k++) {
+		uint32_t p = parent(r, i, k), d;
+
+		if ((rc = rewrite_one(r, &p)) < 0)
+			break;
+		if (rc) {
+			rc = 0;
+			continue;
+		}
+		for (d = 0; d < n && tmp[d] != p; d++)
+			;
+		if (d == n)
+			tmp[n++] = p;
+	}
+	if (!rc && (r->npar + n > UINT32_MAX ||
+		    VCS_ARRAY_GROW(r->par, r->parcap, r->npar + n, 256)))
+		rc = vcs_seterr(PMDB_ENOMEM, "walking history: out of memory");
+	if (!rc) {
+		memcpy(r->par + r->npar, tmp, n * sizeof(*tmp));
+		r->nodes[i].rpar = (uint32_t)r->npar;
+		r->nodes[i].nrpar = n;
+		r->nodes[i].flags |= F_REWRITTEN;
+		r->npar += n;
+	}
+	free(tmp);
+	return rc;
 }
 
 /* next1 -- git's get_revision_1 */
@@ -701,6 +801,10 @@ next1(vcs_rev_info *r, uint32_t *out)
 				return rc;
 		}
 		if ((rc = action(r, i)) < 0)
+			return rc;
+		if (rc && r->ps.n && r->rewrite && (rc = rewrite_parents(r, i)) == 0)
+			rc = 1;
+		if (rc < 0)
 			return rc;
 		if (rc) {
 			*out = i;

@@ -59,6 +59,14 @@ void vcs_rev_max_count(vcs_rev_info *r, long long n);
 int vcs_rev_simple(vcs_rev_info *r, const pmdb_oid **starts,
 		   size_t *n);
 
+/** vcs_rev_show_parents -- 1 if --parents was given (parents are then
+ *  rewritten as git does: vcs_rev_parents names shown commits). */
+int vcs_rev_show_parents(const vcs_rev_info *r);
+
+/** vcs_rev_given -- 1 if the arguments named any starting point (or
+ *  --all and friends, even if they found none): rev-list needs one. */
+int vcs_rev_given(const vcs_rev_info *r);
+
 /** vcs_rev_unborn -- 1 if setup fell back to def and def names nothing
  *  (an unborn branch): the caller says so in git's words. */
 int vcs_rev_unborn(const vcs_rev_info *r);
@@ -80,6 +88,21 @@ size_t vcs_rev_parents(vcs_rev_info *r, const pmdb_oid *oid,
 /** vcs_rev_count -- rev-list --count: the number of commits the walk
  *  shows (consumes the walk). @return >= 0 or a negative code. */
 long long vcs_rev_count(vcs_rev_info *r);
+
+/** Called by vcs_rev_objects for each object; path is "" for a root
+ *  tree, the tag's name for a tag. Nonzero stops the walk (returned). */
+typedef int (*vcs_rev_object_fn)(const pmdb_oid *oid, const char *path,
+				 void *arg);
+
+/**
+ * vcs_rev_objects -- rev-list --objects after the commits: the tags given
+ * (with their names), then each of the n shown commits' trees and blobs
+ * not seen before, depth first in tree order, as git lists them; those
+ * of the uninteresting parents of shown commits are left out.
+ * @return 0, the callback's nonzero value, or a read error.
+ */
+int vcs_rev_objects(vcs_rev_info *r, const pmdb_oid *commits, size_t n,
+		    vcs_rev_object_fn fn, void *arg);
 
 /** vcs_rev_pathspec -- the paths given (may be empty), e.g. to limit a
  *  diff to them. */
