@@ -97,6 +97,12 @@ vcs_rev_max_count(vcs_rev_info *r, long long n)
 }
 
 int
+vcs_rev_first_parent(const vcs_rev_info *r)
+{
+	return r->first_parent;
+}
+
+int
 vcs_rev_show_parents(const vcs_rev_info *r)
 {
 	return r->rewrite;

@@ -328,6 +328,10 @@ tree_differs(vcs_rev_info *r, const pmdb_oid *a, const pmdb_oid *b,
 			vcs_tree_entry_cmp(ea.name, ea.len, ea.mode,
 					   eb.name, eb.len, eb.mode);
 
+		/* a file and a directory of one name are two paths */
+		if (!c && (ea.mode == VCS_MODE_TREE) != (eb.mode == VCS_MODE_TREE))
+			c = ea.mode == VCS_MODE_TREE ? 1 : -1;
+
 		if (c < 0) {
 			rc = side_differs(r, &ea, NULL, base);
 			ha = tv_next(r, &ta, &ea);

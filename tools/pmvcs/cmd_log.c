@@ -86,12 +86,13 @@ entry_sep(vcs_str *buf, const pmvcs_pretty_opt *p)
 }
 
 /* show_diff -- git's log_tree_diff: a non-merge commit's changes against
- * its parent (a root's against the empty tree), after a separator line
+ * its parent (a root's against the empty tree; a merge's against its
+ * first parent with --first-parent), after a separator line
  * ("---" when both a stat and a patch follow) unless the header is one
  * line or empty; nothing at all when no path changed */
 static int
 show_diff(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
-	  const vcs_diff_opts *d, const pmvcs_pretty_opt *p)
+	  const vcs_diff_opts *d, const pmvcs_pretty_opt *p, int first_parent)
 {
 	vcs_str diff = VCS_STR_INIT;
 	vcs_commit c;
@@ -100,8 +101,10 @@ show_diff(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 
 	if (rc)
 		return rc;
-	if (c.nparents <= 1) {
-		if (c.nparents == 1)
+	/* merges: no diff, but against the first parent with
+	 * --first-parent (git's --diff-merges=first-parent) */
+	if (c.nparents <= 1 || first_parent) {
+		if (c.nparents >= 1)
 			rc = vcs_peel(repo, &c.parents[0], PMDB_OBJ_TREE, &ptree);
 		rc = rc ? rc : vcs_diff_trees(repo, c.nparents ? &ptree : NULL,
 					      &c.tree, d, &diff, NULL);
@@ -208,7 +211,8 @@ walk_full(pmvcs_ctx *ctx, vcs_repo *repo, vcs_rev_info *r,
 		    *p->o.format)
 			err = vcs_str_add(&buf, "\n", 1);
 		if (!err && diff)
-			err = show_diff(repo, &buf, &oid, d, p);
+			err = show_diff(repo, &buf, &oid, d, p,
+					vcs_rev_first_parent(r));
 		if (err) {
 			buf.len = mark;         /* whole commits only */
 			flush_out(ctx, &buf);
@@ -250,13 +254,21 @@ cmd_log(pmvcs_ctx *ctx)
 	};
 
 	d.patch = 0;            /* log: no diff unless asked */
+	d.context = -1;         /* -U<n> asks for a patch too (git) */
 	if ((n = pmvcs_parse(ctx, opts, log_usage, PMVCS_PARSE_KEEP_UNKNOWN |
 			     PMVCS_PARSE_KEEP_DASHDASH)) < 0)
 		return PMVCS_EXIT_USAGE;
 	if (pmvcs_pretty_check(ctx, &p))
 		return PMVCS_EXIT_FATAL;
+	if (d.context >= 0)
+		d.patch = 2;
+	else
+		d.context = 3;
 	if (no_patch)
 		d.patch = d.stat = d.name_only = d.name_status = 0;
+	/* git's diff_setup_done: names alone leave out stat and patch */
+	if (d.name_only || d.name_status)
+		d.patch = d.stat = 0;
 	diff = d.patch || d.stat || d.name_only || d.name_status;
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
@@ -286,6 +298,9 @@ cmd_log(pmvcs_ctx *ctx)
 		goto out;
 	}
 	vcs_rev_max_count(r, max);
+	/* git: the diffs of a path-limited log show those paths only */
+	if (vcs_rev_pathspec(r)->n)
+		d.ps = vcs_rev_pathspec(r);
 	/* once per log: it costs a pmdb_env_stat */
 	d.abbrev = p.o.abbrev = vcs_default_abbrev(repo);
 	if (!diff && vcs_rev_simple(r, &starts, &nstarts))

@@ -59,6 +59,10 @@ void vcs_rev_max_count(vcs_rev_info *r, long long n);
 int vcs_rev_simple(vcs_rev_info *r, const pmdb_oid **starts,
 		   size_t *n);
 
+/** vcs_rev_first_parent -- 1 with --first-parent (git's log then shows
+ *  a merge's diff against its first parent). */
+int vcs_rev_first_parent(const vcs_rev_info *r);
+
 /** vcs_rev_show_parents -- 1 if --parents was given (parents are then
  *  rewritten as git does: vcs_rev_parents names shown commits). */
 int vcs_rev_show_parents(const vcs_rev_info *r);

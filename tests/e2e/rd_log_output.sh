@@ -1,0 +1,45 @@
+#!/bin/bash
+# rd_log_output.sh -- what log prints after each commit, compared byte for
+# byte with git on a generated history (merges, a root commit, an empty
+# commit, deletions, a directory that becomes a file, odd names) and on
+# the streams: -p, --stat, --name-only, --name-status, their mixes, -s,
+# in each header format (the separator lines differ), and path-limited
+# logs, whose diffs show those paths only. git's rename detection is off
+# here (diff.renames=false): pmvcs does not detect renames yet.
+# streams: gen shared
+source "$(dirname "$0")/rd_hist_lib.sh"
+
+out_generated() {
+	git -C "$G" config diff.renames false
+	for o in -p --stat --name-only --name-status "--stat -p" "-p --stat" \
+		 "-p --name-status" "--stat --name-only" "-p -s" "-U1"; do
+		for f in "" --oneline "--format=%h %s" "--format=format:%h" \
+			 "--pretty=fuller" "--pretty=email" "--pretty=reference" \
+			 "--format="; do
+			eval "hcmp log $o $f"
+		done
+		eval "hcmp log $o --all -- src"
+		eval "hcmp log $o -- src/lib 'odd dir'"
+		eval "hcmp log $o --first-parent -- doc"
+	done
+}
+
+out_stream() {
+	git -C "$G" config diff.renames false
+	hcmp log -p -n 40
+	hcmp log --stat -n 100 --oneline
+	hcmp log --name-status -n 100
+	hcmp log --name-only -n 50 --format=%H
+}
+
+case $STREAM_SET in
+gen)
+	hist_generated
+	out_generated ;;
+shared)
+	hist_stream small
+	out_stream
+	hist_stream large
+	out_stream ;;
+esac
+echo "ok ($HCMP_N comparisons)"
