@@ -31,6 +31,7 @@ vcs_rev_new(vcs_rev_info **out, vcs_repo *repo, const char *cwd)
 	r->max_count = -1;
 	r->max_age = r->min_age = -1;
 	r->max_parents = -1;
+	r->fast = -1;
 	/* the pathspec prefix: cwd below the work tree, with a '/' */
 	wl = strlen(repo->worktree);
 	if (!strncmp(cwd, repo->worktree, wl) && cwd[wl] == '/') {
@@ -86,6 +87,7 @@ vcs_rev_free(vcs_rev_info *r)
 	free(r->list);
 	free(r->out);
 	free(r->pbuf);
+	free(r->fp);
 	vcs_str_free(&r->scratch);
 	free(r);
 }

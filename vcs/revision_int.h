@@ -31,6 +31,8 @@ typedef struct rnode {
 	uint32_t npar;
 	int32_t keep;          /* >= 0: simplified to that parent alone */
 	uint32_t rpar, nrpar;  /* F_REWRITTEN: parents in rev_info.par */
+	uint32_t fp;           /* literal paths: 1 + first of its ps.n
+	                          entries in rev_info.fp; 0: not yet */
 	uint32_t flags;
 } rnode;
 
@@ -85,6 +87,10 @@ struct vcs_rev_info {
 	int rewrite;           /* --parents, --graph: git's rewrite_parents */
 	int limited;
 	vcs_pathspec ps;
+	int fast;              /* 1: every item a literal path (fp), 0: no,
+	                          -1: not decided yet */
+	struct rfp { pmdb_oid oid; uint32_t mode; } *fp;
+	size_t nfp, fpcap;
 
 	/* grep */
 	rpattern *authors, *committers, *greps;

@@ -358,6 +358,97 @@ tree_differs(vcs_rev_info *r, const pmdb_oid *a, const pmdb_oid *b,
 	return rc;
 }
 
+/* lookup -- the entry at path (len bytes, no trailing '/') below tree
+ * root; mode 0 when there is none */
+static int
+lookup(vcs_rev_info *r, const pmdb_oid *root, const char *path, size_t len,
+       struct rfp *out)
+{
+	pmdb_oid cur = *root;
+
+	memset(out, 0, sizeof(*out));
+	if (!len) {
+		out->oid = *root;
+		out->mode = VCS_MODE_TREE;
+		return 0;
+	}
+	for (;;) {
+		const char *slash = memchr(path, '/', len);
+		size_t n = slash ? (size_t)(slash - path) : len;
+		tview t;
+		tent e;
+		int rc, hit = 0;
+
+		if ((rc = tv_open(r, &cur, &t)))
+			return rc;
+		while ((rc = tv_next(r, &t, &e)) == 1)
+			if (e.len == n && !memcmp(e.name, path, n)) {
+				hit = 1;
+				break;
+			}
+		pmdb_view_release(t.g);
+		if (rc < 0)
+			return rc;
+		if (!hit)
+			return 0;
+		if (!slash) {
+			out->oid = e.oid;
+			out->mode = e.mode;
+			return 0;
+		}
+		if (e.mode != VCS_MODE_TREE)
+			return 0;
+		cur = e.oid;
+		path += n + 1;
+		len -= n + 1;
+	}
+}
+
+/* fingerprint -- the objects at each literal pathspec path in commit i,
+ * found once per commit: two commits differ under such a pathspec iff
+ * an object differs (ids name contents), so the walk reads one root
+ * tree per commit and the trees along the paths, not whole tree diffs */
+static int
+fingerprint(vcs_rev_info *r, uint32_t i, const struct rfp **out)
+{
+	size_t at = r->nfp;
+	pmdb_oid root = r->nodes[i].tree;
+	int rc;
+
+	if (r->nodes[i].fp) {
+		*out = &r->fp[r->nodes[i].fp - 1];
+		return 0;
+	}
+	if (at + r->ps.n >= UINT32_MAX ||
+	    VCS_ARRAY_GROW(r->fp, r->fpcap, at + r->ps.n, 256))
+		return vcs_seterr(PMDB_ENOMEM, "walking history: out of memory");
+	for (size_t k = 0; k < r->ps.n; k++)
+		if ((rc = lookup(r, &root, r->ps.items[k].match,
+				 r->ps.items[k].len, &r->fp[at + k])))
+			return rc;
+	r->nfp += r->ps.n;
+	r->nodes[i].fp = (uint32_t)at + 1;
+	*out = &r->fp[at];
+	return 0;
+}
+
+/* fast_paths -- 1 if every pathspec item is a plain literal path */
+static int
+fast_paths(vcs_rev_info *r)
+{
+	if (r->fast >= 0)
+		return r->fast;
+	r->fast = 1;
+	for (size_t k = 0; k < r->ps.n; k++) {
+		const vcs_pathspec_item *it = &r->ps.items[k];
+
+		if ((it->magic & VCS_PS_EXCLUDE) || it->nowild != it->len ||
+		    (it->len && it->match[it->len - 1] == '/'))
+			r->fast = 0;
+	}
+	return r->fast;
+}
+
 /* differs -- commit trees a and b (node indexes; b may be UINT32_MAX:
  * the empty tree) differ under the pathspec */
 static int
@@ -368,6 +459,30 @@ differs(vcs_rev_info *r, uint32_t a, uint32_t b)
 
 	if (b != UINT32_MAX)
 		tb = r->nodes[b].tree;
+	if (b != UINT32_MAX && !memcmp(&ta, &tb, sizeof(ta)))
+		return 0;
+	if (fast_paths(r)) {
+		const struct rfp *fa, *fb;
+		size_t oa;
+
+		if ((rc = fingerprint(r, a, &fa)))
+			return rc;
+		if (b == UINT32_MAX) {
+			for (size_t k = 0; k < r->ps.n; k++)
+				if (fa[k].mode)
+					return 1;
+			return 0;
+		}
+		oa = (size_t)(fa - r->fp);      /* fp may move: keep offsets */
+		if ((rc = fingerprint(r, b, &fb)))
+			return rc;
+		fa = r->fp + oa;
+		for (size_t k = 0; k < r->ps.n; k++)
+			if (fa[k].mode != fb[k].mode ||
+			    memcmp(&fa[k].oid, &fb[k].oid, sizeof(fa[k].oid)))
+				return 1;
+		return 0;
+	}
 	vcs_str_reset(&r->scratch);
 	if (vcs_str_grow(&r->scratch, 256))
 		return vcs_seterr(PMDB_ENOMEM, "walking history: out of memory");
