@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decorate.h"
 #include "pretty.h"
 
 /* ------------------------------------------------------------------ */
@@ -259,6 +260,9 @@ placeholder(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 	case 'B': rc = vcs_str_add(out, m, n); break;
 	case 'e': rc = c->encoding ? vcs_str_adds(out, c->encoding) : 0; break;
 	case 'm': rc = vcs_str_adds(out, ">"); break;
+	case 'd': case 'D':
+		rc = o->decor ? vcs_decor_format(o->decor, oid, out, *f == 'd') : 0;
+		break;
 	case 'n': rc = vcs_str_adds(out, "\n"); break;
 	case '%': rc = vcs_str_adds(out, "%"); break;
 	case 'x':
@@ -467,7 +471,8 @@ vcs_pretty_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 		  const vcs_commit *c, const vcs_pretty_opts *opts)
 {
 	static const vcs_pretty_opts dflt = { VCS_PRETTY_MEDIUM, NULL, 0, 0,
-					      { VCS_DATE_DEFAULT, 0, NULL, 0 }, 0 };
+					      { VCS_DATE_DEFAULT, 0, NULL, 0 }, 0,
+					      NULL, 0 };
 	vcs_pretty_opts o = opts ? *opts : dflt;
 	char h[PMDB_OID_HEXMAX + 1];
 	const char *m, *rest;
@@ -497,6 +502,8 @@ vcs_pretty_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 	else
 		rc = vcs_str_addf(out, "%s%s", o.how == VCS_PRETTY_ONELINE ?
 				  "" : "commit ", vcs_oid_hex(repo, oid, h));
+	if (!rc && o.decorate && o.decor)
+		rc = vcs_decor_format(o.decor, oid, out, 1);
 	if (o.how == VCS_PRETTY_ONELINE) {
 		rc = rc ? rc : vcs_str_adds(out, " ");
 		rc = rc ? rc : add_subject(out, m, n, " ", &rest, &rl);

@@ -5,7 +5,9 @@
 # the streams: -p, --stat, --name-only, --name-status, their mixes, -s,
 # in each header format (the separator lines differ), and path-limited
 # logs, whose diffs show those paths only. git's rename detection is off
-# here (diff.renames=false): pmvcs does not detect renames yet.
+# here (diff.renames=false): pmvcs does not detect renames yet. Then
+# --decorate (short, full, none, bad), %d and %D, on a branch and with
+# HEAD detached.
 # streams: gen shared
 source "$(dirname "$0")/rd_hist_lib.sh"
 
@@ -21,6 +23,20 @@ out_generated() {
 		eval "hcmp log $o --all -- src"
 		eval "hcmp log $o -- src/lib 'odd dir'"
 		eval "hcmp log $o --first-parent -- doc"
+	done
+	for head in master detached; do
+		if [ $head = detached ]; then
+			git -C "$G" checkout -q --detach master~2
+			pmvcs -C "$P" checkout -q "$(git -C "$G" rev-parse HEAD)"
+		fi
+		hcmp log --decorate
+		hcmp log --decorate=full --all
+		hcmp log --oneline --decorate --all
+		hcmp log --oneline --decorate=short -3 --all
+		hcmp log --format='%h%d|%D|' --all
+		hcmp log --no-decorate --oneline
+		hcmp log --decorate=no --oneline
+		hcmp log --decorate=bogus
 	done
 }
 

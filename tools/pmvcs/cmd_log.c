@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "decorate.h"
 #include "diff.h"
 #include "pretty.h"
 #include "revision.h"
@@ -42,6 +43,8 @@ show_one(vcs_repo *repo, vcs_revwalk *w, vcs_str *out, const pmdb_oid *oid,
 		else if ((err = vcs_revwalk_abbrev(w, oid, o->abbrev, hex)))
 			return err;
 		err = vcs_str_adds(out, hex);
+		if (!err && o->decorate && o->decor)
+			err = vcs_decor_format(o->decor, oid, out, 1);
 		err = err ? err : vcs_str_add(out, " ", 1);
 		/* the walk runs with VCS_REVWALK_SUBJECT: message is %s */
 		err = err ? err : vcs_str_add(out, h->message, h->message_len);
@@ -70,6 +73,36 @@ max_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
 {
 	(void)err;
 	*(long long *)opt->value = unset ? -1 : atoll(arg);
+	return 0;
+}
+
+/* --decorate's mode: 0 no, 1 short, 2 full, -1 auto (on a terminal) */
+typedef struct decor_opt {
+	int mode;
+	const char *bad;
+} decor_opt;
+
+/* decorate_cb -- --decorate[=short|full|auto|no], --no-decorate */
+static int
+decorate_cb(const pmvcs_option *opt, const char *arg, int unset, FILE *err)
+{
+	decor_opt *d = opt->value;
+	int *mode = &d->mode;
+
+	(void)err;
+	d->bad = NULL;
+	if (unset)
+		*mode = 0;
+	else if (!arg || !strcmp(arg, "short"))
+		*mode = 1;
+	else if (!strcmp(arg, "full"))
+		*mode = 2;
+	else if (!strcmp(arg, "auto"))
+		*mode = -1;
+	else if (!strcmp(arg, "no"))
+		*mode = 0;
+	else
+		d->bad = arg;   /* reported as git does, fatal */
 	return 0;
 }
 
@@ -236,7 +269,9 @@ cmd_log(pmvcs_ctx *ctx)
 	pmvcs_pretty_opt p = PMVCS_PRETTY_OPT_INIT;
 	vcs_diff_opts d = VCS_DIFF_OPTS_INIT;
 	long long max = -1;
-	int rc = 0, n, left = 0, no_patch = 0, diff;
+	int rc = 0, n, left = 0, no_patch = 0, diff, decor_mode;
+	decor_opt dopt = { -1, NULL };
+	vcs_decor *decor = NULL;
 	const pmdb_oid *starts;
 	size_t nstarts;
 	vcs_rev_info *r = NULL;
@@ -246,6 +281,9 @@ cmd_log(pmvcs_ctx *ctx)
 		OPT_PMVCS_PRETTY(&p),
 		OPT_PMVCS_DIFF_FORMAT(&d),
 		OPT_BOOL('s', "no-patch", &no_patch, "suppress diff output"),
+		OPT_CALLBACK_F(0, "decorate", &dopt, "style", "decorate "
+			       "the commits with the refs that point at them",
+			       PMVCS_OPTF_OPTARG, decorate_cb),
 		OPT_CALLBACK('n', "max-count", &max, "n", "limit the number of "
 			     "commits to output", max_cb),
 		OPT_NUMBER_CALLBACK(&max, "limit the number of commits to "
@@ -260,6 +298,11 @@ cmd_log(pmvcs_ctx *ctx)
 		return PMVCS_EXIT_USAGE;
 	if (pmvcs_pretty_check(ctx, &p))
 		return PMVCS_EXIT_FATAL;
+	if (dopt.bad)
+		return pmvcs_fatal(ctx, "invalid --decorate option: %s", dopt.bad);
+	decor_mode = dopt.mode;
+	if (decor_mode == -1)
+		decor_mode = ctx->out_is_tty;
 	if (d.context >= 0)
 		d.patch = 2;
 	else
@@ -303,11 +346,23 @@ cmd_log(pmvcs_ctx *ctx)
 		d.ps = vcs_rev_pathspec(r);
 	/* once per log: it costs a pmdb_env_stat */
 	d.abbrev = p.o.abbrev = vcs_default_abbrev(repo);
+	/* refs are read once, when something shows them */
+	if (decor_mode > 0 || (p.o.how == VCS_PRETTY_FORMAT && p.o.format &&
+			       (strstr(p.o.format, "%d") ||
+				strstr(p.o.format, "%D")))) {
+		if ((rc = vcs_decor_load(&decor, repo, decor_mode == 2))) {
+			rc = pmvcs_report(ctx, rc, NULL, 0);
+			goto out;
+		}
+		p.o.decor = decor;
+		p.o.decorate = decor_mode > 0;
+	}
 	if (!diff && vcs_rev_simple(r, &starts, &nstarts))
 		rc = walk_simple(ctx, repo, starts, nstarts, max, &p);
 	else
 		rc = walk_full(ctx, repo, r, &d, diff, &p);
 out:
+	vcs_decor_free(decor);
 	vcs_rev_free(r);
 	vcs_repo_free(repo);
 	return rc;

@@ -65,6 +65,10 @@ typedef struct vcs_pretty_opts {
 	vcs_date date;         /**< --date: %ad %cd, Date: lines */
 	int date_given;        /**< --date was given (reference's default
 	                            is short) */
+	const struct vcs_decor *decor; /**< refs for %d %D and decorate
+	                            (decorate.h); NULL: none shown */
+	int decorate;          /**< --decorate: " (refs)" after the id in
+	                            the named formats */
 } vcs_pretty_opts;
 
 /**
