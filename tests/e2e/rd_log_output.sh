@@ -7,7 +7,7 @@
 # logs, whose diffs show those paths only. git's rename detection is off
 # here (diff.renames=false): pmvcs does not detect renames yet. Then
 # --decorate (short, full, none, bad), %d and %D, on a branch and with
-# HEAD detached.
+# HEAD detached; padding and truncation placeholders.
 # streams: gen shared
 source "$(dirname "$0")/rd_hist_lib.sh"
 
@@ -23,6 +23,12 @@ out_generated() {
 		eval "hcmp log $o --all -- src"
 		eval "hcmp log $o -- src/lib 'odd dir'"
 		eval "hcmp log $o --first-parent -- doc"
+	done
+	for f in '%<(10)%s|' '%>(10)%h|' '%><(12)%an|' '%<(8,trunc)%s|' \
+		 '%<(8,ltrunc)%s|' '%<(9,mtrunc)%s|' '%<(10,mtrunc)%s|' \
+		 '%h %<|(30)%s|' '%h %>|(40)%an|' '%<(5)x%s|' '%<(1,trunc)%s|' \
+		 '%<(0,trunc)%s|' '%<(bad)%s|' '%<(20)%d|'; do
+		hcmp log --all --format="$f"
 	done
 	for head in master detached; do
 		if [ $head = detached ]; then
