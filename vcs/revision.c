@@ -664,59 +664,50 @@ rev_option(vcs_rev_info *r, int argc, char **argv, int *i, uint32_t *flags,
 {
 	const char *a = argv[*i], *v;
 	int rc;
+	static const struct { const char *opt, *prefix; int head; } refs[] = {
+		{ "--all", "refs/", 1 }, { "--branches", "refs/heads/", 0 },
+		{ "--tags", "refs/tags/", 0 }, { "--remotes", "refs/remotes/", 0 },
+	};
+	/* numbers are read as git does (atoi: garbage is 0) */
+	struct { const char *name; long long *to; int date; } vals[] = {
+		{ "skip", &r->skip, 0 }, { "max-age", &r->max_age, 0 },
+		{ "min-age", &r->min_age, 0 }, { "since", &r->max_age, 1 },
+		{ "after", &r->max_age, 1 }, { "until", &r->min_age, 1 },
+		{ "before", &r->min_age, 1 },
+	};
+	struct { const char *name; rpattern **v; size_t *n; } pats[] = {
+		{ "author", &r->authors, &r->nauthors },
+		{ "committer", &r->committers, &r->ncommitters },
+		{ "grep", &r->greps, &r->ngreps },
+	};
 
 	if (!strcmp(a, "--not")) {
 		*flags ^= F_UNINT | F_BOTTOM;
 		return 1;
 	}
-	if (!strcmp(a, "--all"))
-		return (rc = add_refs(r, "refs/", *flags, 1)) ? rc : 1;
-	if (!strcmp(a, "--branches"))
-		return (rc = add_refs(r, "refs/heads/", *flags, 0)) ? rc : 1;
-	if (!strcmp(a, "--tags"))
-		return (rc = add_refs(r, "refs/tags/", *flags, 0)) ? rc : 1;
-	if (!strcmp(a, "--remotes"))
-		return (rc = add_refs(r, "refs/remotes/", *flags, 0)) ? rc : 1;
-	/* numbers are read as git does (atoi: garbage is 0) */
-	if ((v = opt_value(argc, argv, i, "skip"))) {
-		r->skip = atoi(v);
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, "since")) ||
-	    (v = opt_value(argc, argv, i, "after"))) {
-		if (approxidate(v, now, &r->max_age))
+	for (size_t k = 0; k < sizeof(refs) / sizeof(refs[0]); k++)
+		if (!strcmp(a, refs[k].opt))
+			return (rc = add_refs(r, refs[k].prefix, *flags,
+					      refs[k].head)) ? rc : 1;
+	for (size_t k = 0; k < sizeof(vals) / sizeof(vals[0]); k++) {
+		if (!(v = opt_value(argc, argv, i, vals[k].name)))
+			continue;
+		if (!vals[k].date)
+			*vals[k].to = atoll(v);
+		else if (approxidate(v, now, vals[k].to))
 			return vcs_seterr(PMDB_EINVAL, "unsupported date: %s", v);
 		return 1;
 	}
-	if ((v = opt_value(argc, argv, i, "max-age"))) {
-		r->max_age = atoll(v);
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, "min-age"))) {
-		r->min_age = atoll(v);
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, "until")) ||
-	    (v = opt_value(argc, argv, i, "before"))) {
-		if (approxidate(v, now, &r->min_age))
-			return vcs_seterr(PMDB_EINVAL, "unsupported date: %s", v);
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, "author")))
-		return (rc = add_pattern(&r->authors, &r->nauthors, v)) ? rc : 1;
-	if ((v = opt_value(argc, argv, i, "committer")))
-		return (rc = add_pattern(&r->committers, &r->ncommitters, v)) ?
-		       rc : 1;
-	if ((v = opt_value(argc, argv, i, "grep")))
-		return (rc = add_pattern(&r->greps, &r->ngreps, v)) ? rc : 1;
-	if ((v = opt_value(argc, argv, i, "min-parents"))) {
-		r->min_parents = atoi(v);
-		return 1;
-	}
-	if ((v = opt_value(argc, argv, i, "max-parents"))) {
-		r->max_parents = atoi(v);
-		return 1;
-	}
+	for (size_t k = 0; k < sizeof(pats) / sizeof(pats[0]); k++)
+		if ((v = opt_value(argc, argv, i, pats[k].name)))
+			return (rc = add_pattern(pats[k].v, pats[k].n, v)) ?
+			       rc : 1;
+	for (size_t k = 0; k < 2; k++)
+		if ((v = opt_value(argc, argv, i, k ? "max-parents" :
+				   "min-parents"))) {
+			*(k ? &r->max_parents : &r->min_parents) = atoi(v);
+			return 1;
+		}
 #define FLAG(s, field, val) \
 	if (!strcmp(a, s)) { r->field = (val); return 1; }
 	FLAG("-i", icase, 1)

@@ -8,52 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "array.h"
+#include "oidset.h"
 #include "revision_int.h"
-
-typedef struct oset {
-	pmdb_oid *slots;
-	uint8_t *used;
-	size_t cap, n;
-} oset;
-
-/* oset_add -- 1 if new, 0 if present, PMDB_ENOMEM */
-static int
-oset_add(oset *s, const pmdb_oid *oid)
-{
-	size_t j;
-	uint64_t k;
-
-	if (2 * (s->n + 1) > s->cap) {
-		oset g = { NULL, NULL, s->cap ? 2 * s->cap : 1024, 0 };
-
-		g.slots = malloc(g.cap * sizeof(*g.slots));
-		g.used = calloc(g.cap, 1);
-		if (!g.slots || !g.used) {
-			free(g.slots);
-			free(g.used);
-			return PMDB_ENOMEM;
-		}
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->used[i] && oset_add(&g, &s->slots[i]) < 0)
-				return PMDB_ENOMEM;     /* cannot: g has room */
-		free(s->slots);
-		free(s->used);
-		*s = g;
-	}
-	memcpy(&k, oid->id, sizeof(k));
-	for (j = (size_t)k & (s->cap - 1); s->used[j]; j = (j + 1) & (s->cap - 1))
-		if (!memcmp(&s->slots[j], oid, sizeof(*oid)))
-			return 0;
-	s->slots[j] = *oid;
-	s->used[j] = 1;
-	s->n++;
-	return 1;
-}
 
 typedef struct ctx {
 	vcs_rev_info *r;
-	oset seen;
+	vcs_oidset seen;
 	vcs_rev_object_fn fn;
 	void *arg;
 	vcs_str path;
@@ -65,7 +25,7 @@ tree(ctx *c, const pmdb_oid *oid, int mark_only)
 {
 	vcs_tree t;
 	size_t mark = c->path.len;
-	int rc = oset_add(&c->seen, oid);
+	int rc = vcs_oidset_add(&c->seen, oid);
 
 	if (rc <= 0)
 		return rc < 0 ? vcs_seterr(rc, "out of memory") : 0;
@@ -88,7 +48,7 @@ tree(ctx *c, const pmdb_oid *oid, int mark_only)
 		}
 		if (e->mode == VCS_MODE_TREE) {
 			rc = tree(c, &e->oid, mark_only);
-		} else if ((rc = oset_add(&c->seen, &e->oid)) < 0) {
+		} else if ((rc = vcs_oidset_add(&c->seen, &e->oid)) < 0) {
 			rc = vcs_seterr(rc, "out of memory");
 		} else if (rc) {
 			rc = mark_only ? 0 : c->fn(&e->oid, (char *)c->path.data,
@@ -108,7 +68,7 @@ int
 vcs_rev_objects(vcs_rev_info *r, const pmdb_oid *commits, size_t n,
 		vcs_rev_object_fn fn, void *arg)
 {
-	ctx c = { r, { NULL, NULL, 0, 0 }, fn, arg, VCS_STR_INIT };
+	ctx c = { r, VCS_OIDSET_INIT, fn, arg, VCS_STR_INIT };
 	int rc = 0;
 
 	/* the edges: trees of uninteresting parents are not to be shown */
@@ -136,7 +96,7 @@ vcs_rev_objects(vcs_rev_info *r, const pmdb_oid *commits, size_t n,
 
 			if ((rc = vcs_tag_read(r->repo, NULL, &o, &t)))
 				break;
-			if ((rc = oset_add(&c.seen, &o)) < 0)
+			if ((rc = vcs_oidset_add(&c.seen, &o)) < 0)
 				rc = vcs_seterr(rc, "out of memory");
 			else if (rc)
 				rc = fn(&o, t.tag, arg);
@@ -151,8 +111,7 @@ vcs_rev_objects(vcs_rev_info *r, const pmdb_oid *commits, size_t n,
 		if (!(rc = rev_node(r, &commits[k], &i)))
 			rc = tree(&c, &r->nodes[i].tree, 0);
 	}
-	free(c.seen.slots);
-	free(c.seen.used);
+	vcs_oidset_free(&c.seen);
 	vcs_str_free(&c.path);
 	return rc;
 }

@@ -156,6 +156,21 @@ show_diff(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 	return rc;
 }
 
+/* entry_done -- after one entry: on err, keep whole commits only, say
+ * why and return the exit code; else write out a full chunk, 0 */
+static int
+entry_done(pmvcs_ctx *ctx, vcs_str *buf, size_t mark, int err)
+{
+	if (err) {
+		buf->len = mark;
+		flush_out(ctx, buf);
+		return pmvcs_report(ctx, err, NULL, 0);
+	}
+	if (buf->len >= LOG_FLUSH)
+		flush_out(ctx, buf);
+	return 0;
+}
+
 /* walk_simple -- the plain date walk from starts (vcs_revwalk) */
 static int
 walk_simple(pmvcs_ctx *ctx, vcs_repo *repo, const pmdb_oid *starts,
@@ -194,14 +209,8 @@ walk_simple(pmvcs_ctx *ctx, vcs_repo *repo, const pmdb_oid *starts,
 			err = show_one(repo, w, &buf, &oid, &h, &p->o);
 		if (!err && p->o.how == VCS_PRETTY_FORMAT && p->tformat)
 			err = vcs_str_add(&buf, "\n", 1);
-		if (err) {
-			buf.len = mark;         /* whole commits only */
-			flush_out(ctx, &buf);
-			rc = pmvcs_report(ctx, err, NULL, 0);
+		if ((rc = entry_done(ctx, &buf, mark, err)))
 			break;
-		}
-		if (buf.len >= LOG_FLUSH)
-			flush_out(ctx, &buf);
 		shown++;
 	}
 	if (!rc)
@@ -246,14 +255,8 @@ walk_full(pmvcs_ctx *ctx, vcs_repo *repo, vcs_rev_info *r,
 		if (!err && diff)
 			err = show_diff(repo, &buf, &oid, d, p,
 					vcs_rev_first_parent(r));
-		if (err) {
-			buf.len = mark;         /* whole commits only */
-			flush_out(ctx, &buf);
-			rc = pmvcs_report(ctx, err, NULL, 0);
+		if ((rc = entry_done(ctx, &buf, mark, err)))
 			break;
-		}
-		if (buf.len >= LOG_FLUSH)
-			flush_out(ctx, &buf);
 		shown++;
 	}
 	if (!rc)
