@@ -675,6 +675,21 @@ rev_option(vcs_rev_info *r, int argc, char **argv, int *i, uint32_t *flags,
 		{ "after", &r->max_age, 1 }, { "until", &r->min_age, 1 },
 		{ "before", &r->min_age, 1 },
 	};
+	struct { const char *opt; int *to, val; } flag[] = {
+		{ "-i", &r->icase, 1 }, { "--regexp-ignore-case", &r->icase, 1 },
+		{ "-E", &r->ere, 1 }, { "--extended-regexp", &r->ere, 1 },
+		{ "-F", &r->fixed, 1 }, { "--fixed-strings", &r->fixed, 1 },
+		{ "--all-match", &r->all_match, 1 },
+		{ "--invert-grep", &r->invert, 1 },
+		{ "--merges", &r->min_parents, 2 },
+		{ "--no-merges", &r->max_parents, 1 },
+		{ "--no-min-parents", &r->min_parents, 0 },
+		{ "--no-max-parents", &r->max_parents, -1 },
+		{ "--first-parent", &r->first_parent, 1 },
+		{ "--full-history", &r->full_history, 1 },
+		{ "--reverse", &r->reverse, 1 }, { "--parents", &r->rewrite, 1 },
+		{ "--topo-order", &r->topo, 1 }, { "--date-order", &r->date_order, 1 },
+	};
 	struct { const char *name; rpattern **v; size_t *n; } pats[] = {
 		{ "author", &r->authors, &r->nauthors },
 		{ "committer", &r->committers, &r->ncommitters },
@@ -708,27 +723,11 @@ rev_option(vcs_rev_info *r, int argc, char **argv, int *i, uint32_t *flags,
 			*(k ? &r->max_parents : &r->min_parents) = atoi(v);
 			return 1;
 		}
-#define FLAG(s, field, val) \
-	if (!strcmp(a, s)) { r->field = (val); return 1; }
-	FLAG("-i", icase, 1)
-	FLAG("--regexp-ignore-case", icase, 1)
-	FLAG("-E", ere, 1)
-	FLAG("--extended-regexp", ere, 1)
-	FLAG("-F", fixed, 1)
-	FLAG("--fixed-strings", fixed, 1)
-	FLAG("--all-match", all_match, 1)
-	FLAG("--invert-grep", invert, 1)
-	FLAG("--merges", min_parents, 2)
-	FLAG("--no-merges", max_parents, 1)
-	FLAG("--no-min-parents", min_parents, 0)
-	FLAG("--no-max-parents", max_parents, -1)
-	FLAG("--first-parent", first_parent, 1)
-	FLAG("--full-history", full_history, 1)
-	FLAG("--reverse", reverse, 1)
-	FLAG("--parents", rewrite, 1)
-	FLAG("--topo-order", topo, 1)
-	FLAG("--date-order", date_order, 1)
-#undef FLAG
+	for (size_t k = 0; k < sizeof(flag) / sizeof(flag[0]); k++)
+		if (!strcmp(a, flag[k].opt)) {
+			*flag[k].to = flag[k].val;
+			return 1;
+		}
 	if (!strcmp(a, "--basic-regexp")) {
 		r->ere = r->fixed = 0;
 		return 1;
