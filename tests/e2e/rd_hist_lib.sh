@@ -94,3 +94,11 @@ hcmp() {
 		"$(sed -n 's/^pmvcs: //p' "$T/p.err" | head -1)"
 	HCMP_N=$((${HCMP_N:-0} + 1))
 }
+
+# hist_serve: from now on $P's commands run in its server (threads, the
+# client's cwd and environment); stopped on exit
+hist_serve() {
+	pmvcs -C "$P" server start >/dev/null || fail "server start"
+	trap 'pmvcs -C "$P" server stop >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
+	pmvcs -C "$P" server status | grep -q '^pid ' || fail "no server"
+}

@@ -63,6 +63,8 @@ limit_stream() {
 case $STREAM_SET in
 gen)
 	hist_generated
+	limit_generated
+	hist_serve      # again, served
 	limit_generated ;;
 shared)
 	hist_stream small

@@ -57,6 +57,8 @@ out_stream() {
 case $STREAM_SET in
 gen)
 	hist_generated
+	out_generated
+	hist_serve      # again, served
 	out_generated ;;
 shared)
 	hist_stream small

@@ -42,6 +42,8 @@ rl_stream() {
 case $STREAM_SET in
 gen)
 	hist_generated
+	rl_generated
+	hist_serve      # again, served
 	rl_generated ;;
 shared)
 	hist_stream small

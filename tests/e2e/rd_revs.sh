@@ -48,6 +48,8 @@ revs_stream() {
 case $STREAM_SET in
 gen)
 	hist_generated
+	revs_generated
+	hist_serve      # again, served
 	revs_generated ;;
 shared)
 	hist_stream small
