@@ -2,7 +2,8 @@
 # rd_log_output.sh -- what log prints after each commit, compared byte for
 # byte with git on a generated history (merges, a root commit, an empty
 # commit, deletions, a directory that becomes a file, odd names) and on
-# the streams: -p, --stat, --name-only, --name-status, their mixes, -s,
+# the streams: -p, --stat, --numstat, --shortstat, --name-only,
+# --name-status, their mixes, -s,
 # in each header format (the separator lines differ), and path-limited
 # logs, whose diffs show those paths only. git's rename detection is off
 # here (diff.renames=false): pmvcs does not detect renames yet. Then
@@ -14,7 +15,8 @@ source "$(dirname "$0")/rd_hist_lib.sh"
 out_generated() {
 	git -C "$G" config diff.renames false
 	for o in -p --stat --name-only --name-status "--stat -p" "-p --stat" \
-		 "-p --name-status" "--stat --name-only" "-p -s" "-U1"; do
+		 "-p --name-status" "--stat --name-only" "-p -s" "-U1" --numstat \
+		 --shortstat "--numstat --stat --shortstat -p" "--numstat --name-only"; do
 		for f in "" --oneline "--format=%h %s" "--format=format:%h" \
 			 "--pretty=fuller" "--pretty=email" "--pretty=reference" \
 			 "--format="; do
@@ -52,6 +54,7 @@ out_stream() {
 	hcmp log --stat -n 100 --oneline
 	hcmp log --name-status -n 100
 	hcmp log --name-only -n 50 --format=%H
+	hcmp log --numstat --shortstat -n 100 --format=%H
 }
 
 case $STREAM_SET in

@@ -123,9 +123,66 @@ entry_sep(vcs_str *buf, const pmvcs_pretty_opt *p)
  * first parent with --first-parent), after a separator line
  * ("---" when both a stat and a patch follow) unless the header is one
  * line or empty; nothing at all when no path changed */
+typedef struct log_diff {
+	vcs_diff_opts d;       /* -p, --stat, --name-only, --name-status */
+	int numstat, shortstat;
+	int first_parent;
+	int any;               /* some diff output is asked for */
+} log_diff;
+
+/* diff_text -- git's diff_flush order for trees a, b: --numstat, --stat,
+ * --shortstat, then (after a blank line) the patch; names alone when
+ * asked for (they leave out the rest, set up in cmd_log) */
+static int
+diff_text(vcs_repo *repo, const pmdb_oid *a, const pmdb_oid *b,
+	  const log_diff *ld, vcs_str *out)
+{
+	vcs_diff_stat st = VCS_DIFF_STAT_INIT;
+	vcs_diff_opts so = ld->d;
+	vcs_str block = VCS_STR_INIT, patch = VCS_STR_INIT;
+	const char *last;
+	int rc;
+
+	if (!ld->numstat && !ld->shortstat)
+		return vcs_diff_trees(repo, a, b, &ld->d, out, NULL);
+	so.patch = 0;
+	so.stat = 1;
+	so.acc = &st;
+	rc = vcs_diff_trees(repo, a, b, &so, &block, NULL);
+	for (size_t i = 0; !rc && ld->numstat && i < st.n; i++) {
+		const vcs_diff_filestat *f = &st.files[i];
+
+		rc = f->binary ? vcs_str_adds(out, "-\t-\t") :
+		     vcs_str_addf(out, "%zu\t%zu\t", f->added, f->deleted);
+		rc = rc ? rc : vcs_quote_path(out, f->path, strlen(f->path));
+		rc = rc ? rc : vcs_str_adds(out, "\n");
+	}
+	if (!rc && ld->d.stat)
+		rc = vcs_str_add(out, block.data, block.len);
+	if (!rc && ld->shortstat && block.len) {
+		/* the stat block's last line is git's --shortstat */
+		block.data[block.len - 1] = '\0';
+		last = strrchr((char *)block.data, '\n');
+		last = last ? last + 1 : (const char *)block.data;
+		rc = vcs_str_addf(out, "%s\n", last);
+	}
+	if (!rc && ld->d.patch) {
+		so = ld->d;
+		so.stat = 0;
+		rc = vcs_diff_trees(repo, a, b, &so, &patch, NULL);
+		if (!rc && patch.len && out->len)
+			rc = vcs_str_adds(out, "\n");
+		rc = rc ? rc : vcs_str_add(out, patch.data, patch.len);
+	}
+	vcs_diff_stat_free(&st);
+	vcs_str_free(&block);
+	vcs_str_free(&patch);
+	return rc;
+}
+
 static int
 show_diff(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
-	  const vcs_diff_opts *d, const pmvcs_pretty_opt *p, int first_parent)
+	  const log_diff *ld, const pmvcs_pretty_opt *p)
 {
 	vcs_str diff = VCS_STR_INIT;
 	vcs_commit c;
@@ -136,17 +193,17 @@ show_diff(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 		return rc;
 	/* merges: no diff, but against the first parent with
 	 * --first-parent (git's --diff-merges=first-parent) */
-	if (c.nparents <= 1 || first_parent) {
+	if (c.nparents <= 1 || ld->first_parent) {
 		if (c.nparents >= 1)
 			rc = vcs_peel(repo, &c.parents[0], PMDB_OBJ_TREE, &ptree);
-		rc = rc ? rc : vcs_diff_trees(repo, c.nparents ? &ptree : NULL,
-					      &c.tree, d, &diff, NULL);
+		rc = rc ? rc : diff_text(repo, c.nparents ? &ptree : NULL,
+					 &c.tree, ld, &diff);
 	}
 	if (!rc && diff.len) {
 		if (p->o.how != VCS_PRETTY_ONELINE &&
 		    !(p->o.how == VCS_PRETTY_FORMAT && !*p->o.format))
-			rc = vcs_str_adds(out, d->stat && d->patch ? "---\n" :
-					  "\n");
+			rc = vcs_str_adds(out, ld->d.stat && ld->d.patch ?
+					  "---\n" : "\n");
 		rc = rc ? rc : vcs_str_add(out, diff.data, diff.len);
 		if (rc)
 			rc = vcs_seterr(rc, "out of memory");
@@ -223,7 +280,7 @@ walk_simple(pmvcs_ctx *ctx, vcs_repo *repo, const pmdb_oid *starts,
 /* walk_full -- git's revision walk (vcs_rev_next), headers and diffs */
 static int
 walk_full(pmvcs_ctx *ctx, vcs_repo *repo, vcs_rev_info *r,
-	  const vcs_diff_opts *d, int diff, const pmvcs_pretty_opt *p)
+	  const log_diff *ld, const pmvcs_pretty_opt *p)
 {
 	vcs_str buf = VCS_STR_INIT;
 	long long shown = 0;
@@ -239,7 +296,7 @@ walk_full(pmvcs_ctx *ctx, vcs_repo *repo, vcs_rev_info *r,
 			break;
 		err = err < 0 ? err : 0;
 		if (!err && p->o.how == VCS_PRETTY_FORMAT && p->tformat &&
-		    !*p->o.format && !diff) {
+		    !*p->o.format && !ld->any) {
 			shown++;
 			continue;
 		}
@@ -252,9 +309,8 @@ walk_full(pmvcs_ctx *ctx, vcs_repo *repo, vcs_rev_info *r,
 		if (!err && p->o.how == VCS_PRETTY_FORMAT && p->tformat &&
 		    *p->o.format)
 			err = vcs_str_add(&buf, "\n", 1);
-		if (!err && diff)
-			err = show_diff(repo, &buf, &oid, d, p,
-					vcs_rev_first_parent(r));
+		if (!err && ld->any)
+			err = show_diff(repo, &buf, &oid, ld, p);
 		if ((rc = entry_done(ctx, &buf, mark, err)))
 			break;
 		shown++;
@@ -270,9 +326,9 @@ int
 cmd_log(pmvcs_ctx *ctx)
 {
 	pmvcs_pretty_opt p = PMVCS_PRETTY_OPT_INIT;
-	vcs_diff_opts d = VCS_DIFF_OPTS_INIT;
+	log_diff ld = { VCS_DIFF_OPTS_INIT, 0, 0, 0, 0 };
 	long long max = -1;
-	int rc = 0, n, left = 0, no_patch = 0, diff, decor_mode;
+	int rc = 0, n, left = 0, no_patch = 0, decor_mode;
 	decor_opt dopt = { -1, NULL };
 	vcs_decor *decor = NULL;
 	const pmdb_oid *starts;
@@ -282,7 +338,9 @@ cmd_log(pmvcs_ctx *ctx)
 	const char *now;
 	const pmvcs_option opts[] = {
 		OPT_PMVCS_PRETTY(&p),
-		OPT_PMVCS_DIFF_FORMAT(&d),
+		OPT_PMVCS_DIFF_FORMAT(&ld.d),
+		OPT_BOOL(0, "numstat", &ld.numstat, "machine-friendly --stat"),
+		OPT_BOOL(0, "shortstat", &ld.shortstat, "only the last line of --stat"),
 		OPT_BOOL('s', "no-patch", &no_patch, "suppress diff output"),
 		OPT_CALLBACK_F(0, "decorate", &dopt, "style", "decorate "
 			       "the commits with the refs that point at them",
@@ -294,8 +352,8 @@ cmd_log(pmvcs_ctx *ctx)
 		OPT_END()
 	};
 
-	d.patch = 0;            /* log: no diff unless asked */
-	d.context = -1;         /* -U<n> asks for a patch too (git) */
+	ld.d.patch = 0;            /* log: no diff unless asked */
+	ld.d.context = -1;         /* -U<n> asks for a patch too (git) */
 	if ((n = pmvcs_parse(ctx, opts, log_usage, PMVCS_PARSE_KEEP_UNKNOWN |
 			     PMVCS_PARSE_KEEP_DASHDASH)) < 0)
 		return PMVCS_EXIT_USAGE;
@@ -306,16 +364,18 @@ cmd_log(pmvcs_ctx *ctx)
 	decor_mode = dopt.mode;
 	if (decor_mode == -1)
 		decor_mode = ctx->out_is_tty;
-	if (d.context >= 0)
-		d.patch = 2;
+	if (ld.d.context >= 0)
+		ld.d.patch = 2;
 	else
-		d.context = 3;
+		ld.d.context = 3;
 	if (no_patch)
-		d.patch = d.stat = d.name_only = d.name_status = 0;
+		ld.d.patch = ld.d.stat = ld.d.name_only = ld.d.name_status =
+			ld.numstat = ld.shortstat = 0;
 	/* git's diff_setup_done: names alone leave out stat and patch */
-	if (d.name_only || d.name_status)
-		d.patch = d.stat = 0;
-	diff = d.patch || d.stat || d.name_only || d.name_status;
+	if (ld.d.name_only || ld.d.name_status)
+		ld.d.patch = ld.d.stat = ld.numstat = ld.shortstat = 0;
+	ld.any = ld.d.patch || ld.d.stat || ld.d.name_only ||
+		 ld.d.name_status || ld.numstat || ld.shortstat;
 	if (!(repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
 	if ((rc = vcs_rev_new(&r, repo, ctx->git_dir ? ctx->git_dir :
@@ -344,11 +404,12 @@ cmd_log(pmvcs_ctx *ctx)
 		goto out;
 	}
 	vcs_rev_max_count(r, max);
+	ld.first_parent = vcs_rev_first_parent(r);
 	/* git: the diffs of a path-limited log show those paths only */
 	if (vcs_rev_pathspec(r)->n)
-		d.ps = vcs_rev_pathspec(r);
+		ld.d.ps = vcs_rev_pathspec(r);
 	/* once per log: it costs a pmdb_env_stat */
-	d.abbrev = p.o.abbrev = vcs_default_abbrev(repo);
+	ld.d.abbrev = p.o.abbrev = vcs_default_abbrev(repo);
 	/* refs are read once, when something shows them */
 	if (decor_mode > 0 || (p.o.how == VCS_PRETTY_FORMAT && p.o.format &&
 			       (strstr(p.o.format, "%d") ||
@@ -360,10 +421,10 @@ cmd_log(pmvcs_ctx *ctx)
 		p.o.decor = decor;
 		p.o.decorate = decor_mode > 0;
 	}
-	if (!diff && vcs_rev_simple(r, &starts, &nstarts))
+	if (!ld.any && vcs_rev_simple(r, &starts, &nstarts))
 		rc = walk_simple(ctx, repo, starts, nstarts, max, &p);
 	else
-		rc = walk_full(ctx, repo, r, &d, diff, &p);
+		rc = walk_full(ctx, repo, r, &ld, &p);
 out:
 	vcs_decor_free(decor);
 	vcs_rev_free(r);
