@@ -93,6 +93,12 @@ vcs_rev_free(vcs_rev_info *r)
 }
 
 void
+vcs_rev_unshow(vcs_rev_info *r)
+{
+	r->shown--;
+}
+
+void
 vcs_rev_max_count(vcs_rev_info *r, long long n)
 {
 	r->max_count = n;

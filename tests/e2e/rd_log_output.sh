@@ -8,7 +8,8 @@
 # logs, whose diffs show those paths only. git's rename detection is off
 # here (diff.renames=false): pmvcs does not detect renames yet. Then
 # --decorate (short, full, none, bad), %d and %D, on a branch and with
-# HEAD detached; padding and truncation placeholders.
+# HEAD detached; padding and truncation placeholders; -S and -G (commits
+# and the files shown, -n counting shown commits only).
 # streams: gen shared
 source "$(dirname "$0")/rd_hist_lib.sh"
 
@@ -31,6 +32,12 @@ out_generated() {
 		 '%h %<|(30)%s|' '%h %>|(40)%an|' '%<(5)x%s|' '%<(1,trunc)%s|' \
 		 '%<(0,trunc)%s|' '%<(bad)%s|' '%<(20)%d|'; do
 		hcmp log --all --format="$f"
+	done
+	for a in "-S line" "-S line -n 2" "--oneline --stat -S doc" "-p -S side" \
+		 "-G 'side [0-9]'" "-G '^[0-9]+ 9' -p" "-S 'line [12]' --pickaxe-regex" \
+		 "-S nothing-here" "-S line -- src/lib" "--first-parent -S side" \
+		 "-S main --all --stat" "-G '('" "--name-status -G gen"; do
+		eval "hcmp log --format=%h $a"
 	done
 	for head in master detached; do
 		if [ $head = detached ]; then

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "decorate.h"
 #include "diff.h"
+#include "pickaxe.h"
 #include "pretty.h"
 #include "revision.h"
 #include "revwalk.h"
@@ -128,6 +129,7 @@ typedef struct log_diff {
 	int numstat, shortstat;
 	int first_parent;
 	int any;               /* some diff output is asked for */
+	vcs_pickaxe pick;      /* -S, -G: commits and files to show */
 } log_diff;
 
 /* diff_text -- git's diff_flush order for trees a, b: --numstat, --stat,
@@ -277,6 +279,30 @@ walk_simple(pmvcs_ctx *ctx, vcs_repo *repo, const pmdb_oid *starts,
 	return rc;
 }
 
+/* picked -- -S / -G: how many of the commit's files match (into hits);
+ * a merge has no diff (but with --first-parent) and so none */
+static int
+picked(vcs_repo *repo, const pmdb_oid *oid, const log_diff *ld,
+       const vcs_pathspec *limit, vcs_pathspec *hits)
+{
+	vcs_commit c;
+	pmdb_oid ptree;
+	int rc = vcs_commit_read(repo, NULL, oid, &c);
+
+	if (rc)
+		return rc;
+	if (c.nparents > 1 && !ld->first_parent) {
+		vcs_commit_clear(&c);
+		return 0;
+	}
+	if (c.nparents)
+		rc = vcs_peel(repo, &c.parents[0], PMDB_OBJ_TREE, &ptree);
+	rc = rc ? rc : vcs_pickaxe_files(repo, &ld->pick, c.nparents ? &ptree :
+					 NULL, &c.tree, limit, hits);
+	vcs_commit_clear(&c);
+	return rc;
+}
+
 /* walk_full -- git's revision walk (vcs_rev_next), headers and diffs */
 static int
 walk_full(pmvcs_ctx *ctx, vcs_repo *repo, vcs_rev_info *r,
@@ -287,30 +313,49 @@ walk_full(pmvcs_ctx *ctx, vcs_repo *repo, vcs_rev_info *r,
 	int rc = 0;
 
 	for (;;) {
+		vcs_pathspec hits = { NULL, 0, 0, 0 };
+		log_diff pl = *ld;
 		pmdb_oid oid;
-		vcs_commit c;
 		size_t mark = buf.len;
-		int err = vcs_rev_next(r, &oid);
+		int err = vcs_rev_next(r, &oid), pick;
 
 		if (err == 0)
 			break;
 		err = err < 0 ? err : 0;
+		/* -S, -G: only commits with a matching file, showing those
+		 * files; the others do not count for -n (git's cmd_log_walk) */
+		if (!err && ld->pick.kind &&
+		    (pick = picked(repo, &oid, ld, vcs_rev_pathspec(r), &hits)) <= 0) {
+			vcs_pathspec_free(&hits);
+			if (pick == 0) {
+				vcs_rev_unshow(r);
+				continue;
+			}
+			err = pick;
+		}
+		pl.d.ps = &hits;
 		if (!err && p->o.how == VCS_PRETTY_FORMAT && p->tformat &&
 		    !*p->o.format && !ld->any) {
+			vcs_pathspec_free(&hits);
 			shown++;
 			continue;
 		}
 		if (!err && shown)
 			err = entry_sep(&buf, p);
-		if (!err && !(err = vcs_commit_read(repo, NULL, &oid, &c))) {
-			err = vcs_pretty_commit(repo, &buf, &oid, &c, &p->o);
-			vcs_commit_clear(&c);
+		if (!err) {
+			vcs_commit c;
+
+			if (!(err = vcs_commit_read(repo, NULL, &oid, &c))) {
+				err = vcs_pretty_commit(repo, &buf, &oid, &c, &p->o);
+				vcs_commit_clear(&c);
+			}
 		}
 		if (!err && p->o.how == VCS_PRETTY_FORMAT && p->tformat &&
 		    *p->o.format)
 			err = vcs_str_add(&buf, "\n", 1);
 		if (!err && ld->any)
-			err = show_diff(repo, &buf, &oid, ld, p);
+			err = show_diff(repo, &buf, &oid, ld->pick.kind ? &pl : ld, p);
+		vcs_pathspec_free(&hits);
 		if ((rc = entry_done(ctx, &buf, mark, err)))
 			break;
 		shown++;
@@ -326,7 +371,9 @@ int
 cmd_log(pmvcs_ctx *ctx)
 {
 	pmvcs_pretty_opt p = PMVCS_PRETTY_OPT_INIT;
-	log_diff ld = { VCS_DIFF_OPTS_INIT, 0, 0, 0, 0 };
+	log_diff ld = { VCS_DIFF_OPTS_INIT, 0, 0, 0, 0, { 0, 0, NULL, { 0 } } };
+	const char *pick_s = NULL, *pick_g = NULL;
+	int pick_regex = 0;
 	long long max = -1;
 	int rc = 0, n, left = 0, no_patch = 0, decor_mode;
 	decor_opt dopt = { -1, NULL };
@@ -341,6 +388,11 @@ cmd_log(pmvcs_ctx *ctx)
 		OPT_PMVCS_DIFF_FORMAT(&ld.d),
 		OPT_BOOL(0, "numstat", &ld.numstat, "machine-friendly --stat"),
 		OPT_BOOL(0, "shortstat", &ld.shortstat, "only the last line of --stat"),
+		OPT_STRING('S', NULL, &pick_s, "string", "commits that change "
+			   "the number of occurrences of <string>"),
+		OPT_STRING('G', NULL, &pick_g, "regex", "commits that add or "
+			   "remove a line matching <regex>"),
+		OPT_BOOL(0, "pickaxe-regex", &pick_regex, "-S takes a regex"),
 		OPT_BOOL('s', "no-patch", &no_patch, "suppress diff output"),
 		OPT_CALLBACK_F(0, "decorate", &dopt, "style", "decorate "
 			       "the commits with the refs that point at them",
@@ -361,6 +413,10 @@ cmd_log(pmvcs_ctx *ctx)
 		return PMVCS_EXIT_FATAL;
 	if (dopt.bad)
 		return pmvcs_fatal(ctx, "invalid --decorate option: %s", dopt.bad);
+	if ((pick_s || pick_g) &&
+	    vcs_pickaxe_init(&ld.pick, pick_g ? 'G' : 'S', pick_g ? pick_g :
+			     pick_s, pick_regex))
+		return pmvcs_report(ctx, PMDB_EINVAL, NULL, 0);
 	decor_mode = dopt.mode;
 	if (decor_mode == -1)
 		decor_mode = ctx->out_is_tty;
@@ -421,11 +477,12 @@ cmd_log(pmvcs_ctx *ctx)
 		p.o.decor = decor;
 		p.o.decorate = decor_mode > 0;
 	}
-	if (!ld.any && vcs_rev_simple(r, &starts, &nstarts))
+	if (!ld.any && !ld.pick.kind && vcs_rev_simple(r, &starts, &nstarts))
 		rc = walk_simple(ctx, repo, starts, nstarts, max, &p);
 	else
 		rc = walk_full(ctx, repo, r, &ld, &p);
 out:
+	vcs_pickaxe_free(&ld.pick);
 	vcs_decor_free(decor);
 	vcs_rev_free(r);
 	vcs_repo_free(repo);

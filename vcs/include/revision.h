@@ -52,6 +52,11 @@ void vcs_rev_set_now(vcs_rev_info *r, long long now);
  *  option table reads -n hand it over here. */
 void vcs_rev_max_count(vcs_rev_info *r, long long n);
 
+/** vcs_rev_unshow -- the commit vcs_rev_next gave last was not shown
+ *  after all (log -S/-G: no file matched): it does not count for -n,
+ *  as in git's cmd_log_walk. */
+void vcs_rev_unshow(vcs_rev_info *r);
+
 /** vcs_rev_simple -- 1 if the walk is git's plain date walk from
  *  positive starts, nothing filtered or reordered (callers may use the
  *  faster vcs_revwalk); *starts / *n are then the starting commits,
