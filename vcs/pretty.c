@@ -259,7 +259,9 @@ placeholder(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 		break;
 	case 'B': rc = vcs_str_add(out, m, n); break;
 	case 'e': rc = c->encoding ? vcs_str_adds(out, c->encoding) : 0; break;
-	case 'm': rc = vcs_str_adds(out, ">"); break;
+	case 'm':
+		rc = vcs_str_adds(out, o->boundary ? "-" : o->left ? "<" : ">");
+		break;
 	case 'd': case 'D':
 		rc = o->decor ? vcs_decor_format(o->decor, oid, out, *f == 'd') : 0;
 		break;
@@ -622,10 +624,10 @@ vcs_pretty_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 {
 	static const vcs_pretty_opts dflt = { VCS_PRETTY_MEDIUM, NULL, 0, 0,
 					      { VCS_DATE_DEFAULT, 0, NULL, 0 }, 0,
-					      NULL, 0 };
+					      NULL, 0, 0, 0 };
 	vcs_pretty_opts o = opts ? *opts : dflt;
 	char h[PMDB_OID_HEXMAX + 1];
-	const char *m, *rest;
+	const char *m, *rest, *prefix;
 	size_t n, rl;
 	int rc;
 
@@ -646,12 +648,13 @@ vcs_pretty_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 		break;
 	}
 	m = msg_body(c, &n);
+	/* git's put_revision_mark: "-" before a boundary commit's id */
+	prefix = o.how == VCS_PRETTY_ONELINE ? (o.boundary ? "- " : "") :
+		 o.boundary ? "commit - " : "commit ";
 	if (o.abbrev_commit)
-		rc = add_abbrev(repo, out, oid, o.abbrev, o.how ==
-				VCS_PRETTY_ONELINE ? "" : "commit ");
+		rc = add_abbrev(repo, out, oid, o.abbrev, prefix);
 	else
-		rc = vcs_str_addf(out, "%s%s", o.how == VCS_PRETTY_ONELINE ?
-				  "" : "commit ", vcs_oid_hex(repo, oid, h));
+		rc = vcs_str_addf(out, "%s%s", prefix, vcs_oid_hex(repo, oid, h));
 	if (!rc && o.decorate && o.decor)
 		rc = vcs_decor_format(o.decor, oid, out, 1);
 	if (o.how == VCS_PRETTY_ONELINE) {

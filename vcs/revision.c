@@ -88,6 +88,7 @@ vcs_rev_free(vcs_rev_info *r)
 	free(r->out);
 	free(r->pbuf);
 	free(r->fp);
+	free(r->bnd);
 	vcs_str_free(&r->scratch);
 	free(r);
 }
@@ -114,6 +115,18 @@ int
 vcs_rev_show_parents(const vcs_rev_info *r)
 {
 	return r->rewrite;
+}
+
+int
+vcs_rev_is_boundary(const vcs_rev_info *r)
+{
+	return r->nn && (r->nodes[r->last].flags & F_BOUNDARY);
+}
+
+int
+vcs_rev_is_left(const vcs_rev_info *r)
+{
+	return r->nn && (r->nodes[r->last].flags & F_LEFT);
 }
 
 int
@@ -146,7 +159,7 @@ vcs_rev_simple(vcs_rev_info *r, const pmdb_oid **starts, size_t *n)
 	if (r->limited || r->ps.n || r->nauthors || r->ncommitters ||
 	    r->ngreps || r->skip || r->max_age != -1 || r->min_age != -1 ||
 	    r->min_parents || r->max_parents != -1 || r->first_parent ||
-	    r->reverse || r->topo || r->date_order)
+	    r->reverse || r->topo || r->date_order || r->boundary)
 		return 0;
 	if (VCS_ARRAY_GROW(r->pbuf, r->pbufcap, r->npending + 1, 4))
 		return 0;
@@ -694,6 +707,7 @@ rev_option(vcs_rev_info *r, int argc, char **argv, int *i, uint32_t *flags,
 		{ "--first-parent", &r->first_parent, 1 },
 		{ "--full-history", &r->full_history, 1 },
 		{ "--reverse", &r->reverse, 1 }, { "--parents", &r->rewrite, 1 },
+		{ "--boundary", &r->boundary, 1 },
 		{ "--topo-order", &r->topo, 1 }, { "--date-order", &r->date_order, 1 },
 	};
 	struct { const char *name; rpattern **v; size_t *n; } pats[] = {

@@ -22,6 +22,8 @@
 #define F_PAINT_A   0x200u
 #define F_PAINT_B   0x400u
 #define F_REWRITTEN 0x800u     /* parents rewritten (rpar, nrpar) */
+#define F_CHILD_SHOWN 0x1000u  /* --boundary: a child was shown */
+#define F_BOUNDARY  0x2000u
 
 typedef struct rnode {
 	pmdb_oid oid;
@@ -85,6 +87,10 @@ struct vcs_rev_info {
 	int min_parents, max_parents;  /* max -1: none */
 	int first_parent, full_history, reverse, topo, date_order;
 	int rewrite;           /* --parents, --graph: git's rewrite_parents */
+	int boundary;          /* --boundary: 1 walking, 2 giving them */
+	uint32_t *bnd;         /* candidates, then the boundary to give */
+	size_t nbnd, bndcap, bndpos;
+	uint32_t last;         /* the node vcs_rev_next gave last */
 	int limited;
 	vcs_pathspec ps;
 	int fast;              /* 1: every item a literal path (fp), 0: no,

@@ -932,21 +932,75 @@ next1(vcs_rev_info *r, uint32_t *out)
 	}
 }
 
-/* next_internal -- git's get_revision_internal: --skip and -n */
+/* boundary_list -- git's create_boundary_commit_list: the parents of
+ * shown commits not shown themselves, each once, newest added first,
+ * then in topological order */
+static int
+boundary_list(vcs_rev_info *r)
+{
+	uint32_t *cand = r->bnd;
+	size_t n = r->nbnd;
+	int rc;
+
+	r->boundary = 2;
+	free(r->list);
+	r->list = NULL;
+	r->nlist = r->listcap = r->listpos = 0;
+	for (size_t k = n; k-- > 0;) {
+		rnode *c = &r->nodes[cand[k]];
+
+		if (!(c->flags & F_CHILD_SHOWN) || (c->flags & (F_SHOWN | F_BOUNDARY)))
+			continue;
+		c->flags |= F_BOUNDARY;
+		if ((rc = list_add(r, cand[k])))
+			return rc;
+	}
+	if ((rc = topo_sort(r)))
+		return rc;
+	r->nbnd = 0;
+	return 0;
+}
+
+/* next_internal -- git's get_revision_internal: --skip, -n and
+ * --boundary */
 static int
 next_internal(vcs_rev_info *r, uint32_t *out)
 {
-	int rc;
+	int rc = 0;
 
-	if (r->max_count >= 0 && r->shown >= r->max_count)
-		return 0;
-	while ((rc = next1(r, out)) == 1 && r->skip > 0)
-		r->skip--;
-	if (rc == 1) {
+	if (r->boundary == 2) {
+		if (r->listpos >= r->nlist)
+			return 0;
+		*out = r->list[r->listpos++];
 		r->nodes[*out].flags |= F_SHOWN;
-		r->shown++;
+		return 1;
 	}
-	return rc;
+	if (r->max_count < 0 || r->shown < r->max_count)
+		while ((rc = next1(r, out)) == 1 && r->skip > 0)
+			r->skip--;
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		if (!r->boundary)
+			return 0;
+		if ((rc = boundary_list(r)))
+			return rc;
+		return next_internal(r, out);
+	}
+	r->nodes[*out].flags |= F_SHOWN;
+	r->shown++;
+	for (uint32_t k = 0; r->boundary && k < nparents(r, *out); k++) {
+		uint32_t p = parent(r, *out, k);
+
+		if (r->nodes[p].flags & (F_CHILD_SHOWN | F_SHOWN))
+			continue;
+		r->nodes[p].flags |= F_CHILD_SHOWN;
+		if (VCS_ARRAY_GROW(r->bnd, r->bndcap, r->nbnd + 1, 64))
+			return vcs_seterr(PMDB_ENOMEM, "walking history: "
+					  "out of memory");
+		r->bnd[r->nbnd++] = p;
+	}
+	return 1;
 }
 
 int
@@ -972,11 +1026,14 @@ vcs_rev_next(vcs_rev_info *r, pmdb_oid *oid)
 	if (r->reverse_stage) {
 		if (!r->outpos)
 			return 0;
-		*oid = r->nodes[r->out[--r->outpos]].oid;
+		r->last = r->out[--r->outpos];
+		*oid = r->nodes[r->last].oid;
 		return 1;
 	}
-	if ((rc = next_internal(r, &i)) == 1)
+	if ((rc = next_internal(r, &i)) == 1) {
+		r->last = i;
 		*oid = r->nodes[i].oid;
+	}
 	return rc;
 }
 

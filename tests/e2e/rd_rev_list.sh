@@ -4,7 +4,8 @@
 # and lightweight tags) and on the streams: the walk with the limiting
 # log takes, --count, --parents (after history simplification),
 # --objects (git's order: commits, given tags, then trees and blobs depth
-# first, each once, without what the excluded side already has).
+# first, each once, without what the excluded side already has),
+# --boundary (rev-list's "-" and log's "- " marks, %m's < > -).
 # streams: gen shared
 source "$(dirname "$0")/rd_hist_lib.sh"
 
@@ -20,8 +21,19 @@ rl_generated() {
 		 "--objects HEAD --" "--objects --all" "--objects v1.0" \
 		 "--objects master..side" "--objects side...master --" \
 		 "--objects -n 2 HEAD --" "--objects ^light master --" \
-		 "--author=Au1 --all" "--grep=bug -i --all"; do
+		 "--author=Au1 --all" "--grep=bug -i --all" \
+		 "--boundary master..side" "--boundary side...master --" \
+		 "--boundary -n 3 HEAD --" "--boundary --all --not late" \
+		 "--boundary --topo-order v1.0..master --" "--boundary HEAD -- src/lib" \
+		 "--boundary --parents HEAD~3..HEAD --" \
+		 "--boundary --reverse HEAD~3..HEAD --"; do
 		eval "hcmp rev-list $a"
+	done
+	for a in "--oneline --boundary -3 master --" "--boundary -2 master --" \
+		 "--format='%m%h %s' --boundary o1...o2" "--format='%m%h' side...master --" \
+		 "--oneline --boundary --reverse -3 master --" \
+		 "--boundary --format=%h%d -3 --all"; do
+		eval "hcmp log $a"
 	done
 	hcmp rev-list
 	hcmp rev-list nosuch

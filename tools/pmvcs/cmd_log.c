@@ -343,10 +343,13 @@ walk_full(pmvcs_ctx *ctx, vcs_repo *repo, vcs_rev_info *r,
 		if (!err && shown)
 			err = entry_sep(&buf, p);
 		if (!err) {
+			vcs_pretty_opts po = p->o;
 			vcs_commit c;
 
+			po.boundary = vcs_rev_is_boundary(r);
+			po.left = vcs_rev_is_left(r);
 			if (!(err = vcs_commit_read(repo, NULL, &oid, &c))) {
-				err = vcs_pretty_commit(repo, &buf, &oid, &c, &p->o);
+				err = vcs_pretty_commit(repo, &buf, &oid, &c, &po);
 				vcs_commit_clear(&c);
 			}
 		}

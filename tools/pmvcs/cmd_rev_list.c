@@ -127,7 +127,9 @@ cmd_rev_list(pmvcs_ctx *ctx)
 			rc = pmvcs_report(ctx, err, NULL, 0);
 			goto out;
 		}
-		err = vcs_str_adds(&o.buf, vcs_oid_hex(o.repo, &oid, hex));
+		err = vcs_rev_is_boundary(r) ? vcs_str_add(&o.buf, "-", 1) : 0;
+		err = err ? err : vcs_str_adds(&o.buf, vcs_oid_hex(o.repo, &oid,
+								   hex));
 		if (!err && parents) {
 			const pmdb_oid *p;
 			size_t np = vcs_rev_parents(r, &oid, &p);

@@ -69,6 +69,9 @@ typedef struct vcs_pretty_opts {
 	                            (decorate.h); NULL: none shown */
 	int decorate;          /**< --decorate: " (refs)" after the id in
 	                            the named formats */
+	int boundary;          /**< a --boundary commit: git's "- " mark
+	                            before the id, and "-" as %m */
+	int left;              /**< left of A...B: "<" as %m (else ">") */
 } vcs_pretty_opts;
 
 /**

@@ -72,6 +72,14 @@ int vcs_rev_first_parent(const vcs_rev_info *r);
  *  rewritten as git does: vcs_rev_parents names shown commits). */
 int vcs_rev_show_parents(const vcs_rev_info *r);
 
+/** vcs_rev_is_boundary -- 1 if the commit vcs_rev_next gave last is a
+ *  --boundary commit (git marks it "-"). */
+int vcs_rev_is_boundary(const vcs_rev_info *r);
+
+/** vcs_rev_is_left -- 1 if the commit vcs_rev_next gave last is on the
+ *  left side of A...B (git's %m shows "<"). */
+int vcs_rev_is_left(const vcs_rev_info *r);
+
 /** vcs_rev_given -- 1 if the arguments named any starting point (or
  *  --all and friends, even if they found none): rev-list needs one. */
 int vcs_rev_given(const vcs_rev_info *r);
