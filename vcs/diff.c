@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "pathspec.h"
 
 /* ------------------------------------------------------------------ */
 /* One file                                                            */
@@ -293,6 +294,12 @@ walk_entry(tree_walk *w, const char *prefix, const vcs_tree_entry *ea,
 	memcpy(path, prefix, plen);
 	memcpy(path + plen, e->name, e->name_len);
 	path[plen + e->name_len] = '\0';
+	if (w->o->ps && !((ta || tb) ? vcs_pathspec_dir(w->o->ps, path,
+							 strlen(path)) :
+			  vcs_pathspec_match(w->o->ps, path, strlen(path)))) {
+		free(path);     /* outside the paths asked for */
+		return 0;
+	}
 	if (ta || tb) {
 		/* tree vs tree (or vs nothing): same-name blobs sort apart */
 		if (!ea || !eb || memcmp(&ea->oid, &eb->oid, sizeof(ea->oid))) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decorate.h"
 #include "pretty.h"
 
 /* ------------------------------------------------------------------ */
@@ -258,7 +259,12 @@ placeholder(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 		break;
 	case 'B': rc = vcs_str_add(out, m, n); break;
 	case 'e': rc = c->encoding ? vcs_str_adds(out, c->encoding) : 0; break;
-	case 'm': rc = vcs_str_adds(out, ">"); break;
+	case 'm':
+		rc = vcs_str_adds(out, o->boundary ? "-" : o->left ? "<" : ">");
+		break;
+	case 'd': case 'D':
+		rc = o->decor ? vcs_decor_format(o->decor, oid, out, *f == 'd') : 0;
+		break;
 	case 'n': rc = vcs_str_adds(out, "\n"); break;
 	case '%': rc = vcs_str_adds(out, "%"); break;
 	case 'x':
@@ -286,26 +292,176 @@ placeholder(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 	return rc ? rc : 1;
 }
 
+/* A pending %<(N), %>(N), %><(N) and their |-forms: how the next
+ * placeholder's expansion is padded or truncated (git's flush types). */
+typedef struct pad {
+	char how;              /* 0 none, '<' left, '>' right, 'c' centre */
+	int column;            /* |: up to column N, not N wide */
+	int width;
+	int trunc;             /* 0, 't' trunc, 'l' ltrunc, 'm' mtrunc */
+} pad;
+
+/* parse_pad -- "%<(N[,trunc])" and friends at f (after '%'); the bytes
+ * consumed, or 0 if f is not one */
+static int
+parse_pad(const char *f, pad *p)
+{
+	const char *q = f, *end;
+	char *num_end;
+	long w;
+
+	memset(p, 0, sizeof(*p));
+	if (q[0] == '<')
+		p->how = '<';
+	else if (q[0] == '>' && q[1] == '<')
+		p->how = 'c', q++;
+	else if (q[0] == '>')
+		p->how = '>';
+	else
+		return 0;
+	q++;
+	if (*q == '|') {
+		p->column = 1;
+		q++;
+	}
+	if (*q != '(' || !(end = strchr(q, ')')))
+		return 0;
+	w = strtol(q + 1, &num_end, 10);
+	if (num_end == q + 1 || w < 1 || w > 100000)   /* git: N >= 1 */
+		return 0;
+	if (*num_end == ',') {
+		size_t n = (size_t)(end - num_end - 1);
+
+		if (n == 5 && !strncmp(num_end + 1, "trunc", 5))
+			p->trunc = 't';
+		else if (n == 6 && !strncmp(num_end + 1, "ltrunc", 6))
+			p->trunc = 'l';
+		else if (n == 6 && !strncmp(num_end + 1, "mtrunc", 6))
+			p->trunc = 'm';
+		else
+			return 0;
+	} else if (num_end != end) {
+		return 0;
+	}
+	p->width = (int)w;
+	return (int)(end - f + 1);
+}
+
+/* cols -- display columns of n bytes (one per UTF-8 character) */
+static size_t
+cols(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* col_off -- the byte offset of column k in s (n bytes) */
+static size_t
+col_off(const char *s, size_t n, size_t k)
+{
+	size_t i = 0;
+
+	for (; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && !k--)
+			break;
+	return i;
+}
+
+/* add_padded -- git's format_and_pad_commit for one expansion t */
+static int
+add_padded(vcs_str *out, const pad *p, const char *t, size_t n)
+{
+	long width = p->width;
+	size_t occ = cols(t, n), keep;
+	int rc = 0;
+
+	if (p->column) {        /* up to column N of the current line */
+		const char *line = out->data ? (const char *)out->data : "";
+		size_t start = out->len;
+
+		while (start && line[start - 1] != '\n')
+			start--;
+		width -= (long)cols(line + start, out->len - start);
+	}
+	if (p->trunc && (long)occ > width && width < 2)
+		return vcs_str_adds(out, "..");        /* git's, too */
+	if (p->trunc && (long)occ > width) {
+		keep = (size_t)width - 2;
+		if (p->trunc == 't') {
+			rc = vcs_str_add(out, t, col_off(t, n, keep));
+			return rc ? rc : vcs_str_adds(out, "..");
+		}
+		if (p->trunc == 'l') {
+			rc = vcs_str_adds(out, "..");
+			return rc ? rc : vcs_str_adds(out, t + col_off(t, n,
+								  occ - keep));
+		}
+		rc = vcs_str_add(out, t, col_off(t, n, keep / 2));
+		rc = rc ? rc : vcs_str_adds(out, "..");
+		return rc ? rc : vcs_str_adds(out, t + col_off(t, n, occ -
+							   (keep - keep / 2)));
+	}
+	if ((long)occ >= width)
+		return vcs_str_add(out, t, n);
+	{
+		size_t gap = (size_t)(width - (long)occ);
+		size_t left = p->how == '>' ? gap : p->how == 'c' ? gap / 2 : 0;
+
+		for (size_t i = 0; i < left && !rc; i++)
+			rc = vcs_str_add(out, " ", 1);
+		rc = rc ? rc : vcs_str_add(out, t, n);
+		for (size_t i = left; i < gap && !rc; i++)
+			rc = vcs_str_add(out, " ", 1);
+	}
+	return rc;
+}
+
 /* pretty_format -- expand a --format string. */
 static int
 pretty_format(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 	      const vcs_commit *c, const char *f, const vcs_pretty_opts *o)
 {
+	vcs_str tmp = VCS_STR_INIT;
+	pad pending = { 0, 0, 0, 0 };
 	int rc = 0;
 
 	while (*f && rc >= 0) {
 		const char *pct = strchr(f, '%');
 		size_t lit = pct ? (size_t)(pct - f) : strlen(f);
+		pad np;
 
 		if ((rc = vcs_str_add(out, f, lit)) || !pct)
 			break;
 		f = pct + 1;
-		rc = *f ? placeholder(repo, out, oid, c, f, o) : 0;
+		if ((rc = parse_pad(f, &np)) > 0) {
+			pending = np;
+			f += rc;
+			rc = 0;
+			continue;
+		}
+		if (pending.how && *f) {
+			vcs_str_reset(&tmp);
+			rc = placeholder(repo, &tmp, oid, c, f, o);
+			if (rc > 0) {
+				f += rc;
+				rc = add_padded(out, &pending, tmp.data ?
+						(const char *)tmp.data : "",
+						tmp.len);
+				pending.how = 0;
+				continue;
+			}
+		} else {
+			rc = *f ? placeholder(repo, out, oid, c, f, o) : 0;
+		}
 		if (rc > 0)
 			f += rc;
 		else if (!rc)
 			rc = vcs_str_adds(out, "%");  /* literally, as git */
 	}
+	vcs_str_free(&tmp);
 	return rc < 0 ? rc : 0;
 }
 
@@ -467,10 +623,11 @@ vcs_pretty_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 		  const vcs_commit *c, const vcs_pretty_opts *opts)
 {
 	static const vcs_pretty_opts dflt = { VCS_PRETTY_MEDIUM, NULL, 0, 0,
-					      { VCS_DATE_DEFAULT, 0, NULL, 0 }, 0 };
+					      { VCS_DATE_DEFAULT, 0, NULL, 0 }, 0,
+					      NULL, 0, 0, 0 };
 	vcs_pretty_opts o = opts ? *opts : dflt;
 	char h[PMDB_OID_HEXMAX + 1];
-	const char *m, *rest;
+	const char *m, *rest, *prefix;
 	size_t n, rl;
 	int rc;
 
@@ -491,12 +648,15 @@ vcs_pretty_commit(vcs_repo *repo, vcs_str *out, const pmdb_oid *oid,
 		break;
 	}
 	m = msg_body(c, &n);
+	/* git's put_revision_mark: "-" before a boundary commit's id */
+	prefix = o.how == VCS_PRETTY_ONELINE ? (o.boundary ? "- " : "") :
+		 o.boundary ? "commit - " : "commit ";
 	if (o.abbrev_commit)
-		rc = add_abbrev(repo, out, oid, o.abbrev, o.how ==
-				VCS_PRETTY_ONELINE ? "" : "commit ");
+		rc = add_abbrev(repo, out, oid, o.abbrev, prefix);
 	else
-		rc = vcs_str_addf(out, "%s%s", o.how == VCS_PRETTY_ONELINE ?
-				  "" : "commit ", vcs_oid_hex(repo, oid, h));
+		rc = vcs_str_addf(out, "%s%s", prefix, vcs_oid_hex(repo, oid, h));
+	if (!rc && o.decorate && o.decor)
+		rc = vcs_decor_format(o.decor, oid, out, 1);
 	if (o.how == VCS_PRETTY_ONELINE) {
 		rc = rc ? rc : vcs_str_adds(out, " ");
 		rc = rc ? rc : add_subject(out, m, n, " ", &rest, &rl);

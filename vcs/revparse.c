@@ -2,7 +2,8 @@
  * revparse.c -- git revision syntax over the pool's refs and objects.
  *
  * Supported: <ref> | <hex id> | <short hex id>, then any sequence of ~N,
- * ^N, ^{type}, ^{}, then optionally :<path>. Ref names are looked up in
+ * ^N, ^{type}, ^{}, then optionally :<path>; and :/<regex>, the newest
+ * commit reachable from a ref whose message matches. Ref names are looked up in
  * git's order (see vcs.h); refs win over short ids, as in git.
  *
  * Errors: PMDB_ENOTFOUND ("unknown revision") and PMDB_EAMBIGUOUS are
@@ -11,11 +12,13 @@
  * "unknown revision": callers tell the two apart.
  */
 #include <ctype.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "reflog.h"
+#include "revwalk.h"
 #include "vcs.h"
 
 /* unknown -- git rev-parse's message for a spec that names nothing */
@@ -214,6 +217,92 @@ walk_path(vcs_repo *repo, const char *spec, const char *rev, size_t revlen,
 	return 0;
 }
 
+typedef struct oneline_cb {
+	pmdb_oid *v;
+	size_t n, cap;
+} oneline_cb;
+
+static int
+oneline_ref(const char *name, const pmdb_oid *oid, const char *target,
+	    void *v)
+{
+	oneline_cb *a = v;
+
+	(void)name;
+	if (target && *target)
+		return 0;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 16;
+		pmdb_oid *nv = realloc(a->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return vcs_seterr(PMDB_ENOMEM, "out of memory");
+		a->v = nv;
+		a->cap = cap;
+	}
+	a->v[a->n++] = *oid;
+	return 0;
+}
+
+/* oneline -- git's :/<regex>: walk from every ref and HEAD, newest
+ * first; the first commit whose message matches ("!-" negates, "!!" is
+ * a literal '!') */
+static int
+oneline(vcs_repo *repo, const char *spec, pmdb_oid *out)
+{
+	const char *pat = spec + 2;
+	int neg = 0, rc, found = 0;
+	oneline_cb a = { NULL, 0, 0 };
+	vcs_revwalk *w = NULL;
+	regex_t re;
+	pmdb_oid head;
+
+	if (pat[0] == '!') {
+		if (pat[1] == '-') {
+			neg = 1;
+			pat += 2;
+		} else if (pat[1] == '!') {
+			pat++;
+		} else {
+			return unknown(spec);
+		}
+	}
+	if (regcomp(&re, pat, REG_EXTENDED))
+		return unknown(spec);
+	if ((rc = vcs_revwalk_new(&w, repo, 0)))
+		goto out;
+	/* git's list: each ref put in front, HEAD last (so first), then
+	 * sorted by date: equal dates keep that order */
+	rc = pmdb_ref_foreach(repo->env, "refs/", oneline_ref, &a);
+	if (!rc && !vcs_head(repo, &head, NULL) &&
+	    (rc = vcs_revwalk_push(w, &head)) == PMDB_EINVAL)
+		rc = 0;
+	for (size_t i = a.n; !rc && i--;)
+		if ((rc = vcs_revwalk_push(w, &a.v[i])) == PMDB_EINVAL)
+			rc = 0;
+	while (!rc && !found) {
+		vcs_commit_hdr h;
+		char *msg;
+
+		if ((rc = vcs_revwalk_next(w, out, &h)) <= 0)
+			break;
+		rc = 0;
+		if (!(msg = strndup(h.message, h.message_len))) {
+			rc = vcs_seterr(PMDB_ENOMEM, "out of memory");
+			break;
+		}
+		found = neg ^ !regexec(&re, msg, 0, NULL, 0);
+		free(msg);
+	}
+	if (!rc && !found)
+		rc = unknown(spec);
+out:
+	vcs_revwalk_free(w);
+	free(a.v);
+	regfree(&re);
+	return rc < 0 ? rc : 0;
+}
+
 /* vcs_revparse -- resolve a revision spec */
 int
 vcs_revparse(vcs_repo *repo, const char *spec, pmdb_oid *out)
@@ -224,6 +313,8 @@ vcs_revparse(vcs_repo *repo, const char *spec, pmdb_oid *out)
 	pmdb_oid oid;
 	int err;
 
+	if (spec[0] == ':' && spec[1] == '/' && spec[2])
+		return oneline(repo, spec, out);
 	/* the base ends at the first '~' or '^' (no ref name holds them) */
 	while (p < end && *p != '~' && *p != '^')
 		p++;

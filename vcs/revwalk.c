@@ -50,6 +50,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "oidset.h"
 #include "revwalk.h"
 
 #define BLOCK_MIN (64u << 10)      /* record block size */
@@ -85,12 +86,6 @@ typedef struct qitem {
 	const uint8_t *rec;    /* subject mode: its record (invariant 3) */
 } qitem;
 
-/* The set of commits queued so far: open addressing, linear probing. */
-typedef struct seenset {
-	pmdb_oid *slots;
-	uint8_t *used;
-	size_t cap, n;         /* cap: a power of two, n <= cap / 2 */
-} seenset;
 
 struct vcs_revwalk {
 	vcs_repo *repo;
@@ -99,7 +94,7 @@ struct vcs_revwalk {
 	qitem *h;              /* binary max-heap on (date, -seq) */
 	size_t n, cap;
 	uint64_t seq;
-	seenset seen;
+	vcs_oidset seen;       /* the commits queued so far */
 	block *blocks;         /* subject mode: records not in the cache */
 	vcs_str scratch;       /* subject mode: the record being built */
 	int cached;            /* subject mode and served: use the cache */
@@ -109,7 +104,6 @@ struct vcs_revwalk {
 };
 
 static int queue(vcs_revwalk *w, const pmdb_oid *oid);
-static int seen_add(seenset *s, const pmdb_oid *oid);
 
 /* start_epoch -- a cached walk's pool state (invariant 5): a new epoch if
  * the pool changed since the last walk looked; without a stat, no
@@ -244,8 +238,7 @@ vcs_revwalk_free(vcs_revwalk *w)
 		return;
 	pmdb_view_release(w->guard);
 	free(w->h);
-	free(w->seen.slots);
-	free(w->seen.used);
+	vcs_oidset_free(&w->seen);
 	while (w->blocks) {
 		block *b = w->blocks;
 
@@ -471,7 +464,7 @@ queue(vcs_revwalk *w, const pmdb_oid *oid)
 	const uint8_t *rec = NULL;
 	long long date;
 	size_t i;
-	int rc = seen_add(&w->seen, oid);
+	int rc = vcs_oidset_add(&w->seen, oid);
 
 	if (rc < 0)
 		return vcs_seterr(rc, "walking history: out of memory");
@@ -544,53 +537,4 @@ vcs_revwalk_abbrev(vcs_revwalk *w, const pmdb_oid *oid, int minlen, char *buf)
 	}
 	__atomic_store_n(stamp, want | (strlen(buf) & 0xff), __ATOMIC_RELAXED);
 	return 0;
-}
-
-/* seen_slot -- home slot of an id: its first 8 bytes (ids are hashes) */
-static size_t
-seen_slot(const seenset *s, const pmdb_oid *oid)
-{
-	uint64_t k;
-
-	memcpy(&k, oid->id, sizeof(k));
-	return (size_t)k & (s->cap - 1);
-}
-
-/* seen_add -- insert; 1 if new, 0 if present, PMDB_ENOMEM */
-static int
-seen_add(seenset *s, const pmdb_oid *oid)
-{
-	size_t j;
-
-	if (2 * (s->n + 1) > s->cap) {
-		seenset g = { NULL, NULL, s->cap ? 2 * s->cap : 1024, 0 };
-
-		g.slots = malloc(g.cap * sizeof(*g.slots));
-		g.used = calloc(g.cap, 1);
-		if (!g.slots || !g.used) {
-			free(g.slots);
-			free(g.used);
-			return PMDB_ENOMEM;
-		}
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->used[i])
-				continue;
-			for (j = seen_slot(&g, &s->slots[i]); g.used[j];
-			     j = (j + 1) & (g.cap - 1))
-				;
-			g.slots[j] = s->slots[i];
-			g.used[j] = 1;
-		}
-		g.n = s->n;
-		free(s->slots);
-		free(s->used);
-		*s = g;
-	}
-	for (j = seen_slot(s, oid); s->used[j]; j = (j + 1) & (s->cap - 1))
-		if (!memcmp(&s->slots[j], oid, sizeof(*oid)))
-			return 0;
-	s->slots[j] = *oid;
-	s->used[j] = 1;
-	s->n++;
-	return 1;
 }

@@ -73,8 +73,8 @@ check log --bogus
 check log -Z
 check log --onel                # no prefixes for revision options
 check log -h
-# path limiting is not supported yet: "--" is a usage error, not a rev
-expect_rc 129 bash -c "cd '$p' && '$PMVCS' log -- f 2>/dev/null"
+# paths after "--" limit the log (rd_log_limit.sh compares the output)
+check log -- f
 check show --bogus
 check show -h
 check rev-parse -h

@@ -279,6 +279,7 @@ int cmd_init(pmvcs_ctx *ctx);
 int cmd_commit(pmvcs_ctx *ctx);
 int cmd_log(pmvcs_ctx *ctx);
 int cmd_show(pmvcs_ctx *ctx);
+int cmd_rev_list(pmvcs_ctx *ctx);
 int cmd_cat_file(pmvcs_ctx *ctx);
 int cmd_ls_tree(pmvcs_ctx *ctx);
 int cmd_rev_parse(pmvcs_ctx *ctx);

@@ -378,11 +378,11 @@ select_paths(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 	     const commit_opts *co, vcs_wt_list *wt)
 {
 	vcs_wt_list head_l = VCS_WT_LIST_INIT, sel = VCS_WT_LIST_INIT;
-	vcs_pathspec ps;
+	vcs_pathsel ps;
 	const char *bad;
 	size_t k = 0;
 	int ret = -1;
-	int rc = vcs_pathspec_init(&ps, vcs_pathspec_prefix(repo->worktree,
+	int rc = vcs_pathsel_init(&ps, vcs_pathsel_prefix(repo->worktree,
 							    ctx->cwd),
 				   co->paths, co->npaths);
 
@@ -393,10 +393,10 @@ select_paths(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 	if (!rc && hs->born)
 		rc = vcs_tree_flatten(repo, NULL, &hs->tree, &head_l);
 	if (!rc)
-		rc = vcs_pathspec_select(&ps, &head_l, wt, &sel);
+		rc = vcs_pathsel_select(&ps, &head_l, wt, &sel);
 	if (rc)
 		ret = pmvcs_report(ctx, rc, "commit", 0);
-	while (!rc && (bad = vcs_pathspec_unmatched(&ps, &k))) {
+	while (!rc && (bad = vcs_pathsel_unmatched(&ps, &k))) {
 		fprintf(ctx->err, "error: pathspec '%s' did not match any "
 			"file(s) known to git\n", bad);
 		ret = PMVCS_EXIT_DIFF;
@@ -406,7 +406,7 @@ select_paths(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 		*wt = sel;
 		sel = (vcs_wt_list)VCS_WT_LIST_INIT;
 	}
-	vcs_pathspec_free(&ps);
+	vcs_pathsel_free(&ps);
 	vcs_wt_list_free(&head_l);
 	vcs_wt_list_free(&sel);
 	return ret;

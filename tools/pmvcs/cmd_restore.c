@@ -48,7 +48,7 @@ source_tree(pmvcs_ctx *ctx, vcs_repo *repo, const char *spec, int checkout,
  *  differs from it. Call before the files are written. */
 static int
 count_changed(vcs_repo *repo, const vcs_wt_list *head, const vcs_wt_list *src,
-	      vcs_pathspec *ps, size_t *out)
+	      vcs_pathsel *ps, size_t *out)
 {
 	vcs_status st;
 	int rc;
@@ -63,7 +63,7 @@ count_changed(vcs_repo *repo, const vcs_wt_list *head, const vcs_wt_list *src,
 		const vcs_wt_entry *e = &src->e[i], *h;
 		int dirty = 0;
 
-		if (!vcs_pathspec_match(ps, e->path))
+		if (!vcs_pathsel_match(ps, e->path))
 			continue;
 		h = vcs_wt_find(head, e->path, e->len);
 		for (size_t k = 0; k < st.ntracked && !dirty; k++)
@@ -88,7 +88,7 @@ pmvcs_restore_paths(pmvcs_ctx *ctx, const char *spec, char **paths,
 	pmdb_oid tree;
 	vcs_wt_list head = VCS_WT_LIST_INIT, src = VCS_WT_LIST_INIT;
 	vcs_checkout_result res = { 0 };
-	vcs_pathspec ps = { 0 };
+	vcs_pathsel ps = { 0 };
 	const char *iostats = pmvcs_getenv(ctx, "PMVCS_IO_STATS");
 	const char *prefix, *bad;
 	vcs_file_io *io = NULL;
@@ -100,13 +100,13 @@ pmvcs_restore_paths(pmvcs_ctx *ctx, const char *spec, char **paths,
 	if (!repo)
 		return PMVCS_EXIT_FATAL;
 	/* pathspecs are relative to the command's cwd, as git's */
-	prefix = vcs_pathspec_prefix(repo->worktree, ctx->cwd);
+	prefix = vcs_pathsel_prefix(repo->worktree, ctx->cwd);
 	if (guess && n > 1 && !vcs_revparse(repo, paths[0], &tree)) {
 		spec = paths[0];
 		paths++;
 		n--;
 	}
-	rc = vcs_pathspec_init(&ps, prefix, paths, n);
+	rc = vcs_pathsel_init(&ps, prefix, paths, n);
 	if (rc == PMDB_EINVAL) {
 		fprintf(ctx->err, "fatal: %s\n", vcs_errmsg());
 		ret = PMVCS_EXIT_FATAL;
@@ -134,7 +134,7 @@ pmvcs_restore_paths(pmvcs_ctx *ctx, const char *spec, char **paths,
 		vcs_file_io_print(ctx->err, io);
 	vcs_file_io_free(io);
 	if (rc == PMDB_ENOTFOUND) {
-		while ((bad = vcs_pathspec_unmatched(&ps, &k)))
+		while ((bad = vcs_pathsel_unmatched(&ps, &k)))
 			fprintf(ctx->err, "error: pathspec '%s' did not match any "
 				"file(s) known to git\n", bad);
 		ret = PMVCS_EXIT_DIFF;
@@ -154,7 +154,7 @@ pmvcs_restore_paths(pmvcs_ctx *ctx, const char *spec, char **paths,
 	}
 out:
 	vcs_checkout_result_clear(&res);
-	vcs_pathspec_free(&ps);
+	vcs_pathsel_free(&ps);
 	vcs_wt_list_free(&head);
 	vcs_wt_list_free(&src);
 	vcs_repo_free(repo);

@@ -1,8 +1,9 @@
 /*
  * diff_options.c -- the diff output options that diff and show share (and
- * that log -p will): one callback so that each keeps git's rule that the
- * last output kind named decides ("--stat -p" prints both, "-p --stat"
- * the stat alone).
+ * log): one callback so that each keeps git's rule: the patch is the
+ * default only while no output kind is named, and a -p given is kept
+ * ("--stat -p" and "-p --stat" both print the stat, then the patch;
+ * "--stat" alone the stat).
  */
 #include <string.h>
 
@@ -20,7 +21,7 @@ pmvcs_diff_format_cb(const pmvcs_option *opt, const char *arg, int unset,
 	(void)arg;
 	(void)err;
 	if (!strcmp(name, "patch")) {
-		o->patch = !unset;
+		o->patch = unset ? 0 : 2;       /* 2: asked for, not default */
 		return 0;
 	}
 	if (!strcmp(name, "stat"))
@@ -29,7 +30,7 @@ pmvcs_diff_format_cb(const pmvcs_option *opt, const char *arg, int unset,
 		o->name_only = !unset;
 	else if (!strcmp(name, "name-status"))
 		o->name_status = !unset;
-	if (!unset)     /* a summary replaces the patch unless -p follows */
+	if (!unset && o->patch != 2)    /* replaces the default patch */
 		o->patch = 0;
 	return 0;
 }

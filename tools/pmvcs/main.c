@@ -23,6 +23,7 @@ static const pmvcs_cmd_def commands[] = {
 	{ "init", cmd_init, "Create an empty repository and its pool" },
 	{ "commit", cmd_commit, "Record a snapshot of the whole working tree" },
 	{ "log", cmd_log, "Show commit logs" },
+	{ "rev-list", cmd_rev_list, "List commits (and objects) of a revision walk" },
 	{ "show", cmd_show, "Show a commit (with its diff), tree, blob or tag" },
 	{ "cat-file", cmd_cat_file, "Print an object's type, size or content" },
 	{ "ls-tree", cmd_ls_tree, "List the contents of a tree" },

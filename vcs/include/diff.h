@@ -61,9 +61,11 @@ typedef struct vcs_diff_opts {
 	int full_index;        /**< --full-index: whole ids */
 	vcs_diff_stat *acc;    /**< per-file counts are appended here when
 	                            non-NULL (needed for stat) */
+	const struct vcs_pathspec *ps; /**< vcs_diff_trees: only the paths
+	                            it selects (log -- PATH); NULL: all */
 } vcs_diff_opts;
 
-#define VCS_DIFF_OPTS_INIT { 3, 1, 0, 0, 0, 0, 0, 0, NULL }
+#define VCS_DIFF_OPTS_INIT { 3, 1, 0, 0, 0, 0, 0, 0, NULL, NULL }
 
 /* ------------------------------------------------------------------ */
 /* Diffing                                                             */

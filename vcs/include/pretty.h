@@ -65,6 +65,13 @@ typedef struct vcs_pretty_opts {
 	vcs_date date;         /**< --date: %ad %cd, Date: lines */
 	int date_given;        /**< --date was given (reference's default
 	                            is short) */
+	const struct vcs_decor *decor; /**< refs for %d %D and decorate
+	                            (decorate.h); NULL: none shown */
+	int decorate;          /**< --decorate: " (refs)" after the id in
+	                            the named formats */
+	int boundary;          /**< a --boundary commit: git's "- " mark
+	                            before the id, and "-" as %m */
+	int left;              /**< left of A...B: "<" as %m (else ">") */
 } vcs_pretty_opts;
 
 /**

@@ -1,7 +1,7 @@
 /*
  * undo.h -- moving a branch back and putting files back: the machinery of
  * reset (vcs/reset.c), and of restore, checkout <rev> -- <path> and
- * commit <path> (pathspecs: vcs/pathspec.c).
+ * commit <path> (pathspecs: vcs/pathsel.c).
  *
  * There is no index (docs/undo.md): the "index" of git's commands is
  * HEAD's tree here, so reset --soft and --mixed both only move the
@@ -59,55 +59,55 @@ int vcs_reset_hard(vcs_repo *repo, struct vcs_file_io *io,
 		   const char *ident, const char *msg, vcs_checkout_result *res);
 
 /* ------------------------------------------------------------------ */
-/* Pathspecs (vcs/pathspec.c)                                          */
+/* Path selection (vcs/pathsel.c)                                      */
 /* ------------------------------------------------------------------ */
 
 /** A command's pathspecs, made root-relative. */
-typedef struct vcs_pathspec {
+typedef struct vcs_pathsel {
 	char **items;          /**< owned: root-relative, "" = everything */
 	char **orig;           /**< borrowed: as the user wrote them */
 	int *glob;             /**< item holds a wildcard (* ? [) */
 	unsigned char *hit;    /**< matched something (set by match) */
 	size_t n;
-} vcs_pathspec;
+} vcs_pathsel;
 
 /**
- * vcs_pathspec_init -- args (relative to prefix, the cwd below the root:
+ * vcs_pathsel_init -- args (relative to prefix, the cwd below the root:
  * "" or "dir/sub") as git reads pathspecs: "." and ".." resolved, a
  * trailing "/" dropped. @return 0, PMDB_EINVAL (a path leaves the work
  * tree; message "'<arg>' is outside repository"), PMDB_ENOMEM.
  */
-int vcs_pathspec_init(vcs_pathspec *ps, const char *prefix, char **args,
+int vcs_pathsel_init(vcs_pathsel *ps, const char *prefix, char **args,
 		      size_t n);
-void vcs_pathspec_free(vcs_pathspec *ps);
+void vcs_pathsel_free(vcs_pathsel *ps);
 /** vcs_path_normalize -- prefix/arg (root-relative prefix, "" at the
  *  root) with "." and ".." resolved and no empty or trailing components,
  *  as a new string the caller frees; NULL with *outside set when it
  *  leaves the work tree, NULL alone when out of memory. */
 char *vcs_path_normalize(const char *prefix, const char *arg, int *outside);
-/** vcs_pathspec_prefix -- the part of cwd (absolute) below worktree, the
- *  prefix for vcs_pathspec_init: "" at the root or outside it; points
+/** vcs_pathsel_prefix -- the part of cwd (absolute) below worktree, the
+ *  prefix for vcs_pathsel_init: "" at the root or outside it; points
  *  into cwd. */
-const char *vcs_pathspec_prefix(const char *worktree, const char *cwd);
+const char *vcs_pathsel_prefix(const char *worktree, const char *cwd);
 
-/** vcs_pathspec_match -- does the root-relative path match an item (the
+/** vcs_pathsel_match -- does the root-relative path match an item (the
  *  path itself, a directory above it, or a wildcard pattern where '*'
  *  crosses '/', as git's)? Marks the items that match in ps->hit. */
-int vcs_pathspec_match(vcs_pathspec *ps, const char *path);
+int vcs_pathsel_match(vcs_pathsel *ps, const char *path);
 
-/** vcs_pathspec_unmatched -- the first item that matched nothing (its
+/** vcs_pathsel_unmatched -- the first item that matched nothing (its
  *  original text), or NULL. */
-const char *vcs_pathspec_unmatched(const vcs_pathspec *ps, size_t *from);
+const char *vcs_pathsel_unmatched(const vcs_pathsel *ps, size_t *from);
 
 /**
- * vcs_pathspec_select -- commit <paths>: the entries of head (HEAD's tree
+ * vcs_pathsel_select -- commit <paths>: the entries of head (HEAD's tree
  * flattened) whose paths match no item of ps, and the entries of wt (the
  * scanned working tree) whose paths match one, into out (empty), sorted.
  * A matching path HEAD has and the working tree lacks is left out (its
  * deletion is committed). Entries keep their ids and stat data; ps->hit
  * is set from both lists. @return 0, PMDB_ENOMEM.
  */
-int vcs_pathspec_select(vcs_pathspec *ps, const vcs_wt_list *head,
+int vcs_pathsel_select(vcs_pathsel *ps, const vcs_wt_list *head,
 			const vcs_wt_list *wt, vcs_wt_list *out);
 
 /**
@@ -121,7 +121,7 @@ int vcs_pathspec_select(vcs_pathspec *ps, const vcs_wt_list *head,
  */
 int vcs_restore_paths(vcs_repo *repo, struct vcs_file_io *io,
 		      const vcs_wt_list *head, const vcs_wt_list *source,
-		      vcs_pathspec *ps, int no_overlay,
+		      vcs_pathsel *ps, int no_overlay,
 		      vcs_checkout_result *res);
 
 #endif /* VCS_UNDO_H */
