@@ -78,13 +78,28 @@ fe__find(fe_state *s, const pmdb_oid *oid)
 	return pmdb_oid_is_zero(&e->oid) ? NULL : e;
 }
 
-/** fe__marked -- 1 if oid has a mark. */
+/** fe__named -- marked, or excluded and referenced by id. */
 int
-fe__marked(fe_state *s, const pmdb_oid *oid)
+fe__named(fe_state *s, const pmdb_oid *oid)
 {
 	fe_obj *e = fe__find(s, oid);
 
-	return e && (e->flags & FE_MARKED);
+	if (e && (e->flags & FE_MARKED))
+		return 1;
+	return e && s->o->ref_excluded && (e->flags & FE_UNINT) ? 2 : 0;
+}
+
+/** fe__put_ref -- how the stream names a named object. */
+void
+fe__put_ref(fe_state *s, const pmdb_oid *oid)
+{
+	char h[PMDB_OID_HEXMAX + 1];
+	fe_obj *e = fe__find(s, oid);
+
+	if (e && (e->flags & FE_MARKED))
+		fprintf(s->out, ":%u", e->mark);
+	else
+		fputs(pmdb_oid_fmt(h, oid, s->repo->algo), s->out);
 }
 
 /** fe__obj -- the table entry of oid, created when absent (NULL on OOM:
@@ -424,6 +439,12 @@ write_refs(fe_state *s)
 			fe_obj *e = fe__find(s, &r->oid);
 			if (e && (e->flags & FE_MARKED) && e->mark != r->last_mark)
 				fprintf(s->out, "reset %s\nfrom :%u\n\n", r->name, e->mark);
+			else if (fe__named(s, &r->oid) == 2) {
+				/* its history is all excluded: set it by id */
+				fprintf(s->out, "reset %s\nfrom ", r->name);
+				fe__put_ref(s, &r->oid);
+				fputs("\n\n", s->out);
+			}
 		}
 	}
 	return 0;

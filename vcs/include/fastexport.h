@@ -41,6 +41,11 @@ typedef struct fe_opts {
 	int no_data;                /**< --no-data: blobs by id, not written */
 	int use_done;               /**< --use-done-feature: "feature done"
 	                             *   first, "done" last, only on success */
+	int ref_excluded;           /**< --reference-excluded-parents: a
+	                             *   parent, ref or tag target excluded by a
+	                             *   negative revision is named by its id
+	                             *   ("from <id>"), so the stream applies on
+	                             *   top of a repository that has it */
 	FILE *out, *err;
 } fe_opts;
 
