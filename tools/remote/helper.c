@@ -535,7 +535,9 @@ export(void)
 	if (pipe2(p, O_CLOEXEC) < 0)
 		rh_die("pipe: %s", strerror(errno));
 	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	pid_t pid = rh_spawn(argv, H.repo, p[0], null, -1);
+	/* its refusals are reported as git words them, below */
+	FILE *errs = tmpfile();
+	pid_t pid = rh_spawn(argv, H.repo, p[0], null, errs ? fileno(errs) : -1);
 	close(p[0]);
 	close(null);
 	FILE *to = fdopen(p[1], "w");
@@ -567,17 +569,33 @@ export(void)
 	int rc = rh_wait(pid);
 	if (!done)
 		rh_die("git's fast-export stream ended early");
+	if (errs) {
+		char buf[4096];
+		rewind(errs);
+		while (fgets(buf, sizeof(buf), errs))
+			if (strncmp(buf, "warning: Not updating ", 22))
+				fputs(buf, stderr);
+		fclose(errs);
+	}
 	show_ref(&after);
 	for (const char *n = names.p; n && *n; n += strlen(n) + 1) {
 		char b[130], a[130];
 		ref_value(before.p, n, b, sizeof(b));
 		ref_value(after.p, n, a, sizeof(a));
-		if (!rc || (rc == 1 && strcmp(a, b)))
+		if (!rc || (rc == 1 && strcmp(a, b))) {
 			printf("ok %s\n", n);
-		else if (rc == 1)
-			printf("error %s non-fast-forward\n", n);
-		else
+		} else if (rc == 1) {
+			/* git's words (transport-helper.c): "fetch first" when
+			 * it lacks the tip it would have to merge */
+			char *probe[] = { "git", "cat-file", "-e", b, NULL };
+			rh_buf none = { 0 };
+			int have = b[0] && !rh_capture(probe, NULL, &none, 1);
+			free(none.p);
+			printf("error %s %s\n", n, have ? "non-fast forward" :
+			       "fetch first");
+		} else {
 			printf("error %s pmvcs fast-import failed\n", n);
+		}
 	}
 	out("\n");
 	fflush(stdout);
