@@ -418,6 +418,10 @@ import(const char *first)
 
 	if (!argv)
 		rh_die("out of memory");
+	/* git's fast-import must fail if we die before the end, not read an
+	 * empty stream as nothing to do: "done" is then required */
+	out("feature done\n");
+	fflush(stdout);
 	argv[argc++] = H.pmvcs;
 	argv[argc++] = "fast-export";
 	argv[argc++] = "--reference-excluded-parents";
@@ -468,7 +472,7 @@ import(const char *first)
 	if (fclose(to) || rh_wait(fpid))
 		rh_die("git fast-import failed");
 	import_tags(&tags);
-	out("feature done\ndone\n");
+	out("done\n");
 	fflush(stdout);
 	for (size_t i = 4; i < argc; i++)
 		free(argv[i]);
