@@ -430,6 +430,16 @@ write_refs(fe_state *s)
 	for (size_t i = 0; i < s->norder; i++)
 		if (fe__export_commit(s, &s->order[i].oid, &s->refs[s->order[i].ref]) < 0)
 			return -1;
+	/* refs whose history is all excluded: set by id, last ref first as
+	 * git does (it walks its list of extra refs backwards) */
+	for (size_t i = s->nrefs; i-- > 0;) {
+		fe_ref *r = &s->refs[i];
+		if (r->type == PMDB_OBJ_COMMIT && fe__named(s, &r->oid) == 2) {
+			fprintf(s->out, "reset %s\nfrom ", r->name);
+			fe__put_ref(s, &r->oid);
+			fputs("\n\n", s->out);
+		}
+	}
 	for (size_t i = 0; i < s->nrefs; i++) {
 		fe_ref *r = &s->refs[i];
 		if (r->type == PMDB_OBJ_TAG) {
@@ -439,12 +449,7 @@ write_refs(fe_state *s)
 			fe_obj *e = fe__find(s, &r->oid);
 			if (e && (e->flags & FE_MARKED) && e->mark != r->last_mark)
 				fprintf(s->out, "reset %s\nfrom :%u\n\n", r->name, e->mark);
-			else if (fe__named(s, &r->oid) == 2) {
-				/* its history is all excluded: set it by id */
-				fprintf(s->out, "reset %s\nfrom ", r->name);
-				fe__put_ref(s, &r->oid);
-				fputs("\n\n", s->out);
-			}
+
 		}
 	}
 	return 0;

@@ -27,6 +27,12 @@ run() {
 	git -C "$G" fast-import --quiet <"$T/small.fe"
 	git -C "$G" symbolic-ref HEAD "refs/heads/$MAIN"
 	[ "$how" = served ] && srv_start "$P"
+	# what a fetch sends: the excluded history named by id, as git does
+	for range in "$MAIN ^$MAIN~3" "$MAIN ^$MAIN~1" "--all ^$MAIN"; do
+		expect_eq "$how: fast-export --reference-excluded-parents $range" \
+			"$(git -C "$G" fast-export --reference-excluded-parents $range)" \
+			"$(pmvcs -C "$P" fast-export --reference-excluded-parents $range)"
+	done
 
 	# clone both ways: same refs, same ids
 	git clone -q "pmvcs::$P" "$W/c1"
