@@ -392,7 +392,9 @@ fe__export_tag(fe_state *s, fe_ref *r)
 	}
 	if (type == PMDB_OBJ_BLOB && export_blob(s, &t.object) < 0)
 		goto out;
-	if (!fe__named(s, &t.object)) {
+	/* git names a tag's target by mark only, whatever
+	 * --reference-excluded-parents says */
+	if (fe__named(s, &t.object) != 1) {
 		if (s->o->tag_filtered == FE_TAGF_ABORT) {
 			fe__fail(s, "tag %s tags unexported object; use "
 				 "--tag-of-filtered-object=<mode> to handle it", r->name);
@@ -404,7 +406,7 @@ fe__export_tag(fe_state *s, fe_ref *r)
 	if ((mlen = tag_message_len(s, r, &t)) < 0)
 		goto out;
 	fprintf(s->out, "tag %s\nfrom ", name);
-	fe__put_ref(s, &t.object);
+	fe__put_ref(s, &t.object);      /* a mark (above) */
 	fputc('\n', s->out);
 	if (t.tagger)
 		fprintf(s->out, "tagger %s\n", t.tagger);

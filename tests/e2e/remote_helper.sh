@@ -28,7 +28,8 @@ run() {
 	git -C "$G" symbolic-ref HEAD "refs/heads/$MAIN"
 	[ "$how" = served ] && srv_start "$P"
 	# what a fetch sends: the excluded history named by id, as git does
-	for range in "$MAIN ^$MAIN~3" "$MAIN ^$MAIN~1" "--all ^$MAIN"; do
+	for range in "$MAIN ^$MAIN~3" "$MAIN ^$MAIN~1" \
+		"--tag-of-filtered-object=drop --all ^$MAIN"; do
 		expect_eq "$how: fast-export --reference-excluded-parents $range" \
 			"$(git -C "$G" fast-export --reference-excluded-parents $range)" \
 			"$(pmvcs -C "$P" fast-export --reference-excluded-parents $range)"

@@ -426,6 +426,8 @@ import(const char *first)
 	argv[argc++] = "fast-export";
 	argv[argc++] = "--reference-excluded-parents";
 	argv[argc++] = "--signed-tags=verbatim";
+	/* a tag of a commit git has is left out; import_tags() copies it */
+	argv[argc++] = "--tag-of-filtered-object=drop";
 	argv[argc++] = strdup(first);
 	rh_add(&refs, first, strlen(first) + 1);
 	while (rh_line(&in, &line) == 1 && line.len) {
@@ -474,7 +476,7 @@ import(const char *first)
 	import_tags(&tags);
 	out("done\n");
 	fflush(stdout);
-	for (size_t i = 4; i < argc; i++)
+	for (size_t i = 5; i < argc; i++)
 		free(argv[i]);
 	free(argv);
 	free(line.p);
