@@ -265,6 +265,8 @@ int cmd_fast_export(pmvcs_ctx *ctx);
 int cmd_server(pmvcs_ctx *ctx);
 int cmd_config(pmvcs_ctx *ctx);
 int cmd_check_ignore(pmvcs_ctx *ctx);
+int cmd_remote(pmvcs_ctx *ctx);
+int cmd_fetch(pmvcs_ctx *ctx);
 
 /* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
 

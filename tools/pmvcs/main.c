@@ -42,6 +42,8 @@ static const pmvcs_cmd_def commands[] = {
 	{ "server", cmd_server, "Start, stop or query the resident pool server" },
 	{ "config", cmd_config, "Get and set git configuration options" },
 	{ "check-ignore", cmd_check_ignore, "Debug gitignore / exclude files" },
+	{ "remote", cmd_remote, "Manage the git remotes (git is the transport)" },
+	{ "fetch", cmd_fetch, "Fetch a git remote's branches and tags" },
 };
 
 /* pmvcs_cmd_find -- the command named name, or NULL */

@@ -1,0 +1,179 @@
+/*
+ * remote_git.c -- git as pmvcs's transport: running git, the mirror of a
+ * remote, and a fetch through it (remote_git.h).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "fastimport.h"
+#include "remote_git.h"
+
+int
+pmvcs_git(pmvcs_ctx *ctx, int in, int out, const char *const *args,
+	  int wait, pid_t *pidp)
+{
+	const char *argv[64];
+	size_t n = 0;
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int rc, null = -1;
+
+	argv[n++] = "git";
+	while (*args && n < 63)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	fflush(ctx->out);
+	fflush(ctx->err);
+	if (in < 0 && (in = null = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+		return pmvcs_fatal(ctx, "/dev/null: %s", strerror(errno)), -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in, 0);
+	posix_spawn_file_actions_adddup2(&fa, out >= 0 ? out : ctx->out_fd, 1);
+	posix_spawn_file_actions_adddup2(&fa, ctx->err_fd, 2);
+	posix_spawn_file_actions_addchdir_np(&fa, ctx->cwd);
+	rc = posix_spawnp(&pid, "git", &fa, NULL, (char *const *)argv,
+			  ctx->envp);
+	posix_spawn_file_actions_destroy(&fa);
+	if (null >= 0)
+		close(null);
+	if (rc) {
+		pmvcs_fatal(ctx, "cannot run git: %s", strerror(rc));
+		return -1;
+	}
+	if (!wait) {
+		*pidp = pid;
+		return 0;
+	}
+	return pmvcs_git_wait(pid);
+}
+
+int
+pmvcs_git_wait(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 128;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+int
+pmvcs_remote_mirror(const char *root, const char *name, char *buf,
+		    size_t size)
+{
+	int n = snprintf(buf, size, "%s/%s/remotes/%s.git", root, VCS_DOTDIR,
+			 name);
+
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+const char *
+pmvcs_remote_url(pmvcs_ctx *ctx, const char *name)
+{
+	const vcs_config *cfg;
+	char key[512];
+
+	if (pmvcs_config(ctx, &cfg))
+		return NULL;
+	snprintf(key, sizeof(key), "remote.%s.url", name);
+	const vcs_config_entry *e = vcs_config_get(cfg, key);
+	return e ? e->value : NULL;
+}
+
+/** read_fd -- fi_read_fn over a pipe. */
+static ssize_t
+read_fd(void *c, void *buf, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(*(int *)c, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+int
+pmvcs_remote_fetch(pmvcs_ctx *ctx, vcs_repo *repo, const char *root,
+		   const char *name, const char *url, const char *msg)
+{
+	char m[4096], gd[4200], marks[4300], next[4300], im[4400], ex[4400];
+	char spec[1024];
+	struct stat st;
+	int rc;
+
+	if (pmvcs_remote_mirror(root, name, m, sizeof(m)) < 0)
+		return pmvcs_fatal(ctx, "remote %s: path too long", name);
+	snprintf(gd, sizeof(gd), "--git-dir=%s", m);
+	if (stat(m, &st) < 0) {
+		char dir[4200];
+		snprintf(dir, sizeof(dir), "%s/%s/remotes", root, VCS_DOTDIR);
+		(void)mkdir(dir, 0777);
+		const char *init[] = { "init", "-q", "--bare", m, NULL };
+		if ((rc = pmvcs_git(ctx, -1, ctx->err_fd, init, 1, NULL)))
+			return rc < 0 ? PMVCS_EXIT_FATAL : rc;
+	}
+	/* git speaks to the remote: its messages, its exit code */
+	const char *fetch[] = { gd, "fetch", "--quiet", "--prune", "--force",
+		url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*",
+		NULL };
+	if ((rc = pmvcs_git(ctx, -1, ctx->err_fd, fetch, 1, NULL)))
+		return rc < 0 ? PMVCS_EXIT_FATAL : rc;
+
+	/* the mirror into the pool: what the marks name is there already */
+	snprintf(marks, sizeof(marks), "%s/pmvcs.marks", m);
+	snprintf(next, sizeof(next), "%s/pmvcs.marks.new", m);
+	snprintf(im, sizeof(im), "--import-marks=%s", marks);
+	snprintf(ex, sizeof(ex), "--export-marks=%s", next);
+	snprintf(spec, sizeof(spec), "--refspec=refs/heads/*:refs/remotes/%s/*",
+		 name);
+	int have = stat(marks, &st) == 0;
+	const char *exp[] = { gd, "fast-export", "--signed-tags=verbatim",
+		"--reencode=no", spec, ex, "--all", have ? im : NULL, NULL };
+	int p[2];
+	pid_t pid;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return pmvcs_fatal(ctx, "pipe: %s", strerror(errno));
+	rc = pmvcs_git(ctx, -1, p[1], exp, 0, &pid);
+	close(p[1]);
+	if (rc) {
+		close(p[0]);
+		return PMVCS_EXIT_FATAL;
+	}
+	fi_opts o;
+	memset(&o, 0, sizeof(o));
+	o.cwd = ctx->cwd;
+	o.out = ctx->out;
+	o.err = ctx->err;
+	o.quiet = 1;
+	o.force = 1;            /* remote-tracking refs follow the remote */
+	o.import_marks = have ? marks : NULL;
+	o.reflog_msg = msg;
+	vcs_str ident = VCS_STR_INIT;
+	if (!vcs_ident_make(&ident, "COMMITTER", pmvcs_getenv, ctx))
+		o.reflog_ident = (const char *)ident.data;
+	rc = fi_import(repo, &o, read_fd, &p[0]);
+	vcs_str_free(&ident);
+	close(p[0]);
+	int grc = pmvcs_git_wait(pid);
+	if (rc)
+		return rc;
+	if (grc)
+		return pmvcs_fatal(ctx, "git fast-export of remote %s failed "
+				   "(exit %d)", name, grc);
+	/* the pool has all the new marks name: git may now rely on them */
+	if (rename(next, marks) < 0)
+		return pmvcs_fatal(ctx, "%s: %s", marks, strerror(errno));
+	return 0;
+}
