@@ -267,6 +267,7 @@ int cmd_config(pmvcs_ctx *ctx);
 int cmd_check_ignore(pmvcs_ctx *ctx);
 int cmd_remote(pmvcs_ctx *ctx);
 int cmd_fetch(pmvcs_ctx *ctx);
+int cmd_push(pmvcs_ctx *ctx);
 
 /* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
 

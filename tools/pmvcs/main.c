@@ -44,6 +44,7 @@ static const pmvcs_cmd_def commands[] = {
 	{ "check-ignore", cmd_check_ignore, "Debug gitignore / exclude files" },
 	{ "remote", cmd_remote, "Manage the git remotes (git is the transport)" },
 	{ "fetch", cmd_fetch, "Fetch a git remote's branches and tags" },
+	{ "push", cmd_push, "Push refs to a git remote" },
 };
 
 /* pmvcs_cmd_find -- the command named name, or NULL */

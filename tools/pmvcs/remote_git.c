@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fastexport.h"
 #include "fastimport.h"
 #include "remote_git.h"
 
@@ -176,4 +177,163 @@ pmvcs_remote_fetch(pmvcs_ctx *ctx, vcs_repo *repo, const char *root,
 	if (rename(next, marks) < 0)
 		return pmvcs_fatal(ctx, "%s: %s", marks, strerror(errno));
 	return 0;
+}
+
+/** Exclusions of an export: "^<id>" of each remote-tracking ref. */
+typedef struct excl {
+	char **v;
+	size_t n;
+	pmdb_hash_algo algo;
+	int nomem;
+} excl;
+
+static int
+add_excl(const char *name, const pmdb_oid *oid, const char *target, void *c)
+{
+	excl *e = c;
+	char h[PMDB_OID_HEXMAX + 2];
+
+	(void)name;
+	if (target && *target)
+		return 0;
+	h[0] = '^';
+	pmdb_oid_fmt(h + 1, oid, e->algo);
+	char **v = realloc(e->v, (e->n + 1) * sizeof(*v));
+	if (!v || !(v[e->n] = strdup(h))) {
+		if (v)
+			e->v = v;
+		e->nomem = 1;
+		return 1;
+	}
+	e->v = v;
+	e->n++;
+	return 0;
+}
+
+/** copy_tag -- an annotated tag as it is (same bytes, same id) into the
+ *  mirror, and its ref: the stream leaves out a tag of a commit the
+ *  remote already has (git's fast-export would too). 0 or exit code. */
+static int
+copy_tag(pmvcs_ctx *ctx, vcs_repo *repo, const char *gd, const char *ref)
+{
+	pmdb_oid oid;
+	pmdb_otype type;
+	pmdb_buf b = PMDB_BUF_INIT;
+	char hex[PMDB_OID_HEXMAX + 1];
+	int p[2], rc;
+	pid_t pid;
+
+	if (pmdb_ref_resolve(repo->env, ref, &oid, NULL) ||
+	    pmdb_object_read(repo->env, &oid, &type, &b))
+		return pmvcs_fatal(ctx, "cannot read %s", ref);
+	if (type != PMDB_OBJ_TAG) {
+		pmdb_buf_free(&b);
+		return 0;
+	}
+	pmdb_oid_fmt(hex, &oid, repo->algo);
+	const char *hash[] = { gd, "hash-object", "-t", "tag", "-w",
+			       "--literally", "--stdin", NULL };
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null < 0 || pipe2(p, O_CLOEXEC) < 0) {
+		pmdb_buf_free(&b);
+		if (null >= 0)
+			close(null);
+		return pmvcs_fatal(ctx, "pipe: %s", strerror(errno));
+	}
+	rc = pmvcs_git(ctx, p[0], null, hash, 0, &pid);
+	close(p[0]);
+	close(null);
+	if (!rc) {
+		const uint8_t *d = b.data;
+		size_t left = b.len;
+		while (left) {
+			ssize_t w = write(p[1], d, left);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			d += w;
+			left -= (size_t)w;
+		}
+	}
+	close(p[1]);
+	pmdb_buf_free(&b);
+	if (rc || pmvcs_git_wait(pid))
+		return pmvcs_fatal(ctx, "cannot copy %s into the mirror", ref);
+	const char *upd[] = { gd, "update-ref", ref, hex, NULL };
+	if (pmvcs_git(ctx, -1, -1, upd, 1, NULL))
+		return PMVCS_EXIT_FATAL;
+	return 0;
+}
+
+int
+pmvcs_remote_export(pmvcs_ctx *ctx, vcs_repo *repo, const char *mirror,
+		    const char *name, const char *const *refs, size_t n)
+{
+	char gd[4200], prefix[600];
+	excl e = { .algo = repo->algo };
+	int rc = PMVCS_EXIT_FATAL, p[2];
+	pid_t pid;
+
+	snprintf(gd, sizeof(gd), "--git-dir=%s", mirror);
+	snprintf(prefix, sizeof(prefix), "refs/remotes/%s/", name);
+	if (pmdb_ref_foreach(repo->env, prefix, add_excl, &e) || e.nomem) {
+		pmvcs_fatal(ctx, "listing %s: out of memory", prefix);
+		goto out;
+	}
+	const char **revs = malloc((n + e.n + 1) * sizeof(*revs));
+	if (!revs) {
+		pmvcs_fatal(ctx, "out of memory");
+		goto out;
+	}
+	memcpy(revs, refs, n * sizeof(*revs));
+	for (size_t i = 0; i < e.n; i++)
+		revs[n + i] = e.v[i];
+	const char *imp[] = { gd, "fast-import", "--quiet", "--force", NULL };
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		free(revs);
+		pmvcs_fatal(ctx, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	if (pmvcs_git(ctx, p[0], -1, imp, 0, &pid)) {
+		close(p[0]);
+		close(p[1]);
+		free(revs);
+		goto out;
+	}
+	close(p[0]);
+	FILE *to = fdopen(p[1], "w");
+	fe_opts o;
+	memset(&o, 0, sizeof(o));
+	o.cwd = ctx->cwd;
+	o.revs = revs;
+	o.nrevs = n + e.n;
+	o.ref_excluded = 1;
+	o.signed_tags = FE_SIGNED_VERBATIM;
+	o.tag_filtered = FE_TAGF_DROP;
+	o.use_done = 1;
+	o.out = to;
+	o.err = ctx->err;
+	int frc = to ? fe_export(repo, &o) : PMVCS_EXIT_FATAL;
+	if (to)
+		fclose(to);
+	else
+		close(p[1]);
+	int grc = pmvcs_git_wait(pid);
+	free(revs);
+	if (frc)
+		rc = frc;
+	else if (grc)
+		rc = pmvcs_fatal(ctx, "git fast-import into %s failed (exit %d)",
+				 mirror, grc);
+	else
+		rc = 0;
+	for (size_t i = 0; !rc && i < n; i++)
+		if (!strncmp(refs[i], "refs/tags/", 10))
+			rc = copy_tag(ctx, repo, gd, refs[i]);
+out:
+	for (size_t i = 0; i < e.n; i++)
+		free(e.v[i]);
+	free(e.v);
+	return rc;
 }

@@ -53,4 +53,15 @@ const char *pmvcs_remote_url(pmvcs_ctx *ctx, const char *name);
 int pmvcs_remote_fetch(pmvcs_ctx *ctx, vcs_repo *repo, const char *root,
 		       const char *name, const char *url, const char *msg);
 
+/**
+ * pmvcs_remote_export -- the history of refs (full names, n of them)
+ * into the mirror of remote name, under the same names (forced: the
+ * mirror's refs are scratch for the push that follows), leaving out what
+ * the remote-tracking refs refs/remotes/<name>/ already hold (named by
+ * id: the mirror has it, it came from there).
+ * @return 0, or the exit code after the message.
+ */
+int pmvcs_remote_export(pmvcs_ctx *ctx, vcs_repo *repo, const char *mirror,
+			const char *name, const char *const *refs, size_t n);
+
 #endif /* PMVCS_REMOTE_GIT_H */
