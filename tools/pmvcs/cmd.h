@@ -268,6 +268,7 @@ int cmd_check_ignore(pmvcs_ctx *ctx);
 int cmd_remote(pmvcs_ctx *ctx);
 int cmd_fetch(pmvcs_ctx *ctx);
 int cmd_push(pmvcs_ctx *ctx);
+int cmd_clone(pmvcs_ctx *ctx);
 
 /* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
 

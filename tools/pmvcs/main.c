@@ -45,6 +45,7 @@ static const pmvcs_cmd_def commands[] = {
 	{ "remote", cmd_remote, "Manage the git remotes (git is the transport)" },
 	{ "fetch", cmd_fetch, "Fetch a git remote's branches and tags" },
 	{ "push", cmd_push, "Push refs to a git remote" },
+	{ "clone", cmd_clone, "Clone a git repository into a new pmvcs one" },
 };
 
 /* pmvcs_cmd_find -- the command named name, or NULL */
