@@ -128,7 +128,7 @@ set_up(pmvcs_ctx *sub, const char *dir, const char *url)
 	if (!(repo = pmvcs_open_repo(sub)))
 		return PMVCS_EXIT_FATAL;
 	snprintf(msg, sizeof(msg), "clone: from %s", url);
-	if ((rc = pmvcs_remote_fetch(sub, repo, dir, "origin", url, msg)))
+	if ((rc = pmvcs_remote_fetch(sub, repo, dir, "origin", url, NULL)))
 		goto out;
 	remote_head(sub, url, head, sizeof(head));
 	snprintf(ref, sizeof(ref), "refs/remotes/origin/%s", head);

@@ -34,6 +34,14 @@ fetch(pmvcs_ctx *ctx, const char *const *usage, vcs_repo **repo,
 		OPT_END()
 	};
 
+	/* git's reflog message: "fetch" and the arguments as given */
+	char msg[1024] = "fetch";
+	for (int i = 1; i < ctx->argc; i++) {
+		size_t l = strlen(msg);
+		snprintf(msg + l, sizeof(msg) - l, " %s", ctx->argv[i]);
+	}
+	size_t ml = strlen(msg);
+	snprintf(msg + ml, sizeof(msg) - ml, ": fast-forward");
 	if ((n = pmvcs_parse(ctx, opts, usage, 0)) < 0)
 		return PMVCS_EXIT_USAGE;
 	if (n > 1)
@@ -46,9 +54,6 @@ fetch(pmvcs_ctx *ctx, const char *const *usage, vcs_repo **repo,
 		return no_remote(ctx, *name);
 	if (!(*repo = pmvcs_open_repo(ctx)))
 		return PMVCS_EXIT_FATAL;
-	char msg[600];
-	snprintf(msg, sizeof(msg), "fetch%s%s: fast-forward", n ? " " : "",
-		 n ? *name : "");
 	return pmvcs_remote_fetch(ctx, *repo, root, *name, url, msg);
 }
 

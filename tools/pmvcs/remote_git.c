@@ -162,7 +162,7 @@ pmvcs_remote_fetch(pmvcs_ctx *ctx, vcs_repo *repo, const char *root,
 	o.import_marks = have ? marks : NULL;
 	o.reflog_msg = msg;
 	vcs_str ident = VCS_STR_INIT;
-	if (!vcs_ident_make(&ident, "COMMITTER", pmvcs_getenv, ctx))
+	if (msg && !vcs_ident_make(&ident, "COMMITTER", pmvcs_getenv, ctx))
 		o.reflog_ident = (const char *)ident.data;
 	rc = fi_import(repo, &o, read_fd, &p[0]);
 	vcs_str_free(&ident);

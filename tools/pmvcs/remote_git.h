@@ -44,7 +44,8 @@ const char *pmvcs_remote_url(pmvcs_ctx *ctx, const char *name);
  * pmvcs_remote_fetch -- bring the remote's branches into
  * refs/remotes/<name>/ and its tags into refs/tags/ of repo: the mirror
  * (created when missing) fetched from url by git, then exported into the
- * pool; refs change in one transaction, each logged with msg.
+ * pool; refs change in one transaction, each logged with msg (NULL: not
+ * logged, as git clone leaves the remote-tracking refs).
  * @return 0, or the exit code after the message (git's own, or pmvcs's).
  * Persistence: objects and refs as fi_import; the mirror's marks file
  * moves only after the pool committed, so a crash between the two makes
