@@ -4,7 +4,9 @@
  * remote "origin": init, remote add, fetch (remote_git.h), then the
  * remote's HEAD branch checked out, as git clone does.
  */
+#define _GNU_SOURCE     /* pipe2 */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +70,7 @@ remote_head(pmvcs_ctx *ctx, const char *url, char *buf, size_t size)
 	pid_t pid;
 
 	buf[0] = '\0';
-	if (pipe(p) < 0)
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return;
 	if (pmvcs_git(ctx, -1, p[1], args, 0, &pid)) {
 		close(p[0]);

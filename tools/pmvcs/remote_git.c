@@ -22,20 +22,24 @@ int
 pmvcs_git(pmvcs_ctx *ctx, int in, int out, const char *const *args,
 	  int wait, pid_t *pidp)
 {
-	const char *argv[64];
 	size_t n = 0;
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
 	int rc, null = -1;
 
-	argv[n++] = "git";
-	while (*args && n < 63)
-		argv[n++] = *args++;
-	argv[n] = NULL;
+	while (args[n])
+		n++;
+	const char **argv = malloc((n + 2) * sizeof(*argv));
+	if (!argv)
+		return pmvcs_fatal(ctx, "out of memory"), -1;
+	argv[0] = "git";
+	memcpy(argv + 1, args, (n + 1) * sizeof(*argv));
 	fflush(ctx->out);
 	fflush(ctx->err);
-	if (in < 0 && (in = null = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+	if (in < 0 && (in = null = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+		free(argv);
 		return pmvcs_fatal(ctx, "/dev/null: %s", strerror(errno)), -1;
+	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in, 0);
 	posix_spawn_file_actions_adddup2(&fa, out >= 0 ? out : ctx->out_fd, 1);
@@ -44,6 +48,7 @@ pmvcs_git(pmvcs_ctx *ctx, int in, int out, const char *const *args,
 	rc = posix_spawnp(&pid, "git", &fa, NULL, (char *const *)argv,
 			  ctx->envp);
 	posix_spawn_file_actions_destroy(&fa);
+	free(argv);
 	if (null >= 0)
 		close(null);
 	if (rc) {
