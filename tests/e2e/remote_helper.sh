@@ -18,6 +18,18 @@ refs_in() { command git -C "$1" for-each-ref --format='%(objectname) %(refname)'
 # marks DIR: lines of the clone's helper marks file
 marks() { wc -l <"$1/.git/pmvcs/origin/git.marks"; }
 
+# same_push WHAT W P G: `git push` in the pmvcs clone c1 and in the git
+# clone c2 fail alike: same exit code, same words (the URLs aside)
+same_push() {
+	local m1 m2 r1 r2
+	set +e
+	m1=$(git -C "$2/c1" push 2>&1); r1=$?
+	m2=$(git -C "$2/c2" push 2>&1); r2=$?
+	set -e
+	expect_eq "$1: exit" "$r2" "$r1"
+	expect_eq "$1" "${m2//$4/URL}" "${m1//pmvcs::$3/URL}"
+}
+
 run() {
 	local how=$1 P=$T/$1/p G=$T/$1/g.git W=$T/$1 rc
 	mkdir -p "$W"
@@ -81,20 +93,9 @@ run() {
 		echo ours >"$W/$c/ours.txt"; git -C "$W/$c" add ours.txt
 		git -C "$W/$c" commit -q -m ours
 	done
-	local m1 m2 r1 r2
-	set +e
-	m1=$(git -C "$W/c1" push 2>&1); r1=$?
-	m2=$(git -C "$W/c2" push 2>&1); r2=$?
-	set -e
-	expect_eq "$how: fetch first exit" "$r2" "$r1"
-	expect_eq "$how: fetch first" "${m2//$G/URL}" "${m1//pmvcs::$P/URL}"
+	same_push "$how: fetch first" "$W" "$P" "$G"
 	git -C "$W/c1" fetch -q; git -C "$W/c2" fetch -q
-	set +e
-	m1=$(git -C "$W/c1" push 2>&1); r1=$?
-	m2=$(git -C "$W/c2" push 2>&1); r2=$?
-	set -e
-	expect_eq "$how: non-fast-forward exit" "$r2" "$r1"
-	expect_eq "$how: non-fast-forward" "${m2//$G/URL}" "${m1//pmvcs::$P/URL}"
+	same_push "$how: non-fast-forward" "$W" "$P" "$G"
 	git -C "$W/c1" push -q --force
 	expect_eq "$how: forced" "$(git -C "$W/c1" rev-parse HEAD)" "$(pmvcs -C "$P" rev-parse "$MAIN")"
 

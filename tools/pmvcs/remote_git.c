@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -65,14 +64,7 @@ pmvcs_git(pmvcs_ctx *ctx, int in, int out, const char *const *args,
 int
 pmvcs_git_wait(pid_t pid)
 {
-	int st;
-
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return 128;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	return vcs_wait_exit(pid);
 }
 
 int

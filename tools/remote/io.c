@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "remote.h"
+#include "vcs.h"
 
 void
 rh_die(const char *fmt, ...)
@@ -167,14 +167,7 @@ rh_spawn(char *const argv[], const char *dir, int in, int out, int err)
 int
 rh_wait(pid_t pid)
 {
-	int st;
-
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return 128;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	return vcs_wait_exit(pid);
 }
 
 /** run -- argv in dir with data on stdin (NULL: /dev/null), stdout into
