@@ -145,7 +145,7 @@ cmd_push(pmvcs_ctx *ctx)
 	push_spec *v = calloc(ns, sizeof(*v));
 	const char **srcs = calloc(ns, sizeof(*srcs));
 	const char **args = calloc(ns + 8, sizeof(*args));
-	char (*specs)[2 * PMDB_REF_NAME_MAX + 4] = calloc(ns, sizeof(*specs));
+	char (*specs)[2 * PMDB_REF_NAME_MAX + 40] = calloc(ns, sizeof(*specs));
 	size_t nsrc = 0, na = 0;
 	rc = 0;
 	if (!v || !srcs || !args || !specs) {
