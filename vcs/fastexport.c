@@ -78,13 +78,28 @@ fe__find(fe_state *s, const pmdb_oid *oid)
 	return pmdb_oid_is_zero(&e->oid) ? NULL : e;
 }
 
-/** fe__marked -- 1 if oid has a mark. */
+/** fe__named -- marked, or excluded and referenced by id. */
 int
-fe__marked(fe_state *s, const pmdb_oid *oid)
+fe__named(fe_state *s, const pmdb_oid *oid)
 {
 	fe_obj *e = fe__find(s, oid);
 
-	return e && (e->flags & FE_MARKED);
+	if (e && (e->flags & FE_MARKED))
+		return 1;
+	return e && s->o->ref_excluded && (e->flags & FE_UNINT) ? 2 : 0;
+}
+
+/** fe__put_ref -- how the stream names a named object. */
+void
+fe__put_ref(fe_state *s, const pmdb_oid *oid)
+{
+	char h[PMDB_OID_HEXMAX + 1];
+	fe_obj *e = fe__find(s, oid);
+
+	if (e && (e->flags & FE_MARKED))
+		fprintf(s->out, ":%u", e->mark);
+	else
+		fputs(pmdb_oid_fmt(h, oid, s->repo->algo), s->out);
 }
 
 /** fe__obj -- the table entry of oid, created when absent (NULL on OOM:
@@ -415,6 +430,16 @@ write_refs(fe_state *s)
 	for (size_t i = 0; i < s->norder; i++)
 		if (fe__export_commit(s, &s->order[i].oid, &s->refs[s->order[i].ref]) < 0)
 			return -1;
+	/* refs whose history is all excluded: set by id, last ref first as
+	 * git does (it walks its list of extra refs backwards) */
+	for (size_t i = s->nrefs; i-- > 0;) {
+		fe_ref *r = &s->refs[i];
+		if (r->type == PMDB_OBJ_COMMIT && fe__named(s, &r->oid) == 2) {
+			fprintf(s->out, "reset %s\nfrom ", r->name);
+			fe__put_ref(s, &r->oid);
+			fputs("\n\n", s->out);
+		}
+	}
 	for (size_t i = 0; i < s->nrefs; i++) {
 		fe_ref *r = &s->refs[i];
 		if (r->type == PMDB_OBJ_TAG) {
@@ -424,6 +449,7 @@ write_refs(fe_state *s)
 			fe_obj *e = fe__find(s, &r->oid);
 			if (e && (e->flags & FE_MARKED) && e->mark != r->last_mark)
 				fprintf(s->out, "reset %s\nfrom :%u\n\n", r->name, e->mark);
+
 		}
 	}
 	return 0;

@@ -70,8 +70,11 @@ const char *fe__cause(int err);
 fe_obj *fe__obj(fe_state *s, const pmdb_oid *oid);
 /** fe__find -- the table entry of oid, or NULL if absent (no allocation). */
 fe_obj *fe__find(fe_state *s, const pmdb_oid *oid);
-/** fe__marked -- 1 if oid has a mark (written or imported), else 0. */
-int fe__marked(fe_state *s, const pmdb_oid *oid);
+/** fe__named -- 1 if oid has a mark, 2 if the stream names it by id
+ *  (excluded, with fe_opts.ref_excluded), else 0. */
+int fe__named(fe_state *s, const pmdb_oid *oid);
+/** fe__put_ref -- ":<mark>" or the id, as fe__named() says. */
+void fe__put_ref(fe_state *s, const pmdb_oid *oid);
 /** fe__read_commit -- vcs_commit_read() that reports its failure. */
 int fe__read_commit(fe_state *s, const pmdb_oid *oid, vcs_commit *c);
 

@@ -263,7 +263,7 @@ fe__export_commit(fe_state *s, const pmdb_oid *oid, fe_ref *ref)
 	memset(&p, 0, sizeof(p));
 	if (fe__read_commit(s, oid, &c) < 0)
 		return -1;
-	if (c.nparents && fe__marked(s, &c.parents[0])) {
+	if (c.nparents && fe__named(s, &c.parents[0])) {
 		if (fe__read_commit(s, &c.parents[0], &p) < 0)
 			goto out;
 		base = &p.tree;
@@ -278,7 +278,7 @@ fe__export_commit(fe_state *s, const pmdb_oid *oid, fe_ref *ref)
 			goto out;
 	int has_from = 0;
 	for (size_t i = 0; i < c.nparents; i++)
-		has_from |= fe__marked(s, &c.parents[i]);
+		has_from |= fe__named(s, &c.parents[i]) != 0;
 	fe_obj *e = fe__obj(s, oid);   /* the walk created it: no allocation */
 	if (!e) {
 		fe__fail(s, "out of memory");
@@ -295,10 +295,11 @@ fe__export_commit(fe_state *s, const pmdb_oid *oid, fe_ref *ref)
 		goto out;
 	int first = 1;
 	for (size_t i = 0; i < c.nparents; i++) {
-		fe_obj *pe = fe__find(s, &c.parents[i]);
-		if (!pe || !(pe->flags & FE_MARKED))
+		if (!fe__named(s, &c.parents[i]))
 			continue;
-		fprintf(s->out, "%s :%u\n", first ? "from" : "merge", pe->mark);
+		fprintf(s->out, "%s ", first ? "from" : "merge");
+		fe__put_ref(s, &c.parents[i]);
+		fputc('\n', s->out);
 		first = 0;
 	}
 	if (put_changes(s) < 0)
@@ -391,8 +392,9 @@ fe__export_tag(fe_state *s, fe_ref *r)
 	}
 	if (type == PMDB_OBJ_BLOB && export_blob(s, &t.object) < 0)
 		goto out;
-	fe_obj *e = fe__find(s, &t.object);
-	if (!e || !(e->flags & FE_MARKED)) {
+	/* git names a tag's target by mark only, whatever
+	 * --reference-excluded-parents says */
+	if (fe__named(s, &t.object) != 1) {
 		if (s->o->tag_filtered == FE_TAGF_ABORT) {
 			fe__fail(s, "tag %s tags unexported object; use "
 				 "--tag-of-filtered-object=<mode> to handle it", r->name);
@@ -403,7 +405,9 @@ fe__export_tag(fe_state *s, fe_ref *r)
 	}
 	if ((mlen = tag_message_len(s, r, &t)) < 0)
 		goto out;
-	fprintf(s->out, "tag %s\nfrom :%u\n", name, e->mark);
+	fprintf(s->out, "tag %s\nfrom ", name);
+	fe__put_ref(s, &t.object);      /* a mark (above) */
+	fputc('\n', s->out);
 	if (t.tagger)
 		fprintf(s->out, "tagger %s\n", t.tagger);
 	fprintf(s->out, "data %lld\n", mlen);

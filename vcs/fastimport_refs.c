@@ -430,7 +430,8 @@ fi_publish(fi_state *s, int final)
 			vcs_ref_change c = { .name = b->name, .oid = &b->tip,
 					     .expect = expect,
 					     .ident = s->o->reflog_ident,
-					     .msg = "fast-import" };
+					     .msg = s->o->reflog_msg ?
+					    s->o->reflog_msg : "fast-import" };
 			rc = vcs_ref_update(s->repo, s->txn, &c);
 		}
 		if (rc < 0) {
@@ -449,7 +450,8 @@ fi_publish(fi_state *s, int final)
 				     .expect = t->orig_absent ? PMDB_EXPECT_ABSENT :
 					       &t->orig,
 				     .ident = s->o->reflog_ident,
-				     .msg = "fast-import" };
+				     .msg = s->o->reflog_msg ?
+					    s->o->reflog_msg : "fast-import" };
 		rc = vcs_ref_update(s->repo, s->txn, &c);
 		if (rc < 0) {
 			return fi_fail(s, "updating %s: %s", (char *)s->path2.data,

@@ -327,6 +327,10 @@ int cmd_merge(pmvcs_ctx *ctx);
  *  markers (cmd_commit.c). ctx->argv holds commit's options.
  *  @return the exit code, after the messages. */
 int pmvcs_commit_merge(pmvcs_ctx *ctx, vcs_repo *repo);
+int cmd_remote(pmvcs_ctx *ctx);
+int cmd_fetch(pmvcs_ctx *ctx);
+int cmd_push(pmvcs_ctx *ctx);
+int cmd_clone(pmvcs_ctx *ctx);
 
 /* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
 

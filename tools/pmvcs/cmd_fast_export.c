@@ -78,6 +78,9 @@ cmd_fast_export(pmvcs_ctx *ctx)
 			   "import marks from this file"),
 		OPT_BOOL(0, "use-done-feature", &o.use_done, "use the done "
 			 "feature to terminate the stream"),
+		OPT_BOOL(0, "reference-excluded-parents", &o.ref_excluded,
+			 "reference parents which are not in fast-export stream "
+			 "by object id"),
 		OPT_BOOL(0, "data", &data, "write blob data (--no-data: name "
 			 "blobs by id)"),
 		OPT_END()

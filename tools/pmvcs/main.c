@@ -48,6 +48,10 @@ static const pmvcs_cmd_def commands[] = {
 	{ "merge-file", cmd_merge_file, "Run a three-way file merge" },
 	{ "merge", cmd_merge, "Join two or more development histories together" },
 	{ "merge-base", cmd_merge_base, "Find as good common ancestors as possible for a merge" },
+	{ "remote", cmd_remote, "Manage the git remotes (git is the transport)" },
+	{ "fetch", cmd_fetch, "Fetch a git remote's branches and tags" },
+	{ "push", cmd_push, "Push refs to a git remote" },
+	{ "clone", cmd_clone, "Clone a git repository into a new pmvcs one" },
 };
 
 /* pmvcs_cmd_find -- the command named name, or NULL */

@@ -41,6 +41,12 @@ typedef struct fe_opts {
 	int no_data;                /**< --no-data: blobs by id, not written */
 	int use_done;               /**< --use-done-feature: "feature done"
 	                             *   first, "done" last, only on success */
+	int ref_excluded;           /**< --reference-excluded-parents: a
+	                             *   parent or ref excluded by a negative
+	                             *   revision is named by its id (a tag's
+	                             *   target is not, as in git)
+	                             *   ("from <id>"), so the stream applies on
+	                             *   top of a repository that has it */
 	FILE *out, *err;
 } fe_opts;
 

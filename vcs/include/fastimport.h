@@ -80,6 +80,9 @@ typedef struct fi_opts {
 	const char *reflog_ident; /**< "Name <email> <time> <tz>" logging
 	                               each ref update as "fast-import" (git's
 	                               message), or NULL: no reflog entries */
+	const char *reflog_msg;   /**< the entries' message instead of
+	                               "fast-import" (pmvcs fetch: git's
+	                               "fetch: fast-forward"), or NULL */
 } fi_opts;
 
 /**

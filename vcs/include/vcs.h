@@ -239,6 +239,11 @@ const char *vcs_msg_skip_blank(const char *m, size_t *n);
  *  never the process's (a server runs many commands at once). */
 typedef const char *(*vcs_getenv_fn)(void *ctx, const char *name);
 
+/** vcs_wait_exit -- wait for child pid: its exit code, 128 + the signal
+ *  that killed it, or 128 when it cannot be waited for (vcs/proc.c).
+ *  Threads: any. */
+int vcs_wait_exit(int pid);
+
 /**
  * vcs_ident_make -- build "Name <email> <epoch> <+hhmm>" for role
  * "AUTHOR" or "COMMITTER" from GIT_<role>_NAME/_EMAIL/_DATE (dates in
