@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "bigblob.h"
 #include "file_io.h"
 #include "diff.h"
 #include "worktree.h"
@@ -73,9 +74,11 @@ put_cb(void *arg, vcs_wt_entry *e, const vcs_str *data)
 
 /** store_blobs -- put every scanned file into txn (skipping files whose
  *  cached id is already stored); fills the oids. Files are read in
- *  batches through io while the previous batch is hashed and stored. */
+ *  batches through io while the previous batch is hashed and stored;
+ *  files of at least big bytes are streamed in as chunked blobs. */
 static int
-store_blobs(vcs_repo *repo, vcs_file_io *io, pmdb_txn *txn, vcs_wt_list *l)
+store_blobs(vcs_repo *repo, vcs_file_io *io, pmdb_txn *txn, vcs_wt_list *l,
+	    uint64_t big)
 {
 	vcs_wt_entry **v = malloc((l->n ? l->n : 1) * sizeof(*v));
 	size_t n = 0;
@@ -88,9 +91,15 @@ store_blobs(vcs_repo *repo, vcs_file_io *io, pmdb_txn *txn, vcs_wt_list *l)
 		if (e->have_oid && pmdb_txn_has(txn, &e->oid) == 1)
 			continue;
 		e->have_oid = 0; /* hashed again from what is read */
+		if (e->mode != VCS_MODE_LINK && e->size >= big) {
+			if ((rc = vcs_big_put_file(repo, txn, e)))
+				goto out;
+			continue;
+		}
 		v[n++] = e;
 	}
 	rc = vcs_wt_read_many(repo, io, v, n, put_cb, txn);
+out:
 	free(v);
 	return rc;
 }
@@ -99,7 +108,7 @@ store_blobs(vcs_repo *repo, vcs_file_io *io, pmdb_txn *txn, vcs_wt_list *l)
  *  mode lines for parent -> tree. Failures only shorten the output. */
 static void
 print_summary(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
-	      const pmdb_oid *tree, const vcs_wt_list *now)
+	      const pmdb_oid *tree, const vcs_wt_list *now, uint64_t big)
 {
 	vcs_diff_opts o = VCS_DIFF_OPTS_INIT;
 	vcs_diff_stat acc = VCS_DIFF_STAT_INIT;
@@ -109,6 +118,7 @@ print_summary(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 
 	o.patch = 0;
 	o.acc = &acc;
+	o.big = big;
 	if (vcs_diff_trees(repo, hs->born ? &hs->tree : NULL, tree, &o, &out,
 			   &files) != 0)
 		goto out;
@@ -285,6 +295,7 @@ cmd_commit(pmvcs_ctx *ctx)
 	head_state hs;
 	pmdb_oid tree, commit;
 	commit_opts co = { 0, 0, NULL, NULL };
+	uint64_t big;
 	int rc, ret;
 	char hex[PMDB_OID_HEXMAX + 1];
 
@@ -318,6 +329,7 @@ cmd_commit(pmvcs_ctx *ctx)
 		rc = vcs_wtcache_apply(repo, &wt);
 	if (rc)
 		goto fail;
+	big = pmvcs_big_threshold(ctx);
 	rc = pmdb_txn_begin(repo->env, &txn);
 	if (rc) {
 		vcs_seterr_pmdb(rc, "starting a transaction");
@@ -325,7 +337,7 @@ cmd_commit(pmvcs_ctx *ctx)
 	}
 	rc = vcs_file_io_open_env(&io, pmvcs_getenv, ctx);
 	if (!rc)
-		rc = store_blobs(repo, io, txn, &wt);
+		rc = store_blobs(repo, io, txn, &wt, big);
 	if (!rc)
 		rc = vcs_tree_build(repo, txn, &wt, &tree);
 	if (rc)
@@ -385,7 +397,7 @@ cmd_commit(pmvcs_ctx *ctx)
 		!strncmp(hs.ref, "refs/heads/", 11) ? hs.ref + 11 : hs.ref,
 		hs.born ? "" : " (root-commit)", hex,
 		line.data ? (char *)line.data : "");
-	print_summary(ctx, repo, &hs, &tree, &wt);
+	print_summary(ctx, repo, &hs, &tree, &wt, big);
 	goto out;
 fail:
 	pmvcs_fatal(ctx, "%s", vcs_errmsg());

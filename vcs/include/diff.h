@@ -61,9 +61,13 @@ typedef struct vcs_diff_opts {
 	int full_index;        /**< --full-index: whole ids */
 	vcs_diff_stat *acc;    /**< per-file counts are appended here when
 	                            non-NULL (needed for stat) */
+	uint64_t big;          /**< pool blobs of at least this size are
+	                            binary, never read (git's
+	                            core.bigFileThreshold rule); 0 =
+	                            VCS_BIG_THRESHOLD_DEFAULT */
 } vcs_diff_opts;
 
-#define VCS_DIFF_OPTS_INIT { 3, 1, 0, 0, 0, 0, 0, 0, NULL }
+#define VCS_DIFF_OPTS_INIT { 3, 1, 0, 0, 0, 0, 0, 0, NULL, 0 }
 
 /* ------------------------------------------------------------------ */
 /* Diffing                                                             */
@@ -79,6 +83,9 @@ typedef struct vcs_diff_side {
 	                            (working tree; a symlink's target), else
 	                            NULL: read from the pool by oid */
 	size_t len;            /**< bytes at data */
+	int unread;            /**< a big work-tree file left unread (git:
+	                            over core.bigFileThreshold): binary, of
+	                            len bytes, oid known; data is NULL */
 } vcs_diff_side;
 
 /**
