@@ -601,12 +601,18 @@ pmdb_txn__flush_written(struct pmdb_txn *txn)
 		struct txn_ext *x = &txn->ext[i];
 		uint8_t *base = env->view->ext[x->ext].base;
 		uint64_t from = x->flushed > x->start ? x->flushed : x->start;
+		/* an extent the txn moved past: also the pages prefault_ahead
+		 * mapped beyond its records (up to a record and 2 MiB each) */
+		uint64_t to = i + 1 < txn->next ?
+			      env->view->extab->ent[x->ext].size : x->end;
 
-		if (x->end <= from)
+		if (to <= from)
 			continue;
-		pmdb_pool__flush(env, base + from, x->end - from);
-		pmdb_pool__drain(env);
-		pmdb_big__unmap(base + from, x->end - from);
+		if (x->end > from) {
+			pmdb_pool__flush(env, base + from, x->end - from);
+			pmdb_pool__drain(env);
+		}
+		pmdb_big__unmap(base + from, to - from);
 		x->flushed = x->end;
 	}
 }
