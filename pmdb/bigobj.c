@@ -15,10 +15,9 @@
  *  3. Pages a stream is done with are unmapped (MADV_DONTNEED on the
  *     pool's shared mapping): the bytes stay in the file (msync path) or
  *     the media (DAX) and a later touch faults them back, so this is
- *     never a correctness step. A chunk written in a txn is unmapped
- *     before commit: its stores reach the page cache (or the media's
- *     cache lines) either way, and commit's flush of the range still
- *     covers them.
+ *     never a correctness step. What a txn wrote is flushed and drained
+ *     first (pmdb_txn__flush_written), so that commit's flush need not
+ *     fault those pages back in to flush them.
  */
 #include <stdio.h>
 #include <stdlib.h>
