@@ -51,7 +51,7 @@ extern "C" {
 /** Version of this API and of the on-pool format it writes. */
 #define PMDB_VERSION_MAJOR 0
 #define PMDB_VERSION_MINOR 1
-#define PMDB_FORMAT_VERSION 2
+#define PMDB_FORMAT_VERSION 3
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
@@ -126,7 +126,15 @@ typedef enum pmdb_otype {
 	 * pmdb_object_resolve_prefix(), and not counted in pmdb_stat.objects.
 	 * docs/format.md "reflog entry" has its grammar.
 	 */
-	PMDB_OBJ_LOG = 5
+	PMDB_OBJ_LOG = 5,
+	/**
+	 * A chunk of a big blob (not a git type): one piece of the content
+	 * of a blob written with pmdb_txn_stream_begin(), id hashed over
+	 * "chunk <size>\0<bytes>". Hidden like PMDB_OBJ_LOG; kept by
+	 * pmdb_env_gc() exactly when a kept blob lists it (docs/format.md
+	 * "chunked blob").
+	 */
+	PMDB_OBJ_CHUNK = 6
 } pmdb_otype;
 
 #define PMDB_OID_MAXLEN 32     /**< bytes in the largest id (SHA-256) */
@@ -611,6 +619,85 @@ int pmdb_txn_commit(pmdb_txn *txn);
  * used is reused by the next txn. Threads: only txn's thread.
  */
 void pmdb_txn_abort(pmdb_txn *txn);
+
+/* ------------------------------------------------------------------ */
+/* Streams: big objects in bounded memory                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A big blob is written and read piece by piece. pmdb_txn_stream_begin()
+ * stores it as content-addressed PMDB_OBJ_CHUNK records of
+ * PMDB_STREAM_CHUNK bytes (identical chunks, such as the zeros of a
+ * sparse file, are stored once) plus a manifest record under the blob's
+ * git id, which streams over "blob <size>\0" and the content: ids equal
+ * git's. pmdb_object_info() gives the blob's type and size;
+ * pmdb_object_read() and _view() of a chunked blob assemble it whole (memory
+ * = its size); pmdb_object_stream() reads any object a chunk at a time.
+ * The pool pages a stream writes or reads are unmapped once done with
+ * (the bytes stay in the pool), so the resident set stays near two
+ * chunks on the msync path (docs/design.md "Big blobs").
+ */
+#define PMDB_STREAM_CHUNK (8u << 20)   /**< bytes per chunk */
+
+typedef struct pmdb_wstream pmdb_wstream;
+typedef struct pmdb_rstream pmdb_rstream;
+
+/**
+ * pmdb_txn_stream_begin -- start writing an object of exactly size bytes
+ * into txn, in pieces (pmdb_stream_write), stored chunked.
+ * @param[in] txn   the txn; NULL: only hash (pmdb_stream_finish gives
+ *                  the id, nothing is stored), with algo.
+ * @param[in] algo  the id format when txn is NULL (else the env's).
+ * @param[in] type  PMDB_OBJ_BLOB (chunked storage is for blobs only).
+ * @param[out] out  the stream; end it with _finish or _abort.
+ * @return 0, PMDB_EINVAL (bad type or algo), PMDB_EBADTXN, PMDB_ENOMEM.
+ * Threads: txn's thread only, and no other put of txn until the stream
+ *  ends. Persistence: as pmdb_txn_put().
+ */
+int pmdb_txn_stream_begin(pmdb_txn *txn, pmdb_hash_algo algo,
+			  pmdb_otype type, uint64_t size, pmdb_wstream **out);
+
+/**
+ * pmdb_stream_write -- append len bytes (copied; data is free at return).
+ * @return 0, PMDB_EINVAL (more than size in all), and pmdb_txn_put()'s
+ *  codes (a failure poisons the txn; the stream must still be aborted).
+ */
+int pmdb_stream_write(pmdb_wstream *s, const void *data, size_t len);
+
+/**
+ * pmdb_stream_finish -- store the manifest (when the blob is new) and
+ * give the id; frees s in every case.
+ * @param[out] oid  the object's git id (may be NULL).
+ * @return 0, PMDB_EINVAL (fewer bytes written than size), pmdb_txn_put()'s
+ *  codes.
+ */
+int pmdb_stream_finish(pmdb_wstream *s, pmdb_oid *oid);
+
+/** pmdb_stream_abort -- drop s (its chunks stay in the txn, unreferenced
+ *  if it commits: gc frees them). NULL-safe. */
+void pmdb_stream_abort(pmdb_wstream *s);
+
+/**
+ * pmdb_object_stream -- open any committed object for reading in pieces:
+ * a chunked blob a chunk at a time, any other object in one piece.
+ * @param[out] type,size  may be NULL.
+ * @param[out] out        the stream; close with pmdb_stream_close().
+ * @return 0, PMDB_ENOTFOUND, PMDB_ECORRUPT (a bad manifest), PMDB_ENOMEM.
+ * Threads: safe, lock-free; one stream is used by one thread at a time.
+ */
+int pmdb_object_stream(pmdb_env *env, const pmdb_oid *oid, pmdb_otype *type,
+		       uint64_t *size, pmdb_rstream **out);
+
+/**
+ * pmdb_stream_read -- the next piece in *ptr and *len, valid until the next
+ * call on s; *len == 0 at the end.
+ * @return 0, PMDB_ECORRUPT (a chunk missing, of the wrong size, or its
+ *  checksum fails; named in pmdb_errdetail()), PMDB_ENOMEM.
+ */
+int pmdb_stream_read(pmdb_rstream *s, const void **ptr, size_t *len);
+
+/** pmdb_stream_close -- free s. NULL-safe. */
+void pmdb_stream_close(pmdb_rstream *s);
 
 /* ------------------------------------------------------------------ */
 /* Maintenance                                                         */

@@ -9,6 +9,7 @@
 #include "extent.h"
 #include "index.h"
 #include "ref.h"
+#include "bigobj.h"
 
 struct ck {
 	struct pmdb_env *env;
@@ -60,6 +61,14 @@ check_slot(struct ck *c, const struct pmdb_view *v, struct pmdb_slot *s,
 		report(c, "index", s->id, NULL, "index entry and record differ");
 		return;
 	}
+	if (r->flags & PMDB_REC_CHUNKED) {
+		char msg[256];
+
+		if (pmdb_big__check(env, v, r, flags & PMDB_CHECK_DATA, buf,
+				    msg, sizeof(msg)))
+			report(c, "object", s->id, NULL, msg);
+		return;
+	}
 	if (!(flags & PMDB_CHECK_DATA))
 		return;
 	if (pmdb_rec__load(env, r, buf)) {
@@ -71,6 +80,9 @@ check_slot(struct ck *c, const struct pmdb_view *v, struct pmdb_slot *s,
 	if (memcmp(id.id, s->id, env->hlen))
 		report(c, "object", s->id, NULL, "content does not hash to "
 		       "its id");
+	/* a big pool read whole would stay resident (bigobj.c (3)) */
+	if (r->stored_size >= PMDB_STREAM_CHUNK / 2)
+		pmdb_big__unmap(r, sizeof(*r) + r->stored_size);
 }
 
 /* check_ref -- a direct ref must name an existing object. */

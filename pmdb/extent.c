@@ -16,6 +16,7 @@
 #include "pool.h"
 #include "epoch.h"
 #include "extent.h"
+#include "bigobj.h"
 
 /* pmdb_extent__size -- the request size of a new extent when the pool's
  * extents hold held bytes and a record of minsize must fit: 1/4 of held,
@@ -240,6 +241,8 @@ pmdb_rec__load(struct pmdb_env *env, const struct pmdb_rec *r, pmdb_buf *buf)
 	char hex[PMDB_OID_HEXMAX + 1];
 	int rc;
 
+	if (r->flags & PMDB_REC_CHUNKED)
+		return pmdb_big__assemble(env, r, buf);
 	if ((rc = pmdb_buf__reserve(buf, r->raw_size)))
 		return rc;
 	if (r->flags & PMDB_REC_LZ4) {

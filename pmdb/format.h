@@ -27,6 +27,10 @@
                                             allocation, in its first chunk */
 #define PMDB_REC_MAGIC 0x5052u           /* "RP" */
 #define PMDB_REC_LZ4 0x1u                /* record flag: lz4-compressed */
+#define PMDB_REC_CHUNKED 0x2u            /* record flag: the stored bytes are
+                                            a chunked blob's manifest and
+                                            raw_size is the blob's size
+                                            (bigobj.c) */
 
 /* pmemobj type numbers of our allocations */
 enum { PMDB_T_ROOT = 0, PMDB_T_EXTAB = 1, PMDB_T_INDEX = 2,

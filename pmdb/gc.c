@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include "bigobj.h"
 #include "epoch.h"
 #include "pool.h"
 #include "extent.h"
@@ -29,7 +30,7 @@ struct gcstate {
 	struct pmdb_vext *next;      /* its reader view */
 	struct pmdb_pindex *nix;     /* new index */
 	uint64_t n_ext;              /* new extents in use */
-	uint64_t objects[6], raw[6], stored, compressed, kept, bytes;
+	uint64_t objects[7], raw[7], stored, compressed, kept, bytes;
 	uint64_t hint;               /* old committed bytes: bounds the copy */
 };
 
@@ -106,6 +107,21 @@ gc_copy(struct gcstate *g, const struct pmdb_rec *r)
 	if ((rc = gc_room(g, len, &x, &off)))
 		return rc;
 	memcpy(g->next[x].base + off, r, sizeof(*r) + r->stored_size);
+	if (r->stored_size >= PMDB_STREAM_CHUNK / 2) {
+		/* a big pool's copy would otherwise stay resident twice
+		 * (bigobj.c (3)): flush the copy so far now (the final
+		 * flush would fault it back in on the pmem path), unmap
+		 * both. next[x].tail counts the flushed bytes until the
+		 * swap sets the real tail. */
+		uint64_t from = g->next[x].tail;
+
+		pmdb_pool__flush(g->env, g->next[x].base + from,
+				 off + len - from);
+		pmdb_pool__drain(g->env);
+		g->next[x].tail = off + len;
+		pmdb_big__unmap(r, sizeof(*r) + r->stored_size);
+		pmdb_big__unmap(g->next[x].base + off, len);
+	}
 	g->nxt->ent[x].committed_tail = off + len;
 	pmdb_index__insert(g->nix, r->id, g->env->hlen,
 			   PMDB_META(r->type, r->raw_size), PMDB_LOC(x, off));
@@ -181,6 +197,33 @@ gc_swap(struct pmdb_env *env, PMEMoid nxt, PMEMoid nix,
 	return rc;
 }
 
+/* What keep_chunk marks: the verdict bits of gc_decide. */
+struct keep_chunks {
+	struct pmdb_env *env;
+	const struct pmdb_view *ov;
+	uint64_t *bits, *nkeep;
+};
+
+/* keep_chunk -- pmdb_big__each_chunk callback: keep one chunk (once). */
+static int
+keep_chunk(const uint8_t *id, void *ctx)
+{
+	struct keep_chunks *k = ctx;
+	struct pmdb_slot *s;
+	uint64_t meta, loc, i;
+
+	if (!(s = pmdb_index__find(k->ov, id, k->env->hlen, &meta, &loc)) ||
+	    !pmdb_index__visible(k->ov, loc) ||
+	    PMDB_META_TYPE(meta) != PMDB_OBJ_CHUNK)
+		return 0; /* missing: fsck reports it; gc keeps what is */
+	i = (uint64_t)(s - k->ov->index->slot);
+	if (!(k->bits[i / 64] >> (i % 64) & 1)) {
+		k->bits[i / 64] |= 1ULL << (i % 64);
+		++*k->nkeep;
+	}
+	return 0;
+}
+
 /* gc_decide -- call keep() for every visible object of view ov; set
  * bit i of *out for each slot i to keep; count visible and kept objects.
  * @return 0, PMDB_ENOMEM. */
@@ -201,12 +244,26 @@ gc_decide(struct pmdb_env *env, const struct pmdb_view *ov,
 		if (!s->loc || !pmdb_index__visible(ov, s->loc))
 			continue;
 		++*total;
+		/* a chunk lives as long as a kept blob lists it (below) */
+		if (PMDB_META_TYPE(s->meta) == PMDB_OBJ_CHUNK)
+			continue;
 		memset(&id, 0, sizeof(id));
 		memcpy(id.id, s->id, env->hlen);
 		if (!keep(&id, PMDB_META_TYPE(s->meta), ctx))
 			continue;
 		bits[i / 64] |= 1ULL << (i % 64);
 		++*nkeep;
+	}
+	for (uint64_t i = 0; i <= ov->mask; i++) {
+		struct pmdb_slot *s = &ov->index->slot[i];
+		struct keep_chunks k = { env, ov, bits, nkeep };
+		const struct pmdb_rec *r;
+
+		if ((bits[i / 64] >> (i % 64) & 1) &&
+		    PMDB_META_TYPE(s->meta) == PMDB_OBJ_BLOB &&
+		    !pmdb_rec__check(env, ov, s->loc, &r) &&
+		    (r->flags & PMDB_REC_CHUNKED))
+			pmdb_big__each_chunk(env, r, keep_chunk, &k);
 	}
 	*out = bits;
 	return 0;
@@ -288,8 +345,8 @@ pmdb_env_gc(pmdb_env *env, pmdb_keep_cb keep, void *ctx, pmdb_gc_stat *st)
 	}
 	/* The new store is durable before the root names it. */
 	for (uint64_t i = 0; i < g.n_ext; i++)
-		pmdb_pool__flush(env, g.next[i].base,
-				 g.nxt->ent[i].committed_tail);
+		pmdb_pool__flush(env, g.next[i].base + g.next[i].tail,
+				 g.nxt->ent[i].committed_tail - g.next[i].tail);
 	pmdb_pool__flush(env, g.nxt, sizeof(*g.nxt));
 	pmdb_pool__flush(env, g.nix, sizeof(*g.nix) +
 			 (sizeof(struct pmdb_slot) << bits));

@@ -163,7 +163,7 @@ pmdb_hash__object(pmdb_oid *out, pmdb_hash_algo algo, pmdb_otype type,
 		  const void *data, size_t len)
 {
 	static const char *const names[] = { "", "commit", "tree", "blob",
-					     "tag", "reflog" };
+					     "tag", "reflog", "chunk" };
 	char hdr[32];
 	int hlen, i = algo == PMDB_HASH_SHA256;
 	unsigned olen = 0;
@@ -200,4 +200,61 @@ pmdb_hash_object(pmdb_oid *out, pmdb_hash_algo algo, pmdb_otype type,
 		return pmdb__seterr(PMDB_EINVAL, "bad hash algo %d or type %d",
 				    (int)algo, (int)type);
 	return pmdb_hash__object(out, algo, type, data, len);
+}
+
+/* pmdb_hash__open -- start a streamed id of an object of len bytes (a
+ * context of its own: puts between the updates use the thread's).
+ * @return 0, PMDB_ENOMEM, PMDB_ERROR. */
+int
+pmdb_hash__open(void **out, pmdb_hash_algo algo, pmdb_otype type,
+		uint64_t len)
+{
+	static const char *const names[] = { "", "commit", "tree", "blob",
+					     "tag", "reflog", "chunk" };
+	char hdr[32];
+	int hlen, rc;
+	EVP_MD_CTX *ctx;
+
+	*out = NULL;
+	if (PMDB_UNLIKELY(rc = md_setup()))
+		return rc;
+	if (!(ctx = EVP_MD_CTX_new()))
+		return pmdb__seterr(PMDB_ENOMEM, "OpenSSL: no digest context");
+	hlen = fmt_header(hdr, names[type], len);
+	if (!EVP_DigestInit_ex2(ctx, algo == PMDB_HASH_SHA256 ? md_sha256 :
+				md_sha1, NULL) ||
+	    !EVP_DigestUpdate(ctx, hdr, (size_t)hlen + 1)) {
+		EVP_MD_CTX_free(ctx);
+		return pmdb__seterr(PMDB_ERROR, "OpenSSL digest failed");
+	}
+	*out = ctx;
+	return 0;
+}
+
+/* pmdb_hash__update -- hash len more bytes. @return 0, PMDB_ERROR. */
+int
+pmdb_hash__update(void *ctx, const void *data, size_t len)
+{
+	if (len && !EVP_DigestUpdate(ctx, data, len))
+		return pmdb__seterr(PMDB_ERROR, "OpenSSL digest failed");
+	return 0;
+}
+
+/* pmdb_hash__close -- the id (out NULL: just free). NULL-safe.
+ * @return 0, PMDB_ERROR. */
+int
+pmdb_hash__close(void *ctx, pmdb_oid *out)
+{
+	unsigned olen = 0;
+	int rc = 0;
+
+	if (!ctx)
+		return 0;
+	if (out) {
+		memset(out, 0, sizeof(*out));
+		if (!EVP_DigestFinal_ex(ctx, out->id, &olen))
+			rc = pmdb__seterr(PMDB_ERROR, "OpenSSL digest failed");
+	}
+	EVP_MD_CTX_free(ctx);
+	return rc;
 }

@@ -50,6 +50,11 @@ int pmdb_buf__reserve(pmdb_buf *buf, size_t n);
  */
 int pmdb_hash__object(pmdb_oid *out, pmdb_hash_algo algo, pmdb_otype type,
 		      const void *data, size_t len);
+/* streamed ids (bigobj.c): open, update, close (out NULL: discard) */
+int pmdb_hash__open(void **out, pmdb_hash_algo algo, pmdb_otype type,
+		    uint64_t len);
+int pmdb_hash__update(void *ctx, const void *data, size_t len);
+int pmdb_hash__close(void *ctx, pmdb_oid *out);
 
 /** pmdb_hash__valid -- 1 if algo is a known pmdb_hash_algo. */
 static inline int
@@ -58,11 +63,12 @@ pmdb_hash__valid(pmdb_hash_algo algo)
 	return algo == PMDB_HASH_SHA1 || algo == PMDB_HASH_SHA256;
 }
 
-/** pmdb_otype__valid -- 1 if type is commit, tree, blob, tag or reflog. */
+/** pmdb_otype__valid -- 1 if type is commit, tree, blob, tag, reflog or
+ *  chunk. */
 static inline int
 pmdb_otype__valid(pmdb_otype type)
 {
-	return type >= PMDB_OBJ_COMMIT && type <= PMDB_OBJ_LOG;
+	return type >= PMDB_OBJ_COMMIT && type <= PMDB_OBJ_CHUNK;
 }
 
 /** pmdb_otype__git -- 1 if type is one of git's (listed, counted). */

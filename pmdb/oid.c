@@ -9,7 +9,7 @@
 PMDB_EXPORT const pmdb_oid pmdb_expect_absent;
 
 static const char *const otype_names[] = { NULL, "commit", "tree", "blob",
-					   "tag", "reflog" };
+					   "tag", "reflog", "chunk" };
 
 /* pmdb_hash_len -- 20 for SHA-1, 32 for SHA-256, 0 otherwise. */
 PMDB_EXPORT size_t
@@ -50,7 +50,8 @@ pmdb_hash_from_name(pmdb_hash_algo *out, const char *name)
 			    name ? name : "(null)");
 }
 
-/* pmdb_otype_name -- "commit", "tree", "blob", "tag", "reflog" or NULL. */
+/* pmdb_otype_name -- "commit", "tree", "blob", "tag", "reflog", "chunk"
+ * or NULL. */
 PMDB_EXPORT const char *
 pmdb_otype_name(pmdb_otype type)
 {

@@ -188,7 +188,7 @@ pmdb_object_view(pmdb_env *env, const pmdb_oid *oid, pmdb_otype *type,
 		goto fail;
 	if (type)
 		*type = (pmdb_otype)r->type;
-	if (!(r->flags & PMDB_REC_LZ4)) {
+	if (!(r->flags & (PMDB_REC_LZ4 | PMDB_REC_CHUNKED))) {
 		if (r->stored_size != r->raw_size) {
 			rc = pmdb__seterr(PMDB_ECORRUPT, "record size mismatch");
 			goto fail;

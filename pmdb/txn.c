@@ -39,6 +39,7 @@
 #include "index.h"
 #include "ref.h"
 #include "txn.h"
+#include "bigobj.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23   /* Linux 5.14 */
@@ -224,6 +225,7 @@ room(struct pmdb_txn *txn, uint64_t need, struct txn_ext **out)
 		x = &txn->ext[txn->next++];
 		x->ext = e;
 		x->start = x->end = env->view->extab->ent[e].committed_tail;
+		x->flushed = x->start;
 	}
 	if (x && x->end + need <= env->view->extab->ent[x->ext].size) {
 		if ((rc = prefault_ahead(txn, x, need)))
@@ -244,7 +246,7 @@ room(struct pmdb_txn *txn, uint64_t need, struct txn_ext **out)
 	}
 	x = &txn->ext[txn->next++];
 	x->ext = e;
-	x->start = x->end = 0;
+	x->start = x->end = x->flushed = 0;
 	if ((rc = prefault_ahead(txn, x, need)))
 		return rc;
 	*out = x;
@@ -338,10 +340,12 @@ put_begin(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
 	return 0;
 }
 
-/* put_hashed -- dedup, compress and append one hashed object. */
+/* put_hashed -- dedup, compress and append one hashed object. big != 0:
+ * data is the manifest of a chunked blob of big bytes (bigobj.c), stored
+ * raw under id with PMDB_REC_CHUNKED and big as its size. */
 static int
 put_hashed(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
-	   const pmdb_oid *idp)
+	   const pmdb_oid *idp, uint64_t big)
 {
 	struct pmdb_env *env = txn->env;
 	struct txn_ext *x;
@@ -366,7 +370,7 @@ put_hashed(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
 	/* commits stay raw so readers can parse them in place
 	 * (pmdb_object_view) */
 	{
-		int try = type != PMDB_OBJ_COMMIT && len >= PMDB_LZ4_MIN &&
+		int try = !big && type != PMDB_OBJ_COMMIT && len >= PMDB_LZ4_MIN &&
 			  pmdb_gate__try(&txn->gate, type);
 
 		stored = pmdb_compress__put(try ? txn->lz4 : NULL,
@@ -383,21 +387,21 @@ put_hashed(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
 	}
 	r->magic = PMDB_REC_MAGIC;
 	r->type = (uint8_t)type;
-	r->flags = comp ? PMDB_REC_LZ4 : 0;
+	r->flags = comp ? PMDB_REC_LZ4 : big ? PMDB_REC_CHUNKED : 0;
 	r->crc = 0;
 	r->txn = txn->seq;
-	r->raw_size = len;
+	r->raw_size = big ? big : len;
 	r->stored_size = stored;
 	memcpy(r->id, id.id, sizeof(r->id));
 	r->crc = pmdb_rec__crc(r);
 	/* no flush here: step 4 of commit flushes the whole range once */
 	memcpy(txn->obj[txn->nobj].id, id.id, sizeof(id.id));
-	txn->obj[txn->nobj].meta = PMDB_META(type, len);
+	txn->obj[txn->nobj].meta = PMDB_META(type, r->raw_size);
 	txn->obj[txn->nobj].loc = PMDB_LOC(x->ext, x->end);
 	ht_add(txn, txn->nobj++);
 	x->end += sizeof(*r) + ((stored + 7) & ~7ULL);
 	txn->d_objects[type]++;
-	txn->d_raw[type] += len;
+	txn->d_raw[type] += r->raw_size;
 	txn->d_stored += sizeof(*r) + stored;
 	txn->d_compressed += comp;
 	return 0;
@@ -407,6 +411,17 @@ fail:
 		pmdb__seterr(rc, "out of memory in put");
 	pmdb_txn__why(txn);
 	return rc;
+}
+
+/* pmdb_txn__put_big -- store a chunked blob's manifest (bigobj.c) under
+ * id, with size as the blob's size; a no-op if id exists. */
+int
+pmdb_txn__put_big(struct pmdb_txn *txn, const void *manifest, size_t len,
+		  const pmdb_oid *id, uint64_t size)
+{
+	if (!txn || txn->failed)
+		return pmdb_txn__earlier(txn);
+	return put_hashed(txn, PMDB_OBJ_BLOB, manifest, len, id, size);
 }
 
 static int put_queued(pmdb_txn *txn, pmdb_otype type, const void *data,
@@ -440,7 +455,7 @@ pmdb_txn_put(pmdb_txn *txn, pmdb_otype type, const void *data, size_t len,
 			return rc;
 		return put_queued(txn, type, data, len, &id, 1, NULL);
 	}
-	return put_hashed(txn, type, data, len, &id);
+	return put_hashed(txn, type, data, len, &id, 0);
 }
 
 /* Larger objects are put synchronously: a worker's scratch holds twice
@@ -466,7 +481,7 @@ pmdb_txn_put_async(pmdb_txn *txn, pmdb_otype type, const void *data,
 		return rc;
 	if (type == PMDB_OBJ_COMMIT || len < PMDB_LZ4_MIN ||
 	    len > TXN_ASYNC_MAX || !pmdb_workers__count(txn->env))
-		return put_hashed(txn, type, data, len, &id);
+		return put_hashed(txn, type, data, len, &id, 0);
 	return put_queued(txn, type, data, len, &id, 0, ticket);
 }
 
@@ -571,6 +586,37 @@ pmdb_txn__find(struct pmdb_txn *txn, const uint8_t *id)
 	return ht_find(txn, id, txn->env->hlen);
 }
 
+/* pmdb_txn__flush_written -- flush (and drain) the records appended so
+ * far, ahead of commit step 4, and unmap their whole pages: a big blob's
+ * chunks then hold no resident pool pages, not even at commit, whose
+ * flush would fault them back on the pmem path (bigobj.c). Early
+ * durability of bytes no index entry names yet is harmless (invariant
+ * 4 only asks for it before step 5). */
+void
+pmdb_txn__flush_written(struct pmdb_txn *txn)
+{
+	struct pmdb_env *env = txn->env;
+
+	for (size_t i = 0; i < txn->next; i++) {
+		struct txn_ext *x = &txn->ext[i];
+		uint8_t *base = env->view->ext[x->ext].base;
+		uint64_t from = x->flushed > x->start ? x->flushed : x->start;
+		/* an extent the txn moved past: also the pages prefault_ahead
+		 * mapped beyond its records (up to a record and 2 MiB each) */
+		uint64_t to = i + 1 < txn->next ?
+			      env->view->extab->ent[x->ext].size : x->end;
+
+		if (to <= from)
+			continue;
+		if (x->end > from) {
+			pmdb_pool__flush(env, base + from, x->end - from);
+			pmdb_pool__drain(env);
+		}
+		pmdb_big__unmap(base + from, to - from);
+		x->flushed = x->end;
+	}
+}
+
 /* flush_data -- commit step 4: each touched extent range once, drain. */
 static void
 flush_data(struct pmdb_txn *txn)
@@ -580,9 +626,11 @@ flush_data(struct pmdb_txn *txn)
 	for (size_t i = 0; i < txn->next; i++) {
 		struct txn_ext *x = &txn->ext[i];
 
-		if (x->end > x->start)
+		uint64_t from = x->flushed > x->start ? x->flushed : x->start;
+
+		if (x->end > from)
 			pmdb_pool__flush(env, env->view->ext[x->ext].base +
-					 x->start, x->end - x->start);
+					 from, x->end - from);
 	}
 	/* drain: record bytes are durable before step 5 stores any
 	 * location pointing at them (invariant 4) */

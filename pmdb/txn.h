@@ -21,8 +21,8 @@
 #define PMDB_GATE_PROBE 16
 
 struct pmdb_gate {
-	uint32_t streak[6];      /* misses in a row, per type */
-	uint32_t skipped[6];     /* objects stored raw untried */
+	uint32_t streak[7];      /* misses in a row, per type */
+	uint32_t skipped[7];     /* objects stored raw untried */
 };
 
 /** pmdb_gate__try -- 1 if an object of type should go through lz4. */
@@ -52,10 +52,11 @@ struct txn_obj {
 	uint64_t loc;
 };
 
-/** One extent range this txn appended to: [start, end). */
+/** One extent range this txn appended to: [start, end); bytes below
+ *  flushed are durable already (pmdb_txn__flush_written). */
 struct txn_ext {
 	uint32_t ext;
-	uint64_t start, end;
+	uint64_t start, end, flushed;
 };
 
 enum { TXN_REF_SET, TXN_REF_DELETE, TXN_REF_SYMBOLIC };
@@ -90,7 +91,7 @@ struct pmdb_txn {
 	                            "failed earlier" errors after it */
 	uint32_t pf_ext;         /* extent + 1 prefaulted up to pf_end */
 	uint64_t pf_end;
-	uint64_t d_objects[6], d_raw[6], d_stored, d_compressed;
+	uint64_t d_objects[7], d_raw[7], d_stored, d_compressed;
 };
 
 /* txn_refs.c */
@@ -109,6 +110,10 @@ int pmdb_txn__objloc(struct pmdb_txn *txn, const pmdb_oid *oid,
 		     uint64_t *meta, uint64_t *loc);
 /* txn.c, for txn_read.c */
 struct txn_obj *pmdb_txn__find(struct pmdb_txn *txn, const uint8_t *id);
+/* txn.c, for bigobj.c */
+void pmdb_txn__flush_written(struct pmdb_txn *txn);
+int pmdb_txn__put_big(struct pmdb_txn *txn, const void *manifest, size_t len,
+		      const pmdb_oid *id, uint64_t size);
 /* txn.c, for put_workers.c */
 int pmdb_txn__place(struct pmdb_txn *txn, size_t obj,
 		    const struct pmdb_rec *hdr, const void *data);

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bigblob.h"
 #include "array.h"
 #include "file_io.h"
 #include "path_check.h"
@@ -443,6 +444,38 @@ note_stat(vcs_wt_entry *e, const vcs_file_io_wr *b)
 	e->ctime_ns = (int64_t)b->st.st_ctim.tv_sec * 1000000000 + b->st.st_ctim.tv_nsec;
 }
 
+/** is_big -- 1 if e is a blob to stream (vcs_big_is). */
+static int
+is_big(vcs_repo *repo, const vcs_wt_entry *e)
+{
+	return e->mode != VCS_MODE_LINK && vcs_big_is(repo, &e->oid);
+}
+
+/** write_big -- write big file e on its own, a chunk at a time, between
+ *  batches (no batch holds a directory fd then). */
+static int
+write_big(writer *wr, vcs_wt_entry *e)
+{
+	const char *slash = memrchr(e->path, '/', e->len);
+	size_t dl = slash ? (size_t)(slash - e->path) : 0;
+	vcs_file_io_wr b;
+	int rc, had = wr->valid ? wr->dirfd : -1;
+
+	rc = enter_dir(wr, e->path, dl);
+	if (had >= 0 && (rc || wr->dirfd != had))
+		close(had);
+	if (rc)
+		return rc;
+	memset(&b, 0, sizeof(b));
+	rc = vcs_big_checkout(wr->repo, &e->oid, wr->dirfd,
+			      slash ? slash + 1 : e->path, e->path,
+			      e->mode == VCS_MODE_EXEC, wr->direct, &b.st);
+	b.have_st = !rc;
+	if (!rc)
+		note_stat(e, &b);
+	return rc;
+}
+
 /** rm_tree_cb -- nftw callback removing everything. */
 static int
 rm_tree_cb(const char *path, const struct stat *sb, int type, struct FTW *ftw)
@@ -500,8 +533,13 @@ write_all(vcs_repo *repo, vcs_file_io *io, plan *pl, vcs_checkout_result *res)
 	while (!rc && i < pl->nwr) {
 		size_t bytes = 0, first = i;
 		w->n = 0;
+		if (is_big(repo, pl->wr[i])) {
+			if (!(rc = write_big(&wr, pl->wr[i++])))
+				res->written++;
+			continue;
+		}
 		while (!rc && i < pl->nwr && w->n < VCS_FILE_IO_BATCH &&
-		       bytes < WAVE_BYTES) {
+		       bytes < WAVE_BYTES && !is_big(repo, pl->wr[i])) {
 			rc = prepare(&wr, pl->wr[i++], w, w->n);
 			bytes += w->buf[w->n].len;
 			w->n++;

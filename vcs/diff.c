@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigblob.h"
 #include "diff.h"
 #include "pathspec.h"
 
@@ -35,41 +36,58 @@ mode_kind(uint32_t mode)
 	return 1;
 }
 
-/* side_bytes -- the content of one side (empty if absent), and its id
- * (computed for bytes given by the caller when unknown). */
+/* side_bytes -- the content of one side (empty if absent), its size and
+ * id (computed for bytes given by the caller when unknown). @return 0,
+ * 1 for a pool blob of at least big bytes (left unread: only *size and
+ * *oid are set), a negative code. */
 static int
 side_bytes(vcs_repo *repo, const vcs_diff_side *s, vcs_str *own,
-	   const char **data, size_t *len, pmdb_oid *oid)
+	   const char **data, size_t *len, pmdb_oid *oid, uint64_t big,
+	   uint64_t *size)
 {
+	pmdb_otype t;
+
 	*oid = s->oid;
 	*data = "";
 	*len = 0;
+	*size = 0;
 	if (!s->mode)
 		return 0;
+	if (s->unread) {
+		*size = s->len;
+		return 1;
+	}
+	/* as git: a blob over core.bigFileThreshold is binary, unread */
+	if (!s->data && s->mode != VCS_MODE_GITLINK &&
+	    !pmdb_object_info(repo->env, oid, &t, size) &&
+	    *size >= (big ? big : VCS_BIG_THRESHOLD_DEFAULT))
+		return 1;
 	if (s->mode == VCS_MODE_GITLINK) {
 		char hex[PMDB_OID_HEXMAX + 1];
 		int rc = vcs_str_addf(own, "Subproject commit %s\n",
 				      pmdb_oid_fmt(hex, oid, repo->algo));
 		*data = (const char *)own->data;
 		*len = own->len;
+		*size = *len;
 		return rc;
 	}
 	if (s->data) {
 		*data = s->data;
 		*len = s->len;
+		*size = *len;
 		if (pmdb_oid_is_zero(oid))
 			return pmdb_hash_object(oid, repo->algo, PMDB_OBJ_BLOB,
 						s->data, s->len);
 		return 0;
 	}
 	{
-		pmdb_otype t;
 		int rc = pmdb_object_read(repo->env, oid, &t, own);
 		char hex[PMDB_OID_HEXMAX + 1];
 		if (rc)
 			return vcs_seterr_pmdb(rc, pmdb_oid_fmt(hex, oid, repo->algo));
 		*data = own->data ? (const char *)own->data : "";
 		*len = own->len;
+		*size = *len;
 	}
 	return 0;
 }
@@ -101,14 +119,17 @@ patch_one(vcs_repo *repo, vcs_str *out, const vcs_diff_side *a,
 	int rc, same, abbrev = o->full_index ? (int)repo->hexlen : o->abbrev;
 	int tab = strchr(path, ' ') != NULL;
 
-	rc = side_bytes(repo, a, &ba, &da, &la, &oa);
-	rc = rc ? rc : side_bytes(repo, b, &bb, &db, &lb, &ob);
-	if (rc)
+	int biga = 0, bigb = 0;
+
+	biga = rc = side_bytes(repo, a, &ba, &da, &la, &oa, o->big, sa);
+	if (rc >= 0)
+		bigb = rc = side_bytes(repo, b, &bb, &db, &lb, &ob, o->big, sb);
+	if (rc < 0)
 		goto out;
-	*sa = la;
-	*sb = lb;
+	rc = 0;
 	same = a->mode && b->mode && !memcmp(&oa, &ob, sizeof(oa));
-	*binary = vcs_diff_is_binary(da, la) || vcs_diff_is_binary(db, lb);
+	*binary = biga == 1 || bigb == 1 || vcs_diff_is_binary(da, la) ||
+		  vcs_diff_is_binary(db, lb);
 	if (!o->patch || o->quiet) {
 		if (!same && !*binary)
 			rc = vcs_diff_text(NULL, da, la, db, lb, o->context,
@@ -223,7 +244,7 @@ vcs_diff_pair(vcs_repo *repo, vcs_str *out, const vcs_diff_side *pa,
 		opts.abbrev = vcs_default_abbrev(repo);
 	if (a->mode && b->mode && mode_kind(a->mode) != mode_kind(b->mode)) {
 		/* git shows a type change as a deletion and an addition */
-		vcs_diff_side none = { a->path, 0, { { 0 } }, NULL, 0 };
+		vcs_diff_side none = { a->path, 0, { { 0 } }, NULL, 0, 0 };
 		status = 'T';
 		rc = patch_one(repo, out, a, &none, &opts, &add1, &del1, &bin1,
 			       &sa, &xb);
@@ -308,7 +329,7 @@ walk_entry(tree_walk *w, const char *prefix, const vcs_tree_entry *ea,
 					eb ? &eb->oid : NULL, path);
 		}
 	} else {
-		vcs_diff_side a = { path, 0, { { 0 } }, NULL, 0 };
+		vcs_diff_side a = { path, 0, { { 0 } }, NULL, 0, 0 };
 		vcs_diff_side b = a;
 		if (ea) {
 			a.mode = ea->mode;

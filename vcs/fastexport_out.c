@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigblob.h"
 #include "array.h"
 #include "fastexport_int.h"
 
@@ -45,6 +46,22 @@ export_blob(fe_state *s, const pmdb_oid *oid)
 		return fe__fail(s, "out of memory");
 	if (e->flags & FE_MARKED)
 		return 0;
+	if (vcs_big_is(s->repo, oid)) {
+		uint64_t size = 0;
+
+		/* a chunk at a time: never the whole blob in memory */
+		pmdb_object_info(s->repo->env, oid, NULL, &size);
+		e->mark = ++s->last_mark;
+		e->flags |= FE_MARKED;
+		fprintf(s->out, "blob\nmark :%u\ndata %llu\n", e->mark,
+			(unsigned long long)size);
+		if (vcs_big_write_file(s->repo, oid, s->out))
+			return fe__fail(s, "cannot read blob %s: %s",
+					pmdb_oid_fmt(h, oid, s->repo->algo),
+					vcs_errmsg());
+		fputc('\n', s->out);
+		return 0;
+	}
 	vcs_str_reset(&s->buf);
 	if (vcs_object_read(s->repo, NULL, oid, &type, &s->buf) < 0)
 		return fe__fail(s, "cannot read blob %s: %s",

@@ -63,9 +63,10 @@ resolve_base(vcs_repo *repo, const char *spec, const char *base,
 	    pmdb_oid_parse(out, base, len, repo->algo) == 0) {
 		pmdb_otype t = PMDB_OBJ_NONE;
 
-		/* a reflog record is no object a user can name */
+		/* a reflog record or a big blob's chunk is no object a
+		 * user can name */
 		if (pmdb_object_info(repo->env, out, &t, NULL) == 0 &&
-		    t == PMDB_OBJ_LOG)
+		    (t == PMDB_OBJ_LOG || t == PMDB_OBJ_CHUNK))
 			return unknown(spec);
 		return 0;
 	}

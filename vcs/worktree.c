@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "bigblob.h"
 #include "array.h"
 #include "file_io.h"
 #include "worktree.h"
@@ -322,11 +323,27 @@ hash_cb(void *arg, vcs_wt_entry *e, const vcs_str *data)
 	return 0;
 }
 
-/** vcs_wt_hash_many -- blob ids of v[0..n), read in batches. */
+/** vcs_wt_hash_many -- blob ids of v[0..n), read in batches; big files
+ *  are hashed a chunk at a time instead, never read whole. */
 int
 vcs_wt_hash_many(vcs_repo *repo, vcs_file_io *io, vcs_wt_entry **v, size_t n)
 {
-	return vcs_wt_read_many(repo, io, v, n, hash_cb, repo);
+	vcs_wt_entry **small = malloc((n ? n : 1) * sizeof(*small));
+	size_t k = 0;
+	int rc = 0;
+
+	if (!small)
+		return vcs_seterr(PMDB_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (v[i]->mode != VCS_MODE_LINK && v[i]->size >= VCS_BIG_STREAM)
+			rc = vcs_big_hash_file(repo, v[i]);
+		else
+			small[k++] = v[i];
+	}
+	if (!rc)
+		rc = vcs_wt_read_many(repo, io, small, k, hash_cb, repo);
+	free(small);
+	return rc;
 }
 
 /** vcs_wt_hash -- blob id of e's current content. */
@@ -337,6 +354,8 @@ vcs_wt_hash(vcs_repo *repo, vcs_wt_reader *rd, vcs_wt_entry *e)
 
 	if (e->have_oid)
 		return 0;
+	if (e->mode != VCS_MODE_LINK && e->size >= VCS_BIG_STREAM)
+		return vcs_big_hash_file(repo, e);
 	rc = vcs_wt_read(repo, rd, e);
 	if (rc)
 		return rc;

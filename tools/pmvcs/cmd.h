@@ -235,6 +235,11 @@ struct vcs_config;
  *  returns 128 (util.c). */
 int pmvcs_config_load(pmvcs_ctx *ctx, struct vcs_config *cfg);
 
+/** pmvcs_big_threshold -- the command's core.bigFileThreshold
+ *  (vcs_big_threshold over its environment and configuration; a config
+ *  that does not load counts as none). Threads: ctx's. */
+uint64_t pmvcs_big_threshold(pmvcs_ctx *ctx);
+
 /** pmvcs_config -- the command's configuration, read on first use and
  *  kept in ctx (one read per command, however many callers need it);
  *  lent until pmvcs_ctx_release. @return 0, or 128 after the message. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "array.h"
+#include "bigblob.h"
 #include "cmd.h"
 #include "diff.h"
 
@@ -132,6 +133,13 @@ emit(pmvcs_ctx *ctx, vcs_repo *repo, vcs_str *out, vcs_str *tmp,
 
 	if (!contents)
 		return add_header(out, repo, oid, type, size);
+	if (type == PMDB_OBJ_BLOB && size >= VCS_BIG_STREAM && ctx) {
+		/* a chunk at a time: never the whole blob in memory */
+		rc = add_header(out, repo, oid, type, size);
+		out_flush(ctx, out);
+		rc = rc ? rc : vcs_big_write_file(repo, oid, ctx->out);
+		return rc ? rc : vcs_str_add(out, "\n", 1);
+	}
 	if (size < 256) {
 		rc = pmdb_object_view(repo->env, oid, NULL, &ptr, &len, &g);
 	} else {
@@ -382,8 +390,13 @@ batch_all(pmvcs_ctx *ctx, vcs_repo *repo, vcs_str *out, vcs_str *tmp,
 		free(a.v);
 		return vcs_seterr(rc, "listing objects: out of memory");
 	}
-	for (size_t i = 0; contents && i < a.n; i++)
+	for (size_t i = 0; contents && i < a.n; i++) {
 		total += a.v[i].size;
+		/* a worker holds its answers whole: big blobs stream here */
+		if (a.v[i].type == PMDB_OBJ_BLOB &&
+		    a.v[i].size >= VCS_BIG_STREAM)
+			ncpu = 1;
+	}
 	if (contents && total >= PAR_MIN && ncpu > 1) {
 		rc = batch_par(ctx, repo, &a, ncpu > PAR_THREADS ? PAR_THREADS
 								 : (int)ncpu);
@@ -495,6 +508,12 @@ single(pmvcs_ctx *ctx, vcs_repo *repo, const char *mode, const char *spec)
 		if (vcs_peel(repo, &oid, want, &oid))
 			return pmvcs_fatal(ctx, "git cat-file %s: bad file", spec);
 		type = want;
+	}
+	if (type == PMDB_OBJ_BLOB &&
+	    !pmdb_object_info(repo->env, &oid, NULL, &size) &&
+	    size >= VCS_BIG_STREAM) {
+		rc = vcs_big_write_file(repo, &oid, ctx->out);
+		return rc ? pmvcs_report(ctx, rc, spec, 0) : 0;
 	}
 	rc = pmdb_object_read(repo->env, &oid, NULL, &data);
 	if (rc)

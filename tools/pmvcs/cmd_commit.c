@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "bigblob.h"
 #include "file_io.h"
 #include "diff.h"
 #include "merge_cmd.h"
@@ -90,9 +91,11 @@ put_cb(void *arg, vcs_wt_entry *e, const vcs_str *data)
 
 /** store_blobs -- put every scanned file into txn (skipping files whose
  *  cached id is already stored); fills the oids. Files are read in
- *  batches through io while the previous batch is hashed and stored. */
+ *  batches through io while the previous batch is hashed and stored;
+ *  files of at least big bytes are streamed in as chunked blobs. */
 static int
-store_blobs(vcs_repo *repo, vcs_file_io *io, pmdb_txn *txn, vcs_wt_list *l)
+store_blobs(vcs_repo *repo, vcs_file_io *io, pmdb_txn *txn, vcs_wt_list *l,
+	    uint64_t big)
 {
 	vcs_wt_entry **v = malloc((l->n ? l->n : 1) * sizeof(*v));
 	size_t n = 0;
@@ -105,9 +108,15 @@ store_blobs(vcs_repo *repo, vcs_file_io *io, pmdb_txn *txn, vcs_wt_list *l)
 		if (e->have_oid && pmdb_txn_has(txn, &e->oid) == 1)
 			continue;
 		e->have_oid = 0; /* hashed again from what is read */
+		if (e->mode != VCS_MODE_LINK && e->size >= big) {
+			if ((rc = vcs_big_put_file(repo, txn, e)))
+				goto out;
+			continue;
+		}
 		v[n++] = e;
 	}
 	rc = vcs_wt_read_many(repo, io, v, n, put_cb, txn);
+out:
 	free(v);
 	return rc;
 }
@@ -116,7 +125,7 @@ store_blobs(vcs_repo *repo, vcs_file_io *io, pmdb_txn *txn, vcs_wt_list *l)
  *  mode lines for parent -> tree. Failures only shorten the output. */
 static void
 print_summary(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
-	      const pmdb_oid *tree, const vcs_wt_list *now)
+	      const pmdb_oid *tree, const vcs_wt_list *now, uint64_t big)
 {
 	vcs_diff_opts o = VCS_DIFF_OPTS_INIT;
 	vcs_diff_stat acc = VCS_DIFF_STAT_INIT;
@@ -126,6 +135,7 @@ print_summary(pmvcs_ctx *ctx, vcs_repo *repo, const head_state *hs,
 
 	o.patch = 0;
 	o.acc = &acc;
+	o.big = big;
 	if (vcs_diff_trees(repo, hs->nparents ? &hs->base : NULL, tree, &o, &out,
 			   &files) != 0)
 		goto out;
@@ -452,6 +462,7 @@ commit_run(pmvcs_ctx *ctx, vcs_repo *repo_in)
 	pmdb_oid tree, commit;
 	commit_opts co = { .edit = -1 };
 	vcs_merge_state ms;
+	uint64_t big;
 	int rc, ret, merging = 0;
 	char hex[PMDB_OID_HEXMAX + 1];
 
@@ -510,6 +521,7 @@ commit_run(pmvcs_ctx *ctx, vcs_repo *repo_in)
 	if (co.npaths && (ret = select_paths(ctx, repo, &hs, &co, &wt)) >= 0)
 		goto out;
 	ret = PMVCS_EXIT_FATAL;
+	big = pmvcs_big_threshold(ctx);
 	rc = pmdb_txn_begin(repo->env, &txn);
 	if (rc) {
 		vcs_seterr_pmdb(rc, "starting a transaction");
@@ -517,7 +529,7 @@ commit_run(pmvcs_ctx *ctx, vcs_repo *repo_in)
 	}
 	rc = vcs_file_io_open_env(&io, pmvcs_getenv, ctx);
 	if (!rc)
-		rc = store_blobs(repo, io, txn, &wt);
+		rc = store_blobs(repo, io, txn, &wt, big);
 	if (!rc)
 		rc = vcs_tree_build(repo, txn, &wt, &tree);
 	if (rc)
@@ -605,7 +617,7 @@ commit_run(pmvcs_ctx *ctx, vcs_repo *repo_in)
 		hs.born ? "" : " (root-commit)", hex,
 		line.data ? (char *)line.data : "");
 	print_idents(ctx, &author, &committer, co.amend);
-	print_summary(ctx, repo, &hs, &tree, &wt);
+	print_summary(ctx, repo, &hs, &tree, &wt, big);
 	goto out;
 fail:
 	pmvcs_fatal(ctx, "%s", vcs_errmsg());

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigblob.h"
 #include "cmd.h"
 #include "diff.h"
 #include "worktree.h"
@@ -111,7 +112,18 @@ diff_worktree(vcs_repo *repo, const pmdb_oid *tree, const vcs_diff_opts *o,
 			a.mode = it->head->mode;
 			a.oid = it->head->oid;
 		}
-		if (it->wt) {
+		if (it->wt && it->wt->mode != VCS_MODE_LINK &&
+		    it->wt->size >= (o->big ? o->big : VCS_BIG_THRESHOLD_DEFAULT)) {
+			/* as git: binary, never read whole; only its id */
+			vcs_wt_entry e = *it->wt;
+
+			if (!e.have_oid && (rc = vcs_big_hash_file(repo, &e)))
+				break;
+			b.mode = e.mode;
+			b.oid = e.oid;
+			b.len = it->wt->size;
+			b.unread = 1;
+		} else if (it->wt) {
 			rc = vcs_wt_read(repo, &rd, it->wt);
 			if (rc)
 				break;
@@ -192,6 +204,7 @@ cmd_diff(pmvcs_ctx *ctx)
 	if (o.stat && nrev < 2)
 		o.acc = &acc; /* vcs_diff_trees prints its own stat block */
 	repo = pmvcs_open_repo(ctx);
+	o.big = pmvcs_big_threshold(ctx);
 	if (!repo)
 		return PMVCS_EXIT_FATAL;
 	for (int i = 0; i < nrev; i++) {

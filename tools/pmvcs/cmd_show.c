@@ -153,6 +153,7 @@ cmd_show(pmvcs_ctx *ctx)
 		return PMVCS_EXIT_FATAL;
 	/* once per command: it costs a pmdb_env_stat */
 	o.abbrev = p.o.abbrev = vcs_default_abbrev(repo);
+	o.big = pmvcs_big_threshold(ctx);
 	for (int i = 0; i < n && !rc; i++)
 		rc = show_one(ctx, repo, ctx->argv[i], &o, &p);
 	if (!n)

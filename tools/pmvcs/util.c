@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigblob.h"
 #include "cmd.h"
 #include "config.h"
 #include "worktree.h"
@@ -305,6 +306,17 @@ pmvcs_config(pmvcs_ctx *ctx, const vcs_config **out)
 	}
 	*out = ctx->cfg;
 	return 0;
+}
+
+/* pmvcs_big_threshold -- see cmd.h */
+uint64_t
+pmvcs_big_threshold(pmvcs_ctx *ctx)
+{
+	const vcs_config *cfg = NULL;
+
+	if (pmvcs_config(ctx, &cfg))
+		cfg = NULL;
+	return vcs_big_threshold(pmvcs_getenv, ctx, cfg);
 }
 
 /* pmvcs_ctx_release -- see cmd.h */

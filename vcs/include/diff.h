@@ -63,9 +63,13 @@ typedef struct vcs_diff_opts {
 	                            non-NULL (needed for stat) */
 	const struct vcs_pathspec *ps; /**< vcs_diff_trees: only the paths
 	                            it selects (log -- PATH); NULL: all */
+	uint64_t big;          /**< pool blobs of at least this size are
+	                            binary, never read (git's
+	                            core.bigFileThreshold rule); 0 =
+	                            VCS_BIG_THRESHOLD_DEFAULT */
 } vcs_diff_opts;
 
-#define VCS_DIFF_OPTS_INIT { 3, 1, 0, 0, 0, 0, 0, 0, NULL, NULL }
+#define VCS_DIFF_OPTS_INIT { 3, 1, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 }
 
 /* ------------------------------------------------------------------ */
 /* Diffing                                                             */
@@ -81,6 +85,9 @@ typedef struct vcs_diff_side {
 	                            (working tree; a symlink's target), else
 	                            NULL: read from the pool by oid */
 	size_t len;            /**< bytes at data */
+	int unread;            /**< a big work-tree file left unread (git:
+	                            over core.bigFileThreshold): binary, of
+	                            len bytes, oid known; data is NULL */
 } vcs_diff_side;
 
 /**
