@@ -386,11 +386,13 @@ pmvcs_client_call(const char *sock, pmvcs_req_kind kind, int argc,
 	 * even sent: the server closed it before reading the whole request
 	 * (a listener closing with connections not yet accepted, at an idle
 	 * exit or a stop; AF_UNIX resets the peer of a socket closed with
-	 * unread data). It never ran the command, which only starts once the
-	 * request is read: "no server", run it elsewhere. A server killed
+	 * unread data), or it stopped while reading it. It never ran the
+	 * command, which only starts once the request is read: "no server",
+	 * run it elsewhere. A server killed
 	 * while a command ran had read it all: plain end of file, below. */
-	if (!*t && (rd_err == ECONNRESET || send_err == EPIPE ||
-		    send_err == ECONNRESET)) {
+	if ((!*t && (rd_err == ECONNRESET || send_err == EPIPE ||
+		     send_err == ECONNRESET)) ||
+	    !strcmp(t, "refused " PMVCS_REFUSED_STOPPING "\n")) {
 		ret = 1;
 		goto out;
 	}

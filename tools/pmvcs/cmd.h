@@ -295,6 +295,9 @@ int cmd_check_ignore(pmvcs_ctx *ctx);
 /* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
 
 #define PMVCS_SOCK_NAME "server.sock"   /**< in <worktree>/.pmvcs */
+/** The refusal of a request a stopping server did not finish reading:
+ *  the command did not run, the client runs it elsewhere (client.c). */
+#define PMVCS_REFUSED_STOPPING "incomplete request (the server is stopping)"
 
 /**
  * pmvcs_find_socket -- walk up from cwd to the nearest directory holding

@@ -22,7 +22,7 @@
  *  4. A command whose client went away finishes: its writes fail with
  *     EPIPE and are dropped (as the client process would have died of
  *     SIGPIPE, reported as exit 141); libpmdb commits are all-or-nothing.
- *  5. srv->mu guards active, reading, stop, stop_fd and last; nothing
+ *  5. srv->mu guards active, reading, stop, stop_fd, served and last; nothing
  *     else is shared between threads but the repo and srv->writer.
  *  6. A client cannot hold the server: its request must arrive within
  *     REQ_DEADLINE_MS, at most MAX_CONNS connections are served at once
@@ -84,6 +84,7 @@ struct pmvcs_server {
 	int reading;               /* of which still reading the request */
 	int stop;                  /* stop requested */
 	int stop_fd;               /* connection of "stop", answered last */
+	unsigned long served;      /* run requests taken since the start */
 	struct timespec last;      /* end of the last activity */
 	pthread_mutex_t writer;    /* serialises writer commands (inv. 3) */
 	pthread_mutex_t zmu;       /* guards the zone fields (inv. 8) */
@@ -375,7 +376,7 @@ wait_in(conn *c, const struct timespec *end, const char **why)
 		if (r == 0)
 			continue;   /* the deadline, above */
 		if (r < 0 || (p[1].revents & POLLIN)) {
-			*why = "incomplete request (the server is stopping)";
+			*why = PMVCS_REFUSED_STOPPING;
 			return -1;
 		}
 		return 0;
@@ -703,10 +704,11 @@ status(conn *c)
 
 	pthread_mutex_lock(&srv->mu);
 	int active = srv->active - srv->reading - 1;   /* not this one */
+	unsigned long served = srv->served;
 	pthread_mutex_unlock(&srv->mu);
 	reply(c, "pid %ld\nworktree %s\nsocket %s\nrunning %d\n"
-	      "idle-timeout %u\n", (long)getpid(), srv->repo->worktree,
-	      srv->sock, active, srv->idle_sec);
+	      "idle-timeout %u\nserved %lu\n", (long)getpid(),
+	      srv->repo->worktree, srv->sock, active, srv->idle_sec, served);
 }
 
 /* conn_main -- serve one connection, then signal the loop */
@@ -735,6 +737,9 @@ conn_main(void *arg)
 	} else if (bad) {
 		reply(c, "refused %s\n", why);
 	} else if (c->r.kind == PMVCS_REQ_RUN) {
+		pthread_mutex_lock(&srv->mu);
+		srv->served++;
+		pthread_mutex_unlock(&srv->mu);
 		int rc = run(c);
 		if (rc >= 0)
 			reply(c, c->dead ? "rc 141 sigpipe\n" : "rc %d\n", rc);
