@@ -10,11 +10,11 @@
  *     server; the others find it live once they get the lock. The lock
  *     dies with its holder (flock), so a killed starter blocks nobody.
  *  2. The daemon is forked before anything opens the pool (libpmdb: no
- *     fork with an open env) and keeps no descriptor of its starter but
- *     the report pipe: stdio goes to /dev/null and every other fd is
- *     closed at once, so the lock fd is not shared with it and a pipe the
- *     first client had open (a test's $(...), a coprocess) is not held
- *     for the server's whole life.
+ *     fork with an open env), works from "/" and keeps no descriptor of
+ *     its starter but the report pipe: stdio goes to /dev/null and every
+ *     other fd is closed at once, so the lock fd is not shared with it
+ *     and a pipe the first client had open (a test's $(...), a
+ *     coprocess) is not held for the server's whole life.
  *  3. An automatic start never reports anything: any failure (pool held by
  *     another process, socket refused by the file system, a damaged pool)
  *     means "run in-process", and the in-process run says what is wrong,
@@ -143,6 +143,10 @@ daemon_child(pmvcs_ctx *ctx, const char *sock, unsigned idle, int repfd)
 	FILE *rep;
 
 	setsid();
+	/* commands use their request's cwd, never the process's: hold no
+	 * directory of the first client's (an unmount, a removed tree) */
+	if (chdir("/") != 0)
+		_exit(PMVCS_EXIT_FATAL);
 	if (null < 0 || dup2(repfd, 3) != 3)
 		_exit(PMVCS_EXIT_FATAL);
 	for (int fd = 0; fd < 3; fd++)
