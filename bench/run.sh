@@ -9,7 +9,9 @@
 # ratio, target, met. Quick mode (default): 3 runs, a ~100 MB generated
 # stream. Full mode: 5 runs, a ~1 GB generated stream as well.
 # Rows marked "served" run the same pmvcs command through `pmvcs server`
-# (started untimed before the runs), the mode the pool server is for.
+# (started untimed before the runs), the mode the pool server is for;
+# "default path" rows let pmvcs start its server itself (the first command
+# in a repository does); all others run in-process (PMVCS_NO_SERVER=1).
 # A pair whose command fails prints FAILED and the reason; nothing here is
 # a test and nothing is hard-coded. Needs: cmake, a C compiler, git, xz,
 # openssl, liblmdb-dev, libpmemobj-dev (scripts/install-deps.sh).
@@ -44,6 +46,9 @@ export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
 export PMVCS_LOCK_TIMEOUT=0
+# rows time pmvcs in-process unless they say "served" or "default path":
+# those set PMVCS_NO_SERVER=0 (docs/server.md: the server by default)
+export PMVCS_NO_SERVER=1
 T_START=$(date +%s.%N)
 
 log() { echo "# [$(awk -v a="$T_START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0fs", b - a }')] $*" >&2; }
@@ -364,8 +369,8 @@ status_row() {
 	time_row "status, clean tree of $(git -C "$w" ls-files | wc -l) files" "git status" \
 		status.git status.pm 1.0001 "faster than git"
 	if [ $setup -eq 0 ] && srv_start "$p"; then
-		"$PMVCS" -C "$p" status >/dev/null 2>&1
-		timed status.served - -o /dev/null -- "$PMVCS" -C "$p" status
+		PMVCS_NO_SERVER=0 "$PMVCS" -C "$p" status >/dev/null 2>&1
+		PMVCS_NO_SERVER=0 timed status.served - -o /dev/null -- "$PMVCS" -C "$p" status
 		srv_stop "$p"
 	else
 		echo "server start failed" >"$D/rep/status.served.why"
@@ -391,6 +396,7 @@ prep_pm_served() {
 		srv_start "$SFI_DIR"
 }
 served_fast_import() {
+	local -x PMVCS_NO_SERVER=0
 	SFI_DIR=$D/ps-$1
 	log "fast-import $1: pmvcs, served"
 	timed "fi-$1.served" prep_pm_served -i "$2" -o /dev/null -- \
@@ -409,6 +415,7 @@ served_fast_import() {
 # served_read_rows NAME: log, cat-file and rev-parse through a server on
 # the repository imported from stream NAME
 served_read_rows() {
+	local -x PMVCS_NO_SERVER=0
 	local g=$D/g-$1 p=$D/p-$1
 	if ! srv_start "$p"; then
 		note "served rows ($1): pmvcs server start failed"
@@ -431,11 +438,41 @@ served_read_rows() {
 	timed revparse-$1.served - -o /dev/null -- "$PMVCS" -C "$p" rev-parse main
 	srv_stop "$p"
 	timed revparse-$1.git - -o /dev/null -- git -C "$g" rev-parse main
-	timed revparse-$1.pm - -o /dev/null -- "$PMVCS" -C "$p" rev-parse main
+	PMVCS_NO_SERVER=1 timed revparse-$1.pm - -o /dev/null -- "$PMVCS" -C "$p" rev-parse main
 	time_row "rev-parse main, in-process (pool open per command)" "git rev-parse" \
 		revparse-$1.git revparse-$1.pm - "- (open cost)"
 	time_row "rev-parse main, served" "git rev-parse" \
 		revparse-$1.git revparse-$1.served - "- (open cost)"
+}
+
+# default_rows NAME: the default path on the repository imported from
+# stream NAME, against git on git's import of it: the first command with
+# no server running (it starts the server and is served by it; the server
+# is stopped untimed before each run), then later commands (served by the
+# server an earlier, untimed command started). 30 runs each: these take
+# milliseconds.
+DR_DIR=
+prep_no_server() { srv_stop "$DR_DIR"; }
+default_rows() {
+	local -x PMVCS_NO_SERVER=0
+	local g=$D/g-$1 p=$D/p-$1 RUNS=30 c n
+	DR_DIR=$p
+	log "default path: first and later commands"
+	srv_stop "$p"
+	timed dflt-first-$1 prep_no_server -o /dev/null -- "$PMVCS" -C "$p" rev-parse main
+	srv_stop "$p"
+	timed dflt-git-rp-$1 - -o /dev/null -- git -C "$g" rev-parse main
+	time_row "rev-parse main, default path, first command (starts the server)" \
+		"git rev-parse" dflt-git-rp-$1 dflt-first-$1 0.3333 "<= 3x git"
+	"$PMVCS" -C "$p" rev-parse main >/dev/null 2>&1   # starts it, untimed
+	for c in "rev-parse main" "cat-file -t main" "log -1 --oneline main"; do
+		n=${c%% *}
+		timed dflt-git-$n-$1 - -o /dev/null -- git -C "$g" $c
+		timed dflt-$n-$1 - -o /dev/null -- "$PMVCS" -C "$p" $c
+		time_row "$c, default path, second and later command" "git $n" \
+			dflt-git-$n-$1 dflt-$n-$1 1 "<= 1x git"
+	done
+	srv_stop "$p"
 }
 
 # ------------------------------------------------------------------
@@ -628,6 +665,7 @@ pool_row gen "$D"
 [ $MODE = full ] && pool_row gen1g "$D"
 read_rows gen
 served_read_rows gen
+default_rows gen
 [ $MODE = full ] && read_rows gen1g
 status_row
 lookup_rows

@@ -7,6 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
 : "${PMCRASH:?PMCRASH must name the pmcrash binary (ctest sets it)}"
 : "${PMCRASH_PRELOAD:?PMCRASH_PRELOAD must name pmcrash_preload.so}"
 export PMCRASH_PRELOAD PMCRASH_TMPDIR=${PMCRASH_TMPDIR:-/dev/shm}
+# power cuts are simulated in the process under test: in-process only
+# (pmcrash sets it for its own runs too; the scripts' direct runs here)
+export PMVCS_NO_SERVER=1
 SELFTEST=$(dirname "$PMCRASH")/pmcrash_selftest
 LONG=${PMCRASH_LONG:-0}
 POINTS_LOG=${PMCRASH_POINTS_LOG:-/dev/null}

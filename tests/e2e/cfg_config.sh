@@ -147,7 +147,9 @@ for text in $'[crlf]\r\n\tk = v\r\n' $'\xef\xbb\xbf[bom]\n\tk = v' '[a] b = c ; 
 	both --global --list
 	both --global a.k x
 done
-# the server runs config from the client's environment and -c
+# the server runs config from the client's environment and -c (served
+# even in the in-process run, .noserver)
+unset PMVCS_NO_SERVER
 (cd "$p" && pmvcs server start >/dev/null)
 reset
 expect_eq "served -c" "$(cd "$g" && HOME=$T/hg command git -c x.y=z config --list)" \

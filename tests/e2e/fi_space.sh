@@ -16,6 +16,9 @@ stats_field() { pmvcs -C "$1" stats --json | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/
 mkpair z sha1
 import_both z "$T/large.fe"
 refs_equal z
+# the pool gives its free space back when it is closed: stop the server
+# the import started (docs/server.md, "Known limits")
+"$PMVCS" -C "$T/z.p" server stop >/dev/null 2>&1 || true
 g=$(du -s -B1 "$T/z.g/.git/objects" | cut -f1)
 p=$(du -s -B1 "$T/z.p/.pmvcs" | cut -f1)
 r=$(stats_field "$T/z.p" stored_bytes)
@@ -45,6 +48,7 @@ expect_eq "refs kept" "$(git -C "$T/z.g" show-ref)" \
 pmvcs -C "$T/z.p" fsck >/dev/null || fail "fsck after the append"
 expect_eq "stats pool_bytes is du's after the append" "$(parts_du "$T/z.p")" \
 	"$(stats_field "$T/z.p" pool_bytes)"
+"$PMVCS" -C "$T/z.p" server stop >/dev/null 2>&1 || true
 p2=$(du -s -B1 "$T/z.p/.pmvcs" | cut -f1)
 [ "$p2" -le $((p + 8000000)) ] || fail "appending 3 MB grew the pool from $p to $p2 bytes"
 echo ok

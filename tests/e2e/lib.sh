@@ -16,7 +16,21 @@ export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME=${HOME:-/root}
 export PMEM_IS_PMEM_FORCE=${PMEM_IS_PMEM_FORCE:-1}
 STREAMS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/streams
 T=$(mktemp -d "${PMDB_E2E_DIR:-/dev/shm}/pmvcs-e2e.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+# e2e_cleanup: stop every server of a repository under $T (the first
+# command in a repository starts one: docs/server.md), then remove $T, so
+# no server outlives its test. A server that does not stop (a command of
+# it still running) is killed: its pool goes with $T anyway.
+e2e_cleanup() {
+	local s d pid
+	while IFS= read -r -d '' s; do
+		d=${s%/.pmvcs/server.sock}
+		pid=$("$PMVCS" -C "$d" server status 2>/dev/null | sed -n 's/^pid //p') || true
+		timeout 120 "$PMVCS" -C "$d" server stop >/dev/null 2>&1 ||
+			{ [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; }
+	done < <(find "$T" -name server.sock -path '*/.pmvcs/*' -print0 2>/dev/null)
+	rm -rf "$T"
+}
+trap e2e_cleanup EXIT
 # LD_PRELOAD splits its list at spaces and colons: a preloaded library
 # whose path holds one (a build in "p q/") is named through a link in $T
 for v in FAULTINJECT PMCRASH_PRELOAD; do

@@ -103,10 +103,13 @@ cmp log --date=bogus
 cmp log --date=iso-bogus
 cmp show -s --date=nope
 if [ $fmt = sha1 ]; then
+	# through a server even in the in-process run (.noserver)
+	ns=${PMVCS_NO_SERVER-}; unset PMVCS_NO_SERVER
 	srv_start "$P"
 	GIT_TEST_DATE_NOW=1800000000 cmp log --date=relative --format='%ar|%cr|%ad'
 	cmp log --pretty=fuller --date=iso-strict
 	cmp log --pretty=bogus
 	"$PMVCS" -C "$P" server stop >/dev/null || fail "server stop"
+	[ -z "$ns" ] || export PMVCS_NO_SERVER=$ns
 fi
 done

@@ -11,13 +11,15 @@ srv_cleanup() {
 	for d in "${SRV_DIRS[@]}"; do
 		"$PMVCS" -C "$d" server stop >/dev/null 2>&1 || true
 	done
-	rm -rf "$T"
+	e2e_cleanup
 }
 trap srv_cleanup EXIT
 # srv_start DIR [OPTS...] -- start DIR's server (daemon), check it answers
 # and says what it started
 srv_start() {
 	local d=$1 out pid; shift
+	# (a command may have started one already: the server by default)
+	"$PMVCS" -C "$d" server stop >/dev/null 2>&1 || true
 	out=$("$PMVCS" -C "$d" server start "$@") || fail "server start in $d"
 	SRV_DIRS+=("$d")
 	pid=$("$PMVCS" -C "$d" server status | sed -n 's/^pid //p')

@@ -74,24 +74,28 @@ fi
 
 # stop releases the pool at once
 "$PMVCS" -C "$A" server stop
-PMVCS_LOCK_TIMEOUT=0 "$PMVCS" -C "$A" rev-parse HEAD >/dev/null || fail "pool not released by stop"
 [ ! -e "$A/.pmvcs/server.sock" ] || fail "socket left after stop"
 expect_rc 1 "$PMVCS" -C "$A" server status
+PMVCS_LOCK_TIMEOUT=0 "$PMVCS" -C "$A" --no-server rev-parse HEAD >/dev/null || fail "pool not released by stop"
 
-# killed -9: the stale socket is ignored silently
+# killed -9: the stale socket is replaced by the next command's server,
+# silently (the next command recovers the pool)
 srv_start "$A"
 pid=$("$PMVCS" -C "$A" server status | sed -n 's/^pid //p')
 kill -9 "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
 [ -S "$A/.pmvcs/server.sock" ] || fail "expected a stale socket"
 out=$("$PMVCS" -C "$A" rev-parse HEAD 2>&1) || fail "stale socket: $out"
-expect_eq "stale socket: silent fallback" "$("$PMVCS" -C "$A" --no-server rev-parse HEAD)" "$out"
-srv_start "$A"   # replaces the stale socket
+pid2=$("$PMVCS" -C "$A" server status | sed -n 's/^pid //p')
+[ -n "$pid2" ] && [ "$pid2" != "$pid" ] || fail "no new server after kill -9 ($pid -> $pid2)"
+"$PMVCS" -C "$A" server stop
+expect_eq "stale socket: silent restart" "$("$PMVCS" -C "$A" --no-server rev-parse HEAD)" "$out"
+srv_start "$A"
 
 # SIGTERM: clean exit, socket removed, pool released
 pid=$("$PMVCS" -C "$A" server status | sed -n 's/^pid //p')
 kill -TERM "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
 [ ! -e "$A/.pmvcs/server.sock" ] || fail "socket left after SIGTERM"
-PMVCS_LOCK_TIMEOUT=0 "$PMVCS" -C "$A" fsck >/dev/null || fail "fsck after SIGTERM"
+PMVCS_LOCK_TIMEOUT=0 "$PMVCS" -C "$A" --no-server fsck >/dev/null || fail "fsck after SIGTERM"
 
 # idle timeout
 srv_start "$A" --idle-timeout=1

@@ -87,7 +87,7 @@ rm -rf "$X/.pmvcs"
 # 5. a real server of another user
 as65534 init -q "$R"
 echo hi >"$R/f"
-as65534 -C "$R" commit -q -m one
+as65534 -C "$R" --no-server commit -q -m one
 as65534 -C "$R" server start
 set +e; out=$("$PMVCS" -C "$R" log 2>&1); rc=$?; set -e
 [ $rc -eq 128 ] || fail "another user's server: exit $rc: $out"

@@ -5,6 +5,9 @@
 # Permission errors as another user: wt_perm_errors.sh.
 source "$(dirname "$0")/lib.sh"
 
+# the pool is damaged under the command, which must open it itself (a
+# server holding it mapped would only die of the damage)
+export PMVCS_NO_SERVER=1
 r="$T/r"
 pmvcs init -q "$r"
 (cd "$r" && echo a > a && pmvcs commit -q -m a)

@@ -10,6 +10,8 @@ if [ "$(id -u)" != 0 ] || ! command -v setpriv > /dev/null; then
 	echo "SKIP: needs root and setpriv to run pmvcs as another user" >&2
 	exit 77
 fi
+# the pool is opened by the command under test (no server holding it)
+export PMVCS_NO_SERVER=1
 r="$T/r"
 pmvcs init -q "$r"
 (cd "$r" && echo a > a && pmvcs commit -q -m a)

@@ -55,6 +55,10 @@ static void child_exec(char *const argv[], const char *dir, char *const env[],
 		dup2(out_fd, 2);
 		close(out_fd);
 	}
+	/* the power is cut in this process group: the command must run
+	 * here, not in a resident server it would start or hand itself to
+	 * (docs/server.md, "Environments"); --env may still override */
+	setenv("PMVCS_NO_SERVER", "1", 1);
 	for (int i = 0; env && env[i]; i++)
 		putenv(env[i]);
 	char pg[32];

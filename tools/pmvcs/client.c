@@ -367,19 +367,35 @@ pmvcs_client_call(const char *sock, pmvcs_req_kind kind, int argc,
 		goto out;
 	}
 	/* on a failed send, still read: the server may have said why */
-	int send_err = send_req(s, &p, sent, nfds) < 0 ? errno : 0;
+	int send_err = send_req(s, &p, sent, nfds) < 0 ? errno : 0, rd_err = 0;
 	shutdown(s, SHUT_WR);
 	for (;;) {
 		char buf[4096];
 		ssize_t r = read(s, buf, sizeof(buf));
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0)
+			rd_err = errno;
 		if (r <= 0)
 			break;
 		if (vcs_str_add(&reply, buf, (size_t)r) < 0)
 			break;
 	}
 	const char *t = reply.data ? (char *)reply.data : "";
+	/* Not a word back and the connection reset, or the request not
+	 * even sent: the server closed it before reading the whole request
+	 * (a listener closing with connections not yet accepted, at an idle
+	 * exit or a stop; AF_UNIX resets the peer of a socket closed with
+	 * unread data), or it stopped while reading it. It never ran the
+	 * command, which only starts once the request is read: "no server",
+	 * run it elsewhere. A server killed
+	 * while a command ran had read it all: plain end of file, below. */
+	if ((!*t && (rd_err == ECONNRESET || send_err == EPIPE ||
+		     send_err == ECONNRESET)) ||
+	    !strcmp(t, "refused " PMVCS_REFUSED_STOPPING "\n")) {
+		ret = 1;
+		goto out;
+	}
 	if (!strncmp(t, "rc ", 3)) {
 		*rc = atoi(t + 3);
 		*sigpipe = strstr(t, " sigpipe") != NULL;

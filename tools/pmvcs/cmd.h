@@ -340,6 +340,9 @@ int cmd_clone(pmvcs_ctx *ctx);
 /* Resident server (tools/pmvcs/server.c, client.c; docs/server.md) */
 
 #define PMVCS_SOCK_NAME "server.sock"   /**< in <worktree>/.pmvcs */
+/** The refusal of a request a stopping server did not finish reading:
+ *  the command did not run, the client runs it elsewhere (client.c). */
+#define PMVCS_REFUSED_STOPPING "incomplete request (the server is stopping)"
 
 /**
  * pmvcs_find_socket -- walk up from cwd to the nearest directory holding
@@ -368,8 +371,9 @@ int pmvcs_sock_addr(const char *path, struct sockaddr_un *a, int *dirfd);
  * Nothing is sent unless sock, its directory and pool.set belong to our
  * euid and the listener runs as it (docs/server.md, "Security"); of envp
  * only the allow-listed variables are sent.
- * @return 0 done; 1 no server there (no socket, ECONNREFUSED: run
- *  in-process); -1 refused or failed: message written to fds[2] (none if
+ * @return 0 done; 1 no server there (no socket, ECONNREFUSED, or the
+ *  connection reset before the request was read: run in-process or
+ *  start one); -1 refused or failed: message written to fds[2] (none if
  *  it is -1) and *rc set to 128.
  */
 int pmvcs_client_call(const char *sock, pmvcs_req_kind kind, int argc,
@@ -394,5 +398,46 @@ void pmvcs_server_run(pmvcs_server *srv);
 void pmvcs_server_wake(pmvcs_server *srv);
 /** pmvcs_server_free -- remove the socket, close the pool, free. */
 void pmvcs_server_free(pmvcs_server *srv);
+
+/* Starting servers (tools/pmvcs/autostart.c; docs/server.md) */
+
+/**
+ * pmvcs_server_serve -- open the repository around ctx->cwd, listen on
+ * sock and serve until stopped, in this process. daemon 0: prints
+ * "server started: ..." on ctx->out once listening; 1: writes "ok\n" to
+ * rep and closes it. Errors go to rep. Process-wide: installs the
+ * SIGTERM/SIGINT/SIGHUP handlers; only for a process that is to be the
+ * server. @return the exit code (0 after a clean stop, 128).
+ */
+int pmvcs_server_serve(pmvcs_ctx *ctx, const char *sock, unsigned idle,
+		       FILE *rep, int daemon);
+
+/**
+ * pmvcs_server_spawn -- start a detached server for the repository whose
+ * socket is sock, unless a live one answers; starts are serialised by
+ * flock() on .pmvcs/server.lock, so racing starters end with one server.
+ * Forks: call before this process opens a pool. Waits until the server
+ * listens or fails (its pool open waits ctx->lock_timeout_ms at most).
+ * @param[out] pid  the new server's pid (0 when one was live).
+ * @param[out] why  on failure, the server's error message (appended).
+ * @return 0 started, 1 one was live already, -1 failed.
+ */
+int pmvcs_server_spawn(pmvcs_ctx *ctx, const char *sock, unsigned idle,
+		       long *pid, vcs_str *why);
+
+/** pmvcs_server_idle -- a new server's idle timeout in seconds:
+ *  PMVCS_SERVER_IDLE of ctx's environment, else core.serverIdleTimeout
+ *  of ctx->cfg (if loaded), else 300. */
+unsigned pmvcs_server_idle(pmvcs_ctx *ctx);
+
+/**
+ * pmvcs_autostart -- the server by default: when the repository around
+ * ctx->cwd (a .pmvcs owned by us and writable) has no live server and
+ * core.server is not off, start one (pmvcs_server_spawn). Says nothing on
+ * failure: the caller then runs the command in-process, which reports
+ * what is wrong. Forks: call before anything opens a pool.
+ * Threads: main() only (fork). @return 1 a server listens now, 0 not.
+ */
+int pmvcs_autostart(pmvcs_ctx *ctx);
 
 #endif /* PMVCS_CMD_H */

@@ -5,7 +5,9 @@
  * exit): it packs them into a pmvcs_ctx so that commands stay callable
  * from a server thread. When the repository has a resident server
  * (.pmvcs/server.sock), the command is handed to it instead (client.c):
- * no pool open, no OpenSSL, just a connect.
+ * no pool open, no OpenSSL, just a connect; when it has none, the command
+ * starts one (autostart.c) unless core.server is off, --no-server or
+ * PMVCS_NO_SERVER=1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,8 +74,7 @@ served(const char *cwd, int argc, char **argv, int *rc)
 	char sock[4096];
 	int fds[3] = { 0, 1, 2 }, sigpipe;
 
-	if (!strcmp(argv[0], "init") || !strcmp(argv[0], "server") ||
-	    pmvcs_find_socket(cwd, sock, sizeof(sock)) != 1)
+	if (pmvcs_find_socket(cwd, sock, sizeof(sock)) != 1)
 		return 0;
 	for (int fd = 0; fd < 3; fd++)   /* closed stdio: pass /dev/null */
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
@@ -215,7 +216,8 @@ usage(FILE *f)
 		   "Environment: PMVCS_LOCK_TIMEOUT (ms to wait for a pool held by\n"
 		   "another process, default 5000), GIT_AUTHOR_*/GIT_COMMITTER_*,\n"
 		   "GIT_CONFIG_* (as git's), "
-		   "PMVCS_NO_SERVER=1 (like --no-server: never use 'pmvcs server').\n");
+		   "PMVCS_NO_SERVER=1 (like --no-server: never use or start the\n"
+		   "repository's server; core.server=off: never start one).\n");
 }
 
 int
@@ -300,7 +302,18 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if ((cmd = pmvcs_cmd_find(argv[i]))) {
-		if (!no_server && served(cwd, ctx.argc, ctx.argv, &rc))
+		/* the server by default: a live one serves the command, else
+		 * the first command starts one (autostart.c) and is served
+		 * by it. init makes the repository and server manages it:
+		 * never served; config (how the server is turned off) is
+		 * served by a live server but starts none */
+		int servable = !no_server && strcmp(argv[i], "init") &&
+			       strcmp(argv[i], "server");
+		if (servable && served(cwd, ctx.argc, ctx.argv, &rc))
+			return rc;
+		if (servable && strcmp(argv[i], "config") &&
+		    pmvcs_autostart(&ctx) &&
+		    served(cwd, ctx.argc, ctx.argv, &rc))
 			return rc;
 		rc = cmd->fn(&ctx);
 		pmvcs_ctx_release(&ctx);

@@ -13,13 +13,16 @@
  *     checked (a chmod'ed socket still refuses others).
  *  3. Commands that write the pool, the work tree or files under .pmvcs
  *     (writer(), below) run one at a time under srv->writer, with the
- *     client's umask; all others run in parallel (libpmdb readers are
- *     lock-free beside its one write txn). Also covers the .pmvcs/wtcache
- *     rewrite (a fixed temporary name, vcs/status.c) and checkout's tree.
+ *     client's umask (process-wide); all others run in parallel, beside
+ *     a writer (libpmdb readers are lock-free beside its write txn):
+ *     readers never wait for writers. status and diff are readers: the
+ *     .pmvcs/wtcache they rewrite goes through a temporary file of its
+ *     own (mkostemp, mode 0600, no umask) and a rename (vcs/status.c),
+ *     so any number of them may run beside each other and a writer.
  *  4. A command whose client went away finishes: its writes fail with
  *     EPIPE and are dropped (as the client process would have died of
  *     SIGPIPE, reported as exit 141); libpmdb commits are all-or-nothing.
- *  5. srv->mu guards active, reading, stop, stop_fd and last; nothing
+ *  5. srv->mu guards active, reading, stop, stop_fd, served and last; nothing
  *     else is shared between threads but the repo and srv->writer.
  *  6. A client cannot hold the server: its request must arrive within
  *     REQ_DEADLINE_MS, at most MAX_CONNS connections are served at once
@@ -27,6 +30,19 @@
  *     their request neither keep the idle timeout from firing nor delay
  *     stop: srv->quit becomes readable when the loop ends and they give
  *     up at once.
+ *  7. A server does not outlive its repository: when its socket file is
+ *     gone or another file (checked at least every CHECK_MS while idle),
+ *     it stops as if idle. A removed work tree (a test's temporary
+ *     directory) thus gives its memory back without waiting out the
+ *     idle timeout.
+ *  8. The time zone is process-wide (glibc's localtime reads TZ), so
+ *     commands run in zone groups: any number at once whose client has
+ *     the same TZ (or none), the server's TZ set to it (setenv, tzset)
+ *     only while no command runs (zone_enter); a command of another zone
+ *     waits for those running, and newcomers of the current zone wait
+ *     behind it (no starvation). Dates printed in local time
+ *     (log --date=local, GIT_*_DATE without a zone) are then the
+ *     client's, as in-process.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +63,7 @@
 
 #define MAX_FDS 4
 #define MAX_CONNS 64           /* threads serving connections (inv. 6) */
+#define CHECK_MS 10000         /* socket still ours? (inv. 7) */
 #define REQ_DEADLINE_MS 10000  /* to receive a whole request (inv. 6);
 				  PMVCS_SERVER_REQ_TIMEOUT_MS overrides */
 
@@ -59,14 +76,22 @@ struct pmvcs_server {
 	unsigned idle_sec;
 	long deadline_ms;          /* to receive a request (inv. 6) */
 	uid_t uid;
+	dev_t sock_dev;            /* the socket file we bound (inv. 7) */
+	ino_t sock_ino;
 	pthread_mutex_t mu;        /* guards the fields below (inv. 5) */
 	pthread_cond_t done;       /* signalled when active drops */
 	int active;                /* connections being served */
 	int reading;               /* of which still reading the request */
 	int stop;                  /* stop requested */
 	int stop_fd;               /* connection of "stop", answered last */
+	unsigned long served;      /* run requests taken since the start */
 	struct timespec last;      /* end of the last activity */
 	pthread_mutex_t writer;    /* serialises writer commands (inv. 3) */
+	pthread_mutex_t zmu;       /* guards the zone fields (inv. 8) */
+	pthread_cond_t zcv;
+	char *zone;                /* TZ now set, NULL: unset */
+	int zusers;                /* commands running in zone */
+	int zwaiting;              /* commands waiting for another zone */
 };
 
 /* One connection being served. */
@@ -128,6 +153,15 @@ pmvcs_server_new(pmvcs_server **out, vcs_repo *repo, const char *sock,
 	pthread_mutex_init(&srv->mu, NULL);
 	pthread_mutex_init(&srv->writer, NULL);
 	pthread_cond_init(&srv->done, NULL);
+	pthread_mutex_init(&srv->zmu, NULL);
+	pthread_cond_init(&srv->zcv, NULL);
+	const char *tz = getenv("TZ");
+	if (tz && !(srv->zone = strdup(tz))) {
+		free(srv->sock);
+		free(srv);
+		fprintf(err, "pmvcs: server: out of memory\n");
+		return -1;
+	}
 	srv->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (srv->lfd < 0 || pipe2(srv->wake, O_CLOEXEC | O_NONBLOCK) ||
 	    pipe2(srv->quit, O_CLOEXEC | O_NONBLOCK) ||
@@ -140,8 +174,12 @@ pmvcs_server_new(pmvcs_server **out, vcs_repo *repo, const char *sock,
 	umask(old);
 	if (dirfd >= 0)
 		close(dirfd);
-	if (b || chmod(sock, 0600) || listen(srv->lfd, 64))
+	struct stat st;
+	if (b || chmod(sock, 0600) || listen(srv->lfd, 64) ||
+	    lstat(sock, &st))
 		goto fail;
+	srv->sock_dev = st.st_dev;
+	srv->sock_ino = st.st_ino;
 	repo->borrowed = 1;
 	*out = srv;
 	return 0;
@@ -173,7 +211,17 @@ idle_ms(pmvcs_server *srv)
 	long long el = (t.tv_sec - srv->last.tv_sec) * 1000LL +
 		       (t.tv_nsec - srv->last.tv_nsec) / 1000000;
 	long long left = srv->idle_sec * 1000LL - el;
-	return left <= 0 ? 0 : left > 60000 ? 60000 : (int)left;
+	return left <= 0 ? 0 : left > CHECK_MS ? CHECK_MS : (int)left;
+}
+
+/* orphaned -- 1 if our socket file is gone or replaced (inv. 7) */
+static int
+orphaned(pmvcs_server *srv)
+{
+	struct stat st;
+
+	return lstat(srv->sock, &st) != 0 ? errno == ENOENT || errno == ENOTDIR
+	       : st.st_dev != srv->sock_dev || st.st_ino != srv->sock_ino;
 }
 
 /* pmvcs_server_run -- accept loop; threads per connection */
@@ -195,7 +243,10 @@ pmvcs_server_run(pmvcs_server *srv)
 		/* at the cap, new clients wait in the backlog (inv. 6) */
 		p[0].fd = full ? -1 : srv->lfd;
 		p[0].revents = 0;
-		if (poll(p, 2, ms) < 0 && errno != EINTR)
+		int np = poll(p, 2, ms < 0 ? CHECK_MS : ms);
+		if (np < 0 && errno != EINTR)
+			break;
+		if (np == 0 && orphaned(srv))
 			break;
 		if (p[1].revents & POLLIN) {
 			char b[64];
@@ -236,8 +287,11 @@ pmvcs_server_run(pmvcs_server *srv)
 		}
 		pthread_attr_destroy(&at);
 	}
-	/* no new clients (they fall back, then wait for the pool lock) */
-	unlink(srv->sock);
+	/* no new clients: those not yet accepted get their connection
+	 * reset and start a new server or run in-process (client.c); the
+	 * socket file is removed only if it is still ours (inv. 7) */
+	if (!orphaned(srv))
+		unlink(srv->sock);
 	close(srv->lfd);
 	srv->lfd = -1;
 	if (write(srv->quit[1], "q", 1) < 0) {
@@ -278,6 +332,9 @@ pmvcs_server_free(pmvcs_server *srv)
 	pthread_mutex_destroy(&srv->mu);
 	pthread_mutex_destroy(&srv->writer);
 	pthread_cond_destroy(&srv->done);
+	pthread_mutex_destroy(&srv->zmu);
+	pthread_cond_destroy(&srv->zcv);
+	free(srv->zone);
 	free(srv->sock);
 	free(srv);
 }
@@ -319,7 +376,7 @@ wait_in(conn *c, const struct timespec *end, const char **why)
 		if (r == 0)
 			continue;   /* the deadline, above */
 		if (r < 0 || (p[1].revents & POLLIN)) {
-			*why = "incomplete request (the server is stopping)";
+			*why = PMVCS_REFUSED_STOPPING;
 			return -1;
 		}
 		return 0;
@@ -427,26 +484,94 @@ out_write(void *cookie, const char *buf, size_t n)
 	return (ssize_t)n;
 }
 
-/* writer -- 1 if the command writes the pool, the work tree or .pmvcs
- * files (inv. 3) */
+/* writer -- 1 if the command may write the pool, the work tree or .pmvcs
+ * files (inv. 3). The readers are listed, not the writers: a command
+ * added later is serialised until someone lists it here. */
 static int
 writer(int argc, char **argv)
 {
-	static const char *const w[] = { "commit", "checkout", "fast-import",
-		"gc", "branch", "tag", "status", "diff", "reflog", "reset",
-		"restore" };
+	static const char *const r[] = { "log", "show", "cat-file",
+		"ls-tree", "rev-parse", "show-ref", "fsck", "stats", "status",
+		"diff", "check-ignore", "rev-list", "merge-base" };
 
-	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		if (!strcmp(argv[0], w[i]))
-			return 1;
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		if (!strcmp(argv[0], r[i]))
+			return 0;
 	/* fast-export takes no option prefixes (its parser keeps unknown
 	 * options for the revision parser, see cmd_fast_export.c), so
 	 * "--export-marks" is always spelled out: "=<file>" or " <file>" */
-	if (!strcmp(argv[0], "fast-export"))
+	if (!strcmp(argv[0], "fast-export")) {
 		for (int i = 1; i < argc; i++)
 			if (!strncmp(argv[i], "--export-marks", 14))
 				return 1;
-	return 0;
+		return 0;
+	}
+	return 1;
+}
+
+/* same_zone -- 1 if TZ values a and b (NULL: unset) are equal */
+static int
+same_zone(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* zone_enter -- wait until commands of zone tz (NULL: no TZ) may run,
+ * setting the process's TZ to it when none runs (inv. 8); 0, or -1 out
+ * of memory */
+static int
+zone_enter(pmvcs_server *srv, const char *tz)
+{
+	int waited = 0, rc = 0;
+
+	pthread_mutex_lock(&srv->zmu);
+	while (srv->zusers > 0 && (!same_zone(srv->zone, tz) ||
+				   (srv->zwaiting > waited))) {
+		if (!waited) {
+			waited = 1;
+			srv->zwaiting++;
+		}
+		pthread_cond_wait(&srv->zcv, &srv->zmu);
+	}
+	if (waited)
+		srv->zwaiting--;
+	if (!same_zone(srv->zone, tz)) {
+		char *z = tz ? strdup(tz) : NULL;
+		/* no command runs: nothing reads the environment now */
+		if ((tz && !z) || (tz ? setenv("TZ", tz, 1) : unsetenv("TZ"))) {
+			free(z);
+			rc = -1;
+		} else {
+			free(srv->zone);
+			srv->zone = z;
+			tzset();
+		}
+	}
+	if (!rc)
+		srv->zusers++;
+	pthread_cond_broadcast(&srv->zcv);
+	pthread_mutex_unlock(&srv->zmu);
+	return rc;
+}
+
+/* zone_leave -- the end of a command that zone_enter let in */
+static void
+zone_leave(pmvcs_server *srv)
+{
+	pthread_mutex_lock(&srv->zmu);
+	if (--srv->zusers == 0)
+		pthread_cond_broadcast(&srv->zcv);
+	pthread_mutex_unlock(&srv->zmu);
+}
+
+/* env_tz -- the TZ value in envp, or NULL */
+static const char *
+env_tz(char **envp)
+{
+	for (char **e = envp; e && *e; e++)
+		if (!strncmp(*e, "TZ=", 3))
+			return *e + 3;
+	return NULL;
 }
 
 /* inside -- 1 if path is dir or below it */
@@ -539,10 +664,16 @@ run(conn *c)
 	setvbuf(ctx.out, NULL, ctx.out_is_tty ? _IOLBF : _IOFBF, BUFSIZ);
 	setvbuf(ctx.err, NULL, _IONBF, 0);
 	int w = writer(r->argc, r->argv);
-	if (w) {
+	if (w)
 		pthread_mutex_lock(&c->srv->writer);
-		mask = umask(mask);
+	if (zone_enter(c->srv, env_tz(r->envp))) {
+		if (w)
+			pthread_mutex_unlock(&c->srv->writer);
+		fprintf(ctx.err, "pmvcs: server: out of memory\n");
+		goto streams;
 	}
+	if (w)
+		mask = umask(mask);
 	rc = cmd->fn(&ctx);
 	pmvcs_ctx_release(&ctx);
 	if (fflush(ctx.out) != 0 && rc == 0 && !c->dead) {
@@ -550,10 +681,11 @@ run(conn *c)
 			strerror(errno));
 		rc = PMVCS_EXIT_FATAL;
 	}
-	if (w) {
+	if (w)
 		umask(mask);
+	zone_leave(c->srv);
+	if (w)
 		pthread_mutex_unlock(&c->srv->writer);
-	}
 streams:
 	if (ctx.in)
 		fclose(ctx.in);
@@ -572,10 +704,11 @@ status(conn *c)
 
 	pthread_mutex_lock(&srv->mu);
 	int active = srv->active - srv->reading - 1;   /* not this one */
+	unsigned long served = srv->served;
 	pthread_mutex_unlock(&srv->mu);
 	reply(c, "pid %ld\nworktree %s\nsocket %s\nrunning %d\n"
-	      "idle-timeout %u\n", (long)getpid(), srv->repo->worktree,
-	      srv->sock, active, srv->idle_sec);
+	      "idle-timeout %u\nserved %lu\n", (long)getpid(),
+	      srv->repo->worktree, srv->sock, active, srv->idle_sec, served);
 }
 
 /* conn_main -- serve one connection, then signal the loop */
@@ -604,6 +737,9 @@ conn_main(void *arg)
 	} else if (bad) {
 		reply(c, "refused %s\n", why);
 	} else if (c->r.kind == PMVCS_REQ_RUN) {
+		pthread_mutex_lock(&srv->mu);
+		srv->served++;
+		pthread_mutex_unlock(&srv->mu);
 		int rc = run(c);
 		if (rc >= 0)
 			reply(c, c->dead ? "rc 141 sigpipe\n" : "rc %d\n", rc);
