@@ -31,6 +31,14 @@ e2e_cleanup() {
 	rm -rf "$T"
 }
 trap e2e_cleanup EXIT
+# serve DIR: from now on DIR's commands run in its server, in the .noserver
+# variant too (PMVCS_NO_SERVER is dropped): a server a command started by
+# default is replaced by a fresh one; e2e_cleanup stops it
+serve() {
+	unset PMVCS_NO_SERVER
+	"$PMVCS" -C "$1" server stop >/dev/null 2>&1 || true
+	"$PMVCS" -C "$1" server start >/dev/null || fail "server start in $1"
+}
 # LD_PRELOAD splits its list at spaces and colons: a preloaded library
 # whose path holds one (a build in "p q/") is named through a link in $T
 for v in FAULTINJECT PMCRASH_PRELOAD; do

@@ -120,7 +120,7 @@ P fsck --full >/dev/null || fail "fsck after gc"
 P checkout -q master || fail "checkout master"
 
 # served: the server process stays under the limit too
-"$PMVCS" server start >/dev/null || fail "server start"
+serve .
 spid=$("$PMVCS" server status | sed -n 's/^pid //p')
 "$PMVCS" cat-file -p master~1:big.bin | cmp - "$T/orig/big.bin" || { "$PMVCS" server stop; fail "served cat-file -p"; }
 rm -f big.bin sparse.bin

@@ -98,7 +98,6 @@ hcmp() {
 # hist_serve: from now on $P's commands run in its server (threads, the
 # client's cwd and environment); stopped on exit
 hist_serve() {
-	pmvcs -C "$P" server start >/dev/null || fail "server start"
-	trap 'pmvcs -C "$P" server stop >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
+	serve "$P"
 	pmvcs -C "$P" server status | grep -q '^pid ' || fail "no server"
 }

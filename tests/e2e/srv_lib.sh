@@ -18,6 +18,7 @@ trap srv_cleanup EXIT
 # and says what it started
 srv_start() {
 	local d=$1 out pid; shift
+	unset PMVCS_NO_SERVER   # a started server is for served commands
 	# (a command may have started one already: the server by default)
 	"$PMVCS" -C "$d" server stop >/dev/null 2>&1 || true
 	out=$("$PMVCS" -C "$d" server start "$@") || fail "server start in $d"

@@ -88,8 +88,7 @@ expect_eq "advice" "$(printf '%s\n' "$go" | sed -e 's/by using -c with the switc
 
 # the same answers from the resident server (the front end hands any
 # verb to it, unknown ones included)
-(cd "$p" && pmvcs server start >/dev/null) || fail "server start"
-trap '(cd "$p" && "$PMVCS" server stop >/dev/null 2>&1) || true; rm -rf "$T"' EXIT
+serve "$p"
 for c in stauts xyzzy; do
 	same "served: unknown $c" . "$c"
 done
