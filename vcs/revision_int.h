@@ -121,6 +121,10 @@ struct vcs_rev_info {
 /* revision_walk.c */
 int rev_node(vcs_rev_info *r, const pmdb_oid *oid, uint32_t *out);
 int rev_parse_node(vcs_rev_info *r, uint32_t i);
+/* rev_differs (revision_paths.c) -- do commits a and b (node indexes; b
+ * UINT32_MAX: the empty tree) differ in a path the pathspec selects?
+ * 1, 0, or a pmdb error */
+int rev_differs(vcs_rev_info *r, uint32_t a, uint32_t b);
 int rev_merge_bases(vcs_rev_info *r, uint32_t a, uint32_t b,
 		    uint32_t **out, size_t *n);
 void rev_mark_parents_unint(vcs_rev_info *r, uint32_t i);
